@@ -1,0 +1,38 @@
+"""Exceptions of the library, with messages a planner can act on.
+
+Every error the command line reports as a one-line message derives from :class:`GeoError`.
+"""
+
+
+class GeoError(Exception):
+    """Base class: a problem with the request or the data, reported in one line."""
+
+
+class UnknownPlaceError(GeoError):
+    """A place name that no administrative unit, abbreviation or grouping matches."""
+
+    def __init__(self, name: str, *, context: str | None = None):
+        self.name = name
+        where = f" (in {context})" if context else ""
+        super().__init__(f"unknown place: {name}{where}")
+
+
+class AmbiguousPlaceError(GeoError):
+    """A short name that several units share, with nothing to prefer one of them."""
+
+    def __init__(self, name: str, candidates: list[str]):
+        self.name = name
+        self.candidates = candidates
+        super().__init__(f"ambiguous place: {name} — candidates: {', '.join(candidates)}")
+
+
+class PlanError(GeoError):
+    """The plan text does not have the structure the parser expects."""
+
+
+class CatalogueError(GeoError):
+    """A catalogue entry that cannot be read or resolved (names the entry id)."""
+
+
+class ExportError(GeoError):
+    """An export request that cannot be fulfilled (unknown layer, empty selection, unwritable path)."""
