@@ -1,0 +1,184 @@
+"""The curated catalogue of named items (``data/catalogue/*.yaml``) and its schema.
+
+An entry ties one named item of the plan to its task, sentence and verbatim quote, and carries a
+geometry *spec* (resolved by :mod:`geo.resolve`). See ``data/catalogue/README.md``.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from geo.errors import CatalogueError
+from geo.plan import DATA_DIR, Plan, load_plan
+
+CATALOGUE_DIR = DATA_DIR / "catalogue"
+
+# Layer ids in display order; presentation (titles, colours) lives in layers.registry.
+LAYER_IDS: tuple[str, ...] = (
+    "aviation",
+    "railway",
+    "highway",
+    "waterway",
+    "energy",
+    "water",
+    "digital",
+    "logistics",
+    "corridor",
+    "industry",
+    "science",
+    "zone",
+    "culture",
+    "ecology",
+    "public",
+)
+
+# The plan's verbs normalised to a fixed list, in the order of a project's life.
+STATUSES: tuple[str, ...] = (
+    "建成",
+    "加快建设",
+    "开工建设",
+    "扩能改造",
+    "迁建",
+    "规划建设",
+    "规划研究",
+    "前期工作",
+    "推进",
+)
+STATUS_EN: dict[str, str] = {
+    "建成": "completed",
+    "加快建设": "accelerated construction",
+    "开工建设": "construction start",
+    "扩能改造": "upgrade / expansion",
+    "迁建": "relocation",
+    "规划建设": "planned construction",
+    "规划研究": "planning study",
+    "前期工作": "preparatory work",
+    "推进": "promoted (no construction verb)",
+}
+
+GEOMETRY_KINDS = ("airport", "seat", "seats", "area", "river", "via")
+_ID_RE = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)+$")
+_REQUIRED = ("id", "name", "layer", "status", "tasks", "sentence", "quote", "geometry")
+_OPTIONAL = ("name_en", "kind", "verb", "note")
+
+
+@dataclass(frozen=True)
+class Entry:
+    id: str
+    name: str
+    layer: str
+    status: str
+    tasks: tuple[int, ...]
+    sentence: int
+    quote: str
+    geometry: dict
+    name_en: str | None = None
+    kind: str | None = None
+    verb: str | None = None
+    note: str | None = None
+    file: str = field(default="", compare=False)
+
+    @property
+    def geometry_kind(self) -> str:
+        kinds = [key for key in GEOMETRY_KINDS if key in self.geometry]
+        return kinds[0] if len(kinds) == 1 else "invalid"
+
+
+def entry_from_mapping(raw: dict, *, file: str = "") -> Entry:
+    """Build an :class:`Entry` from one YAML mapping; raises CatalogueError on a schema problem."""
+    if not isinstance(raw, dict):
+        raise CatalogueError(f"{file}: an entry is not a mapping: {raw!r}")
+    ident = raw.get("id", "<no id>")
+    missing = [key for key in _REQUIRED if key not in raw]
+    if missing:
+        raise CatalogueError(f"{ident}: missing field(s) {', '.join(missing)} ({file})")
+    unknown = sorted(set(raw) - set(_REQUIRED) - set(_OPTIONAL))
+    if unknown:
+        raise CatalogueError(f"{ident}: unknown field(s) {', '.join(unknown)} ({file})")
+    tasks = raw["tasks"]
+    if isinstance(tasks, int):
+        tasks = [tasks]
+    if not isinstance(tasks, list) or not tasks or not all(isinstance(t, int) for t in tasks):
+        raise CatalogueError(f"{ident}: tasks must be a non-empty list of task numbers ({file})")
+    if not isinstance(raw["geometry"], dict):
+        raise CatalogueError(f"{ident}: geometry must be a mapping ({file})")
+    return Entry(
+        id=str(raw["id"]),
+        name=str(raw["name"]),
+        layer=str(raw["layer"]),
+        status=str(raw["status"]),
+        tasks=tuple(tasks),
+        sentence=int(raw["sentence"]),
+        quote=str(raw["quote"]),
+        geometry=dict(raw["geometry"]),
+        name_en=raw.get("name_en"),
+        kind=raw.get("kind"),
+        verb=raw.get("verb"),
+        note=raw.get("note"),
+        file=file,
+    )
+
+
+def read_catalogue_file(path: Path) -> list[Entry]:
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    except yaml.YAMLError as exc:
+        raise CatalogueError(f"{path.name}: not valid YAML: {exc}".splitlines()[0]) from None
+    if not isinstance(raw, list):
+        raise CatalogueError(f"{path.name}: the file must hold a list of entries")
+    return [entry_from_mapping(item, file=path.name) for item in raw]
+
+
+@functools.cache
+def load_catalogue(directory: Path = CATALOGUE_DIR) -> tuple[Entry, ...]:
+    """Every entry of every ``*.yaml`` file, in layer order then file order."""
+    entries: list[Entry] = []
+    for path in sorted(directory.glob("*.yaml")):
+        entries.extend(read_catalogue_file(path))
+    order = {layer: i for i, layer in enumerate(LAYER_IDS)}
+    return tuple(sorted(entries, key=lambda e: order.get(e.layer, len(order))))
+
+
+def entry_problems(entry: Entry, plan: Plan) -> list[str]:
+    """Schema and provenance problems of one entry (empty when it is sound)."""
+    problems = []
+    if not _ID_RE.match(entry.id):
+        problems.append(f"{entry.id}: id must be lowercase ASCII words joined by hyphens")
+    if entry.layer not in LAYER_IDS:
+        problems.append(f"{entry.id}: unknown layer {entry.layer!r}")
+    if entry.status not in STATUSES:
+        problems.append(f"{entry.id}: unknown status {entry.status!r}")
+    if entry.geometry_kind == "invalid":
+        problems.append(f"{entry.id}: geometry needs exactly one of {', '.join(GEOMETRY_KINDS)}")
+    numbers = {task.number for task in plan.tasks}
+    bad = [n for n in entry.tasks if n not in numbers]
+    if bad:
+        problems.append(f"{entry.id}: no task {bad}")
+        return problems
+    task = plan.task(entry.tasks[0])
+    if not entry.quote or entry.quote not in task.text:
+        problems.append(f"{entry.id}: quote is not verbatim in task {task.number}: {entry.quote!r}")
+    elif not 0 <= entry.sentence < len(task.sentences) or entry.quote not in task.sentences[entry.sentence]:
+        found = task.sentence_index(entry.quote)
+        problems.append(f"{entry.id}: quote is not in sentence {entry.sentence} of task {task.number} (found in {found})")
+    if entry.verb and entry.verb not in task.text:
+        problems.append(f"{entry.id}: verb {entry.verb!r} does not occur in task {task.number}")
+    return problems
+
+
+def catalogue_problems(entries: tuple[Entry, ...] | list[Entry], plan: Plan | None = None) -> list[str]:
+    """Problems across the catalogue: every entry's, plus duplicate ids."""
+    plan = plan or load_plan()
+    problems: list[str] = []
+    seen: dict[str, str] = {}
+    for entry in entries:
+        if entry.id in seen:
+            problems.append(f"{entry.id}: duplicate id ({seen[entry.id]} and {entry.file})")
+        seen[entry.id] = entry.file
+        problems.extend(entry_problems(entry, plan))
+    return problems

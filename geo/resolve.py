@@ -1,0 +1,298 @@
+"""Catalogue geometry specs → shapely geometries with an honest precision class.
+
+| spec                              | precision  | geometry                                        |
+|-----------------------------------|------------|-------------------------------------------------|
+| ``{airport: TFU, city: 成都}``     | exact      | the airport's coordinate from airportsdata      |
+| ``{seat: 乐山}``                   | seat       | the seat point of the named unit                |
+| ``{seats: [重庆, 成都]}``           | seat       | a MultiPoint of seats                           |
+| ``{area: [梁平, 垫江]}``            | area       | union of the units' boundaries (groupings expand) |
+| ``{river: Jialing, from: A, to: B}`` | river    | the Natural Earth centreline between A and B    |
+| ``{via: [成都, 达州, 万州]}``        | schematic  | a line through the seats, not an alignment      |
+
+Resolution never guesses: an unknown place, an unknown airport code or a river that does not pass
+near its end points raises :class:`~geo.errors.CatalogueError` naming the entry.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from pyproj import Transformer
+from shapely.geometry import LineString, MultiPoint, Point
+from shapely.geometry.base import BaseGeometry
+from shapely.ops import substring
+
+from geo.catalogue import Entry, load_catalogue
+from geo.errors import CatalogueError, GeoError
+from geo.gazetteer import Gazetteer, Unit, load_gazetteer
+from geo.groupings import expand
+from geo.plan import DATA_DIR
+
+AIRPORTS_PATH = DATA_DIR / "reference" / "airports.csv"
+RIVERS_PATH = DATA_DIR / "reference" / "rivers.geojson"
+
+PRECISIONS: tuple[str, ...] = ("exact", "seat", "area", "river", "schematic")
+PRECISION_BY_SPEC = {
+    "airport": "exact",
+    "seat": "seat",
+    "seats": "seat",
+    "area": "area",
+    "river": "river",
+    "via": "schematic",
+}
+# An airport further than this from the city it is said to serve is a wrong code, not a fact.
+AIRPORT_CITY_MAX_KM = 80.0
+# A river end further than this from the place named is the wrong river or the wrong place.
+RIVER_END_MAX_KM = 15.0
+# Parts of a Natural Earth river split at a confluence or a lake are joined when this close.
+RIVER_GAP_MAX_DEG = 0.05
+
+_TO_METRIC = Transformer.from_crs("EPSG:4326", "EPSG:32648", always_xy=True)
+
+
+@dataclass(frozen=True)
+class Feature:
+    """A catalogue entry with its resolved geometry (WGS 84)."""
+
+    entry: Entry
+    geometry: BaseGeometry
+    precision: str
+    source: str
+    places: tuple[str, ...]
+
+
+def metric(geometry: BaseGeometry) -> BaseGeometry:
+    """The geometry in UTM 48N (metres), the zone that covers Sichuan and Chongqing."""
+    return shapely.transform(geometry, lambda xy: np.column_stack(_TO_METRIC.transform(xy[:, 0], xy[:, 1])))
+
+
+def distance_km(a: BaseGeometry, b: BaseGeometry) -> float:
+    return metric(a).distance(metric(b)) / 1000.0
+
+
+@functools.cache
+def load_airports() -> pd.DataFrame:
+    """The shipped airport reference (airportsdata subset), indexed by IATA code."""
+    return pd.read_csv(AIRPORTS_PATH, dtype=str, keep_default_na=False).set_index("iata")
+
+
+@functools.cache
+def load_rivers() -> gpd.GeoDataFrame:
+    return gpd.read_file(RIVERS_PATH)
+
+
+class Resolver:
+    """Resolves geometry specs against a gazetteer, the airport table and the river lines."""
+
+    def __init__(
+        self,
+        gazetteer: Gazetteer | None = None,
+        airports: pd.DataFrame | None = None,
+        rivers: gpd.GeoDataFrame | None = None,
+    ):
+        self.gazetteer = gazetteer or load_gazetteer()
+        self._airports = airports
+        self._rivers = rivers
+
+    @property
+    def airports(self) -> pd.DataFrame:
+        if self._airports is None:
+            self._airports = load_airports()
+        return self._airports
+
+    @property
+    def rivers(self) -> gpd.GeoDataFrame:
+        if self._rivers is None:
+            self._rivers = load_rivers()
+        return self._rivers
+
+    # -- places -------------------------------------------------------------------------------
+    def unit(self, entry: Entry, name: str) -> Unit:
+        try:
+            return self.gazetteer.resolve(str(name)).unit
+        except GeoError as exc:
+            raise CatalogueError(f"{entry.id}: {exc}") from None
+
+    def units(self, entry: Entry, name: str) -> list[Unit]:
+        try:
+            return expand(str(name), self.gazetteer)
+        except GeoError as exc:
+            raise CatalogueError(f"{entry.id}: {exc}") from None
+
+    def seat(self, entry: Entry, name: str) -> Point:
+        unit = self.unit(entry, name)
+        return Point(unit.lon, unit.lat)
+
+    # -- specs --------------------------------------------------------------------------------
+    def resolve(self, entry: Entry) -> Feature:
+        kind = entry.geometry_kind
+        if kind == "invalid":
+            raise CatalogueError(f"{entry.id}: geometry needs exactly one of {', '.join(PRECISION_BY_SPEC)}")
+        geometry, source, places = getattr(self, f"_{kind}")(entry, entry.geometry)
+        if geometry.is_empty or not geometry.is_valid:
+            raise CatalogueError(f"{entry.id}: resolved geometry is empty or invalid")
+        return Feature(entry, geometry, PRECISION_BY_SPEC[kind], source, tuple(dict.fromkeys(places)))
+
+    def _airport(self, entry: Entry, spec: dict):
+        code = str(spec["airport"]).upper()
+        if code not in self.airports.index:
+            raise CatalogueError(f"{entry.id}: airport {code} is not in the airport reference")
+        row = self.airports.loc[code]
+        if "unknown" in row["name"].lower():
+            raise CatalogueError(f"{entry.id}: airport {code} ({row['name']}) has no known coordinate; use a seat spec")
+        point = Point(float(row["lon"]), float(row["lat"]))
+        places = []
+        if "city" in spec:
+            city = self.unit(entry, spec["city"])
+            km = distance_km(point, Point(city.lon, city.lat))
+            if km > AIRPORT_CITY_MAX_KM:
+                raise CatalogueError(f"{entry.id}: airport {code} is {km:.0f} km from {city.name}, the city it serves")
+            places.append(city.name)
+        places.extend(self._places_at(point))
+        return point, f"airportsdata: {code} {row['name']}", places
+
+    def _seat(self, entry: Entry, spec: dict):
+        unit = self.unit(entry, spec["seat"])
+        return Point(unit.lon, unit.lat), f"gazetteer seat of {unit.name} ({unit.adcode})", self._lineage(unit)
+
+    def _seats(self, entry: Entry, spec: dict):
+        units = [self.unit(entry, name) for name in _as_list(spec["seats"])]
+        if len(units) < 2:
+            raise CatalogueError(f"{entry.id}: seats needs two or more places; use seat for one")
+        geometry = MultiPoint([(u.lon, u.lat) for u in units])
+        names = "、".join(u.name for u in units)
+        return geometry, f"gazetteer seats of {names}", [p for u in units for p in self._lineage(u)]
+
+    def _area(self, entry: Entry, spec: dict):
+        units: list[Unit] = []
+        for name in _as_list(spec["area"]):
+            units.extend(self.units(entry, name))
+        units = list({u.adcode: u for u in units}.values())
+        shapes = []
+        for unit in units:
+            boundary = self.gazetteer.boundary(unit.adcode)
+            if boundary is None:
+                raise CatalogueError(f"{entry.id}: {unit.name} has no boundary in the gazetteer")
+            shapes.append(boundary)
+        geometry = shapely.make_valid(shapely.union_all(shapes))
+        names = "、".join(u.name for u in units)
+        return geometry, f"union of administrative boundaries: {names}", [u.name for u in units]
+
+    def _via(self, entry: Entry, spec: dict):
+        units = [self.unit(entry, name) for name in _as_list(spec["via"])]
+        if len(units) < 2:
+            raise CatalogueError(f"{entry.id}: via needs two or more places")
+        coords = [(u.lon, u.lat) for u in units]
+        if len(set(coords)) != len(coords):
+            raise CatalogueError(f"{entry.id}: via repeats a place")
+        route = " → ".join(u.short_name for u in units)
+        return LineString(coords), f"schematic line through seats: {route}", [u.name for u in units]
+
+    def _river(self, entry: Entry, spec: dict):
+        name = str(spec["river"])
+        lines = self.rivers[self.rivers["name"] == name]
+        if lines.empty:
+            raise CatalogueError(f"{entry.id}: no river named {name!r} in the river reference")
+        if "from" not in spec or "to" not in spec:
+            raise CatalogueError(f"{entry.id}: a river spec needs from and to")
+        river = join_river_parts(shapely.union_all(lines.geometry.values))
+        start, end = self.unit(entry, spec["from"]), self.unit(entry, spec["to"])
+        section = river_section(river, Point(start.lon, start.lat), Point(end.lon, end.lat))
+        for unit in (start, end):
+            km = distance_km(section, Point(unit.lon, unit.lat))
+            if km > RIVER_END_MAX_KM:
+                raise CatalogueError(f"{entry.id}: the {name} passes {km:.0f} km from {unit.name}")
+        places = [start.name, *self._places_along(section), end.name]
+        return section, f"Natural Earth 10m river centreline: {name}, {start.short_name} – {end.short_name}", places
+
+    # -- places a geometry lies in ------------------------------------------------------------
+    def _lineage(self, unit: Unit) -> list[str]:
+        names = [unit.name]
+        parent = unit.parent
+        while parent:
+            try:
+                up = self.gazetteer.unit(parent)
+            except GeoError:
+                break
+            if up.level == "province" and names:
+                break
+            names.insert(0, up.name)
+            parent = up.parent
+        return names
+
+    def _places_at(self, point: Point) -> list[str]:
+        unit = self.gazetteer.containing(point.x, point.y, level="county")
+        return self._lineage(unit) if unit else []
+
+    def _places_along(self, line: BaseGeometry) -> list[str]:
+        prefectures = self.gazetteer.boundaries("prefecture")
+        hits = prefectures[prefectures.intersects(line)]
+        # Order along the line so a river's places read downstream.
+        order = [shapely.line_locate_point(line, shape.representative_point()) for shape in hits.geometry]
+        return [name for _, name in sorted(zip(order, hits["name"], strict=True))]
+
+
+def _as_list(value) -> list:
+    return list(value) if isinstance(value, list | tuple) else [value]
+
+
+def join_river_parts(geometry: BaseGeometry) -> LineString:
+    """One LineString from a river's parts, bridging gaps up to RIVER_GAP_MAX_DEG.
+
+    Natural Earth splits some rivers where they cross a lake or at a confluence; the parts keep
+    their flow direction, so they are chained end to start by the nearest endpoints.
+    """
+    merged = shapely.line_merge(geometry)
+    if isinstance(merged, LineString):
+        return merged
+    parts = list(merged.geoms)
+    chain = list(parts.pop(max(range(len(parts)), key=lambda i: parts[i].length)).coords)
+    while parts:
+        best = None
+        for i, part in enumerate(parts):
+            coords = list(part.coords)
+            for candidate, attach_after in ((coords, True), (coords[::-1], True), (coords, False), (coords[::-1], False)):
+                gap = Point(chain[-1]).distance(Point(candidate[0])) if attach_after else Point(candidate[-1]).distance(Point(chain[0]))
+                if best is None or gap < best[0]:
+                    best = (gap, i, candidate, attach_after)
+        gap, i, candidate, attach_after = best
+        if gap > RIVER_GAP_MAX_DEG:
+            break
+        parts.pop(i)
+        chain = chain + candidate if attach_after else candidate + chain
+    return LineString(chain)
+
+
+def river_section(river: LineString, start: Point, end: Point) -> LineString:
+    """The part of ``river`` between the points nearest ``start`` and ``end``."""
+    a = river.project(start)
+    b = river.project(end)
+    if abs(a - b) < 1e-9:
+        raise CatalogueError("the two ends of the river section are the same point")
+    section = substring(river, min(a, b), max(a, b))
+    # Keep the direction the spec gives (from → to), whichever way the river flows.
+    return section if a < b else LineString(list(section.coords)[::-1])
+
+
+@functools.cache
+def resolve_catalogue() -> tuple[Feature, ...]:
+    """Every shipped catalogue entry, resolved once per process."""
+    resolver = Resolver()
+    return tuple(resolver.resolve(entry) for entry in load_catalogue())
+
+
+def resolve_all(entries, resolver: Resolver | None = None) -> tuple[list[Feature], list[str]]:
+    """Resolve what can be resolved and collect a problem line for each entry that cannot."""
+    resolver = resolver or Resolver()
+    features, problems = [], []
+    for entry in entries:
+        try:
+            features.append(resolver.resolve(entry))
+        except GeoError as exc:
+            problems.append(str(exc))
+    return features, problems
