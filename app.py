@@ -1,11 +1,21 @@
-"""成渝双城经济圈规划地图 — entry point: page config and navigation."""
+"""成渝双城经济圈规划地图 — entry point: page config, navigation and the menu.
+
+Streamlit's automatic menu lists the files in ``pages/`` by file name, so it is hidden
+(``position="hidden"``) and the menu is drawn with ``st.page_link`` and the pages' own titles.
+"""
 
 import streamlit as st
 
-st.set_page_config(page_title="成渝双城经济圈规划地图", page_icon="🗺️", layout="wide")
-st.title("成渝双城经济圈规划地图")
-st.write(
-    "《重庆四川两省市贯彻落实〈成渝地区双城经济圈建设规划纲要〉联合实施方案》(2021年12月)"
-    "的地理空间浏览器:10个方面、47项任务,逐项落图。"
-)
-st.caption("Chengdu–Chongqing Plan Map: the 2021 joint implementation plan, mapped task by task.")
+from layers.assets import ensure_assets
+from pages.ui import APP_TITLE_EN, APP_TITLE_ZH, PAGES, sidebar_menu, tr
+
+st.set_page_config(page_title=tr(APP_TITLE_ZH, APP_TITLE_EN), page_icon="🗺️", layout="wide")
+ensure_assets()
+
+pages = [
+    (spec, st.Page(spec.path, title=spec.title(), icon=spec.icon, url_path=spec.url_path, default=spec.url_path == ""))
+    for spec in PAGES
+]
+navigation = st.navigation([page for _, page in pages], position="hidden")
+sidebar_menu(pages)
+navigation.run()

@@ -17,6 +17,8 @@ from geo.errors import CatalogueError
 from geo.plan import DATA_DIR, Plan, load_plan
 
 CATALOGUE_DIR = DATA_DIR / "catalogue"
+# libyaml's safe loader is several times faster than the pure-Python one; same semantics.
+YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 # Layer ids in display order; presentation (titles, colours) lives in layers.registry.
 LAYER_IDS: tuple[str, ...] = (
@@ -126,7 +128,7 @@ def entry_from_mapping(raw: dict, *, file: str = "") -> Entry:
 
 def read_catalogue_file(path: Path) -> list[Entry]:
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=YAML_LOADER) or []
     except yaml.YAMLError as exc:
         raise CatalogueError(f"{path.name}: not valid YAML: {exc}".splitlines()[0]) from None
     if not isinstance(raw, list):

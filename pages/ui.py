@@ -1,20 +1,25 @@
 """Shared page furniture: language, navigation menu, URL parameters, messages.
 
-Every page calls :func:`page_setup` first. The interface is Chinese by default; the choice of
-English is kept in the URL (``?lang=en``) so a link carries it.
+The interface is Chinese by default; the choice of English is kept in the URL (``?lang=en``) so a
+link carries it. ``app.py`` draws the menu and the language switch; every page reads its state
+from the URL (:func:`param`, :func:`param_list`) and writes it back (:func:`set_params`), so the
+address bar is always a link a planner can send.
 """
 
 from __future__ import annotations
 
 import html
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 import streamlit as st
 
 LANGS = ("zh", "en")
+LANG_PARAM = "lang"
 
 
 def lang() -> str:
-    value = st.query_params.get("lang", "zh")
+    value = st.query_params.get(LANG_PARAM, "zh")
     return value if value in LANGS else "zh"
 
 
@@ -37,3 +42,134 @@ def warn_bad_param(name: str, value: str, fallback: str) -> None:
         ),
         icon="⚠️",
     )
+
+
+# -- pages and the menu ----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class PageSpec:
+    path: str
+    url_path: str
+    title_zh: str
+    title_en: str
+    icon: str
+
+    def title(self, language: str | None = None) -> str:
+        return self.title_en if (language or lang()) == "en" else self.title_zh
+
+
+PAGES: tuple[PageSpec, ...] = (
+    PageSpec("pages/home.py", "", "总览", "Overview", ":material/dashboard:"),
+    PageSpec("pages/map.py", "map", "地图", "Map explorer", ":material/map:"),
+    PageSpec("pages/city.py", "city", "城市", "Cities & districts", ":material/location_city:"),
+    PageSpec("pages/tasks.py", "tasks", "任务", "Tasks", ":material/checklist:"),
+    PageSpec("pages/export.py", "export", "导出", "Export", ":material/download:"),
+    PageSpec("pages/data.py", "data", "数据说明", "Data & sources", ":material/info:"),
+)
+APP_TITLE_ZH = "成渝双城经济圈规划地图"
+APP_TITLE_EN = "Chengdu–Chongqing Plan Map"
+
+
+def lang_params() -> dict[str, str]:
+    """Query parameters a link must carry to keep the interface language."""
+    return {LANG_PARAM: "en"} if lang() == "en" else {}
+
+
+def page_href(url_path: str, **params: object) -> str:
+    """A relative link to another page with the language kept, e.g. ``/tasks?task=10&lang=en``."""
+    from urllib.parse import urlencode
+
+    query = {k: str(v) for k, v in params.items() if v not in (None, "", [], ())}
+    query.update(lang_params())
+    return "/" + url_path + (f"?{urlencode(query)}" if query else "")
+
+
+def _on_lang_change() -> None:
+    choice = st.session_state.get("ui_lang")
+    if choice == "en":
+        st.query_params[LANG_PARAM] = "en"
+    elif LANG_PARAM in st.query_params:
+        del st.query_params[LANG_PARAM]
+
+
+def language_switch() -> None:
+    """中文 / English, kept in the URL; placed in the sidebar above the menu."""
+    if st.session_state.get("ui_lang") != lang():
+        st.session_state["ui_lang"] = lang()
+    st.sidebar.segmented_control(
+        "语言 / Language",
+        options=list(LANGS),
+        format_func=lambda code: "中文" if code == "zh" else "English",
+        key="ui_lang",
+        on_change=_on_lang_change,
+        label_visibility="collapsed",
+    )
+
+
+def sidebar_menu(pages: Iterable[tuple[PageSpec, object]]) -> None:
+    """Our own menu: page titles in the interface language, links that keep ``?lang``."""
+    st.sidebar.markdown(f"### {tr(APP_TITLE_ZH, APP_TITLE_EN)}")
+    language_switch()
+    params = lang_params()
+    for spec, page in pages:
+        st.sidebar.page_link(page, label=spec.title(), icon=spec.icon, query_params=params or None)
+    st.sidebar.caption(
+        tr(
+            "依据《重庆四川两省市贯彻落实〈成渝地区双城经济圈建设规划纲要〉联合实施方案》(2021年12月)。坐标系 WGS 84。",
+            "From the Chongqing–Sichuan joint implementation plan (Dec 2021). Coordinates in WGS 84.",
+        )
+    )
+
+
+# -- URL state -------------------------------------------------------------------------------------
+def param(name: str) -> str | None:
+    """A URL parameter's value, stripped; None when absent or empty."""
+    value = st.query_params.get(name)
+    if value is None:
+        return None
+    value = str(value).strip()
+    return value or None
+
+
+def param_list(name: str) -> list[str]:
+    """A comma-separated URL parameter as a list (``?layers=railway,aviation``)."""
+    value = param(name)
+    if not value:
+        return []
+    return [item.strip() for item in value.replace(",", ",").split(",") if item.strip()]
+
+
+def set_params(**values: object) -> None:
+    """Write page state to the URL; None, empty or default values remove the parameter.
+
+    Lists are joined with commas. Parameters not named (such as ``lang``) are kept. Only changed
+    values are written, so an unchanged page does not touch the browser history.
+    """
+    for name, value in values.items():
+        if isinstance(value, list | tuple):
+            text = ",".join(str(v) for v in value)
+        else:
+            text = "" if value is None else str(value)
+        current = st.query_params.get(name)
+        if text:
+            if current != text:
+                st.query_params[name] = text
+        elif current is not None:
+            del st.query_params[name]
+
+
+def url_changed(page: str) -> bool:
+    """True when the URL differs from what this page last wrote (a new link was opened).
+
+    Pages then reset their widgets from the URL; otherwise the widgets are the truth.
+    """
+    seen = st.session_state.get(f"_url_seen_{page}")
+    return seen != st.query_params.to_dict()
+
+
+def remember_url(page: str) -> None:
+    st.session_state[f"_url_seen_{page}"] = st.query_params.to_dict()
+
+
+def page_setup() -> str:
+    """Call first in a page: returns the interface language (the menu itself is drawn by app.py)."""
+    return lang()

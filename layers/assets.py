@@ -1,0 +1,74 @@
+"""Leaflet and jQuery served by the app itself, so a map draws with no internet and no CDN.
+
+folium's default page asks public CDNs for Leaflet, jQuery, Bootstrap and icon fonts; one blocked
+CDN (common in mainland China, and always offline) leaves the map blank. The app instead copies
+the files from installed PyPI packages (``django-js-lib-leaflet`` for Leaflet 1.9.4,
+``xstatic-jquery`` for jQuery) into ``./static/vendor/``, which Streamlit serves at
+``/app/static/`` when ``server.enableStaticServing`` is on. Maps use only what is listed here:
+no Bootstrap, no awesome-markers, no icon fonts (points are circle markers).
+"""
+
+from __future__ import annotations
+
+import filecmp
+import functools
+import shutil
+from importlib import resources
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+VENDOR_DIR = ROOT / "static" / "vendor"
+STATIC_URL = "/app/static/vendor"
+
+
+def _leaflet_dir() -> Path:
+    return Path(str(resources.files("js_lib_leaflet") / "static" / "js_lib_leaflet"))
+
+
+def _jquery_dir() -> Path:
+    import xstatic.pkg.jquery as xjquery
+
+    return Path(xjquery.BASE_DIR)
+
+
+def asset_sources() -> dict[str, Path]:
+    """Destination (relative to ``static/vendor``) → file in an installed package."""
+    leaflet = _leaflet_dir()
+    sources = {
+        "leaflet/leaflet.js": leaflet / "leaflet.js",
+        "leaflet/leaflet.css": leaflet / "leaflet.css",
+        "jquery/jquery.min.js": _jquery_dir() / "jquery.min.js",
+    }
+    for image in sorted((leaflet / "images").glob("*.png")):
+        sources[f"leaflet/images/{image.name}"] = image
+    return sources
+
+
+def install_assets(target: Path = VENDOR_DIR) -> list[Path]:
+    """Copy the vendored files into ``target`` where missing or different; returns what was copied."""
+    copied = []
+    for relative, source in asset_sources().items():
+        if not source.is_file():
+            raise FileNotFoundError(f"{source} is missing: reinstall django-js-lib-leaflet / xstatic-jquery")
+        destination = target / relative
+        if destination.is_file() and filecmp.cmp(source, destination, shallow=True):
+            continue
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(source, destination)
+        copied.append(destination)
+    return copied
+
+
+@functools.cache
+def ensure_assets() -> None:
+    """Once per process: the files that :data:`MAP_JS` and :data:`MAP_CSS` point at exist."""
+    install_assets()
+
+
+MAP_JS: list[tuple[str, str]] = [
+    ("leaflet", f"{STATIC_URL}/leaflet/leaflet.js"),
+    ("jquery", f"{STATIC_URL}/jquery/jquery.min.js"),
+]
+MAP_CSS: list[tuple[str, str]] = [
+    ("leaflet_css", f"{STATIC_URL}/leaflet/leaflet.css"),
+]

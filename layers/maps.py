@@ -1,0 +1,514 @@
+"""folium maps of the plan: an offline administrative basemap, thematic layers, a legend, choropleths.
+
+Nothing here needs a network: Leaflet and jQuery come from the app's own static files
+(:mod:`layers.assets`), the basemap is the gazetteer's boundaries drawn as vectors, and web tiles
+are an optional extra under it. Points are circle markers (no icon fonts, no Bootstrap).
+
+Datum: everything is stored in WGS 84. AMap/Gaode tiles are drawn in GCJ-02, so when that basemap
+is chosen every overlay — the administrative outlines included — is shifted to GCJ-02 with
+:func:`geo.gcj02.geometry_wgs84_to_gcj02` so that it sits on the right streets.
+
+All text that reaches the map's HTML (tooltips, popups, legend) is escaped here; raw names only
+travel as JSON data, which folium writes with ``<``, ``>`` and ``&`` escaped.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+import folium
+import geopandas as gpd
+import pandas as pd
+import shapely
+from branca.element import Element, MacroElement
+from jinja2 import Template
+
+from geo.gcj02 import geometry_wgs84_to_gcj02
+from layers.assets import MAP_CSS, MAP_JS, ensure_assets
+from layers.frames import DISPLAY_DECIMALS, display_frame
+from layers.registry import (
+    LAYERS,
+    PRECISION_LABELS,
+    STATUS_COLOURS,
+    line_style,
+    marker_style,
+    precision_label,
+    status_label,
+)
+
+WGS84 = "WGS84"
+GCJ02 = "GCJ02"
+# The two provinces' extent: the view a planner expects on opening a map.
+REGION_CENTRE = (30.2, 104.6)
+REGION_ZOOM = 6
+# Administrative outlines are the backdrop: ~0.5 km simplification and ~10 m rounding keep the
+# county map under ~0.4 MB, which is sent to the browser when the map is (re)drawn.
+ADMIN_TOLERANCE_DEG = {"province": 0.008, "prefecture": 0.005, "county": 0.005}
+ADMIN_DECIMALS = 4
+
+
+@dataclass(frozen=True)
+class Basemap:
+    id: str
+    title_zh: str
+    title_en: str
+    tiles: str | None
+    attribution: str
+    datum: str = WGS84
+    subdomains: str = "abc"
+    max_zoom: int = 18
+
+    def title(self, lang: str = "zh") -> str:
+        return self.title_en if lang == "en" else self.title_zh
+
+
+BASEMAPS: dict[str, Basemap] = {
+    b.id: b
+    for b in (
+        Basemap("admin", "行政区划(离线)", "Administrative (offline)", None, ""),
+        Basemap(
+            "osm",
+            "OpenStreetMap",
+            "OpenStreetMap",
+            "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+            '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
+            subdomains="",
+            max_zoom=19,
+        ),
+        Basemap(
+            "carto",
+            "CartoDB 浅色",
+            "CartoDB Positron",
+            "https://{s}.basemaps.cartocdn.com/light_all/{z}/{x}/{y}{r}.png",
+            '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors '
+            '&copy; <a href="https://carto.com/attributions">CARTO</a>',
+            subdomains="abcd",
+            max_zoom=20,
+        ),
+        Basemap(
+            "esri",
+            "Esri 卫星影像",
+            "Esri World Imagery",
+            "https://server.arcgisonline.com/ArcGIS/rest/services/World_Imagery/MapServer/tile/{z}/{y}/{x}",
+            "Tiles &copy; Esri — Source: Esri, Maxar, Earthstar Geographics, and the GIS User Community",
+            subdomains="",
+        ),
+        Basemap(
+            "gaode",
+            "高德地图(GCJ-02)",
+            "AMap/Gaode (GCJ-02)",
+            "https://webrd0{s}.is.autonavi.com/appmaptile?lang=zh_cn&size=1&scale=1&style=8&x={x}&y={y}&z={z}",
+            '&copy; <a href="https://www.amap.com/">高德地图 AMap</a>',
+            datum=GCJ02,
+            subdomains="1234",
+        ),
+    )
+}
+DEFAULT_BASEMAP = "admin"
+
+
+def datum_of(basemap_id: str) -> str:
+    return BASEMAPS[basemap_id].datum
+
+
+def datum_label(datum: str, lang: str = "zh") -> str:
+    if datum == GCJ02:
+        return "GCJ-02(高德坐标系,叠加图层已偏移)" if lang != "en" else "GCJ-02 (AMap datum; overlays shifted)"
+    return "WGS 84" if lang == "en" else "WGS 84(国际通用坐标系)"
+
+
+def _esc(text: object) -> str:
+    return html.escape("" if text is None else str(text), quote=True)
+
+
+# -- geometry --------------------------------------------------------------------------------------
+def to_datum(gdf: gpd.GeoDataFrame, datum: str) -> gpd.GeoDataFrame:
+    """A copy of a WGS 84 frame in ``datum`` (GCJ-02 shifts every vertex; WGS 84 is unchanged)."""
+    if datum == WGS84:
+        return gdf
+    if datum != GCJ02:
+        raise ValueError(f"unknown datum: {datum}")
+    out = gdf.copy()
+    out["geometry"] = [geometry_wgs84_to_gcj02(g) if g is not None else None for g in out.geometry]
+    return out
+
+
+def _geojson(gdf: gpd.GeoDataFrame, properties: Iterable[str]) -> dict:
+    """A compact FeatureCollection: only the named properties, coordinates rounded."""
+    columns = [c for c in properties if c in gdf.columns]
+    trimmed = gpd.GeoDataFrame(gdf[columns].copy(), geometry=gdf.geometry.values, crs=gdf.crs)
+    return json.loads(trimmed.to_json(drop_id=True, na="null", to_wgs84=False))
+
+
+@functools.cache
+def _admin_frame(level: str) -> gpd.GeoDataFrame:
+    from geo.gazetteer import load_gazetteer
+
+    gdf = load_gazetteer().boundaries(level)
+    gdf = display_frame(gdf, tolerance=ADMIN_TOLERANCE_DEG.get(level, 0.005))
+    gdf["geometry"] = shapely.set_precision(gdf.geometry.values, 10**-ADMIN_DECIMALS)
+    return gdf
+
+
+def admin_frame(level: str) -> gpd.GeoDataFrame:
+    """Display boundaries (simplified, rounded) of Sichuan and Chongqing units at ``level``."""
+    return _admin_frame(level).copy()
+
+
+# -- the base map ----------------------------------------------------------------------------------
+MAP_STYLE = """<style>
+.leaflet-container { background: #eef3f7; font-family: "Noto Sans CJK SC", "Noto Sans SC", "Microsoft YaHei", sans-serif; }
+.plan-legend { background: rgba(255,255,255,0.94); padding: 6px 9px; border-radius: 6px; box-shadow: 0 1px 4px rgba(0,0,0,.3);
+  font-size: 12px; line-height: 1.35; max-height: 60vh; overflow-y: auto; max-width: 250px; color: #222; }
+.plan-legend summary { font-weight: 600; cursor: pointer; }
+.plan-legend .row { display: flex; align-items: center; gap: 6px; white-space: nowrap; }
+.plan-legend h4 { margin: 6px 0 2px; font-size: 12px; }
+.plan-datum { background: rgba(255,255,255,0.9); padding: 2px 8px; border-radius: 4px; font-size: 12px; color: #333; }
+.plan-label { color: #555; font-size: 11px; text-shadow: 0 0 3px #fff, 0 0 3px #fff; white-space: nowrap; }
+</style>"""
+
+
+class HtmlControl(MacroElement):
+    """A Leaflet control holding fixed HTML (legend, datum badge); the HTML is passed as JSON."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.control({position: {{ this.position|tojson }}});
+        {{ this.get_name() }}.onAdd = function (map) {
+            var div = L.DomUtil.create('div', {{ this.css_class|tojson }});
+            div.innerHTML = {{ this.html|tojson }};
+            L.DomEvent.disableClickPropagation(div);
+            L.DomEvent.disableScrollPropagation(div);
+            return div;
+        };
+        {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, html_text: str, *, position: str = "bottomright", css_class: str = "plan-legend"):
+        super().__init__()
+        self._name = "HtmlControl"
+        self.html = html_text
+        self.position = position
+        self.css_class = css_class
+
+
+def new_map(
+    *,
+    basemap: str = DEFAULT_BASEMAP,
+    lang: str = "zh",
+    admin_levels: tuple[str, ...] = ("province", "prefecture"),
+    admin: Mapping[str, gpd.GeoDataFrame] | None = None,
+    labels: bool = True,
+    location: tuple[float, float] = REGION_CENTRE,
+    zoom: int = REGION_ZOOM,
+    height: str | int = "100%",
+) -> folium.Map:
+    """A map with local assets, the offline administrative basemap and (optionally) web tiles.
+
+    ``admin`` maps a level to a WGS 84 boundary frame; by default the gazetteer's are used. The
+    administrative outlines are not interactive, so clicks reach the thematic layers above them.
+    """
+    ensure_assets()
+    if basemap not in BASEMAPS:
+        raise KeyError(basemap)
+    spec = BASEMAPS[basemap]
+    datum = spec.datum
+    m = folium.Map(location=list(location), zoom_start=zoom, tiles=None, control_scale=True, prefer_canvas=False, height=height)
+    # Instance attributes: folium's class defaults point at public CDNs.
+    m.default_js = list(MAP_JS)
+    m.default_css = list(MAP_CSS)
+    # A <style> block in the header survives streamlit-folium, which drops stylesheet links.
+    m.get_root().header.add_child(Element(MAP_STYLE), name="plan_map_style")
+
+    if spec.tiles:
+        folium.TileLayer(
+            tiles=spec.tiles,
+            attr=spec.attribution,
+            name=spec.title(lang),
+            max_zoom=spec.max_zoom,
+            subdomains=spec.subdomains or "abc",
+            overlay=False,
+            control=False,
+            opacity=0.85 if basemap != "esri" else 1.0,
+        ).add_to(m)
+
+    frames = dict(admin) if admin is not None else {level: admin_frame(level) for level in admin_levels}
+    for level in admin_levels:
+        if level not in frames:
+            continue
+        gdf = to_datum(frames[level], datum)
+        admin_layer(gdf, level, tiled=spec.tiles is not None).add_to(m)
+    if labels and "prefecture" in frames:
+        label_layer(to_datum(frames["prefecture"], datum)).add_to(m)
+    HtmlControl(_esc(datum_label(datum, lang)), position="topright", css_class="plan-datum").add_to(m)
+    return m
+
+
+def admin_layer(gdf: gpd.GeoDataFrame, level: str, *, tiled: bool = False) -> folium.GeoJson:
+    """The outlines of one administrative level, drawn under everything and never clickable."""
+    if level == "province":
+        style = {"color": "#5b5b5b", "weight": 2.2, "fill": not tiled, "fillColor": "#fbf8ef", "fillOpacity": 1.0 if not tiled else 0}
+    elif level == "prefecture":
+        style = {"color": "#8a8a8a", "weight": 1.0, "fill": False}
+    else:
+        style = {"color": "#b0b0b0", "weight": 0.6, "fill": False}
+    return folium.GeoJson(
+        _geojson(gdf, ["adcode"]),
+        name=f"admin-{level}",
+        style_function=lambda _feature, style=style: style,
+        interactive=False,
+        control=False,
+        smooth_factor=1.0,
+    )
+
+
+def label_layer(gdf: gpd.GeoDataFrame) -> folium.FeatureGroup:
+    """Short names of prefecture-level units at a point inside each (static text, not clickable)."""
+    group = folium.FeatureGroup(name="admin-labels", control=False)
+    names = gdf["short_name"] if "short_name" in gdf.columns else gdf["name"]
+    for name, geometry in zip(names, gdf.geometry, strict=True):
+        if geometry is None or geometry.is_empty:
+            continue
+        point = geometry.representative_point()
+        folium.Marker(
+            [round(point.y, DISPLAY_DECIMALS), round(point.x, DISPLAY_DECIMALS)],
+            icon=folium.DivIcon(html=f'<div class="plan-label">{_esc(name)}</div>', icon_size=(60, 14), icon_anchor=(30, 7)),
+            interactive=False,
+        ).add_to(group)
+    return group
+
+
+# -- thematic layers -------------------------------------------------------------------------------
+def _feature_style(layer_id: str, precision: str, status: str, colour_by: str, is_point: bool) -> dict:
+    style = dict(marker_style(layer_id, precision) if is_point else line_style(layer_id, precision))
+    if colour_by == "status":
+        colour = STATUS_COLOURS.get(status, "#999999")
+        if is_point and precision == "exact":
+            style["fillColor"] = colour
+        elif is_point:
+            style["color"] = colour
+        else:
+            style["color"] = colour
+            if "fillColor" in style:
+                style["fillColor"] = colour
+    return style
+
+
+def _tooltip_html(row: pd.Series, lang: str) -> str:
+    layer = LAYERS[row["layer"]].title(lang)
+    name = row["name_en"] if lang == "en" and row.get("name_en") else row["name"]
+    parts = [
+        f"<b>{_esc(name)}</b>",
+        f"{_esc(layer)} · {_esc(status_label(row['status'], lang))}",
+        f"{'Task' if lang == 'en' else '任务'} {_esc(row['task'])} · {_esc(precision_label(row['precision'], lang))}",
+    ]
+    return "<br>".join(parts)
+
+
+def theme_frame_for_map(gdf: gpd.GeoDataFrame, *, lang: str = "zh", datum: str = WGS84, colour_by: str = "layer") -> gpd.GeoDataFrame:
+    """Display rows with per-feature style and pre-escaped tooltip HTML, in ``datum``."""
+    out = display_frame(gdf)
+    out = to_datum(out, datum)
+    is_point = out.geom_type.isin(["Point", "MultiPoint"])
+    out["style"] = [
+        _feature_style(layer, precision, status, colour_by, point)
+        for layer, precision, status, point in zip(out["layer"], out["precision"], out["status"], is_point, strict=True)
+    ]
+    out["tip"] = [_tooltip_html(row, lang) for _, row in out.iterrows()]
+    return out
+
+
+FEATURE_PROPERTIES = ("id", "name", "layer", "status", "precision", "task", "style", "tip")
+
+
+def theme_layer(
+    gdf: gpd.GeoDataFrame,
+    layer_id: str,
+    *,
+    lang: str = "zh",
+    datum: str = WGS84,
+    colour_by: str = "layer",
+) -> folium.FeatureGroup:
+    """One thematic layer as a FeatureGroup holding a single GeoJson (points as circle markers).
+
+    Each feature's properties carry its catalogue ``id``, so a click returns which feature it was.
+    """
+    rows = gdf[gdf["layer"] == layer_id] if "layer" in gdf.columns else gdf
+    group = folium.FeatureGroup(name=LAYERS[layer_id].title(lang), show=True)
+    if rows.empty:
+        return group
+    prepared = theme_frame_for_map(rows, lang=lang, datum=datum, colour_by=colour_by)
+    folium.GeoJson(
+        _geojson(prepared, FEATURE_PROPERTIES),
+        name=LAYERS[layer_id].title(lang),
+        style_function=lambda feature: feature["properties"]["style"],
+        highlight_function=lambda _feature: {"weight": 5, "fillOpacity": 0.35},
+        marker=folium.CircleMarker(radius=6),
+        tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=True),
+        zoom_on_click=False,
+    ).add_to(group)
+    return group
+
+
+def theme_layers(
+    gdf: gpd.GeoDataFrame,
+    layer_ids: Iterable[str] | None = None,
+    *,
+    lang: str = "zh",
+    datum: str = WGS84,
+    colour_by: str = "layer",
+) -> list[folium.FeatureGroup]:
+    """One FeatureGroup per layer that has rows in ``gdf``, in the registry's order."""
+    wanted = list(layer_ids) if layer_ids is not None else list(LAYERS)
+    present = set(gdf["layer"]) if len(gdf) else set()
+    return [theme_layer(gdf, layer_id, lang=lang, datum=datum, colour_by=colour_by) for layer_id in wanted if layer_id in present]
+
+
+# -- legend ----------------------------------------------------------------------------------------
+def _swatch_line(colour: str, dash: str | None = None, weight: float = 3) -> str:
+    dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
+    return (
+        f'<svg width="28" height="10"><line x1="1" y1="5" x2="27" y2="5" stroke="{colour}" '
+        f'stroke-width="{weight}"{dash_attr}/></svg>'
+    )
+
+
+def _swatch_area(colour: str) -> str:
+    return (
+        f'<svg width="28" height="12"><rect x="2" y="1" width="24" height="10" fill="{colour}" fill-opacity="0.25" '
+        f'stroke="{colour}" stroke-dasharray="4 3" stroke-width="1.5"/></svg>'
+    )
+
+
+def _swatch_point(colour: str, hollow: bool) -> str:
+    fill = "#ffffff" if hollow else colour
+    stroke = colour if hollow else "#555"
+    return f'<svg width="28" height="14"><circle cx="14" cy="7" r="5" fill="{fill}" stroke="{stroke}" stroke-width="2"/></svg>'
+
+
+def legend_html(layer_ids: Iterable[str] | None = None, *, lang: str = "zh", colour_by: str = "layer") -> str:
+    """Legend: layer (or status) colours, then how each precision class is drawn."""
+    en = lang == "en"
+    rows = []
+    if colour_by == "status":
+        rows.append(f"<h4>{'Status' if en else '状态'}</h4>")
+        for status, colour in STATUS_COLOURS.items():
+            rows.append(f'<div class="row">{_swatch_line(colour, weight=6)}{_esc(status_label(status, lang))}</div>')
+    else:
+        rows.append(f"<h4>{'Layers' if en else '图层'}</h4>")
+        for layer_id in layer_ids if layer_ids is not None else LAYERS:
+            layer = LAYERS[layer_id]
+            rows.append(f'<div class="row">{_swatch_line(layer.colour, weight=6)}{_esc(layer.title(lang))}</div>')
+    grey = "#444"
+    rows.append(f"<h4>{'Precision' if en else '位置精度'}</h4>")
+    rows.append(f'<div class="row">{_swatch_point(grey, hollow=False)}{_esc(precision_label("exact", lang))}</div>')
+    rows.append(f'<div class="row">{_swatch_point(grey, hollow=True)}{_esc(precision_label("seat", lang))}</div>')
+    rows.append(f'<div class="row">{_swatch_area(grey)}{_esc(precision_label("area", lang))}</div>')
+    rows.append(f'<div class="row">{_swatch_line(grey, weight=5)}{_esc(precision_label("river", lang))}</div>')
+    rows.append(f'<div class="row">{_swatch_line(grey, dash="6 4")}{_esc(precision_label("schematic", lang))}</div>')
+    title = "Legend" if en else "图例"
+    return f"<details open><summary>{title}</summary>{''.join(rows)}</details>"
+
+
+def add_legend(m: folium.Map, layer_ids: Iterable[str] | None = None, *, lang: str = "zh", colour_by: str = "layer") -> folium.Map:
+    HtmlControl(legend_html(layer_ids, lang=lang, colour_by=colour_by), position="bottomright").add_to(m)
+    return m
+
+
+assert set(PRECISION_LABELS) == {"exact", "seat", "area", "river", "schematic"}, "legend draws each precision class"
+
+
+# -- choropleth ------------------------------------------------------------------------------------
+# Classes of "number of tasks naming a unit": 0, 1, 2, 3–4, 5–7, 8–12, 13+ (YlOrRd).
+COUNT_BREAKS = (1, 2, 3, 5, 8, 13)
+COUNT_COLOURS = ("#f0f0f0", "#ffffb2", "#fed976", "#feb24c", "#fd8d3c", "#f03b20", "#bd0026")
+
+
+def count_colour(count: int) -> str:
+    klass = sum(1 for edge in COUNT_BREAKS if count >= edge)
+    return COUNT_COLOURS[klass]
+
+
+def count_classes(lang: str = "zh") -> list[tuple[str, str]]:
+    """(label, colour) of each class, for the legend."""
+    labels = ["0"]
+    edges = list(COUNT_BREAKS)
+    for low, high in zip(edges, [*edges[1:], None], strict=True):
+        if high is None:
+            labels.append(f"{low}+")
+        elif high - low == 1:
+            labels.append(str(low))
+        else:
+            labels.append(f"{low}–{high - 1}")
+    return list(zip(labels, COUNT_COLOURS, strict=True))
+
+
+def choropleth_legend_html(lang: str = "zh") -> str:
+    en = lang == "en"
+    title = "Tasks naming the unit" if en else "提及该地的任务数"
+    rows = [
+        f'<div class="row"><svg width="22" height="12"><rect x="1" y="1" width="20" height="10" fill="{colour}" '
+        f'stroke="#888" stroke-width="0.6"/></svg>{_esc(label)}</div>'
+        for label, colour in count_classes(lang)
+    ]
+    return f"<details open><summary>{title}</summary>{''.join(rows)}</details>"
+
+
+def choropleth_layer(
+    units: gpd.GeoDataFrame,
+    counts: Mapping[str, int] | pd.Series,
+    *,
+    lang: str = "zh",
+    datum: str = WGS84,
+    name: str = "choropleth",
+) -> folium.GeoJson:
+    """Units coloured by how many tasks name them; each polygon carries ``adcode`` and ``name``.
+
+    ``units`` needs ``adcode``, ``name`` and geometry (WGS 84); ``counts`` maps adcode → tasks.
+    """
+    out = to_datum(units, datum).copy()
+    out["adcode"] = out["adcode"].astype(str)
+    out["count"] = [int(counts.get(code, 0)) for code in out["adcode"]]
+    out["fill"] = [count_colour(c) for c in out["count"]]
+    word = "tasks" if lang == "en" else "项任务"
+    out["tip"] = [f"<b>{_esc(n)}</b><br>{c} {word}" for n, c in zip(out["name"], out["count"], strict=True)]
+    data = _geojson(out, ["adcode", "name", "count", "fill", "tip"])
+    return folium.GeoJson(
+        data,
+        name=name,
+        style_function=lambda feature: {
+            "color": "#6b6b6b",
+            "weight": 0.8,
+            "fillColor": feature["properties"]["fill"],
+            "fillOpacity": 0.78,
+        },
+        highlight_function=lambda _feature: {"weight": 3, "color": "#222222"},
+        tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=True),
+        zoom_on_click=False,
+        control=False,
+    )
+
+
+def highlight_group(unit: gpd.GeoDataFrame, *, datum: str = WGS84, name: str = "selected") -> folium.FeatureGroup:
+    """A bold, unfilled outline of the selected unit(s), drawn above the choropleth."""
+    group = folium.FeatureGroup(name=name, control=False)
+    if unit.empty:
+        return group
+    folium.GeoJson(
+        _geojson(to_datum(unit, datum), ["adcode", "name"]),
+        style_function=lambda _f: {"color": "#0b3d91", "weight": 4, "fill": False},
+        interactive=False,
+    ).add_to(group)
+    return group
+
+
+def rendered_html(m: folium.Map) -> str:
+    """The map as a standalone HTML page (what a browser or a test reads)."""
+    return m.get_root().render()

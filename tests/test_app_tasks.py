@@ -1,0 +1,118 @@
+"""任务 Task browser page: deep links, highlighted text, feature table."""
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from geo.plan import load_plan
+from layers.frames import catalogue_frame
+
+PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "tasks.py")
+
+
+def _run(**params) -> AppTest:
+    at = AppTest.from_file(PAGE, default_timeout=120)
+    for name, value in params.items():
+        at.query_params[name] = value
+    return at.run()
+
+
+def _html(at: AppTest) -> str:
+    return " ".join(m.value for m in at.markdown)
+
+
+def _table(at: AppTest):
+    assert len(at.dataframe) == 1
+    return at.dataframe[0].value
+
+
+@pytest.fixture(scope="module")
+def task10() -> AppTest:
+    return _run(task="10")
+
+
+def test_default_is_task_one_with_chapter_and_task_selectors():
+    at = _run()
+    assert not at.exception, at.exception
+    assert not at.warning
+    assert at.selectbox(key="tasks_chapter").value == 1
+    assert at.selectbox(key="tasks_task").value == 1
+    assert "(一)" in at.subheader[0].value
+
+
+def test_task_10_shows_its_railway_features(task10):
+    assert not task10.exception, task10.exception
+    assert task10.selectbox(key="tasks_task").value == 10
+    assert task10.selectbox(key="tasks_chapter").value == 2
+    table = _table(task10)
+    names = set(table.iloc[:, 0])
+    assert any("成渝中线" in name for name in names)
+    expected = catalogue_frame()
+    expected = expected[expected["tasks"].apply(lambda tasks: 10 in tasks)]
+    assert len(table) == len(expected)
+    assert set(table.iloc[:, 1]) >= {"铁路"}
+
+
+def test_task_text_is_whole_escaped_and_marked(task10):
+    html = _html(task10)
+    assert 'class="plan-text"' in html
+    assert '<mark class="hl-feature' in html
+    assert '<mark class="hl-place' in html
+    text = load_plan().task(10).text
+    import re
+
+    body = re.search(r'<div class="plan-text">(.*?)</div>', html, re.S).group(1)
+    assert re.sub(r"</?mark[^>]*>", "", body) == text.replace("&", "&amp;").replace("<", "&lt;").replace(
+        ">", "&gt;"
+    ).replace('"', "&quot;").replace("'", "&#x27;")
+    assert re.search(r'<mark class="hl-feature[^"]*" title="[^"]*">[^<]*成渝中线', body)
+
+
+@pytest.mark.parametrize("value", ["99", "abc", "0", "-3"])
+def test_bad_task_warns_and_falls_back_to_task_one(value):
+    at = _run(task=value)
+    assert not at.exception, at.exception
+    assert len(at.warning) == 1
+    assert f"task={value}" in at.warning[0].value
+    assert at.selectbox(key="tasks_task").value == 1
+
+
+def test_chapter_link_lists_the_chapters_tasks():
+    at = _run(chapter="2")
+    assert not at.exception, at.exception
+    assert at.selectbox(key="tasks_chapter").value == 2
+    assert at.selectbox(key="tasks_task").value is None
+    chapter = load_plan().chapter(2)
+    labels = [b.label for b in at.button]
+    assert len(labels) == len(chapter.tasks)
+    assert all(label.startswith(task.label) for label, task in zip(labels, chapter.tasks, strict=True))
+
+
+def test_opening_a_task_from_the_chapter_list_and_moving_next():
+    at = _run(chapter="2")
+    at.button(key="open_task_10").click().run()
+    assert not at.exception
+    assert at.query_params["task"] == ["10"]
+    assert at.selectbox(key="tasks_task").value == 10
+    at.button(key="task_next").click().run()
+    assert at.selectbox(key="tasks_task").value == 11
+    at.button(key="task_previous").click().run()
+    assert at.selectbox(key="tasks_task").value == 10
+
+
+def test_selecting_a_task_updates_the_link():
+    at = _run(task="10")
+    at.selectbox(key="tasks_task").select(12).run()
+    assert not at.exception
+    assert at.query_params["task"] == ["12"]
+    assert "(十二)" in at.subheader[0].value
+
+
+def test_english_interface_keeps_the_plan_text_chinese(task10):
+    at = _run(task="10", lang="en")
+    assert not at.exception
+    table = _table(at)
+    assert list(table.columns)[:4] == ["Name", "Layer", "Status", "Precision"]
+    assert any("Chengdu" in name for name in table["Name"])
+    assert "共建轨道上的双城经济圈" in _html(at)
