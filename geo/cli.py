@@ -76,13 +76,16 @@ def cmd_tasks(args: argparse.Namespace) -> int:
     if args.json:
         _print_json([task.to_dict() for task in tasks])
         return 0
-    rows = [(f"{task.number}", task.label, f"{task.chapter}", task.title, len(task.sentences)) for task in tasks]
+    rows = [
+        (f"{task.number}", task.label, f"{task.chapter}", task.title, len(task.sentences)) for task in tasks
+    ]
     print(format_table(("序号", "任务", "章", "标题", "句数"), rows))
     return 0
 
 
-def _place_rows(names: Sequence[str]) -> list[tuple[str, object]]:
-    """(query, unit) pairs: a grouping or compound abbreviation gives one row per member."""
+def _place_rows(names: Sequence[str]) -> list[tuple[str, object, str | None]]:
+    """(query, unit, note) rows: a grouping or compound abbreviation gives one row per member;
+    a non-unit place (两江新区) gives the unit it lies in, with the gazetteer's note."""
     from geo.gazetteer import load_gazetteer
     from geo.groupings import expand
 
@@ -90,17 +93,18 @@ def _place_rows(names: Sequence[str]) -> list[tuple[str, object]]:
     rows = []
     for name in names:
         try:
-            units = [gazetteer.resolve(name).unit]
+            resolution = gazetteer.resolve(name)
+            rows.append((name, resolution.unit, resolution.note))
         except UnknownPlaceError:
             try:
                 units = expand(name, gazetteer)
             except UnknownPlaceError:
                 raise UnknownPlaceError(name) from None
-        rows.extend((name, unit) for unit in units)
+            rows.extend((name, unit, None) for unit in units)
     return rows
 
 
-def _unit_dict(query: str, unit) -> dict:
+def _unit_dict(query: str, unit, note: str | None = None) -> dict:
     return {
         "query": query,
         "adcode": unit.adcode,
@@ -110,6 +114,7 @@ def _unit_dict(query: str, unit) -> dict:
         "province": unit.province,
         "lon": unit.lon,
         "lat": unit.lat,
+        "note": note,
     }
 
 
@@ -122,13 +127,9 @@ def cmd_place(args: argparse.Namespace) -> int:
 
         gazetteer = load_gazetteer()
         features = []
-        for query, unit in rows:
-            geometry = None
-            try:
-                geometry = gazetteer.boundary(unit.adcode)
-            except GeoError:
-                geometry = None
-            properties = _unit_dict(query, unit)
+        for query, unit, note in rows:
+            geometry = gazetteer.boundary(unit.adcode)  # None outside Sichuan and Chongqing
+            properties = _unit_dict(query, unit, note)
             properties["geometry_kind"] = "boundary" if geometry is not None else "seat"
             if geometry is None:
                 geometry = Point(unit.lon, unit.lat)
@@ -136,14 +137,26 @@ def cmd_place(args: argparse.Namespace) -> int:
         _print_json({"type": "FeatureCollection", "features": features})
         return 0
     if args.json:
-        _print_json([_unit_dict(query, unit) for query, unit in rows])
+        _print_json([_unit_dict(query, unit, note) for query, unit, note in rows])
         return 0
     level_zh = {"province": "省级", "prefecture": "地级", "county": "县级"}
     table = [
-        (q, u.adcode, u.name, u.short_name, level_zh.get(u.level, u.level), u.province, f"{u.lon:.4f}", f"{u.lat:.4f}")
-        for q, u in rows
+        (
+            q,
+            u.adcode,
+            u.name,
+            u.short_name,
+            level_zh.get(u.level, u.level),
+            u.province,
+            f"{u.lon:.4f}",
+            f"{u.lat:.4f}",
+        )
+        for q, u, _ in rows
     ]
     print(format_table(("查询", "区划代码", "名称", "简称", "级别", "省级", "经度", "纬度"), table))
+    for query, _, note in rows:
+        if note:
+            print(f"注: {query} — {note}")
     return 0
 
 
@@ -168,6 +181,20 @@ def cmd_tasks_for(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_check(args: argparse.Namespace) -> int:
+    """Validate the shipped catalogue; exit 1 with one line per problem when it is not sound."""
+    from geo.check import check_catalogue
+
+    count, problems = check_catalogue()
+    for problem in problems:
+        print(problem)
+    if problems:
+        print(f"{len(problems)} problem(s) in {count} catalogue entries", file=sys.stderr)
+        return 1
+    print(f"ok: {count} catalogue entries, every quote verbatim, every geometry resolved and valid")
+    return 0
+
+
 # -- parser and entry point -------------------------------------------------------------------
 
 
@@ -186,13 +213,18 @@ def build_parser() -> argparse.ArgumentParser:
     place.add_argument("names", nargs="+", metavar="NAME", help="遂宁, 遂宁市, 贵州/赤水, 川南, 成德眉资 …")
     output = place.add_mutually_exclusive_group()
     output.add_argument("--json", action="store_true", help="JSON list of units")
-    output.add_argument("--geojson", action="store_true", help="GeoJSON FeatureCollection (boundary, else seat)")
+    output.add_argument(
+        "--geojson", action="store_true", help="GeoJSON FeatureCollection (boundary, else seat)"
+    )
     place.set_defaults(func=cmd_place)
 
     tasks_for = sub.add_parser("tasks-for", help="tasks naming a place or any unit inside it")
     tasks_for.add_argument("names", nargs="+", metavar="NAME")
     tasks_for.add_argument("--json", action="store_true", help="JSON: query, tasks with matching sentences")
     tasks_for.set_defaults(func=cmd_tasks_for)
+
+    check = sub.add_parser("check", help="validate the whole catalogue (schema, quotes, geometry, region)")
+    check.set_defaults(func=cmd_check)
     return parser
 
 

@@ -226,8 +226,13 @@ def prepare_geometries(geometries, crs: str = DEFAULT_CRS) -> np.ndarray:
     if crs == "GCJ-02":
         values = np.asarray(geometry_wgs84_to_gcj02(values), dtype=object)
     # EPSG:4490 needs no arithmetic: PROJ's 4326 → 4490 is the identity (both realise ITRF to < 1 m).
-    values = shapely.set_precision(values, 10.0**-COORDINATE_DECIMALS)
-    return shapely.orient_polygons(values, exterior_cw=False)
+    rounded = shapely.transform(values, lambda xy: np.round(xy, COORDINATE_DECIMALS))
+    # Plain rounding keeps almost every shape valid and is fast; where it does not (a ring
+    # touching itself after rounding), snap rounding repairs the topology on the same grid.
+    broken = ~shapely.is_valid(rounded) & shapely.is_valid(values)
+    if broken.any():
+        rounded[broken] = shapely.set_precision(values[broken], 10.0**-COORDINATE_DECIMALS)
+    return shapely.orient_polygons(rounded, exterior_cw=False)
 
 
 def prepare_frame(gdf: gpd.GeoDataFrame, crs: str = DEFAULT_CRS) -> gpd.GeoDataFrame:
@@ -262,12 +267,6 @@ def _common_geometry_type(types: Iterable[str]) -> str:
     if len(base) == 1:
         return "Multi" + base.pop()
     raise ExportError(f"mixed geometry types {sorted(kinds)} in one table")
-
-
-def split_by_dimension(gdf: gpd.GeoDataFrame) -> dict[str, gpd.GeoDataFrame]:
-    """``{"points": …, "lines": …, "polygons": …}`` for the dimensions present, in that order."""
-    dims = gdf.geom_type.map(_geometry_dimension)
-    return {dim: gdf[dims == dim] for dim in ("points", "lines", "polygons") if (dims == dim).any()}
 
 
 # -- values ------------------------------------------------------------------------------------
@@ -308,7 +307,10 @@ def as_text(value) -> str:
 
 def _records(gdf: gpd.GeoDataFrame) -> list[dict]:
     columns = [c for c in gdf.columns if c != gdf.geometry.name]
-    return [{c: native(v) for c, v in zip(columns, row, strict=True)} for row in gdf[columns].itertuples(index=False)]
+    return [
+        {c: native(v) for c, v in zip(columns, row, strict=True)}
+        for row in gdf[columns].itertuples(index=False)
+    ]
 
 
 def _look(bundle: ExportBundle, layer_id: str) -> LayerLook:
@@ -333,13 +335,21 @@ def _layers_in_order(gdf: gpd.GeoDataFrame, bundle: ExportBundle) -> list[str]:
 
 def feature_tasks_table(gdf: gpd.GeoDataFrame) -> pd.DataFrame:
     """One row per (feature, task it is named in): joins features to the tasks table."""
-    rows = [{"feature_id": fid, "task": int(task)} for fid, tasks in zip(gdf["id"], gdf["tasks"], strict=True) for task in tasks]
+    rows = [
+        {"feature_id": fid, "task": int(task)}
+        for fid, tasks in zip(gdf["id"], gdf["tasks"], strict=True)
+        for task in tasks
+    ]
     return pd.DataFrame(rows, columns=["feature_id", "task"])
 
 
 def feature_places_table(gdf: gpd.GeoDataFrame) -> pd.DataFrame:
     """One row per (feature, administrative unit it lies in or connects)."""
-    rows = [{"feature_id": fid, "place": str(place)} for fid, places in zip(gdf["id"], gdf["places"], strict=True) for place in places]
+    rows = [
+        {"feature_id": fid, "place": str(place)}
+        for fid, places in zip(gdf["id"], gdf["places"], strict=True)
+        for place in places
+    ]
     return pd.DataFrame(rows, columns=["feature_id", "place"])
 
 
@@ -353,9 +363,13 @@ def _link_tables(gdf: gpd.GeoDataFrame) -> dict[str, pd.DataFrame]:
 
 
 # -- metadata ----------------------------------------------------------------------------------
-def export_metadata(bundle: ExportBundle, gdf: gpd.GeoDataFrame, *, fmt: str, crs: str, exported: date) -> dict:
+def export_metadata(
+    bundle: ExportBundle, gdf: gpd.GeoDataFrame, *, fmt: str, crs: str, exported: date
+) -> dict:
     """The metadata every export carries (as a JSON member, a table, a README or file metadata)."""
-    per_layer = {layer_id: int((gdf["layer"] == layer_id).sum()) for layer_id in _layers_in_order(gdf, bundle)}
+    per_layer = {
+        layer_id: int((gdf["layer"] == layer_id).sum()) for layer_id in _layers_in_order(gdf, bundle)
+    }
     fields = {c: FIELD_DESCRIPTIONS.get(c, "") for c in gdf.columns if c != gdf.geometry.name}
     return {
         "title": "成渝地区双城经济圈联合实施方案 — 规划项目 / Chengdu–Chongqing joint implementation plan: named projects",
@@ -451,7 +465,11 @@ def _qgis_colour(colour: str, alpha: int = 255) -> str:
 
 
 def _qml_symbol(parent: ET.Element, name: str, symbol_type: str, layer_class: str, props: dict) -> None:
-    symbol = ET.SubElement(parent, "symbol", {"type": symbol_type, "name": name, "alpha": "1", "clip_to_extent": "1", "force_rhr": "0"})
+    symbol = ET.SubElement(
+        parent,
+        "symbol",
+        {"type": symbol_type, "name": name, "alpha": "1", "clip_to_extent": "1", "force_rhr": "0"},
+    )
     layer = ET.SubElement(symbol, "layer", {"class": layer_class, "enabled": "1", "pass": "0", "locked": "0"})
     options = ET.SubElement(layer, "Option", {"type": "Map"})
     for key, value in props.items():
@@ -463,35 +481,94 @@ def _qml_symbol(parent: ET.Element, name: str, symbol_type: str, layer_class: st
 def _style_rules(dimension: str, colour: str) -> list[tuple[str, str, str, str, dict]]:
     """(label, QGIS filter, symbol type, symbol-layer class, properties) per rule, mirroring the app."""
     if dimension == "points":
-        filled = {"name": "circle", "color": _qgis_colour(colour), "outline_color": "255,255,255,255", "outline_width": "0.5", "size": "3.2"}
-        hollow = {"name": "circle", "color": "255,255,255,230", "outline_color": _qgis_colour(colour), "outline_width": "0.7", "size": "2.8"}
+        filled = {
+            "name": "circle",
+            "color": _qgis_colour(colour),
+            "outline_color": "255,255,255,255",
+            "outline_width": "0.5",
+            "size": "3.2",
+        }
+        hollow = {
+            "name": "circle",
+            "color": "255,255,255,230",
+            "outline_color": _qgis_colour(colour),
+            "outline_width": "0.7",
+            "size": "2.8",
+        }
         return [
             ("exact 精确", "\"precision\" = 'exact'", "marker", "SimpleMarker", filled),
             ("seat 驻地 (located at a seat)", "ELSE", "marker", "SimpleMarker", hollow),
         ]
     if dimension == "lines":
-        base = {"line_color": _qgis_colour(colour), "line_width_unit": "MM", "capstyle": "round", "joinstyle": "round"}
-        dashed = base | {"line_width": "0.8", "line_style": "dash", "use_custom_dash": "1", "customdash": "3;2", "customdash_unit": "MM"}
+        base = {
+            "line_color": _qgis_colour(colour),
+            "line_width_unit": "MM",
+            "capstyle": "round",
+            "joinstyle": "round",
+        }
+        dashed = base | {
+            "line_width": "0.8",
+            "line_style": "dash",
+            "use_custom_dash": "1",
+            "customdash": "3;2",
+            "customdash_unit": "MM",
+        }
         return [
-            ("schematic 示意 (not the alignment)", "\"precision\" = 'schematic'", "line", "SimpleLine", dashed),
-            ("river 河段", "\"precision\" = 'river'", "line", "SimpleLine", base | {"line_width": "1.4", "line_style": "solid"}),
+            (
+                "schematic 示意 (not the alignment)",
+                "\"precision\" = 'schematic'",
+                "line",
+                "SimpleLine",
+                dashed,
+            ),
+            (
+                "river 河段",
+                "\"precision\" = 'river'",
+                "line",
+                "SimpleLine",
+                base | {"line_width": "1.4", "line_style": "solid"},
+            ),
             ("other", "ELSE", "line", "SimpleLine", base | {"line_width": "0.8", "line_style": "solid"}),
         ]
-    fill = {"color": _qgis_colour(colour, 46), "style": "solid", "outline_color": _qgis_colour(colour), "outline_style": "dash", "outline_width": "0.4", "outline_width_unit": "MM"}
+    fill = {
+        "color": _qgis_colour(colour, 46),
+        "style": "solid",
+        "outline_color": _qgis_colour(colour),
+        "outline_style": "dash",
+        "outline_width": "0.4",
+        "outline_width_unit": "MM",
+    }
     return [("area 区域", "ELSE", "fill", "SimpleFill", fill)]
 
 
 def qml_style(dimension: str, look: LayerLook) -> str:
     """A QGIS layer style (QML) with a rule per precision class, like the app draws it."""
     root = ET.Element("qgis", {"version": "3.28.0-Firenze", "styleCategories": "Symbology"})
-    renderer = ET.SubElement(root, "renderer-v2", {"type": "RuleRenderer", "symbollevels": "0", "enableorderby": "0", "forceraster": "0"})
+    renderer = ET.SubElement(
+        root,
+        "renderer-v2",
+        {"type": "RuleRenderer", "symbollevels": "0", "enableorderby": "0", "forceraster": "0"},
+    )
     rules = ET.SubElement(renderer, "rules", {"key": "{root}"})
     symbols = ET.SubElement(renderer, "symbols")
-    for index, (label, expression, symbol_type, layer_class, props) in enumerate(_style_rules(dimension, look.colour)):
-        ET.SubElement(rules, "rule", {"key": f"{{rule-{index}}}", "symbol": str(index), "label": f"{look.title_zh} {label}", "filter": expression})
+    for index, (label, expression, symbol_type, layer_class, props) in enumerate(
+        _style_rules(dimension, look.colour)
+    ):
+        ET.SubElement(
+            rules,
+            "rule",
+            {
+                "key": f"{{rule-{index}}}",
+                "symbol": str(index),
+                "label": f"{look.title_zh} {label}",
+                "filter": expression,
+            },
+        )
         _qml_symbol(symbols, str(index), symbol_type, layer_class, props)
     ET.SubElement(root, "layerGeometryType").text = {"points": "0", "lines": "1", "polygons": "2"}[dimension]
-    return "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n" + ET.tostring(root, encoding="unicode")
+    return "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n" + ET.tostring(
+        root, encoding="unicode"
+    )
 
 
 def sld_style(table: str, dimension: str, look: LayerLook) -> str:
@@ -541,7 +618,11 @@ def sld_style(table: str, dimension: str, look: LayerLook) -> str:
         else:
             symbolizer = ET.SubElement(rule, f"{{{se}}}PolygonSymbolizer")
             css(symbolizer, "Fill", {"fill": look.colour, "fill-opacity": "0.18"})
-            css(symbolizer, "Stroke", {"stroke": look.colour, "stroke-width": "1.5", "stroke-dasharray": "4 3"})
+            css(
+                symbolizer,
+                "Stroke",
+                {"stroke": look.colour, "stroke-width": "1.5", "stroke-dasharray": "4 3"},
+            )
     return ET.tostring(root, encoding="unicode", xml_declaration=True)
 
 
@@ -550,14 +631,25 @@ def _hex(qgis_colour: str) -> str:
     return f"#{r:02x}{g:02x}{b:02x}"
 
 
+DIMENSION_ZH = {"points": "点", "lines": "线", "polygons": "面"}
+
+
 def gpkg_tables(gdf: gpd.GeoDataFrame) -> dict[str, tuple[str, str, gpd.GeoDataFrame]]:
-    """``{table: (layer id, dimension, rows)}``: one table per layer, split by dimension if mixed."""
+    """``{table: (layer id, dimension, rows)}``: ``railway_lines``, ``zone_polygons`` …
+
+    A layer holding points and polygons gets a table for each: GIS tools (ArcGIS above all) want
+    one geometry type per table, and a name that always carries the type stays stable when a
+    layer gains its first feature of another type.
+    """
+    dims = gdf.geom_type.map(_geometry_dimension)
+    groups = {
+        key: gdf.iloc[rows] for key, rows in gdf.groupby([gdf["layer"], dims], sort=False).indices.items()
+    }
     tables = {}
     for layer_id in dict.fromkeys(gdf["layer"]):
-        parts = split_by_dimension(gdf[gdf["layer"] == layer_id])
-        for dimension, part in parts.items():
-            name = layer_id if len(parts) == 1 else f"{layer_id}_{dimension}"
-            tables[name] = (str(layer_id), dimension, part)
+        for dimension in ("points", "lines", "polygons"):
+            if (layer_id, dimension) in groups:
+                tables[f"{layer_id}_{dimension}"] = (str(layer_id), dimension, groups[(layer_id, dimension)])
     return tables
 
 
@@ -573,16 +665,24 @@ def _gdal_options(options: Mapping[str, str]):
 
 def _write_gpkg(gdf: gpd.GeoDataFrame, path: Path, metadata: dict, bundle: ExportBundle) -> None:
     stamp = f"{metadata['exported']}T00:00:00.000Z"
-    flat_metadata = {key: json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else value for key, value in metadata.items()}
+    flat_metadata = {
+        key: json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else value
+        for key, value in metadata.items()
+    }
     tables = gpkg_tables(gdf)
-    ordered = {name: tables[name] for layer_id in _layers_in_order(gdf, bundle) for name in tables if tables[name][0] == layer_id}
+    ordered = {
+        name: tables[name]
+        for layer_id in _layers_in_order(gdf, bundle)
+        for name in tables
+        if tables[name][0] == layer_id
+    }
     styles = []
     # A fixed timestamp makes the file a function of its content (same selection, same bytes).
-    with _gdal_options({"OGR_CURRENT_DATE": stamp}):
+    with _gdal_options({"OGR_CURRENT_DATE": stamp, "OGR_SQLITE_SYNCHRONOUS": "OFF"}):
         first = True
         for name, (layer_id, dimension, part) in ordered.items():
             look = _look(bundle, layer_id)
-            suffix = "" if name == layer_id else f" ({dimension})"
+            suffix = f" ({DIMENSION_ZH[dimension]} {dimension})"
             pyogrio.write_dataframe(
                 part,
                 path,
@@ -592,7 +692,10 @@ def _write_gpkg(gdf: gpd.GeoDataFrame, path: Path, metadata: dict, bundle: Expor
                 promote_to_multi=None,
                 append=not first,
                 dataset_metadata=flat_metadata if first else None,
-                layer_options={"IDENTIFIER": f"{look.title_zh} {look.title_en}{suffix}", "DESCRIPTION": look.legend_zh or look.title_en},
+                layer_options={
+                    "IDENTIFIER": f"{look.title_zh} {look.title_en}{suffix}",
+                    "DESCRIPTION": look.legend_zh or look.title_en,
+                },
             )
             first = False
             styles.append((name, dimension, look))
@@ -605,7 +708,10 @@ def _write_gpkg(gdf: gpd.GeoDataFrame, path: Path, metadata: dict, bundle: Expor
                 driver="GPKG",
                 geometry_type=_common_geometry_type(admin_export.geom_type),
                 append=True,
-                layer_options={"IDENTIFIER": name, "DESCRIPTION": "administrative units 行政区 (reference only)"},
+                layer_options={
+                    "IDENTIFIER": name,
+                    "DESCRIPTION": "administrative units 行政区 (reference only)",
+                },
             )
         reference = {**bundle.tables, **_link_tables(gdf)}
         about = pd.DataFrame({"key": list(flat_metadata), "value": list(flat_metadata.values())})
@@ -629,7 +735,14 @@ def _add_layer_styles(path: Path, styles: list[tuple[str, str, LayerLook]], stam
                 "INSERT INTO layer_styles (f_table_catalog, f_table_schema, f_table_name, f_geometry_column, styleName, "
                 "styleQML, styleSLD, useAsDefault, description, owner, ui, update_time) VALUES ('', '', ?, 'geometry', ?, ?, ?, 1, ?, '', NULL, ?)",
                 [
-                    (name, name, qml_style(dimension, look), sld_style(name, dimension, look), f"{look.title_zh} {look.title_en}", stamp)
+                    (
+                        name,
+                        name,
+                        qml_style(dimension, look),
+                        sld_style(name, dimension, look),
+                        f"{look.title_zh} {look.title_en}",
+                        stamp,
+                    )
                     for name, dimension, look in styles
                 ],
             )
@@ -656,7 +769,14 @@ def dbf_text(value: str, limit: int = DBF_TEXT_BYTES) -> str:
     return encoded[:room].decode("utf-8", errors="ignore") + TRUNCATION_MARK
 
 
-SHAPEFILE_PARTS = {"Point": "points", "MultiPoint": "multipoints", "LineString": "lines", "MultiLineString": "lines", "Polygon": "polygons", "MultiPolygon": "polygons"}
+SHAPEFILE_PARTS = {
+    "Point": "points",
+    "MultiPoint": "multipoints",
+    "LineString": "lines",
+    "MultiLineString": "lines",
+    "Polygon": "polygons",
+    "MultiPolygon": "polygons",
+}
 
 
 def shapefile_frames(gdf: gpd.GeoDataFrame) -> dict[str, gpd.GeoDataFrame]:
@@ -714,12 +834,23 @@ def _write_shp(gdf: gpd.GeoDataFrame, path: Path, metadata: dict, bundle: Export
     with tempfile.TemporaryDirectory(dir=path.parent) as scratch, zipfile.ZipFile(path, "w") as archive:
         for kind, frame in shapefile_frames(gdf).items():
             shp = Path(scratch) / f"{stem}_{kind}.shp"
-            pyogrio.write_dataframe(frame, shp, driver="ESRI Shapefile", encoding="UTF-8", geometry_type=_common_geometry_type(frame.geom_type))
+            pyogrio.write_dataframe(
+                frame,
+                shp,
+                driver="ESRI Shapefile",
+                encoding="UTF-8",
+                geometry_type=_common_geometry_type(frame.geom_type),
+            )
             for member in sorted(Path(scratch).glob(f"{stem}_{kind}.*")):
                 _zip_write(archive, member.name, member.read_bytes(), exported)
         for name, table in {**bundle.tables, **_link_tables(gdf)}.items():
             _zip_write(archive, f"{name}.csv", _csv_bytes(table), exported)
-        _zip_write(archive, "README.txt", readme_text(metadata, extra=shapefile_readme_extra(gdf)).encode("utf-8"), exported)
+        _zip_write(
+            archive,
+            "README.txt",
+            readme_text(metadata, extra=shapefile_readme_extra(gdf)).encode("utf-8"),
+            exported,
+        )
 
 
 # -- KML ---------------------------------------------------------------------------------------
@@ -739,7 +870,9 @@ def _kml_coordinates(coords: np.ndarray) -> str:
 def _kml_geometry(parent: ET.Element, geometry: BaseGeometry) -> None:
     kind = geometry.geom_type
     if kind == "Point":
-        ET.SubElement(ET.SubElement(parent, "Point"), "coordinates").text = _kml_coordinates(shapely.get_coordinates(geometry))
+        ET.SubElement(ET.SubElement(parent, "Point"), "coordinates").text = _kml_coordinates(
+            shapely.get_coordinates(geometry)
+        )
     elif kind == "LineString":
         line = ET.SubElement(parent, "LineString")
         ET.SubElement(line, "tessellate").text = "1"
@@ -747,7 +880,10 @@ def _kml_geometry(parent: ET.Element, geometry: BaseGeometry) -> None:
     elif kind == "Polygon":
         polygon = ET.SubElement(parent, "Polygon")
         ET.SubElement(polygon, "tessellate").text = "1"
-        for tag, ring in [("outerBoundaryIs", geometry.exterior), *(("innerBoundaryIs", r) for r in geometry.interiors)]:
+        for tag, ring in [
+            ("outerBoundaryIs", geometry.exterior),
+            *(("innerBoundaryIs", r) for r in geometry.interiors),
+        ]:
             ring_element = ET.SubElement(ET.SubElement(polygon, tag), "LinearRing")
             ET.SubElement(ring_element, "coordinates").text = _kml_coordinates(shapely.get_coordinates(ring))
     elif kind in ("MultiPoint", "MultiLineString", "MultiPolygon", "GeometryCollection"):
@@ -761,15 +897,25 @@ def _kml_geometry(parent: ET.Element, geometry: BaseGeometry) -> None:
 def kml_description(record: Mapping) -> str:
     """The balloon text (HTML, every value escaped): status, tasks, quote, precision, source."""
     rows = [
-        ("状态 Status", f"{record.get('status', '')} ({record.get('status_en', '')})" if record.get("status_en") else record.get("status", "")),
+        (
+            "状态 Status",
+            f"{record.get('status', '')} ({record.get('status_en', '')})"
+            if record.get("status_en")
+            else record.get("status", ""),
+        ),
         ("任务 Task", as_text(record.get("tasks", record.get("task", "")))),
         ("原文 Quote", f"「{record.get('quote', '')}」" if record.get("quote") else ""),
-        ("定位 Precision", f"{record.get('precision', '')} — {PRECISION_CLASSES.get(record.get('precision', ''), '')}"),
+        (
+            "定位 Precision",
+            f"{record.get('precision', '')} — {PRECISION_CLASSES.get(record.get('precision', ''), '')}",
+        ),
         ("来源 Source", record.get("source", "")),
         ("地区 Places", as_text(record.get("places", []))),
         ("备注 Note", record.get("note", "")),
     ]
-    return "<br/>".join(f"<b>{html_escape(label)}</b>: {html_escape(str(value))}" for label, value in rows if value)
+    return "<br/>".join(
+        f"<b>{html_escape(label)}</b>: {html_escape(str(value))}" for label, value in rows if value
+    )
 
 
 def _write_kml(gdf: gpd.GeoDataFrame, path: Path, metadata: dict, bundle: ExportBundle) -> None:
@@ -796,7 +942,9 @@ def _write_kml(gdf: gpd.GeoDataFrame, path: Path, metadata: dict, bundle: Export
     for layer_id in layer_ids:
         look = _look(bundle, layer_id)
         folder = ET.SubElement(document, "Folder", {"id": layer_id})
-        ET.SubElement(folder, "name").text = f"{look.title_zh} {look.title_en}" if look.title_zh != look.title_en else layer_id
+        ET.SubElement(folder, "name").text = (
+            f"{look.title_zh} {look.title_en}" if look.title_zh != look.title_en else layer_id
+        )
         part = gdf[gdf["layer"] == layer_id]
         for record, geometry in zip(_records(part), part.geometry, strict=True):
             placemark = ET.SubElement(folder, "Placemark", {"id": str(record["id"])})
@@ -945,11 +1093,15 @@ def write_export(
         shutil.rmtree(scratch, ignore_errors=True)
 
 
-def export_bytes(bundle: ExportBundle, *, fmt: str, crs: str = DEFAULT_CRS, exported: date | None = None) -> dict[str, bytes]:
+def export_bytes(
+    bundle: ExportBundle, *, fmt: str, crs: str = DEFAULT_CRS, exported: date | None = None
+) -> dict[str, bytes]:
     """The export as ``{file name: bytes}`` (for a download): the same files :func:`write_export` makes."""
     fmt, crs = check_format(fmt), check_crs(crs)
     with tempfile.TemporaryDirectory(prefix="export-") as scratch:
-        outputs = write_export(bundle, Path(scratch) / export_filename(fmt, crs), fmt=fmt, crs=crs, exported=exported)
+        outputs = write_export(
+            bundle, Path(scratch) / export_filename(fmt, crs), fmt=fmt, crs=crs, exported=exported
+        )
         return {output.name: output.read_bytes() for output in outputs}
 
 
@@ -958,11 +1110,28 @@ def add_export_arguments(parser: argparse.ArgumentParser) -> None:
     """The options of ``python -m geo export`` (values are checked by :func:`run_export`)."""
     parser.add_argument("--format", required=True, metavar="FORMAT", help=f"one of {', '.join(FORMATS)}")
     parser.add_argument("--out", required=True, metavar="PATH", help="output file (or an existing directory)")
-    parser.add_argument("--layer", action="append", default=[], metavar="L", help="layer id; repeat for several (default: all)")
-    parser.add_argument("--status", action="append", default=[], metavar="S", help="status, e.g. 加快建设; repeat for several")
-    parser.add_argument("--task", action="append", default=[], metavar="N", help="task number 1–47; repeat for several")
-    parser.add_argument("--place", metavar="NAME", help="only features in or touching this unit, e.g. 达州 or 万州区")
-    parser.add_argument("--crs", default=DEFAULT_CRS, metavar="CRS", help=f"one of {', '.join(CRS_CHOICES)} (default {DEFAULT_CRS})")
+    parser.add_argument(
+        "--layer",
+        action="append",
+        default=[],
+        metavar="L",
+        help="layer id; repeat for several (default: all)",
+    )
+    parser.add_argument(
+        "--status", action="append", default=[], metavar="S", help="status, e.g. 加快建设; repeat for several"
+    )
+    parser.add_argument(
+        "--task", action="append", default=[], metavar="N", help="task number 1–47; repeat for several"
+    )
+    parser.add_argument(
+        "--place", metavar="NAME", help="only features in or touching this unit, e.g. 达州 or 万州区"
+    )
+    parser.add_argument(
+        "--crs",
+        default=DEFAULT_CRS,
+        metavar="CRS",
+        help=f"one of {', '.join(CRS_CHOICES)} (default {DEFAULT_CRS})",
+    )
 
 
 def _task_numbers(values: Iterable[str]) -> tuple[int, ...]:

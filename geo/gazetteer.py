@@ -223,7 +223,9 @@ class Gazetteer:
         raise AmbiguousPlaceError(name, [self.label(u) for u in chosen])
 
     def _is_within(self, unit: Unit, scope: Unit) -> bool:
-        return unit.adcode == scope.adcode or any(a.adcode == scope.adcode for a in self.ancestors(unit.adcode))
+        return unit.adcode == scope.adcode or any(
+            a.adcode == scope.adcode for a in self.ancestors(unit.adcode)
+        )
 
     # ------------------------------------------------------------------ geometry
 
@@ -235,7 +237,9 @@ class Gazetteer:
         rows = []
         for adcode in adcodes:
             u = self.unit(adcode)
-            rows.append([u.adcode, u.name, u.short_name, u.level, u.parent, u.province, u.name_en, u.lon, u.lat])
+            rows.append(
+                [u.adcode, u.name, u.short_name, u.level, u.parent, u.province, u.name_en, u.lon, u.lat]
+            )
         frame = gpd.GeoDataFrame(rows, columns=BOUNDARY_COLUMNS, geometry=list(geometries), crs="EPSG:4326")
         return frame.set_index(frame["adcode"].rename(None))
 
@@ -309,7 +313,9 @@ def read_units(path: Path = UNITS_PATH) -> list[Unit]:
 
 
 def read_nonunit_places(path: Path = NONUNIT_PATH) -> list[NonUnitPlace]:
-    entries = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    entries = yaml.load(
+        path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    )
     places = []
     for name, entry in entries.items():
         for alias in [name, *entry.get("aliases", [])]:

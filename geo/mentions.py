@@ -126,7 +126,6 @@ def normalise(text: str) -> str:
     return text.translate(_FULL_TO_ASCII)
 
 
-
 class Matcher:
     """Finds the non-overlapping terms of a text, longest first, then leftmost."""
 
@@ -226,7 +225,9 @@ def build_terms(
 
     terms = _region_unit_terms(gazetteer)
     for surface, qualified in (rules.get("outside_places") or {}).items():
-        terms.append(Term(str(surface), (resolve(str(qualified), "outside place"),), "direct", str(qualified)))
+        terms.append(
+            Term(str(surface), (resolve(str(qualified), "outside place"),), "direct", str(qualified))
+        )
     for name in nonunit:
         terms.append(Term(name, (resolve(name, "non-unit place"),), "site", name))
     for surface, spec in (rules.get("sites") or {}).items():

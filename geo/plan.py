@@ -45,7 +45,7 @@ def chinese_numeral(text: str) -> int:
             raise ValueError(f"not a Chinese numeral: {text!r}")
         return CHINESE_DIGITS[text]
     tens, _, units = text.partition("十")
-    if len(tens) > 1 or len(units) > 1:
+    if len(tens) > 1 or len(units) > 1 or units == "十":
         raise ValueError(f"not a Chinese numeral: {text!r}")
     return CHINESE_DIGITS.get(tens, 1) * 10 + (CHINESE_DIGITS[units] if units else 0)
 

@@ -7,14 +7,18 @@ selection gives the same files.
 from __future__ import annotations
 
 import functools
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
 
 import geopandas as gpd
 import pandas as pd
 
-from geo.errors import ExportError
-from geo.export import ExportBundle
+from geo.catalogue import LAYER_IDS, STATUS_EN, STATUSES
+from geo.errors import ExportError, GeoError
+from geo.export import CRS_CHOICES, DEFAULT_CRS, FORMATS, ExportBundle, export_bytes, export_filename
 from geo.plan import load_plan
-from layers.frames import Selection, catalogue_frame, filter_frame
+from layers.frames import PROVINCE_SCOPE_EN, PROVINCE_SCOPES, Selection, catalogue_frame, filter_frame
 from layers.registry import LAYERS
 
 # Administrative units written into the GeoPackage, coarsest first.
@@ -23,7 +27,10 @@ ADMIN_LEVELS: tuple[str, ...] = ("province", "prefecture", "county")
 
 def tasks_table() -> pd.DataFrame:
     """The plan's 47 tasks: number, chapter, title, text (joins to ``tasks`` of every feature)."""
-    rows = [{"number": t.number, "chapter": t.chapter, "title": t.title, "text": t.text} for t in load_plan().tasks]
+    rows = [
+        {"number": t.number, "chapter": t.chapter, "title": t.title, "text": t.text}
+        for t in load_plan().tasks
+    ]
     return pd.DataFrame(rows, columns=["number", "chapter", "title", "text"])
 
 
@@ -87,7 +94,7 @@ def selection_bundle(selection: Selection, *, place_name: str | None = None) -> 
     bad = selection.unknown_values()
     if bad:
         raise ExportError(f"unknown {', '.join(bad)}")
-    features = filter_frame(catalogue_frame(), selection)
+    features = selected_features(selection)
     if features.empty:
         raise ExportError(f"the selection ({describe_selection(selection, place_name)}) matches no feature")
     tables, admin = _reference()
@@ -100,6 +107,16 @@ def selection_bundle(selection: Selection, *, place_name: str | None = None) -> 
     )
 
 
+def resolve_place(place: str) -> tuple[str, str]:
+    """(adcode, full name) of a place given by name (达州, 万州区) or by its 6-digit code."""
+    from geo.gazetteer import load_gazetteer
+
+    gazetteer = load_gazetteer()
+    text = place.strip()
+    unit = gazetteer.unit(text) if text.isdigit() else gazetteer.resolve(text).unit
+    return unit.adcode, unit.name
+
+
 def catalogue_bundle(
     *,
     layers: tuple[str, ...] = (),
@@ -108,11 +125,120 @@ def catalogue_bundle(
     place: str | None = None,
 ) -> ExportBundle:
     """:func:`selection_bundle` from command-line values; ``place`` is a name (达州, 万州区)."""
-    adcode = name = None
-    if place:
-        from geo.gazetteer import load_gazetteer
-
-        unit = load_gazetteer().resolve(place).unit
-        adcode, name = unit.adcode, unit.name
+    adcode, name = resolve_place(place) if place else (None, None)
     selection = Selection(layers=tuple(layers), statuses=tuple(statuses), tasks=tuple(tasks), place=adcode)
     return selection_bundle(selection, place_name=name)
+
+
+def export_files(
+    selection: Selection,
+    *,
+    fmt: str,
+    crs: str = DEFAULT_CRS,
+    place_name: str | None = None,
+    exported: date | None = None,
+) -> dict[str, bytes]:
+    """``{file name: bytes}`` of an export of the selection: what the app offers for download."""
+    return export_bytes(
+        selection_bundle(selection, place_name=place_name), fmt=fmt, crs=crs, exported=exported
+    )
+
+
+# -- the export page's link: the map page's parameters plus format and crs ---------------------------
+def _status(text: str) -> str | None:
+    if text in STATUSES:
+        return text
+    return {en.lower(): zh for zh, en in STATUS_EN.items()}.get(text.lower())
+
+
+def _province(text: str) -> str | None:
+    if text in PROVINCE_SCOPES:
+        return text
+    return {en.lower(): zh for zh, en in PROVINCE_SCOPE_EN.items()}.get(text.lower())
+
+
+def _int_in(text: str, low: int, high: int) -> int | None:
+    try:
+        value = int(text)
+    except ValueError:
+        return None
+    return value if low <= value <= high else None
+
+
+def _crs(text: str) -> str | None:
+    return next((c for c in CRS_CHOICES if c.lower() == text.strip().lower()), None)
+
+
+_LIST_PARSERS = {
+    "layers": lambda v: v if v in LAYER_IDS else None,
+    "status": _status,
+    "province": _province,
+    "chapter": lambda v: _int_in(v, 1, 10),
+    "task": lambda v: _int_in(v, 1, 47),
+}
+
+
+@dataclass(frozen=True)
+class ExportRequest:
+    """What an export link asks for: a selection, a format and a CRS, plus the values not understood."""
+
+    selection: Selection
+    fmt: str
+    crs: str
+    place_name: str | None
+    bad: tuple[tuple[str, str], ...]
+
+
+def request_from_params(params: Mapping[str, str]) -> ExportRequest:
+    """Read ``?layers=railway,aviation&status=开工建设&task=10&q=…&place=…&format=gpkg&crs=EPSG:4490``.
+
+    The names and values are the map page's (so its link opens the same selection here). Unknown
+    values are returned in ``bad`` (name, value) and left out, never guessed.
+    """
+    bad: list[tuple[str, str]] = []
+    values: dict[str, list] = {}
+    for name, parse in _LIST_PARSERS.items():
+        good = []
+        for item in [
+            v.strip() for v in str(params.get(name) or "").replace(",", ",").split(",") if v.strip()
+        ]:
+            value = parse(item)
+            if value is None:
+                bad.append((name, item))
+            elif value not in good:
+                good.append(value)
+        values[name] = good
+    fmt = str(params.get("format") or "geojson").strip().lower()
+    if fmt not in FORMATS:
+        bad.append(("format", fmt))
+        fmt = "geojson"
+    crs = _crs(str(params.get("crs") or DEFAULT_CRS))
+    if crs is None:
+        bad.append(("crs", str(params.get("crs"))))
+        crs = DEFAULT_CRS
+    adcode = place_name = None
+    place = str(params.get("place") or "").strip()
+    if place:
+        try:
+            adcode, place_name = resolve_place(place)
+        except GeoError:
+            bad.append(("place", place))
+    selection = Selection(
+        layers=tuple(values["layers"]),
+        statuses=tuple(values["status"]),
+        provinces=tuple(values["province"]),
+        chapters=tuple(values["chapter"]),
+        tasks=tuple(values["task"]),
+        query=str(params.get("q") or "").strip(),
+        place=adcode,
+    )
+    return ExportRequest(selection, fmt, crs, place_name, tuple(bad))
+
+
+def selected_features(selection: Selection) -> gpd.GeoDataFrame:
+    """The catalogue rows a selection matches (unknown values are the caller's to report)."""
+    return filter_frame(catalogue_frame(), selection)
+
+
+def download_name(request: ExportRequest) -> str:
+    return export_filename(request.fmt, request.crs)

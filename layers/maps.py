@@ -350,7 +350,7 @@ def theme_layer(
         name=LAYERS[layer_id].title(lang),
         style_function=lambda feature: feature["properties"]["style"],
         highlight_function=lambda _feature: {"weight": 5, "fillOpacity": 0.35},
-        marker=folium.CircleMarker(radius=6),
+        marker=folium.CircleMarker(radius=6, fill=True),
         tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=True),
         zoom_on_click=False,
     ).add_to(group)

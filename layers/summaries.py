@@ -20,7 +20,6 @@ from geo.plan import DATA_DIR, Task
 from geo.resolve import PRECISIONS
 
 PROVENANCE_PATH = DATA_DIR / "PROVENANCE.json"
-CHONGQING_ADCODE = "500000"
 
 # Highlight kinds, drawn in this order of priority when spans overlap.
 FEATURE = "feature"
@@ -131,7 +130,9 @@ def place_spans(task: Task, mentions: Iterable | None = None) -> list[Span]:
         names = "、".join(unit.name for unit in mention.units)
         label = mention.text if names == mention.text else f"{mention.text} → {names}"
         how = HOW_LABELS.get(mention.how)
-        spans.append(Span(start, start + (mention.end - mention.start), PLACE, f"{label} ({how})" if how else label))
+        spans.append(
+            Span(start, start + (mention.end - mention.start), PLACE, f"{label} ({how})" if how else label)
+        )
     return spans
 
 
@@ -166,21 +167,22 @@ def highlight_html(text: str, spans: list[Span], *, css_class: dict[str, str] | 
 # --- places ---------------------------------------------------------------------------------
 
 
-def tasks_per_prefecture() -> pd.DataFrame:
-    """Tasks naming each city of the region, or a unit inside it: Chongqing and Sichuan's 21 prefectures.
+def tasks_per_unit(level: str = "prefecture") -> pd.DataFrame:
+    """Tasks naming each unit of the region's map at ``level``, or a unit inside it.
 
-    Columns ``adcode``, ``name``, ``short_name``, ``name_en``, ``tasks`` (count), ``task_list``;
-    sorted by count, most first. Abbreviations and groupings count for every member.
+    At "prefecture" level the units are Sichuan's 21 prefectures and Chongqing's 38 districts and
+    counties (the gazetteer's prefecture-level map). Abbreviations and groupings count for every
+    member. Columns ``adcode``, ``name``, ``short_name``, ``name_en``, ``province`` (四川/重庆),
+    ``tasks`` (count) and ``task_list``; most named first.
     """
     from geo.gazetteer import load_gazetteer
     from geo.mentions import all_mentions, target_adcodes
 
     gazetteer = load_gazetteer()
     mentions = all_mentions()
-    cities = [gazetteer.unit(CHONGQING_ADCODE)]
-    cities += [gazetteer.unit(str(code)) for code in gazetteer.boundaries("prefecture")["adcode"]]
     rows = []
-    for unit in dict.fromkeys(cities):
+    for code in gazetteer.boundaries(level)["adcode"]:
+        unit = gazetteer.unit(str(code))
         codes = target_adcodes([unit], gazetteer)
         tasks = sorted({m.task for m in mentions if any(u.adcode in codes for u in m.units)})
         rows.append(
@@ -188,7 +190,8 @@ def tasks_per_prefecture() -> pd.DataFrame:
                 "adcode": unit.adcode,
                 "name": unit.name,
                 "short_name": unit.short_name,
-                "name_en": getattr(unit, "name_en", "") or unit.short_name,
+                "name_en": unit.name_en or unit.short_name,
+                "province": "重庆" if unit.adcode.startswith("50") else "四川",
                 "tasks": len(tasks),
                 "task_list": tasks,
             }

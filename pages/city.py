@@ -96,7 +96,7 @@ def _state_from_url() -> None:
             message = str(exc) if isinstance(exc, GeoError) else f"unknown adcode: {place}"
             st.warning(
                 tr(f"找不到地点“{place}”({message}),请在下拉框中选择。", f"Place “{place}” not found ({message}); choose one from the list."),
-                icon="⚠️",
+                icon=":material/warning:",
             )
         if unit is not None:
             codes = set(units_frame(level)["adcode"])
@@ -111,7 +111,7 @@ def _state_from_url() -> None:
                         f"“{place}”({unit.name})不是四川或重庆的市州、区县,无法在图上选择。",
                         f"“{place}” ({unit.name}) is not a prefecture, district or county of Sichuan or Chongqing.",
                     ),
-                    icon="⚠️",
+                    icon=":material/warning:",
                 )
     st.session_state["city_level"] = level
     st.session_state["city_place"] = adcode
@@ -146,7 +146,7 @@ def unit_panel(adcode: str) -> None:
     try:
         features = features_in_unit(_catalogue(), adcode)
     except GeoError as exc:
-        st.error(tr(f"规划要素目录无法读取:{exc}", f"The feature catalogue cannot be read: {exc}"), icon="🚫")
+        st.error(tr(f"规划要素目录无法读取:{exc}", f"The feature catalogue cannot be read: {exc}"), icon=":material/error:")
         return
     st.markdown(f"**{tr(f'位于或经过此地的规划要素:{len(features)} 个', f'Features in or touching it: {len(features)}')}**")
     if features.empty:
@@ -251,7 +251,7 @@ def main() -> None:
                     "点击地图上的市州或区县,或在上方下拉框中选择,查看提及它的任务和位于其中的规划要素。",
                     "Click a prefecture or district on the map, or choose one above, to see the tasks naming it and the features inside it.",
                 ),
-                icon="👆",
+                icon=":material/touch_app:",
             )
             top = ordered.sort_values("count", ascending=False).head(10)
             st.markdown(f"**{tr('被提及最多的地方', 'Most often named')}**")

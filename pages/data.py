@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from geo.check import check_catalogue
+from geo.errors import GeoError
 from geo.plan import PLAN_TITLE
 from geo.resolve import PRECISIONS
 from layers.frames import catalogue_frame
@@ -20,6 +21,21 @@ from layers.summaries import (
 from pages.ui import lang, tr
 
 REPOSITORY_NAME = "成渝双城经济圈规划地图 (Chengdu–Chongqing Plan Map)"
+
+
+@st.cache_resource(show_spinner=False)
+def _catalogue():
+    """The whole catalogue, once per process (read-only here)."""
+    return catalogue_frame()
+
+
+def load_catalogue_or_stop():
+    """The catalogue, or one line saying why it cannot be shown (then the page stops)."""
+    try:
+        return _catalogue()
+    except GeoError as exc:
+        st.error(tr("目录无法载入:", "The catalogue cannot be loaded: ") + str(exc))
+        st.stop()
 
 
 @st.cache_data(show_spinner=False)
@@ -84,7 +100,7 @@ def _precision(gdf: pd.DataFrame) -> None:
             tr("项目数", "Features"): [int(counts.get(p, 0)) for p in PRECISIONS],
         }
     )
-    st.dataframe(table, hide_index=True, use_container_width=True)
+    st.dataframe(table, hide_index=True, width="stretch")
 
     st.markdown("##### " + tr("各图层的精度构成", "Precision per layer"))
     by_layer = counts_by_precision_and_layer(gdf)
@@ -93,7 +109,7 @@ def _precision(gdf: pd.DataFrame) -> None:
     by_layer.columns = [precision_label(p, lang()) for p in by_layer.columns]
     by_layer[tr("合计", "Total")] = by_layer.sum(axis=1)
     by_layer.index.name = tr("图层", "Layer")
-    st.dataframe(by_layer, use_container_width=True)
+    st.dataframe(by_layer, width="stretch")
 
 
 def _check() -> None:
@@ -137,7 +153,7 @@ def _datum() -> None:
 def _citation() -> None:
     st.header(tr("引用方式", "How to cite"))
     st.write(tr("引用方案原文:", "The plan:"))
-    st.code(f"重庆市人民政府、四川省人民政府. {PLAN_TITLE}. 2021-12.", language=None)
+    st.code(f"中共重庆市委, 中共四川省委, 重庆市人民政府, 四川省人民政府. {PLAN_TITLE}. 2021-12.", language=None)
     st.write(tr("引用本数据集:", "This dataset:"))
     st.code(
         f"{REPOSITORY_NAME}. "
@@ -157,7 +173,7 @@ def _citation() -> None:
 
 def main() -> None:
     st.title(tr("数据说明", "Data & sources"))
-    gdf = catalogue_frame()
+    gdf = load_catalogue_or_stop()
     _provenance()
     _precision(gdf)
     _check()

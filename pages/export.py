@@ -1,13 +1,277 @@
-"""导出 Export: choose layers, filters and a format, then download the features."""
+"""导出 Export: choose layers, filters, a format and a CRS, then download the features.
 
+State lives in the URL with the map page's names plus the format and the CRS:
+``?layers=railway,aviation&status=开工建设&province=四川&chapter=2&task=10&q=成达万&place=达州
+&format=gpkg&crs=EPSG:4490``. The map page's link therefore opens what the map shows. The file is
+made by the same code as ``python -m geo export`` (:mod:`layers.exporting`), so both give the
+same bytes for the same selection.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
 import streamlit as st
 
-from pages.ui import tr
-
-st.title(tr("导出", "Export"))
-st.info(
-    tr(
-        "在此选择图层、筛选条件和格式(GeoJSON 等),下载规划要素数据(WGS 84)。",
-        "Choose layers, filters and a format (GeoJSON and others) and download the plan's features (WGS 84).",
-    )
+from geo.catalogue import LAYER_IDS, STATUSES
+from geo.errors import GeoError
+from geo.export import (
+    CRS_CHOICES,
+    CRS_NOTES,
+    CRS_TITLES,
+    FORMAT_LABELS,
+    FORMATS,
+    MEDIA_TYPES,
+    csv_readme_path,
+    export_filename,
 )
+from geo.plan import load_plan
+from layers.exporting import (
+    describe_selection,
+    export_files,
+    request_from_params,
+    resolve_place,
+    selected_features,
+)
+from layers.frames import PROVINCE_SCOPE_EN, PROVINCE_SCOPES, Selection
+from layers.registry import LAYERS, precision_explanation, precision_label, status_label
+from pages.ui import lang, remember_url, set_params, tr, url_changed, warn_bad_param
+
+PAGE = "export"
+FORMAT_HINTS = {
+    "geojson": ("网页地图与多数 GIS 软件;RFC 7946,WGS 84", "web maps and most GIS tools; RFC 7946, WGS 84"),
+    "gpkg": (
+        "QGIS 首选:分图层、样式、任务表与行政区",
+        "best for QGIS: a table per layer, styles, tasks and admin units",
+    ),
+    "shp": (
+        "ArcGIS 等:按几何类型分文件,UTF-8 编码(.cpg)",
+        "ArcGIS and others: one file per geometry type, UTF-8 (.cpg)",
+    ),
+    "kml": ("Google Earth、奥维互动地图", "Google Earth, Ovital (奥维互动地图)"),
+    "csv": (
+        "Excel:每行一个要素,WKT 几何,点含经纬度",
+        "Excel: a row per feature, WKT geometry, lon/lat for points",
+    ),
+    "parquet": ("Python / R / DuckDB 数据分析(GeoParquet)", "data science in Python, R, DuckDB (GeoParquet)"),
+}
+
+
+def _state_from_url() -> None:
+    request = request_from_params(st.query_params.to_dict())
+    for name, value in request.bad:
+        warn_bad_param(name, value, tr("忽略", "ignored"))
+    selection = request.selection
+    st.session_state["export_layers"] = list(selection.layers)
+    st.session_state["export_status"] = list(selection.statuses)
+    st.session_state["export_province"] = list(selection.provinces)
+    st.session_state["export_chapter"] = list(selection.chapters)
+    st.session_state["export_task"] = list(selection.tasks)
+    st.session_state["export_query"] = selection.query
+    st.session_state["export_place"] = request.place_name or ""
+    st.session_state["export_format"] = request.fmt
+    st.session_state["export_crs"] = request.crs
+
+
+def _filters() -> tuple[Selection, str | None]:
+    language = lang()
+    plan = load_plan()
+    st.multiselect(
+        tr("图层(不选即全部)", "Layers (none chosen = all)"),
+        options=list(LAYER_IDS),
+        format_func=lambda layer_id: LAYERS[layer_id].title(language),
+        key="export_layers",
+    )
+    st.multiselect(
+        tr("状态", "Status"),
+        options=list(STATUSES),
+        format_func=lambda s: status_label(s, language),
+        key="export_status",
+    )
+    st.multiselect(
+        tr("省份", "Province"),
+        options=list(PROVINCE_SCOPES),
+        format_func=lambda p: PROVINCE_SCOPE_EN[p] if language == "en" else p,
+        key="export_province",
+    )
+    st.multiselect(
+        tr("方面(章)", "Chapter"),
+        options=[chapter.number for chapter in plan.chapters],
+        format_func=lambda n: f"{plan.chapter(n).label}、{plan.chapter(n).title}",
+        key="export_chapter",
+    )
+    st.multiselect(
+        tr("任务", "Task"),
+        options=[task.number for task in plan.tasks],
+        format_func=lambda n: f"{n}. {plan.task(n).title}",
+        key="export_task",
+    )
+    st.text_input(
+        tr("搜索", "Search"),
+        key="export_query",
+        placeholder=tr("如:天府、chengdu、成达万", "e.g. 天府, chengdu, 成达万"),
+    )
+    st.text_input(
+        tr("地区(位于或经过)", "Place (features in or touching it)"),
+        key="export_place",
+        placeholder=tr("如:达州、万州区", "e.g. 达州, 万州区"),
+    )
+    adcode = place_name = None
+    place = st.session_state["export_place"].strip()
+    if place:
+        try:
+            adcode, place_name = resolve_place(place)
+        except GeoError as exc:
+            st.warning(
+                tr(
+                    f"地区无法识别,未按地区筛选:{exc}", f"Place not recognised, not filtering by place: {exc}"
+                ),
+                icon="⚠️",
+            )
+    selection = Selection(
+        layers=tuple(st.session_state["export_layers"]),
+        statuses=tuple(st.session_state["export_status"]),
+        provinces=tuple(st.session_state["export_province"]),
+        chapters=tuple(st.session_state["export_chapter"]),
+        tasks=tuple(st.session_state["export_task"]),
+        query=st.session_state["export_query"],
+        place=adcode,
+    )
+    return selection, place_name
+
+
+def _write_url(selection: Selection, place_name: str | None) -> None:
+    set_params(
+        layers=list(selection.layers),
+        status=list(selection.statuses),
+        province=list(selection.provinces),
+        chapter=list(selection.chapters),
+        task=list(selection.tasks),
+        q=selection.query.strip(),
+        place=place_name or "",
+        format="" if st.session_state["export_format"] == "geojson" else st.session_state["export_format"],
+        crs="" if st.session_state["export_crs"] == CRS_CHOICES[0] else st.session_state["export_crs"],
+    )
+
+
+def _summary(features: pd.DataFrame) -> pd.DataFrame:
+    language = lang()
+    counts = features.groupby(["layer", "precision"]).size().unstack(fill_value=0)
+    order = [layer_id for layer_id in LAYER_IDS if layer_id in counts.index]
+    counts = counts.loc[order]
+    counts.columns = [precision_label(p, language) for p in counts.columns]
+    counts.insert(0, tr("要素", "Features"), counts.sum(axis=1))
+    counts.index = [LAYERS[layer_id].title(language) for layer_id in counts.index]
+    return counts
+
+
+def main() -> None:
+    language = lang()
+    st.title(tr("导出", "Export"))
+    st.caption(
+        tr(
+            "选择要素与格式后下载;文件附带说明(来源、日期、坐标系、许可、定位精度)。命令行 `python -m geo export` 生成相同的数据。",
+            "Choose the features and a format, then download; every file carries a README (source, date, CRS, "
+            "licences, precision). The command line `python -m geo export` makes the same data.",
+        )
+    )
+    if url_changed(PAGE):
+        _state_from_url()
+
+    filters_column, output_column = st.columns([1, 2], gap="large")
+    with filters_column:
+        st.subheader(tr("选择要素", "Features"))
+        selection, place_name = _filters()
+    with output_column:
+        st.subheader(tr("格式与坐标系", "Format and CRS"))
+        fmt = st.radio(
+            tr("格式", "Format"),
+            options=list(FORMATS),
+            format_func=lambda f: f"{FORMAT_LABELS[f]} — {tr(*FORMAT_HINTS[f])}",
+            key="export_format",
+        )
+        crs = st.radio(
+            tr("坐标系", "CRS"),
+            options=list(CRS_CHOICES),
+            format_func=lambda c: CRS_TITLES[c],
+            key="export_crs",
+        )
+        if crs != CRS_CHOICES[0]:
+            st.caption(CRS_NOTES[crs])
+    _write_url(selection, place_name)
+    remember_url(PAGE)
+
+    try:
+        features = selected_features(selection)
+    except GeoError as exc:
+        st.error(
+            tr(f"规划要素目录无法读取:{exc}", f"The feature catalogue cannot be read: {exc}"),
+            icon=":material/error:",
+        )
+        st.stop()
+
+    with output_column:
+        st.subheader(tr("下载", "Download"))
+        file_name = export_filename(fmt, crs)
+        if features.empty:
+            st.info(
+                tr("没有符合条件的要素:请放宽筛选条件。", "No feature matches: relax the filters."),
+                icon=":material/search_off:",
+            )
+        else:
+            st.markdown(
+                tr(
+                    f"已选 **{len(features)}** 个要素:{describe_selection(selection, place_name)}",
+                    f"**{len(features)}** features selected: {describe_selection(selection, place_name)}",
+                )
+            )
+
+            def payload(name: str):
+                # Runs only when the button is clicked (deferred download), on the same code path as the CLI.
+                return lambda: export_files(selection, fmt=fmt, crs=crs, place_name=place_name)[name]
+
+            st.download_button(
+                tr(f"下载 {file_name}", f"Download {file_name}"),
+                data=payload(file_name),
+                file_name=file_name,
+                mime=MEDIA_TYPES[fmt],
+                on_click="ignore",
+                type="primary",
+                icon=":material/download:",
+                key="export_download",
+            )
+            if fmt == "csv":
+                readme = csv_readme_path(Path(file_name)).name
+                st.download_button(
+                    tr(f"下载说明 {readme}", f"Download the README {readme}"),
+                    data=payload(readme),
+                    file_name=readme,
+                    mime="text/plain",
+                    on_click="ignore",
+                    key="export_readme",
+                )
+            st.dataframe(_summary(features), use_container_width=True)
+        with st.expander(tr("定位精度说明", "Precision classes")):
+            for precision in ("exact", "seat", "area", "river", "schematic"):
+                st.markdown(
+                    f"- **{precision_label(precision, language)}** ({precision}): {precision_explanation(precision, language)}"
+                )
+        with st.expander(
+            tr("在 QGIS、ArcGIS、Google Earth、奥维中打开", "Opening in QGIS, ArcGIS, Google Earth, 奥维")
+        ):
+            st.markdown(
+                tr(
+                    "- **QGIS**:把 GeoPackage 拖入 QGIS,逐个加载表格即带有与本应用一致的样式(示意线为虚线)。\n"
+                    "- **ArcGIS Pro**:解压 Shapefile 压缩包或直接添加 GeoPackage 表;中文由 .cpg 声明为 UTF-8。\n"
+                    "- **Google Earth / 奥维互动地图**:导入 KML;奥维导入时坐标系选 WGS84(选了 GCJ-02 导出的文件则选 GCJ-02/火星坐标)。\n"
+                    "- **Excel**:CSV 为带 BOM 的 UTF-8,中文直接可读;`wkt` 列为几何。",
+                    "- **QGIS**: drag the GeoPackage in; each table opens with the app's styling (schematic lines dashed).\n"
+                    "- **ArcGIS Pro**: unzip the shapefile archive or add the GeoPackage tables; the .cpg declares UTF-8 for Chinese.\n"
+                    "- **Google Earth / 奥维 (Ovital)**: import the KML; in 奥维 choose WGS84 (or GCJ-02 for a GCJ-02 export).\n"
+                    "- **Excel**: the CSV is UTF-8 with BOM, so Chinese shows; the `wkt` column holds the geometry.",
+                )
+            )
+
+
+main()

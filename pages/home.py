@@ -6,21 +6,23 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
+from geo.errors import GeoError
 from geo.plan import PLAN_DATE, PLAN_TITLE, load_plan
 from layers.frames import catalogue_frame
 from layers.maps import add_legend, new_map, theme_layers
 from layers.registry import LAYERS, STATUS_COLOURS, status_label
-from layers.summaries import counts_by_layer_and_status, task_feature_counts, tasks_per_prefecture
+from layers.summaries import counts_by_layer_and_status, task_feature_counts, tasks_per_unit
 from pages.ui import esc, lang, tr
 
 ABOUT_ZH = (
-    "2021年12月,重庆市人民政府和四川省人民政府联合印发《重庆四川两省市贯彻落实〈成渝地区双城经济圈"
+    "2021年12月,中共重庆市委、中共四川省委、重庆市人民政府、四川省人民政府联合印发《重庆四川两省市贯彻落实〈成渝地区双城经济圈"
     "建设规划纲要〉联合实施方案》,把《规划纲要》分解为10个方面、47项重点任务,点名了一大批机场、铁路、"
     "高速公路、航道港口、能源水利工程、产业与科技平台和川渝毗邻地区合作平台。本站把方案中点名的每个项目"
     "落到地图上,并注明它来自哪一项任务、哪一句原文,以及位置的精确程度。"
 )
 ABOUT_EN = (
-    "In December 2021 the governments of Chongqing and Sichuan jointly issued their implementation plan "
+    "In December 2021 the Party committees and the governments of Chongqing and Sichuan jointly issued "
+    "their implementation plan "
     "for the Outline Plan of the Chengdu–Chongqing Twin-City Economic Circle. It breaks the outline into "
     "10 chapters and 47 key tasks and names airports, railways, expressways, waterways and ports, energy "
     "and water projects, industrial and science platforms and cross-border cooperation zones. This site "
@@ -29,9 +31,24 @@ ABOUT_EN = (
 )
 
 
+@st.cache_resource(show_spinner=False)
+def _catalogue():
+    """The whole catalogue, once per process (read-only here)."""
+    return catalogue_frame()
+
+
+def load_catalogue_or_stop():
+    """The catalogue, or one line saying why it cannot be shown (then the page stops)."""
+    try:
+        return _catalogue()
+    except GeoError as exc:
+        st.error(tr("目录无法载入:", "The catalogue cannot be loaded: ") + str(exc))
+        st.stop()
+
+
 @st.cache_data(show_spinner=False)
-def _prefecture_task_counts() -> pd.DataFrame:
-    return tasks_per_prefecture()
+def _unit_task_counts() -> pd.DataFrame:
+    return tasks_per_unit("prefecture")
 
 
 def _link(path: str, label: str, note: str) -> str:
@@ -73,7 +90,7 @@ def _layer_metrics(table: pd.DataFrame) -> None:
             busiest = row.idxmax() if row.sum() else None
             layer = LAYERS[layer_id]
             column.metric(
-                f"{layer.icon} {layer.title(lang())}",
+                layer.title(lang()),
                 int(row.sum()),
                 help=layer.legend(lang())
                 + (
@@ -105,15 +122,11 @@ def _status_chart(table: pd.DataFrame) -> None:
     )
 
 
-def _prefecture_chart() -> None:
-    st.markdown("#### " + tr("各市(州)涉及的任务数", "Tasks naming each prefecture"))
-    counts = _prefecture_task_counts()
-    if counts.empty:
-        st.info(tr("暂无地名识别结果。", "No place mentions yet."))
-        return
-    chart = counts.set_index("name_en" if lang() == "en" else "name")[["tasks"]]
+def _unit_chart(counts: pd.DataFrame, province: str) -> None:
+    rows = counts[counts["province"] == province]
+    chart = rows.set_index("name_en" if lang() == "en" else "short_name")[["tasks"]]
     chart.columns = [tr("任务数", "Tasks")]
-    chart.index.name = tr("市(州)", "Prefecture")
+    chart.index.name = tr("地区", "Unit")
     st.bar_chart(
         chart,
         horizontal=True,
@@ -121,12 +134,27 @@ def _prefecture_chart() -> None:
         x_label=tr("任务数", "Tasks"),
         y_label="",
         sort=f"-{chart.columns[0]}",
-        height=560,
+        height=max(240, 19 * len(chart) + 60),
     )
+
+
+def _prefecture_chart() -> None:
+    st.markdown("#### " + tr("各地涉及的任务数", "Tasks naming each city and district"))
+    counts = _unit_task_counts()
+    sichuan, chongqing = st.tabs(
+        [
+            tr("四川 · 21 个市(州)", "Sichuan · 21 prefectures"),
+            tr("重庆 · 38 个区县", "Chongqing · 38 districts and counties"),
+        ]
+    )
+    with sichuan:
+        _unit_chart(counts, "四川")
+    with chongqing:
+        _unit_chart(counts, "重庆")
     st.caption(
         tr(
-            "统计直接点名、通过简称(如成德眉资)或地区组合(如渝东北)涉及该市(州)或其下辖区县的任务。",
-            "Counts tasks naming the prefecture or a county in it, directly, by abbreviation (e.g. 成德眉资) or through a grouping (e.g. 渝东北).",
+            "统计直接点名、通过简称(如成德眉资)或地区组合(如重庆中心城区)涉及该地或其下辖区县的任务。",
+            "Counts tasks naming the unit or a county in it, directly, by abbreviation (e.g. 成德眉资) or through a grouping (e.g. 重庆中心城区).",
         )
     )
 
@@ -144,7 +172,7 @@ def _overview_map(gdf) -> None:
 
 def main() -> None:
     plan = load_plan()
-    gdf = catalogue_frame()
+    gdf = load_catalogue_or_stop()
     st.title(tr("成渝双城经济圈规划地图", "Chengdu–Chongqing Plan Map"))
     st.markdown(f"**{esc(PLAN_TITLE)}**", unsafe_allow_html=True)
     st.caption(

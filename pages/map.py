@@ -106,7 +106,7 @@ def _filters(gdf: gpd.GeoDataFrame) -> Selection:
     st.multiselect(
         tr("图层", "Layers"),
         options=list(LAYER_IDS),
-        format_func=lambda layer_id: f"{LAYERS[layer_id].icon} {LAYERS[layer_id].title(language)} ({counts.get(layer_id, 0)})",
+        format_func=lambda layer_id: f"{LAYERS[layer_id].title(language)} ({counts.get(layer_id, 0)})",
         key="map_layers",
         help=tr("每个主题一个图层;清空后地图不显示要素。", "One layer per theme; with none chosen the map shows no features."),
     )
@@ -197,7 +197,7 @@ def feature_details(row: pd.Series) -> None:
     if verb and verb != row["status"]:
         status_text += tr(f"(原文:{verb})", f" (the plan says: {verb})")
     lines = [
-        f"**{tr('图层', 'Layer')}:** {esc(layer.icon)} {esc(layer.title(language))}",
+        f"**{tr('图层', 'Layer')}:** {esc(layer.title(language))}",
         f"**{tr('状态', 'Status')}:** {esc(status_text)}",
         f"**{tr('任务', 'Task')}:** [{int(row['task'])}. {esc(task.title)}]({page_href('tasks', task=int(row['task']))})",
         f"**{tr('方面', 'Chapter')}:** {esc(chapter.label)}、{esc(chapter.title)}",
@@ -236,7 +236,7 @@ def feature_details(row: pd.Series) -> None:
     if measures:
         st.caption(" · ".join(measures))
     if row.get("note"):
-        st.info(row["note"], icon="📝")
+        st.info(row["note"], icon=":material/edit_note:")
 
 
 def _feature_table(gdf: gpd.GeoDataFrame) -> pd.DataFrame:
@@ -262,12 +262,12 @@ def main() -> None:
     language = lang()
     st.title(tr("地图", "Map explorer"))
     started = time.perf_counter()
-    with st.spinner(tr("正在加载规划要素…", "Loading the plan's features…")):
-        try:
+    try:
+        with st.spinner(tr("正在加载规划要素…", "Loading the plan's features…")):
             gdf_all = _catalogue()
-        except GeoError as exc:
-            st.error(tr(f"规划要素目录无法读取:{exc}", f"The feature catalogue cannot be read: {exc}"), icon="🚫")
-            st.stop()
+    except GeoError as exc:
+        st.error(tr(f"规划要素目录无法读取:{exc}", f"The feature catalogue cannot be read: {exc}"), icon=":material/error:")
+        st.stop()
 
     if url_changed(PAGE):
         _state_from_url()
@@ -283,14 +283,14 @@ def main() -> None:
 
     with map_column:
         if not selection.layers:
-            st.info(tr("未选择图层:请在左侧“图层”中至少选择一个。", "No layer chosen: pick at least one under “Layers” on the left."), icon="🗂️")
+            st.info(tr("未选择图层:请在左侧“图层”中至少选择一个。", "No layer chosen: pick at least one under “Layers” on the left."), icon=":material/layers:")
         elif gdf.empty:
             st.info(
                 tr(
                     "没有符合条件的要素:请放宽状态、省份、方面或任务筛选,或修改搜索词。",
                     "No feature matches: relax the status, province, chapter or task filters, or change the search.",
                 ),
-                icon="🔍",
+                icon=":material/search_off:",
             )
         else:
             st.caption(

@@ -8,6 +8,7 @@ from __future__ import annotations
 import streamlit as st
 from streamlit_folium import st_folium
 
+from geo.errors import GeoError
 from geo.plan import load_plan, to_chinese_numeral
 from layers.frames import catalogue_frame
 from layers.maps import add_legend, new_map, theme_layers
@@ -35,6 +36,21 @@ mark.hl-feature.hl-place { background: #ffe08a; }
 
 TASK_KEY = "tasks_task"
 CHAPTER_KEY = "tasks_chapter"
+
+
+@st.cache_resource(show_spinner=False)
+def _catalogue():
+    """The whole catalogue, once per process (read-only here)."""
+    return catalogue_frame()
+
+
+def load_catalogue_or_stop():
+    """The catalogue, or one line saying why it cannot be shown (then the page stops)."""
+    try:
+        return _catalogue()
+    except GeoError as exc:
+        st.error(tr("目录无法载入:", "The catalogue cannot be loaded: ") + str(exc))
+        st.stop()
 
 
 def _int_param(name: str, valid: range, fallback: int, fallback_text: str) -> int | None:
@@ -121,7 +137,7 @@ def _features_table(features) -> None:
         tr("位置精度", "Precision"),
         tr("原文引语", "Quote"),
     ]
-    st.dataframe(table, hide_index=True, use_container_width=True)
+    st.dataframe(table, hide_index=True, width="stretch")
 
 
 def _chapter_view(plan, chapter_number: int, gdf) -> None:
@@ -195,7 +211,7 @@ def main() -> None:
     st.markdown(HIGHLIGHT_CSS, unsafe_allow_html=True)
     st.title(tr("任务浏览", "Task browser"))
     plan = load_plan()
-    gdf = catalogue_frame()
+    gdf = load_catalogue_or_stop()
 
     task_range = range(1, len(plan.tasks) + 1)
     chapter_range = range(1, len(plan.chapters) + 1)

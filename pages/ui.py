@@ -40,7 +40,7 @@ def warn_bad_param(name: str, value: str, fallback: str) -> None:
             f"链接参数 {name}={value} 无法识别,已改用默认值:{fallback}",
             f"Link parameter {name}={value} is not recognised; using the default: {fallback}",
         ),
-        icon="⚠️",
+        icon=":material/warning:",
     )
 
 

@@ -81,9 +81,24 @@ UNIT_COLUMNS = [
 ]
 
 # Romanisations that pinyin alone gets wrong or ambiguous for place names.
-PINYIN_CHAR_FIXES = {"dou": "du", "zhang": "chang"}  # 都 in 成都/郫都/丰都, 长 in 长宁/长寿
+PINYIN_CHAR_FIXES = {"都": "du", "长": "chang"}  # 成都/郫都/丰都, 长宁/长寿 (never dou, zhang)
 PINYIN_PHRASES = {"筠连": "junlian", "陕西": "shaanxi"}
-SUFFIXES_ADMIN = ("特别行政区", "自治区", "自治州", "自治县", "自治旗", "地区", "林区", "特区", "省", "市", "县", "区", "盟", "旗")
+SUFFIXES_ADMIN = (
+    "特别行政区",
+    "自治区",
+    "自治州",
+    "自治县",
+    "自治旗",
+    "地区",
+    "林区",
+    "特区",
+    "省",
+    "市",
+    "县",
+    "区",
+    "盟",
+    "旗",
+)
 
 
 # --------------------------------------------------------------------------- names
@@ -97,7 +112,8 @@ def load_nationalities() -> list[str]:
     names = [n for n in names if n and n != "name"]
     # 哈萨克 and 柯尔克孜 appear in unit names without 族 (伊犁哈萨克自治州).
     stems = {n[:-1] for n in names if n.endswith("族") and len(n) > 2}
-    return sorted(set(names) | stems, key=len, reverse=True)
+    # 各族 (龙胜各族自治县) designates several nationalities at once.
+    return sorted(set(names) | stems | {"各族"}, key=len, reverse=True)
 
 
 def short_name(name: str, nationalities: list[str]) -> str:
@@ -108,7 +124,7 @@ def short_name(name: str, nationalities: list[str]) -> str:
             break
     else:
         return name
-    if suffix.startswith("自治") or suffix == "特别行政区":
+    if suffix.startswith("自治") or stem.endswith("族"):
         changed = True
         while changed:
             changed = False
@@ -117,6 +133,8 @@ def short_name(name: str, nationalities: list[str]) -> str:
                     stem = stem[: -len(nation)]
                     changed = True
                     break
+        if stem.endswith("族") and len(stem) >= 3:
+            stem = stem[:-1]  # 鄂温克族自治旗 → 鄂温克, 东乡族自治县 → 东乡
     return stem
 
 
@@ -124,7 +142,10 @@ def english_name(short: str) -> str:
     for phrase, roman in PINYIN_PHRASES.items():
         if short == phrase:
             return roman.capitalize()
-    syllables = [PINYIN_CHAR_FIXES.get(s, s) for s in lazy_pinyin(short)]
+    syllables = [
+        PINYIN_CHAR_FIXES.get(char, syllable)
+        for char, syllable in zip(short, lazy_pinyin(short), strict=True)
+    ]
     roman = syllables[0]
     for syllable in syllables[1:]:
         # Xi'an, Lu'an: an apostrophe where a syllable starting with a vowel would run on.
@@ -350,7 +371,11 @@ def geonames_check(units: list[dict]) -> list[tuple[str, str, float]]:
         for n in {city["name"], *city.get("alternatenames", [])}:
             by_name[n.lower().replace("'", "").replace(" ", "")].append(city)
     results = []
-    seats = [u for u in units if u["adcode"] == "500000" or (u["adcode"][:2] == "51" and u["level"] == "prefecture")]
+    seats = [
+        u
+        for u in units
+        if u["adcode"] == "500000" or (u["adcode"][:2] == "51" and u["level"] == "prefecture")
+    ]
     for unit in seats:
         keys = {unit["name_en"].lower().replace("'", ""), unit["short_name"], unit["name"]}
         found = [c for k in keys for c in by_name.get(k.lower(), []) if c["admin1code"] in ("32", "33")]
@@ -359,13 +384,17 @@ def geonames_check(units: list[dict]) -> list[tuple[str, str, float]]:
             children = [u for u in units if u["parent"] == unit["adcode"]]
             for child in children:
                 keys = {child["name_en"].lower().replace("'", ""), child["short_name"], child["name"]}
-                found += [c for k in keys for c in by_name.get(k.lower(), []) if c["admin1code"] in ("32", "33")]
+                found += [
+                    c for k in keys for c in by_name.get(k.lower(), []) if c["admin1code"] in ("32", "33")
+                ]
         lon, lat = float(unit["lon"]), float(unit["lat"])
         if not found:
             results.append((unit["name"], "-", math.nan))
             continue
         best = min(found, key=lambda c: haversine_km(lon, lat, c["longitude"], c["latitude"]))
-        results.append((unit["name"], best["name"], haversine_km(lon, lat, best["longitude"], best["latitude"])))
+        results.append(
+            (unit["name"], best["name"], haversine_km(lon, lat, best["longitude"], best["latitude"]))
+        )
     return results
 
 
@@ -465,7 +494,7 @@ def provenance_records() -> list[dict]:
         "data/reference/SOURCE-rivers.md": {
             "source": "Natural Earth extract notes",
             "licence": "project documentation",
-            "processing": "copied from the extract's SOURCE.md",
+            "processing": "the extract's SOURCE.md with a line naming the shipped copy",
         },
         "data/source/plan-article-2021-12-31.txt": {
             "source": "山西大院资讯网 reprint (2021-12-31) of 《重庆四川两省市贯彻落实〈成渝地区双城经济圈建设规划纲要〉"
@@ -500,7 +529,9 @@ def provenance_records() -> list[dict]:
 
 def write_provenance() -> None:
     records = provenance_records()
-    (DATA / "PROVENANCE.json").write_text(json.dumps(records, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    (DATA / "PROVENANCE.json").write_text(
+        json.dumps(records, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    )
     print(f"PROVENANCE.json: {len(records)} files")
 
 
@@ -518,7 +549,10 @@ def main() -> None:
         by_source[unit["seat_source"].split(":")[0].split(" (")[0]] += 1
     print("seat sources:", dict(by_source))
     for unit in units:
-        if not unit["seat_source"].startswith("cpca:" + unit["adcode"]) and unit["adcode"][:2] in ("50", "51"):
+        if not unit["seat_source"].startswith("cpca:" + unit["adcode"]) and unit["adcode"][:2] in (
+            "50",
+            "51",
+        ):
             print(f"  seat of {unit['name']} ({unit['adcode']}): {unit['seat_source']}")
 
     airports = build_airports()
@@ -527,7 +561,9 @@ def main() -> None:
 
     REFERENCE.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(RIVERS_SOURCE / "ne_10m_rivers_sichuan_chongqing.geojson", REFERENCE / "rivers.geojson")
-    shutil.copyfile(RIVERS_SOURCE / "SOURCE.md", REFERENCE / "SOURCE-rivers.md")
+    notes = (RIVERS_SOURCE / "SOURCE.md").read_text(encoding="utf-8")
+    header = "Shipped here as `rivers.geojson`, an unchanged copy of the extract described below.\n\n"
+    (REFERENCE / "SOURCE-rivers.md").write_text(header + notes, encoding="utf-8")
 
     print("seat vs GeoNames city (km):")
     for name, geoname, km in geonames_check(units):

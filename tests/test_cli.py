@@ -56,8 +56,15 @@ def test_place_json():
         "province": "四川省",
         "lon": 0,
         "lat": 0,
+        "note": None,
     }
     assert 105 < rows[0]["lon"] < 106 and 30 < rows[0]["lat"] < 31
+
+
+def test_place_nonunit_gives_its_unit_with_a_note():
+    [row] = run_json("place", "两江新区", "--json")
+    assert row["name"] == "渝北区"
+    assert "not an administrative unit" in row["note"]
 
 
 def test_place_grouping_gives_one_row_per_member():

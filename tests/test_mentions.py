@@ -65,7 +65,10 @@ def _matcher():
 
 def test_matcher_longest_then_leftmost():
     matcher = _matcher()
-    assert [(h.start, h.end, h.term.key) for h in matcher.find("甲乙丙丁戊")] == [(0, 2, "甲乙区"), (2, 5, "丙丁戊区")]
+    assert [(h.start, h.end, h.term.key) for h in matcher.find("甲乙丙丁戊")] == [
+        (0, 2, "甲乙区"),
+        (2, 5, "丙丁戊区"),
+    ]
     assert [h.term.key for h in matcher.find("甲乙丙")] == ["甲乙区"]  # tie: the leftmost wins
     assert [h.term.key for h in matcher.find("乙丙丁戊")] == ["丙丁戊区"]  # the longer wins
 
@@ -123,7 +126,9 @@ def test_airport_names_its_district():
     assert find("推进重庆江北国际机场扩能改造") == [("重庆江北国际机场", "site", {"渝北区"})]
 
 
-@pytest.mark.parametrize("brand", ["天府通办", "天府英才", "天府龙芽", "天府菜油", "智游天府", "大峨眉", "大九寨"])
+@pytest.mark.parametrize(
+    "brand", ["天府通办", "天府英才", "天府龙芽", "天府菜油", "智游天府", "大峨眉", "大九寨"]
+)
 def test_brands_are_not_places(brand):
     assert find(f"推行“{brand}”") == []
 
@@ -183,7 +188,9 @@ def test_tianfu_tongban_is_no_place(plan):
     sentence = plan.task(34).sentence_index("天府通办")
     text = plan.task(34).sentences[sentence]
     start = text.index("天府通办")
-    overlapping = [m for m in task_mentions(34) if m.sentence == sentence and m.start < start + 4 and m.end > start]
+    overlapping = [
+        m for m in task_mentions(34) if m.sentence == sentence and m.start < start + 4 and m.end > start
+    ]
     assert overlapping == []
 
 
@@ -202,7 +209,15 @@ def test_grouping_mention(gazetteer):
 
 @pytest.mark.parametrize(
     ("task", "false_friend"),
-    [(4, "北川羌族自治县"), (31, "通川区"), (12, "嘉陵区"), (27, "大竹县"), (41, "西区"), (12, "朝天区"), (26, "朝天区")],
+    [
+        (4, "北川羌族自治县"),
+        (31, "通川区"),
+        (12, "嘉陵区"),
+        (27, "大竹县"),
+        (41, "西区"),
+        (12, "朝天区"),
+        (26, "朝天区"),
+    ],
 )
 def test_false_friends(task, false_friend):
     assert false_friend not in set().union(*(names(m.units) for m in task_mentions(task)))
@@ -356,7 +371,12 @@ def test_parse_abbreviations_rejects(data, message):
 def test_parse_groupings_rejects_duplicates_and_missing_sources():
     with pytest.raises(GeoError, match="twice"):
         parse_groupings(
-            {"groupings": {"甲": {"members": ["x"], "source": "s", "aliases": ["乙"]}, "乙": {"members": ["y"], "source": "s"}}}
+            {
+                "groupings": {
+                    "甲": {"members": ["x"], "source": "s", "aliases": ["乙"]},
+                    "乙": {"members": ["y"], "source": "s"},
+                }
+            }
         )
     with pytest.raises(GeoError, match="no source"):
         parse_groupings({"groupings": {"甲": {"members": ["x"]}}})

@@ -1,0 +1,99 @@
+"""城市 page, run headless with Streamlit's AppTest: deep links and the unit panel."""
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "city.py")
+
+
+def _run(**params) -> AppTest:
+    at = AppTest.from_file(PAGE, default_timeout=180)
+    for name, value in params.items():
+        at.query_params[name] = value
+    return at.run()
+
+
+def _markdown(at: AppTest) -> str:
+    return "\n".join(m.value for m in at.markdown)
+
+
+def _task_links(at: AppTest) -> set[int]:
+    import re
+
+    return {int(n) for n in re.findall(r'href="/tasks\?task=(\d+)', _markdown(at))}
+
+
+@pytest.fixture(scope="module")
+def suining() -> AppTest:
+    return _run(place="遂宁")
+
+
+def test_default_page_has_level_switch_select_box_and_map():
+    at = _run()
+    assert not at.exception, at.exception
+    assert at.title[0].value == "城市"
+    assert at.radio(key="city_level").value == "prefecture"
+    options = at.selectbox(key="city_place").options
+    assert len(options) == 1 + 59  # "none" + Sichuan's 21 prefectures + Chongqing's 38 districts/counties
+    assert not at.warning
+    assert at.selectbox(key="city_place").value is None
+
+
+def test_place_link_opens_the_panel_with_tasks_2_3_7(suining):
+    assert not suining.exception, suining.exception
+    assert suining.selectbox(key="city_place").value == "510900"
+    assert {2, 3, 7} <= _task_links(suining)
+    text = _markdown(suining)
+    assert "### 遂宁市" in text
+    assert '<mark class="hl-direct" title="直接">遂宁</mark>' in text
+
+
+def test_panel_shows_how_each_task_names_the_place(suining):
+    text = _markdown(suining)
+    assert 'class="how how-direct"' in text
+    assert "hl-grouping" in text  # 成渝主轴 / 成都平原经济区 include 遂宁
+
+
+def test_adcode_link_is_the_same_place():
+    at = _run(place="510900")
+    assert not at.exception, at.exception
+    assert at.selectbox(key="city_place").value == "510900"
+    assert {2, 3, 7} <= _task_links(at)
+
+
+def test_sichuan_county_link_switches_to_county_level():
+    at = _run(place="射洪")
+    assert not at.exception, at.exception
+    assert at.radio(key="city_level").value == "county"
+    assert at.selectbox(key="city_place").value == "510981"
+
+
+def test_unknown_place_warns_and_falls_back():
+    at = _run(place="火星城")
+    assert not at.exception, at.exception
+    assert any("火星城" in w.value for w in at.warning)
+    assert at.selectbox(key="city_place").value is None
+
+
+def test_bad_level_warns_and_falls_back():
+    at = _run(level="street")
+    assert not at.exception, at.exception
+    assert any("level=street" in w.value for w in at.warning)
+    assert at.radio(key="city_level").value == "prefecture"
+
+
+def test_choosing_a_unit_in_the_select_box_writes_the_url():
+    at = _run()
+    at.selectbox(key="city_place").set_value("500151").run()  # 铜梁区
+    assert not at.exception, at.exception
+    assert "### 铜梁区" in _markdown(at)
+    assert at.query_params["place"] in (["500151"], "500151")
+
+
+def test_english_interface():
+    at = _run(place="遂宁", lang="en")
+    assert not at.exception, at.exception
+    assert at.title[0].value == "Cities & districts"
+    assert "Suining" in _markdown(at)

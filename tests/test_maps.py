@@ -1,0 +1,211 @@
+"""folium maps checked without a browser: local assets, layers, styles, GCJ-02 shift, escaping."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import geopandas as gpd
+import pytest
+from pyproj import Geod
+from shapely.geometry import LineString, MultiPoint, Point, box
+
+from layers import assets, maps
+from layers.registry import LAYERS, STATUS_COLOURS
+
+CDN_HOSTS = ("cdn.jsdelivr.net", "code.jquery.com", "cdnjs.cloudflare.com", "bootstrapcdn", "fontawesome", "unpkg.com")
+GEOD = Geod(ellps="WGS84")
+
+
+def _admin() -> dict[str, gpd.GeoDataFrame]:
+    """Two made-up provinces and two prefectures, in WGS 84, around the real region."""
+    provinces = gpd.GeoDataFrame(
+        {"adcode": ["510000", "500000"], "name": ["四川省", "重庆市"], "short_name": ["四川", "重庆"]},
+        geometry=[box(101.0, 28.0, 105.8, 32.5), box(105.8, 28.5, 109.5, 31.5)],
+        crs="EPSG:4326",
+    )
+    prefectures = gpd.GeoDataFrame(
+        {"adcode": ["510100", "510900"], "name": ["成都市", "遂宁市"], "short_name": ["成都", "遂宁"]},
+        geometry=[box(103.5, 30.1, 104.9, 31.4), box(105.0, 30.1, 105.8, 31.0)],
+        crs="EPSG:4326",
+    )
+    return {"province": provinces, "prefecture": prefectures}
+
+
+def _features() -> gpd.GeoDataFrame:
+    rows = [
+        ("air-x", "测试机场", "aviation", "建成", "exact", 9, Point(104.44, 30.31)),
+        ("air-y", "遂宁机场", "aviation", "规划建设", "seat", 9, Point(105.59, 30.53)),
+        ("rail-x", "<script>alert(1)</script>", "railway", "开工建设", "schematic", 10, LineString([(104.06, 30.57), (106.55, 29.56)])),
+        ("rail-y", "成渝铁路", "railway", "加快建设", "schematic", 10, LineString([(104.06, 30.57), (105.59, 30.53)])),
+        ("zone-x", "示范区", "zone", "推进", "area", 7, box(105.2, 30.2, 105.7, 30.6)),
+        ("energy-x", "两地电站", "energy", "前期工作", "seat", 12, MultiPoint([(104.06, 30.57), (106.55, 29.56)])),
+    ]
+    return gpd.GeoDataFrame(
+        {
+            "id": [r[0] for r in rows],
+            "name": [r[1] for r in rows],
+            "name_en": ["" for _ in rows],
+            "layer": [r[2] for r in rows],
+            "status": [r[3] for r in rows],
+            "precision": [r[4] for r in rows],
+            "task": [r[5] for r in rows],
+        },
+        geometry=[r[6] for r in rows],
+        crs="EPSG:4326",
+    )
+
+
+@pytest.fixture(scope="module")
+def full_map_html() -> str:
+    m = maps.new_map(admin=_admin())
+    for group in maps.theme_layers(_features()):
+        group.add_to(m)
+    maps.add_legend(m)
+    return maps.rendered_html(m)
+
+
+def _contains(html_text: str, text: str) -> bool:
+    """Text in the page, written either as is or JSON-escaped (folium writes data as ASCII JSON)."""
+    return text in html_text or json.dumps(text)[1:-1] in html_text
+
+
+def _urls(html_text: str) -> set[str]:
+    return set(re.findall(r'(?:src|href)="([^"]+)"', html_text))
+
+
+# -- assets ----------------------------------------------------------------------------------------
+def test_assets_are_copied_from_installed_packages_and_copying_is_idempotent(tmp_path):
+    copied = assets.install_assets(tmp_path)
+    names = {p.relative_to(tmp_path).as_posix() for p in copied}
+    assert {"leaflet/leaflet.js", "leaflet/leaflet.css", "jquery/jquery.min.js"} <= names
+    assert "leaflet/images/layers.png" in names
+    assert b"Leaflet 1.9.4" in (tmp_path / "leaflet" / "leaflet.js").read_bytes()[:400]
+    assert assets.install_assets(tmp_path) == []
+
+
+def test_map_uses_only_local_assets(full_map_html):
+    urls = _urls(full_map_html)
+    assert f"{assets.STATIC_URL}/leaflet/leaflet.js" in urls
+    assert f"{assets.STATIC_URL}/leaflet/leaflet.css" in urls
+    assert f"{assets.STATIC_URL}/jquery/jquery.min.js" in urls
+    assert all(url.startswith("/app/static/vendor/") for url in urls), urls
+    for host in CDN_HOSTS:
+        assert host not in full_map_html
+    assert "bootstrap" not in full_map_html.lower()
+    assert "awesome" not in full_map_html.lower()
+
+
+def test_every_vendored_url_has_its_file():
+    assets.ensure_assets()
+    for _, url in [*assets.MAP_JS, *assets.MAP_CSS]:
+        path = assets.VENDOR_DIR / url.removeprefix(assets.STATIC_URL + "/")
+        assert path.is_file(), path
+
+
+# -- layers ----------------------------------------------------------------------------------------
+def test_one_geojson_per_layer_and_points_as_circle_markers(full_map_html):
+    groups = maps.theme_layers(_features())
+    assert [g.layer_name for g in groups] == [LAYERS[i].title() for i in ("aviation", "railway", "energy", "zone")]
+    for group in groups:
+        geojsons = [child for child in group._children.values() if type(child).__name__ == "GeoJson"]
+        assert len(geojsons) == 1
+    assert "new L.CircleMarker(latlng, opts)" in full_map_html
+    assert "L.AwesomeMarkers" not in full_map_html
+    for feature_id in _features()["id"]:
+        assert f'"{feature_id}"' in full_map_html
+
+
+def test_styles_follow_precision():
+    prepared = maps.theme_frame_for_map(_features())
+    style = dict(zip(prepared["id"], prepared["style"], strict=True))
+    assert style["rail-x"]["dashArray"]  # schematic: dashed
+    assert style["zone-x"]["fillOpacity"] < 0.5  # area: translucent
+    assert style["air-x"]["fillColor"] == LAYERS["aviation"].colour  # exact point: filled
+    assert style["air-y"]["fillColor"] == "#ffffff"  # seat point: hollow
+    by_status = maps.theme_frame_for_map(_features(), colour_by="status")
+    styles = dict(zip(by_status["id"], by_status["style"], strict=True))
+    assert styles["rail-x"]["color"] == STATUS_COLOURS["开工建设"]
+
+
+def test_admin_basemap_is_drawn_and_not_clickable(full_map_html):
+    assert "510900" in full_map_html  # the made-up prefecture outline
+    assert '"interactive": false' in full_map_html
+    assert _contains(full_map_html, "遂宁")  # its label
+
+
+def test_legend_lists_layers_and_precision_classes(full_map_html):
+    legend = maps.legend_html()
+    for layer in LAYERS.values():
+        assert layer.title_zh in legend
+    for word in ("精确", "驻地", "区域", "河段", "示意"):
+        assert word in legend
+    assert "stroke-dasharray" in legend
+    assert _contains(full_map_html, "图例") and _contains(full_map_html, LAYERS["railway"].title_zh)
+    assert "Legend" in maps.legend_html(lang="en")
+    assert "状态" in maps.legend_html(colour_by="status")
+
+
+# -- GCJ-02 ----------------------------------------------------------------------------------------
+def _shift_m(a: Point, b: Point) -> float:
+    return GEOD.inv(a.x, a.y, b.x, b.y)[2]
+
+
+def test_gaode_basemap_shifts_overlays_by_a_few_hundred_metres():
+    wgs = maps.theme_frame_for_map(_features(), datum=maps.WGS84)
+    gcj = maps.theme_frame_for_map(_features(), datum=maps.GCJ02)
+    point_wgs = wgs.set_index("id").geometry["air-x"]
+    point_gcj = gcj.set_index("id").geometry["air-x"]
+    assert 300 <= _shift_m(point_wgs, point_gcj) <= 600
+    assert point_gcj.x > point_wgs.x  # the GCJ-02 offset here is to the east and north
+    admin = _admin()["prefecture"]
+    shifted = maps.to_datum(admin, maps.GCJ02)
+    corner_wgs = Point(admin.geometry.iloc[0].exterior.coords[0])
+    corner_gcj = Point(shifted.geometry.iloc[0].exterior.coords[0])
+    assert 300 <= _shift_m(corner_wgs, corner_gcj) <= 600
+    assert maps.to_datum(admin, maps.WGS84) is admin
+
+
+def test_gaode_map_shows_its_datum_and_shifted_outlines():
+    html_wgs = maps.rendered_html(maps.new_map(admin=_admin()))
+    html_gcj = maps.rendered_html(maps.new_map(admin=_admin(), basemap="gaode"))
+    assert maps.datum_of("gaode") == maps.GCJ02
+    assert _contains(html_gcj, maps.datum_label(maps.GCJ02)) and not _contains(html_wgs, "GCJ-02")
+    assert "autonavi.com" in html_gcj
+    assert "[105.0, 30.1]" in html_wgs and "[105.0, 30.1]" not in html_gcj
+
+
+# -- escaping --------------------------------------------------------------------------------------
+def test_names_are_escaped_everywhere(full_map_html):
+    assert "<script>alert" not in full_map_html
+    prepared = maps.theme_frame_for_map(_features())
+    tip = prepared.set_index("id")["tip"]["rail-x"]
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in tip
+    assert "<script>" not in tip
+
+
+# -- choropleth ------------------------------------------------------------------------------------
+def test_choropleth_polygons_carry_adcode_name_and_class_colour():
+    units = _admin()["prefecture"]
+    layer = maps.choropleth_layer(units, {"510900": 10, "510100": 0})
+    features = {f["properties"]["adcode"]: f["properties"] for f in layer.data["features"]}
+    assert features["510900"]["name"] == "遂宁市"
+    assert features["510900"]["count"] == 10
+    assert features["510900"]["fill"] == maps.count_colour(10) != maps.count_colour(0)
+    assert features["510100"]["fill"] == maps.COUNT_COLOURS[0]
+
+
+def test_count_classes_are_ordered_and_cover_every_count():
+    colours = [maps.count_colour(n) for n in range(0, 30)]
+    ranks = [maps.COUNT_COLOURS.index(c) for c in colours]
+    assert ranks == sorted(ranks)
+    assert ranks[0] == 0 and ranks[-1] == len(maps.COUNT_COLOURS) - 1
+    assert len(maps.count_classes()) == len(maps.COUNT_COLOURS)
+
+
+def test_real_administrative_basemap_is_simplified_and_valid():
+    prefectures = maps.admin_frame("prefecture")
+    assert len(prefectures) == 59  # Sichuan's 21 prefectures and Chongqing's 38 districts and counties
+    assert prefectures.is_valid.all()
+    payload = json.dumps(maps._geojson(prefectures, ["adcode"]))
+    assert len(payload) < 600_000
