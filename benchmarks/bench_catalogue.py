@@ -6,7 +6,6 @@ Run: python benchmarks/bench_catalogue.py
 import statistics
 import subprocess
 import sys
-import time
 
 BUDGET_S = 2.0
 CHILD = """
@@ -35,7 +34,9 @@ def main() -> None:
     imports = statistics.median(r[1] for r in runs)
     print(f"features                 {count}")
     print(f"imports                  {imports:.3f} s")
-    print(f"resolve catalogue (cold) {resolve:.3f} s   ratio to {BUDGET_S:.0f} s budget: {resolve / BUDGET_S:.2f}")
+    print(
+        f"resolve catalogue (cold) {resolve:.3f} s   ratio to {BUDGET_S:.0f} s budget: {resolve / BUDGET_S:.2f}"
+    )
     print(f"build GeoDataFrame       {frame:.3f} s")
     print(f"resolve + frame          {resolve + frame:.3f} s   ratio: {(resolve + frame) / BUDGET_S:.2f}")
 

@@ -167,7 +167,9 @@ def entry_problems(entry: Entry, plan: Plan) -> list[str]:
         problems.append(f"{entry.id}: quote is not verbatim in task {task.number}: {entry.quote!r}")
     elif not 0 <= entry.sentence < len(task.sentences) or entry.quote not in task.sentences[entry.sentence]:
         found = task.sentence_index(entry.quote)
-        problems.append(f"{entry.id}: quote is not in sentence {entry.sentence} of task {task.number} (found in {found})")
+        problems.append(
+            f"{entry.id}: quote is not in sentence {entry.sentence} of task {task.number} (found in {found})"
+        )
     if entry.verb and entry.verb not in task.text:
         problems.append(f"{entry.id}: verb {entry.verb!r} does not occur in task {task.number}")
     return problems
@@ -184,3 +186,26 @@ def catalogue_problems(entries: tuple[Entry, ...] | list[Entry], plan: Plan | No
         seen[entry.id] = entry.file
         problems.extend(entry_problems(entry, plan))
     return problems
+
+
+UNLOCATED_PATH = DATA_DIR / "unlocated.yaml"
+
+
+@dataclass(frozen=True)
+class Unlocated:
+    """A named item of the plan left off the map, with the reason."""
+
+    name: str
+    task: int
+    quote: str
+    reason: str
+    reason_en: str
+
+
+@functools.cache
+def load_unlocated(path: Path = UNLOCATED_PATH) -> tuple[Unlocated, ...]:
+    raw = yaml.load(path.read_text(encoding="utf-8"), Loader=YAML_LOADER) or []
+    return tuple(
+        Unlocated(str(r["name"]), int(r["task"]), str(r["quote"]), str(r["reason"]), str(r["reason_en"]))
+        for r in raw
+    )

@@ -38,7 +38,9 @@ def region_problems(features: list[Feature], gazetteer: Gazetteer) -> list[str]:
         names = _spec_places(feature)
         outside = [n for n in names if not gazetteer.resolve(n).unit.in_region]
         if not outside:
-            problems.append(f"{feature.entry.id}: lies outside Sichuan and Chongqing but names only places inside")
+            problems.append(
+                f"{feature.entry.id}: lies outside Sichuan and Chongqing but names only places inside"
+            )
     return problems
 
 

@@ -631,6 +631,7 @@ def _hex(qgis_colour: str) -> str:
     return f"#{r:02x}{g:02x}{b:02x}"
 
 
+GPKG_GEOMETRY_COLUMN = "geom"
 DIMENSION_ZH = {"points": "点", "lines": "线", "polygons": "面"}
 
 
@@ -689,12 +690,14 @@ def _write_gpkg(gdf: gpd.GeoDataFrame, path: Path, metadata: dict, bundle: Expor
                 layer=name,
                 driver="GPKG",
                 geometry_type=_common_geometry_type(part.geom_type),
-                promote_to_multi=None,
                 append=not first,
+                # Arrow writes list columns as JSON fields (GDAL subtype JSON), which QGIS reads as arrays.
+                use_arrow=True,
                 dataset_metadata=flat_metadata if first else None,
                 layer_options={
                     "IDENTIFIER": f"{look.title_zh} {look.title_en}{suffix}",
                     "DESCRIPTION": look.legend_zh or look.title_en,
+                    "GEOMETRY_NAME": GPKG_GEOMETRY_COLUMN,
                 },
             )
             first = False
@@ -711,6 +714,7 @@ def _write_gpkg(gdf: gpd.GeoDataFrame, path: Path, metadata: dict, bundle: Expor
                 layer_options={
                     "IDENTIFIER": name,
                     "DESCRIPTION": "administrative units 行政区 (reference only)",
+                    "GEOMETRY_NAME": GPKG_GEOMETRY_COLUMN,
                 },
             )
         reference = {**bundle.tables, **_link_tables(gdf)}
@@ -733,10 +737,11 @@ def _add_layer_styles(path: Path, styles: list[tuple[str, str, LayerLook]], stam
             )
             connection.executemany(
                 "INSERT INTO layer_styles (f_table_catalog, f_table_schema, f_table_name, f_geometry_column, styleName, "
-                "styleQML, styleSLD, useAsDefault, description, owner, ui, update_time) VALUES ('', '', ?, 'geometry', ?, ?, ?, 1, ?, '', NULL, ?)",
+                "styleQML, styleSLD, useAsDefault, description, owner, ui, update_time) VALUES ('', '', ?, ?, ?, ?, ?, 1, ?, '', NULL, ?)",
                 [
                     (
                         name,
+                        GPKG_GEOMETRY_COLUMN,
                         name,
                         qml_style(dimension, look),
                         sld_style(name, dimension, look),

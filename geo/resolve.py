@@ -144,21 +144,29 @@ class Resolver:
             raise CatalogueError(f"{entry.id}: airport {code} is not in the airport reference")
         row = self.airports.loc[code]
         if "unknown" in row["name"].lower():
-            raise CatalogueError(f"{entry.id}: airport {code} ({row['name']}) has no known coordinate; use a seat spec")
+            raise CatalogueError(
+                f"{entry.id}: airport {code} ({row['name']}) has no known coordinate; use a seat spec"
+            )
         point = Point(float(row["lon"]), float(row["lat"]))
         places = []
         if "city" in spec:
             city = self.unit(entry, spec["city"])
             km = distance_km(point, Point(city.lon, city.lat))
             if km > AIRPORT_CITY_MAX_KM:
-                raise CatalogueError(f"{entry.id}: airport {code} is {km:.0f} km from {city.name}, the city it serves")
+                raise CatalogueError(
+                    f"{entry.id}: airport {code} is {km:.0f} km from {city.name}, the city it serves"
+                )
             places.append(city.name)
         places.extend(self._places_at(point))
         return point, f"airportsdata: {code} {row['name']}", places
 
     def _seat(self, entry: Entry, spec: dict):
         unit = self.unit(entry, spec["seat"])
-        return Point(unit.lon, unit.lat), f"gazetteer seat of {unit.name} ({unit.adcode})", self._lineage(unit)
+        return (
+            Point(unit.lon, unit.lat),
+            f"gazetteer seat of {unit.name} ({unit.adcode})",
+            self._lineage(unit),
+        )
 
     def _seats(self, entry: Entry, spec: dict):
         units = [self.unit(entry, name) for name in _as_list(spec["seats"])]
@@ -208,7 +216,11 @@ class Resolver:
             if km > RIVER_END_MAX_KM:
                 raise CatalogueError(f"{entry.id}: the {name} passes {km:.0f} km from {unit.name}")
         places = [start.name, *self._places_along(section), end.name]
-        return section, f"Natural Earth 10m river centreline: {name}, {start.short_name} – {end.short_name}", places
+        return (
+            section,
+            f"Natural Earth 10m river centreline: {name}, {start.short_name} – {end.short_name}",
+            places,
+        )
 
     # -- places a geometry lies in ------------------------------------------------------------
     def _lineage(self, unit: Unit) -> list[str]:
@@ -272,8 +284,17 @@ def join_river_parts(geometry: BaseGeometry) -> LineString:
         best = None
         for i, part in enumerate(parts):
             coords = list(part.coords)
-            for candidate, attach_after in ((coords, True), (coords[::-1], True), (coords, False), (coords[::-1], False)):
-                gap = Point(chain[-1]).distance(Point(candidate[0])) if attach_after else Point(candidate[-1]).distance(Point(chain[0]))
+            for candidate, attach_after in (
+                (coords, True),
+                (coords[::-1], True),
+                (coords, False),
+                (coords[::-1], False),
+            ):
+                gap = (
+                    Point(chain[-1]).distance(Point(candidate[0]))
+                    if attach_after
+                    else Point(candidate[-1]).distance(Point(chain[0]))
+                )
                 if best is None or gap < best[0]:
                     best = (gap, i, candidate, attach_after)
         gap, i, candidate, attach_after = best

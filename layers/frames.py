@@ -36,7 +36,11 @@ COLUMNS = (
 
 
 def _province_scope(geometry, provinces: gpd.GeoDataFrame) -> str:
-    touched = {name for name, shape in zip(provinces["short_name"], provinces.geometry, strict=True) if shape.intersects(geometry)}
+    touched = {
+        name
+        for name, shape in zip(provinces["short_name"], provinces.geometry, strict=True)
+        if shape.intersects(geometry)
+    }
     if {"四川", "重庆"} <= touched:
         return "跨省"
     if "重庆" in touched:
@@ -87,7 +91,9 @@ def frame_from_features(features: Iterable[Feature]) -> gpd.GeoDataFrame:
         )
     gdf = gpd.GeoDataFrame(rows, geometry="geometry", crs="EPSG:4326")
     if gdf.empty:
-        gdf = gpd.GeoDataFrame({column: [] for column in COLUMNS}, geometry=gpd.GeoSeries([], crs="EPSG:4326"))
+        gdf = gpd.GeoDataFrame(
+            {column: [] for column in COLUMNS}, geometry=gpd.GeoSeries([], crs="EPSG:4326")
+        )
         return gdf
     gdf_utm = gdf.to_crs(METRIC_CRS)
     is_line = gdf.geom_type.isin(["LineString", "MultiLineString"])
@@ -181,5 +187,5 @@ def display_frame(gdf: gpd.GeoDataFrame, *, tolerance: float = DISPLAY_TOLERANCE
     """A copy for drawing: simplified (topology kept) and rounded to ~1 m."""
     out = gdf.copy()
     simplified = out.geometry.simplify(tolerance, preserve_topology=True)
-    out["geometry"] = shapely.set_precision(simplified.values, 10 ** -DISPLAY_DECIMALS)
+    out["geometry"] = shapely.set_precision(simplified.values, 10**-DISPLAY_DECIMALS)
     return out

@@ -26,10 +26,11 @@ import pandas as pd
 import shapely
 from branca.element import Element, MacroElement
 from jinja2 import Template
+from jinja2.utils import htmlsafe_json_dumps
 
 from geo.gcj02 import geometry_wgs84_to_gcj02
 from layers.assets import MAP_CSS, MAP_JS, ensure_assets
-from layers.frames import DISPLAY_DECIMALS, display_frame
+from layers.frames import display_frame
 from layers.registry import (
     LAYERS,
     PRECISION_LABELS,
@@ -168,6 +169,7 @@ MAP_STYLE = """<style>
 .plan-legend .row { display: flex; align-items: center; gap: 6px; white-space: nowrap; }
 .plan-legend h4 { margin: 6px 0 2px; font-size: 12px; }
 .plan-datum { background: rgba(255,255,255,0.9); padding: 2px 8px; border-radius: 4px; font-size: 12px; color: #333; }
+.plan-label-icon { background: none; border: none; }
 .plan-label { color: #555; font-size: 11px; text-shadow: 0 0 3px #fff, 0 0 3px #fff; white-space: nowrap; }
 </style>"""
 
@@ -239,53 +241,173 @@ def new_map(
             opacity=0.85 if basemap != "esri" else 1.0,
         ).add_to(m)
 
-    frames = dict(admin) if admin is not None else {level: admin_frame(level) for level in admin_levels}
     for level in admin_levels:
-        if level not in frames:
+        if admin is not None and level not in admin:
             continue
-        gdf = to_datum(frames[level], datum)
-        admin_layer(gdf, level, tiled=spec.tiles is not None).add_to(m)
-    if labels and "prefecture" in frames:
-        label_layer(to_datum(frames["prefecture"], datum)).add_to(m)
+        frame = admin[level] if admin is not None else None
+        admin_layer(frame, level, tiled=spec.tiles is not None, datum=datum).add_to(m)
+    if labels and (admin is None or "prefecture" in admin):
+        if admin is None:
+            LabelLayer(_admin_labels("prefecture", datum)).add_to(m)
+        else:
+            LabelLayer(label_points(to_datum(admin["prefecture"], datum))).add_to(m)
     HtmlControl(_esc(datum_label(datum, lang)), position="topright", css_class="plan-datum").add_to(m)
     return m
 
 
-def admin_layer(gdf: gpd.GeoDataFrame, level: str, *, tiled: bool = False) -> folium.GeoJson:
-    """The outlines of one administrative level, drawn under everything and never clickable."""
+def safe_json(value) -> str:
+    """JSON that can sit inside a <script> block: ``<``, ``>``, ``&`` and ``'`` are escaped."""
+    return str(htmlsafe_json_dumps(value, separators=(",", ":"), ensure_ascii=False))
+
+
+def feature_collection_json(features: Iterable[str]) -> str:
+    """A FeatureCollection from features already encoded by :func:`safe_json`."""
+    return '{"type":"FeatureCollection","features":[' + ",".join(features) + "]}"
+
+
+class VectorLayer(MacroElement):
+    """A Leaflet GeoJSON layer whose style (and tooltip) travel in each feature's properties.
+
+    folium's GeoJson compiles templates and a per-feature style switch on every render; this
+    element has one precompiled template, so a layer of hundreds of features renders in
+    milliseconds. ``properties.style`` holds Leaflet path options (points become circle markers
+    with the same options); ``properties.tip``, when present, is tooltip HTML that was escaped
+    when it was built. A fixed ``style`` applies to every feature instead.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.geoJson({{ this.data_json }}, {
+            interactive: {{ this.interactive|tojson }},
+            style: function (feature) {
+                return {{ this.style|tojson }} || feature.properties.style || {};
+            },
+            pointToLayer: function (feature, latlng) {
+                var options = Object.assign({fill: true}, {{ this.style|tojson }} || feature.properties.style || {});
+                options.interactive = {{ this.interactive|tojson }};
+                return L.circleMarker(latlng, options);
+            },
+            onEachFeature: function (feature, layer) {
+                if (!{{ this.interactive|tojson }}) { return; }
+                if (feature.properties && feature.properties.tip) {
+                    layer.bindTooltip(feature.properties.tip, {sticky: true, direction: "top"});
+                }
+                layer.on("mouseover", function (e) {
+                    var base = {{ this.style|tojson }} || feature.properties.style || {};
+                    e.target.setStyle({weight: (base.weight || 2) + {{ this.hover_weight|tojson }}});
+                });
+                layer.on("mouseout", function (e) {
+                    e.target.setStyle({weight: ({{ this.style|tojson }} || feature.properties.style || {}).weight || 2});
+                });
+            }
+        }).addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(
+        self,
+        data: dict | str,
+        *,
+        name: str = "vector",
+        style: dict | None = None,
+        interactive: bool = True,
+        hover_weight: float = 2,
+    ):
+        super().__init__()
+        self._name = "VectorLayer"
+        self.layer_name = name
+        # A str is JSON already made safe for a <script> block by :func:`safe_json`.
+        self.data_json = data if isinstance(data, str) else safe_json(data)
+        self.style = style
+        self.interactive = interactive
+        self.hover_weight = hover_weight
+
+
+@functools.cache
+def _admin_json(level: str, datum: str) -> str:
+    return safe_json(_geojson(to_datum(_admin_frame(level), datum), ["adcode"]))
+
+
+def admin_layer(gdf: gpd.GeoDataFrame | None, level: str, *, tiled: bool = False, datum: str = WGS84) -> VectorLayer:
+    """The outlines of one administrative level, drawn under everything and never clickable.
+
+    ``gdf`` None means the gazetteer's boundaries, encoded once per process and datum.
+    """
     if level == "province":
         style = {"color": "#5b5b5b", "weight": 2.2, "fill": not tiled, "fillColor": "#fbf8ef", "fillOpacity": 1.0 if not tiled else 0}
     elif level == "prefecture":
         style = {"color": "#8a8a8a", "weight": 1.0, "fill": False}
     else:
         style = {"color": "#b0b0b0", "weight": 0.6, "fill": False}
-    return folium.GeoJson(
-        _geojson(gdf, ["adcode"]),
-        name=f"admin-{level}",
-        style_function=lambda _feature, style=style: style,
-        interactive=False,
-        control=False,
-        smooth_factor=1.0,
-    )
+    data = _admin_json(level, datum) if gdf is None else _geojson(to_datum(gdf, datum), ["adcode"])
+    return VectorLayer(data, name=f"admin-{level}", style=style, interactive=False)
 
 
-def label_layer(gdf: gpd.GeoDataFrame) -> folium.FeatureGroup:
-    """Short names of prefecture-level units at a point inside each (static text, not clickable)."""
-    group = folium.FeatureGroup(name="admin-labels", control=False)
+def label_points(gdf: gpd.GeoDataFrame) -> list[list]:
+    """[lat, lon, short name] at a point inside each unit."""
     names = gdf["short_name"] if "short_name" in gdf.columns else gdf["name"]
+    points = []
     for name, geometry in zip(names, gdf.geometry, strict=True):
         if geometry is None or geometry.is_empty:
             continue
         point = geometry.representative_point()
-        folium.Marker(
-            [round(point.y, DISPLAY_DECIMALS), round(point.x, DISPLAY_DECIMALS)],
-            icon=folium.DivIcon(html=f'<div class="plan-label">{_esc(name)}</div>', icon_size=(60, 14), icon_anchor=(30, 7)),
-            interactive=False,
-        ).add_to(group)
-    return group
+        points.append([round(point.y, 4), round(point.x, 4), str(name)])
+    return points
+
+
+@functools.cache
+def _admin_labels(level: str, datum: str) -> tuple:
+    return tuple(tuple(p) for p in label_points(to_datum(_admin_frame(level), datum)))
+
+
+class LabelLayer(MacroElement):
+    """Place names as plain text on the map (not clickable); names are set as text, never HTML."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.layerGroup();
+        {{ this.points|tojson }}.forEach(function (p) {
+            var div = document.createElement("div");
+            div.className = "plan-label";
+            div.textContent = p[2];
+            L.marker([p[0], p[1]], {
+                interactive: false, keyboard: false,
+                icon: L.divIcon({html: div, className: "plan-label-icon", iconSize: [60, 14], iconAnchor: [30, 7]})
+            }).addTo({{ this.get_name() }});
+        });
+        {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, points):
+        super().__init__()
+        self._name = "LabelLayer"
+        self.points = [list(p) for p in points]
 
 
 # -- thematic layers -------------------------------------------------------------------------------
+# Display geometry for the map: areas are unions of administrative polygons whose exact outline
+# the basemap already shows, so ~1 km is enough; lines and points keep ~200 m. ~10 m rounding.
+AREA_TOLERANCE_DEG = 0.01
+LINE_TOLERANCE_DEG = 0.002
+FEATURE_DECIMALS = 4
+
+
+def map_display_frame(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """A lightweight copy for drawing: simplified by geometry kind and rounded (topology kept)."""
+    if gdf.empty:
+        return gdf.copy()
+    is_area = gdf.geom_type.isin(["Polygon", "MultiPolygon"])
+    parts = [display_frame(gdf[is_area], tolerance=AREA_TOLERANCE_DEG), display_frame(gdf[~is_area], tolerance=LINE_TOLERANCE_DEG)]
+    out = pd.concat([p for p in parts if not p.empty]).loc[gdf.index]
+    out["geometry"] = shapely.set_precision(out.geometry.values, 10**-FEATURE_DECIMALS)
+    return gpd.GeoDataFrame(out, geometry="geometry", crs=gdf.crs)
+
+
 def _feature_style(layer_id: str, precision: str, status: str, colour_by: str, is_point: bool) -> dict:
     style = dict(marker_style(layer_id, precision) if is_point else line_style(layer_id, precision))
     if colour_by == "status":
@@ -314,8 +436,7 @@ def _tooltip_html(row: pd.Series, lang: str) -> str:
 
 def theme_frame_for_map(gdf: gpd.GeoDataFrame, *, lang: str = "zh", datum: str = WGS84, colour_by: str = "layer") -> gpd.GeoDataFrame:
     """Display rows with per-feature style and pre-escaped tooltip HTML, in ``datum``."""
-    out = display_frame(gdf)
-    out = to_datum(out, datum)
+    out = to_datum(map_display_frame(gdf), datum)
     is_point = out.geom_type.isin(["Point", "MultiPoint"])
     out["style"] = [
         _feature_style(layer, precision, status, colour_by, point)
@@ -328,32 +449,24 @@ def theme_frame_for_map(gdf: gpd.GeoDataFrame, *, lang: str = "zh", datum: str =
 FEATURE_PROPERTIES = ("id", "name", "layer", "status", "precision", "task", "style", "tip")
 
 
-def theme_layer(
-    gdf: gpd.GeoDataFrame,
-    layer_id: str,
-    *,
-    lang: str = "zh",
-    datum: str = WGS84,
-    colour_by: str = "layer",
-) -> folium.FeatureGroup:
-    """One thematic layer as a FeatureGroup holding a single GeoJson (points as circle markers).
+def map_features(gdf: gpd.GeoDataFrame, *, lang: str = "zh", datum: str = WGS84, colour_by: str = "layer") -> dict[str, str]:
+    """Catalogue id → GeoJSON feature ready to draw (styled, escaped, in ``datum``), as safe JSON.
 
-    Each feature's properties carry its catalogue ``id``, so a click returns which feature it was.
+    Pages compute this once per (language, datum, colouring) for the whole catalogue and then
+    draw any selection of ids without touching geometry again.
     """
-    rows = gdf[gdf["layer"] == layer_id] if "layer" in gdf.columns else gdf
+    if gdf.empty:
+        return {}
+    prepared = theme_frame_for_map(gdf, lang=lang, datum=datum, colour_by=colour_by)
+    collection = _geojson(prepared, FEATURE_PROPERTIES)
+    return {feature["properties"]["id"]: safe_json(feature) for feature in collection["features"]}
+
+
+def theme_layer_from_features(layer_id: str, features: list[str], *, lang: str = "zh") -> folium.FeatureGroup:
+    """One thematic layer: a FeatureGroup holding a single GeoJSON layer of encoded ``features``."""
     group = folium.FeatureGroup(name=LAYERS[layer_id].title(lang), show=True)
-    if rows.empty:
-        return group
-    prepared = theme_frame_for_map(rows, lang=lang, datum=datum, colour_by=colour_by)
-    folium.GeoJson(
-        _geojson(prepared, FEATURE_PROPERTIES),
-        name=LAYERS[layer_id].title(lang),
-        style_function=lambda feature: feature["properties"]["style"],
-        highlight_function=lambda _feature: {"weight": 5, "fillOpacity": 0.35},
-        marker=folium.CircleMarker(radius=6, fill=True),
-        tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=True),
-        zoom_on_click=False,
-    ).add_to(group)
+    if features:
+        VectorLayer(feature_collection_json(features), name=layer_id).add_to(group)
     return group
 
 
@@ -364,11 +477,23 @@ def theme_layers(
     lang: str = "zh",
     datum: str = WGS84,
     colour_by: str = "layer",
+    features: Mapping[str, str] | None = None,
 ) -> list[folium.FeatureGroup]:
-    """One FeatureGroup per layer that has rows in ``gdf``, in the registry's order."""
+    """One FeatureGroup per layer that has rows in ``gdf``, in the registry's order.
+
+    Each feature's properties carry its catalogue ``id``, so a click returns which feature it
+    was. ``features`` (from :func:`map_features`) saves preparing the geometry again.
+    """
     wanted = list(layer_ids) if layer_ids is not None else list(LAYERS)
-    present = set(gdf["layer"]) if len(gdf) else set()
-    return [theme_layer(gdf, layer_id, lang=lang, datum=datum, colour_by=colour_by) for layer_id in wanted if layer_id in present]
+    if features is None:
+        features = map_features(gdf, lang=lang, datum=datum, colour_by=colour_by)
+    groups = []
+    for layer_id in wanted:
+        ids = gdf.loc[gdf["layer"] == layer_id, "id"] if len(gdf) else []
+        chosen = [features[i] for i in ids if i in features]
+        if chosen:
+            groups.append(theme_layer_from_features(layer_id, chosen, lang=lang))
+    return groups
 
 
 # -- legend ----------------------------------------------------------------------------------------
@@ -468,32 +593,25 @@ def choropleth_layer(
     lang: str = "zh",
     datum: str = WGS84,
     name: str = "choropleth",
-) -> folium.GeoJson:
+) -> VectorLayer:
     """Units coloured by how many tasks name them; each polygon carries ``adcode`` and ``name``.
 
     ``units`` needs ``adcode``, ``name`` and geometry (WGS 84); ``counts`` maps adcode → tasks.
     """
+    return VectorLayer(choropleth_json(units, counts, lang=lang, datum=datum), name=name, hover_weight=2.2)
+
+
+def choropleth_json(units: gpd.GeoDataFrame, counts: Mapping[str, int] | pd.Series, *, lang: str = "zh", datum: str = WGS84) -> str:
+    """The choropleth's FeatureCollection as safe JSON (pages cache it per level and language)."""
     out = to_datum(units, datum).copy()
     out["adcode"] = out["adcode"].astype(str)
     out["count"] = [int(counts.get(code, 0)) for code in out["adcode"]]
-    out["fill"] = [count_colour(c) for c in out["count"]]
+    out["style"] = [
+        {"color": "#6b6b6b", "weight": 0.8, "fillColor": count_colour(c), "fillOpacity": 0.78} for c in out["count"]
+    ]
     word = "tasks" if lang == "en" else "项任务"
     out["tip"] = [f"<b>{_esc(n)}</b><br>{c} {word}" for n, c in zip(out["name"], out["count"], strict=True)]
-    data = _geojson(out, ["adcode", "name", "count", "fill", "tip"])
-    return folium.GeoJson(
-        data,
-        name=name,
-        style_function=lambda feature: {
-            "color": "#6b6b6b",
-            "weight": 0.8,
-            "fillColor": feature["properties"]["fill"],
-            "fillOpacity": 0.78,
-        },
-        highlight_function=lambda _feature: {"weight": 3, "color": "#222222"},
-        tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=True),
-        zoom_on_click=False,
-        control=False,
-    )
+    return safe_json(_geojson(out, ["adcode", "name", "count", "style", "tip"]))
 
 
 def highlight_group(unit: gpd.GeoDataFrame, *, datum: str = WGS84, name: str = "selected") -> folium.FeatureGroup:
@@ -501,11 +619,8 @@ def highlight_group(unit: gpd.GeoDataFrame, *, datum: str = WGS84, name: str = "
     group = folium.FeatureGroup(name=name, control=False)
     if unit.empty:
         return group
-    folium.GeoJson(
-        _geojson(to_datum(unit, datum), ["adcode", "name"]),
-        style_function=lambda _f: {"color": "#0b3d91", "weight": 4, "fill": False},
-        interactive=False,
-    ).add_to(group)
+    style = {"color": "#0b3d91", "weight": 4, "fill": False}
+    VectorLayer(_geojson(to_datum(unit, datum), ["adcode", "name"]), name=name, style=style, interactive=False).add_to(group)
     return group
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import streamlit as st
 
@@ -18,7 +20,7 @@ from layers.summaries import (
     provenance_records,
     source_notes,
 )
-from pages.ui import lang, tr
+from pages.ui import esc, lang, tr
 
 REPOSITORY_NAME = "成渝双城经济圈规划地图 (Chengdu–Chongqing Plan Map)"
 
@@ -58,28 +60,24 @@ def _provenance() -> None:
     table = pd.DataFrame(
         {
             tr("文件", "File"): [r.file for r in records],
-            tr("来源", "Source"): [r.source for r in records],
-            tr("版本", "Version"): [r.version for r in records],
+            tr("来源", "Source"): [" ".join(filter(None, (r.source, r.version))) for r in records],
             tr("许可", "Licence"): [r.licence for r in records],
-            tr("处理", "Processing"): [r.processing for r in records],
-            tr("行数", "Rows"): [r.rows for r in records],
-            "SHA-256": [r.sha256[:12] + "…" if r.sha256 else "" for r in records],
+            tr("行数", "Rows"): ["" if r.rows is None else str(r.rows) for r in records],
         }
     )
-    # The version is often part of the source text; an all-empty column says nothing.
-    table = table.loc[:, [(table[c].astype(str).str.len() > 0).any() for c in table.columns]]
-    st.dataframe(
-        table,
-        hide_index=True,
-        use_container_width=True,
-        column_config={tr("处理", "Processing"): st.column_config.TextColumn(width="large")},
-    )
+    st.table(table, hide_index=True)
+    with st.expander(tr("处理方式与 SHA-256 校验值", "Processing and SHA-256 checksums")):
+        for record in records:
+            st.markdown(f"**{esc(record.file)}** — {esc(record.processing)}", unsafe_allow_html=True)
+            if record.sha256:
+                st.caption(f"SHA-256 `{record.sha256}`")
     notes = source_notes()
     if notes:
         st.markdown("##### " + tr("来源说明文件", "Source notes"))
         for name, text in notes.items():
             with st.expander(f"data/{name}"):
-                st.markdown(text)
+                # The notes' own headings sit under this page's: demote them three levels.
+                st.markdown(re.sub(r"^(#{1,3}) ", r"###\1 ", text, flags=re.M))
 
 
 def _precision(gdf: pd.DataFrame) -> None:
@@ -109,7 +107,7 @@ def _precision(gdf: pd.DataFrame) -> None:
     by_layer.columns = [precision_label(p, lang()) for p in by_layer.columns]
     by_layer[tr("合计", "Total")] = by_layer.sum(axis=1)
     by_layer.index.name = tr("图层", "Layer")
-    st.dataframe(by_layer, width="stretch")
+    st.dataframe(by_layer, width="stretch", height=36 * (len(by_layer) + 1) + 4)
 
 
 def _check() -> None:
@@ -123,7 +121,7 @@ def _check() -> None:
                 f"{len(problems)} problem(s) among {entries} entries (names that did not resolve, inconsistent quotes):",
             )
         )
-        st.code("\n".join(problems), language=None)
+        st.code("\n".join(problems), language=None, wrap_lines=True)
     else:
         st.success(
             tr(
@@ -153,7 +151,11 @@ def _datum() -> None:
 def _citation() -> None:
     st.header(tr("引用方式", "How to cite"))
     st.write(tr("引用方案原文:", "The plan:"))
-    st.code(f"中共重庆市委, 中共四川省委, 重庆市人民政府, 四川省人民政府. {PLAN_TITLE}. 2021-12.", language=None)
+    st.code(
+        f"中共重庆市委, 中共四川省委, 重庆市人民政府, 四川省人民政府. {PLAN_TITLE}. 2021-12.",
+        language=None,
+        wrap_lines=True,
+    )
     st.write(tr("引用本数据集:", "This dataset:"))
     st.code(
         f"{REPOSITORY_NAME}. "
@@ -162,6 +164,7 @@ def _citation() -> None:
             "Catalogue of the plan's named items with sentence-level provenance, WGS 84. Sources as listed under Sources and licences.",
         ),
         language=None,
+        wrap_lines=True,
     )
     st.caption(
         tr(

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import altair as alt
 import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
 from geo.errors import GeoError
 from geo.plan import PLAN_DATE, PLAN_TITLE, load_plan
-from layers.frames import catalogue_frame
+from layers.frames import catalogue_frame, display_frame
 from layers.maps import add_legend, new_map, theme_layers
 from layers.registry import LAYERS, STATUS_COLOURS, status_label
 from layers.summaries import counts_by_layer_and_status, task_feature_counts, tasks_per_unit
-from pages.ui import esc, lang, tr
+from pages.ui import esc, lang, page_href, tr
 
+# The overview map shows the two provinces at once: detail finer than ~1 km is invisible there.
+OVERVIEW_TOLERANCE_DEG = 0.01
 ABOUT_ZH = (
     "2021年12月,中共重庆市委、中共四川省委、重庆市人民政府、四川省人民政府联合印发《重庆四川两省市贯彻落实〈成渝地区双城经济圈"
     "建设规划纲要〉联合实施方案》,把《规划纲要》分解为10个方面、47项重点任务,点名了一大批机场、铁路、"
@@ -37,6 +40,12 @@ def _catalogue():
     return catalogue_frame()
 
 
+@st.cache_resource(show_spinner=False)
+def _overview_frame():
+    """The catalogue simplified for a whole-region map (~1 km): a fraction of the vertices to send."""
+    return display_frame(_catalogue(), tolerance=OVERVIEW_TOLERANCE_DEG)
+
+
 def load_catalogue_or_stop():
     """The catalogue, or one line saying why it cannot be shown (then the page stops)."""
     try:
@@ -51,8 +60,8 @@ def _unit_task_counts() -> pd.DataFrame:
     return tasks_per_unit("prefecture")
 
 
-def _link(path: str, label: str, note: str) -> str:
-    href = path + ("?lang=en" if lang() == "en" else "")
+def _link(url_path: str, label: str, note: str) -> str:
+    href = page_href(url_path)
     return f'<li><a href="{esc(href)}" target="_self">{esc(label)}</a> — {esc(note)}</li>'
 
 
@@ -107,35 +116,56 @@ def _layer_metrics(table: pd.DataFrame) -> None:
 def _status_chart(table: pd.DataFrame) -> None:
     st.markdown("#### " + tr("各图层项目的状态", "Features per layer and status"))
     present = [status for status in table.columns if table[status].sum()]
-    chart = table[present].copy()
-    chart.index = [LAYERS[layer_id].title(lang()) for layer_id in chart.index]
-    chart.columns = [status_label(status, lang()) for status in present]
-    chart.index.name = tr("图层", "Layer")
-    st.bar_chart(
-        chart,
-        horizontal=True,
-        color=[STATUS_COLOURS[status] for status in present],
-        x_label=tr("项目数", "Features"),
-        y_label="",
-        sort=False,
-        height=420,
+    layer_titles = [LAYERS[layer_id].title(lang()) for layer_id in table.index]
+    long = table[present].copy()
+    long.index = layer_titles
+    long = long.rename_axis("layer").reset_index().melt("layer", var_name="status", value_name="count")
+    long = long[long["count"] > 0]
+    long["status_label"] = [status_label(status, lang()) for status in long["status"]]
+    long["order"] = [present.index(status) for status in long["status"]]
+    labels = [status_label(status, lang()) for status in present]
+    chart = (
+        alt.Chart(long)
+        .mark_bar()
+        .encode(
+            y=alt.Y("layer:N", sort=layer_titles, title=None, axis=alt.Axis(labelLimit=160)),
+            x=alt.X("count:Q", title=tr("项目数", "Features")),
+            color=alt.Color(
+                "status_label:N",
+                scale=alt.Scale(domain=labels, range=[STATUS_COLOURS[status] for status in present]),
+                legend=alt.Legend(title=tr("状态", "Status"), orient="bottom", columns=2, labelLimit=200),
+            ),
+            order=alt.Order("order:Q"),
+            tooltip=[
+                alt.Tooltip("layer:N", title=tr("图层", "Layer")),
+                alt.Tooltip("status_label:N", title=tr("状态", "Status")),
+                alt.Tooltip("count:Q", title=tr("项目数", "Features")),
+            ],
+        )
+        .properties(height=alt.Step(22))
     )
+    st.altair_chart(chart, width="stretch")
 
 
 def _unit_chart(counts: pd.DataFrame, province: str) -> None:
-    rows = counts[counts["province"] == province]
-    chart = rows.set_index("name_en" if lang() == "en" else "short_name")[["tasks"]]
-    chart.columns = [tr("任务数", "Tasks")]
-    chart.index.name = tr("地区", "Unit")
-    st.bar_chart(
-        chart,
-        horizontal=True,
-        color="#1a73e8",
-        x_label=tr("任务数", "Tasks"),
-        y_label="",
-        sort=f"-{chart.columns[0]}",
-        height=max(240, 19 * len(chart) + 60),
+    rows = counts[counts["province"] == province].copy()
+    rows["label"] = rows["name_en"] if lang() == "en" else rows["short_name"]
+    rows["task_text"] = [", ".join(str(n) for n in tasks) for tasks in rows["task_list"]]
+    chart = (
+        alt.Chart(rows[["label", "tasks", "task_text"]])
+        .mark_bar(color="#1a73e8")
+        .encode(
+            y=alt.Y("label:N", sort="-x", title=None, axis=alt.Axis(labelOverlap=False, labelLimit=160)),
+            x=alt.X("tasks:Q", title=tr("任务数", "Tasks"), axis=alt.Axis(tickMinStep=1)),
+            tooltip=[
+                alt.Tooltip("label:N", title=tr("地区", "Unit")),
+                alt.Tooltip("tasks:Q", title=tr("任务数", "Tasks")),
+                alt.Tooltip("task_text:N", title=tr("任务编号", "Task numbers")),
+            ],
+        )
+        .properties(height=alt.Step(18))
     )
+    st.altair_chart(chart, width="stretch")
 
 
 def _prefecture_chart() -> None:
@@ -164,7 +194,7 @@ def _overview_map(gdf) -> None:
     with st.spinner(tr("正在绘制地图…", "Drawing the map…")):
         layer_ids = [layer_id for layer_id in LAYERS if layer_id in set(gdf["layer"])]
         m = new_map(lang=lang())
-        for group in theme_layers(gdf, layer_ids, lang=lang()):
+        for group in theme_layers(_overview_frame(), layer_ids, lang=lang()):
             group.add_to(m)
         add_legend(m, layer_ids, lang=lang())
         st_folium(m, key="overview_map", height=520, use_container_width=True, returned_objects=[])
@@ -198,7 +228,7 @@ def main() -> None:
     st.markdown("#### " + tr("继续浏览", "Explore"))
     links = [
         _link(
-            "/map",
+            "map",
             tr("地图", "Map explorer"),
             tr(
                 "按图层、状态、省市、任务筛选并检索项目",
@@ -206,7 +236,7 @@ def main() -> None:
             ),
         ),
         _link(
-            "/city",
+            "city",
             tr("城市", "City explorer"),
             tr(
                 "点击区县或市(州),查看涉及它的全部任务",
@@ -214,17 +244,17 @@ def main() -> None:
             ),
         ),
         _link(
-            "/tasks",
+            "tasks",
             tr("任务", "Task browser"),
             tr("逐项阅读47项任务原文及其项目地图", "read each of the 47 tasks with its features on a map"),
         ),
         _link(
-            "/export",
+            "export",
             tr("导出", "Export"),
             tr("下载 GeoJSON 等格式的数据", "download GeoJSON and other formats"),
         ),
         _link(
-            "/data",
+            "data",
             tr("数据说明", "Data & sources"),
             tr("数据来源、许可、位置精度与引用方式", "sources, licences, location precision, how to cite"),
         ),

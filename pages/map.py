@@ -18,7 +18,7 @@ from geo.catalogue import LAYER_IDS, STATUS_EN, STATUSES
 from geo.errors import GeoError
 from geo.plan import load_plan
 from layers.frames import PROVINCE_SCOPE_EN, PROVINCE_SCOPES, Selection, catalogue_frame, filter_frame
-from layers.maps import BASEMAPS, DEFAULT_BASEMAP, add_legend, datum_label, datum_of, new_map, theme_layers
+from layers.maps import BASEMAPS, DEFAULT_BASEMAP, add_legend, datum_label, datum_of, map_features, new_map, theme_layers
 from layers.registry import LAYERS, precision_explanation, precision_label, status_label
 from layers.summaries import FEATURE, Span, highlight_html
 from pages.ui import esc, lang, page_href, param, param_list, remember_url, set_params, tr, url_changed, warn_bad_param
@@ -35,6 +35,12 @@ mark.hl-feature { background: #ffe08a; padding: 0 2px; border-radius: 2px; }
 def _catalogue() -> gpd.GeoDataFrame:
     """The whole catalogue, once per process (read-only: filters return new frames)."""
     return catalogue_frame()
+
+
+@st.cache_resource(show_spinner=False, max_entries=12)
+def _map_features(language: str, datum: str, colour_by: str) -> dict[str, dict]:
+    """Every feature ready to draw, per interface language, datum and colouring (once each)."""
+    return map_features(_catalogue(), lang=language, datum=datum, colour_by=colour_by)
 
 
 @st.cache_resource(show_spinner=False)
@@ -300,7 +306,8 @@ def main() -> None:
         with st.spinner(tr("正在绘制地图…", "Drawing the map…")):
             m = new_map(basemap=basemap, lang=language)
             add_legend(m, lang=language, colour_by=colour_by)
-            groups = theme_layers(gdf, selection.layers, lang=language, datum=datum, colour_by=colour_by)
+            features = _map_features(language, datum, colour_by)
+            groups = theme_layers(gdf, selection.layers, lang=language, features=features)
             result = st_folium(
                 m,
                 key="map_explorer",

@@ -25,7 +25,7 @@ from pages.ui import esc, lang, tr, warn_bad_param
 HIGHLIGHT_CSS = """
 <style>
 .plan-text { font-size: 1.05rem; line-height: 2.0; text-align: justify; }
-.plan-text mark { padding: 0.1em 0.15em; border-radius: 3px; color: inherit; }
+.plan-text mark { padding: 0.12em 0; border-radius: 0; color: inherit; }
 mark.hl-feature { background: #ffe08a; }
 mark.hl-place { background: transparent; border-bottom: 2px solid #1a73e8; border-radius: 0; font-weight: 600; }
 mark.hl-feature.hl-place { background: #ffe08a; }
@@ -137,7 +137,7 @@ def _features_table(features) -> None:
         tr("位置精度", "Precision"),
         tr("原文引语", "Quote"),
     ]
-    st.dataframe(table, hide_index=True, width="stretch")
+    st.dataframe(table, hide_index=True, width="stretch", height=min(36 * (len(table) + 1) + 4, 600))
 
 
 def _chapter_view(plan, chapter_number: int, gdf) -> None:

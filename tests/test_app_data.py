@@ -18,7 +18,7 @@ def _run(**params) -> AppTest:
 
 def _all_text(at: AppTest) -> str:
     parts = [m.value for m in at.markdown] + [c.value for c in at.code] + [e.label for e in at.expander]
-    parts += [df.value.to_csv() for df in at.dataframe]
+    parts += [df.value.to_csv() for df in at.dataframe] + [t.value.to_csv() for t in at.table]
     return "\n".join(parts)
 
 

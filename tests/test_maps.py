@@ -108,9 +108,9 @@ def test_one_geojson_per_layer_and_points_as_circle_markers(full_map_html):
     groups = maps.theme_layers(_features())
     assert [g.layer_name for g in groups] == [LAYERS[i].title() for i in ("aviation", "railway", "energy", "zone")]
     for group in groups:
-        geojsons = [child for child in group._children.values() if type(child).__name__ == "GeoJson"]
+        geojsons = [child for child in group._children.values() if isinstance(child, maps.VectorLayer)]
         assert len(geojsons) == 1
-    assert "new L.CircleMarker(latlng, opts)" in full_map_html
+    assert "L.circleMarker(latlng, options)" in full_map_html
     assert "L.AwesomeMarkers" not in full_map_html
     for feature_id in _features()["id"]:
         assert f'"{feature_id}"' in full_map_html
@@ -130,7 +130,9 @@ def test_styles_follow_precision():
 
 def test_admin_basemap_is_drawn_and_not_clickable(full_map_html):
     assert "510900" in full_map_html  # the made-up prefecture outline
-    assert '"interactive": false' in full_map_html
+    admin_layers = [c for c in maps.new_map(admin=_admin())._children.values() if isinstance(c, maps.VectorLayer)]
+    assert {layer.layer_name for layer in admin_layers} == {"admin-province", "admin-prefecture"}
+    assert all(layer.interactive is False for layer in admin_layers)
     assert _contains(full_map_html, "遂宁")  # its label
 
 
@@ -172,7 +174,7 @@ def test_gaode_map_shows_its_datum_and_shifted_outlines():
     assert maps.datum_of("gaode") == maps.GCJ02
     assert _contains(html_gcj, maps.datum_label(maps.GCJ02)) and not _contains(html_wgs, "GCJ-02")
     assert "autonavi.com" in html_gcj
-    assert "[105.0, 30.1]" in html_wgs and "[105.0, 30.1]" not in html_gcj
+    assert "[105.0,30.1]" in html_wgs and "[105.0,30.1]" not in html_gcj
 
 
 # -- escaping --------------------------------------------------------------------------------------
@@ -188,11 +190,12 @@ def test_names_are_escaped_everywhere(full_map_html):
 def test_choropleth_polygons_carry_adcode_name_and_class_colour():
     units = _admin()["prefecture"]
     layer = maps.choropleth_layer(units, {"510900": 10, "510100": 0})
-    features = {f["properties"]["adcode"]: f["properties"] for f in layer.data["features"]}
+    features = {f["properties"]["adcode"]: f["properties"] for f in json.loads(layer.data_json)["features"]}
     assert features["510900"]["name"] == "遂宁市"
     assert features["510900"]["count"] == 10
-    assert features["510900"]["fill"] == maps.count_colour(10) != maps.count_colour(0)
-    assert features["510100"]["fill"] == maps.COUNT_COLOURS[0]
+    assert features["510900"]["style"]["fillColor"] == maps.count_colour(10) != maps.count_colour(0)
+    assert features["510100"]["style"]["fillColor"] == maps.COUNT_COLOURS[0]
+    assert "&lt;" not in features["510900"]["tip"] and "遂宁市" in features["510900"]["tip"]
 
 
 def test_count_classes_are_ordered_and_cover_every_count():

@@ -1,0 +1,121 @@
+"""导出 Export page: deep links, warnings, and the download being the CLI's bytes.
+
+The page's download is deferred (made when the button is clicked); the tests record the callable
+the page registers and run it, so they compare exactly what a user would receive.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import pytest
+from streamlit.runtime.media_file_manager import MediaFileManager
+from streamlit.testing.v1 import AppTest
+from test_export import sample_frame
+
+import layers.exporting
+from geo import export
+from layers.frames import catalogue_frame
+
+PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "export.py")
+
+
+@pytest.fixture
+def downloads(monkeypatch) -> dict:
+    """``{file name: callable}`` of every download button the page draws."""
+    recorded: dict = {}
+    original = MediaFileManager.add_deferred
+
+    def record(self, data_callable, mimetype, coordinates, file_name=None, **kwargs):
+        recorded[file_name] = data_callable
+        return original(self, data_callable, mimetype, coordinates, file_name, **kwargs)
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", record)
+    return recorded
+
+
+@pytest.fixture
+def sample_catalogue(monkeypatch):
+    monkeypatch.setattr(layers.exporting, "catalogue_frame", sample_frame)
+
+
+def _run(**params) -> AppTest:
+    at = AppTest.from_file(PAGE, default_timeout=120)
+    for name, value in params.items():
+        at.query_params[name] = value
+    return at.run()
+
+
+def _cli(tmp_path: Path, *argv) -> bytes:
+    parser = argparse.ArgumentParser()
+    export.add_export_arguments(parser)
+    args = parser.parse_args([str(a) for a in argv])
+    args.out = str(tmp_path)
+    assert export.run_export(args) == 0
+    path = export.output_path(tmp_path, export.check_format(args.format), export.check_crs(args.crs))
+    return path.read_bytes()
+
+
+def test_whole_catalogue_by_default():
+    at = _run()
+    assert not at.exception, at.exception
+    assert not at.warning
+    assert at.multiselect(key="export_layers").value == []
+    assert at.radio(key="export_format").value == "geojson"
+    assert at.radio(key="export_crs").value == "EPSG:4326"
+    button = at.get("download_button")[0]
+    assert button.label.endswith("chengyu-plan_wgs84.geojson")
+    assert f"**{len(catalogue_frame())}**" in " ".join(m.value for m in at.markdown)
+
+
+def test_deep_link_sets_the_widgets(sample_catalogue):
+    at = _run(layers="railway,zone", status="加快建设", task="10,20", format="kml", crs="GCJ-02", lang="en")
+    assert not at.exception, at.exception
+    assert at.multiselect(key="export_layers").value == ["railway", "zone"]
+    assert at.multiselect(key="export_status").value == ["加快建设"]
+    assert at.multiselect(key="export_task").value == [10, 20]
+    assert at.radio(key="export_format").value == "kml"
+    assert at.radio(key="export_crs").value == "GCJ-02"
+    assert at.get("download_button")[0].label == "Download chengyu-plan_gcj02.kml"
+    assert "**2** features selected" in " ".join(m.value for m in at.markdown)
+
+
+def test_unknown_link_values_warn_and_are_left_out(sample_catalogue):
+    at = _run(layers="railway,airports", format="dxf", crs="EPSG:3857")
+    assert not at.exception, at.exception
+    warnings = " ".join(w.value for w in at.warning)
+    assert "airports" in warnings and "dxf" in warnings and "EPSG:3857" in warnings
+    assert at.multiselect(key="export_layers").value == ["railway"]
+    assert at.radio(key="export_format").value == "geojson"
+
+
+def test_empty_selection_offers_no_download(sample_catalogue):
+    at = _run(layers="aviation", task="47")
+    assert not at.exception, at.exception
+    assert not at.get("download_button")
+    assert at.info
+
+
+def test_unknown_place_warns_and_does_not_filter(sample_catalogue):
+    at = _run(place="不存在的地方")
+    assert not at.exception, at.exception
+    assert any("不存在的地方" in w.value for w in at.warning)
+    assert at.get("download_button")
+
+
+@pytest.mark.parametrize("fmt", export.FORMATS)
+def test_download_is_the_cli_bytes(sample_catalogue, downloads, tmp_path, fmt):
+    at = _run(layers="aviation,zone", status="加快建设", task="9,20,23", place="自贡", format=fmt, crs="EPSG:4490")
+    assert not at.exception, at.exception
+    name = export.export_filename(fmt, "EPSG:4490")
+    page_bytes = downloads[name]()
+    cli_bytes = _cli(
+        tmp_path,
+        "--format", fmt, "--out", tmp_path, "--layer", "aviation", "--layer", "zone", "--status", "加快建设",
+        "--task", "9", "--task", "20", "--task", "23", "--place", "自贡", "--crs", "EPSG:4490",
+    )  # fmt: skip
+    assert page_bytes == cli_bytes
+    if fmt == "csv":
+        readme = export.csv_readme_path(Path(name)).name
+        assert downloads[readme]() == export.csv_readme_path(tmp_path / name).read_bytes()

@@ -1,0 +1,480 @@
+"""GIS export: every format read back with GDAL (pyogrio), RFC 7946 rules, shapefile encoding, CLI.
+
+The features are made in code (shapes in the region with awkward names and many decimals), so
+these tests do not depend on how complete the catalogue is.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import struct
+import xml.etree.ElementTree as ET
+import zipfile
+from datetime import date
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyogrio
+import pytest
+import shapely
+from pyproj import CRS
+from shapely.geometry import LineString, MultiPoint, MultiPolygon, Point, Polygon
+
+from geo import export
+from geo.errors import ExportError
+from geo.export import (
+    COORDINATE_DECIMALS,
+    CRS_CHOICES,
+    FORMATS,
+    SHAPEFILE_FIELDS,
+    ExportBundle,
+    LayerLook,
+    export_bytes,
+    export_filename,
+    output_path,
+    write_export,
+)
+from geo.gcj02 import geometry_wgs84_to_gcj02
+
+EXPORTED = date(2026, 1, 2)
+AWKWARD_NAME = '示例站点 "引号" <尖括号> & 逗号, 分号; 完'
+LONG_QUOTE = "加快建设" + "成渝地区双城经济圈" * 20  # > 254 UTF-8 bytes: cut in the shapefile only
+# Geometry may move by at most half a grid step per axis when rounded.
+TOLERANCE = 10.0**-COORDINATE_DECIMALS
+
+
+def sample_frame() -> gpd.GeoDataFrame:
+    """Seven features over four layers and every geometry type, with the catalogue's columns."""
+    clockwise_with_hole = Polygon(
+        [(104.00001234, 30.50004321), (104.00001234, 31.00009876), (104.50007777, 31.00009876), (104.50007777, 30.50004321)],
+        [[(104.1, 30.6), (104.2, 30.6), (104.2, 30.7), (104.1, 30.7)]],
+    )
+    two_parts = MultiPolygon(
+        [
+            Polygon([(105.2, 29.3), (105.5, 29.3), (105.5, 29.6), (105.2, 29.6)]),
+            Polygon([(105.7, 29.7), (105.9, 29.7), (105.9, 29.9)]),
+        ]
+    )
+    rows = [
+        ("air-sample-a", "示例国际机场", "aviation", "exact", Point(104.441234567, 30.312345678), [9], ["成都市", "简阳市"]),
+        ("air-sample-b", AWKWARD_NAME, "aviation", "seat", Point(103.765432109, 29.552345678), [9, 10], ["乐山市"]),
+        ("rail-sample", "成都至达州至万州铁路(示例)", "railway", "schematic", LineString([(104.0655551, 30.6599991), (107.4677771, 31.2088881), (108.3899991, 30.8077771)]), [10], ["成都市", "达州市", "万州区"]),
+        ("water-sample", "长江宜宾至重庆段(示例)", "waterway", "river", LineString([(104.6333333, 28.7666666), (105.4444444, 28.8888888), (106.5555555, 29.5666666)]), [12, 13], ["宜宾市", "泸州市", "重庆市"]),
+        ("zone-sample-a", "明月山绿色发展示范带(示例)", "zone", "area", clockwise_with_hole, [20], ["梁平区", "垫江县"]),
+        ("zone-sample-b", "川南渝西融合发展试验区(示例)", "zone", "area", two_parts, [21, 22], ["自贡市", "江津区"]),
+        ("zone-sample-c", "多点示例平台", "zone", "seat", MultiPoint([(104.7777777, 29.3523456), (105.4412345, 28.8712345)]), [23], ["自贡市", "泸州市"]),
+    ]
+    records = []
+    for ident, name, layer, precision, geometry, tasks, places in rows:
+        records.append(
+            {
+                "id": ident, "name": name, "name_en": f"Sample {ident}", "layer": layer, "kind": "", "status": "加快建设",
+                "status_en": "accelerated construction", "verb": "加快建设", "tasks": tasks, "task": tasks[0],
+                "chapter": 2, "sentence": 1, "quote": LONG_QUOTE if ident == "rail-sample" else f"加快建设{name}",
+                "sentence_text": "加快建设" + name + "。", "precision": precision, "source": f"test data: {precision}",
+                "places": places, "province_scope": "跨省", "note": "", "search_text": ident,
+                "geometry": geometry,
+            }
+        )  # fmt: skip
+    gdf = gpd.GeoDataFrame(records, geometry="geometry", crs="EPSG:4326")
+    is_line = gdf.geom_type == "LineString"
+    is_area = gdf.geom_type.isin(["Polygon", "MultiPolygon"])
+    gdf["length_km"] = np.where(is_line, 321.5, np.nan)
+    gdf["area_km2"] = np.where(is_area, 1234.0, np.nan)
+    return gdf
+
+
+LOOKS = {
+    "aviation": LayerLook("aviation", "航空", "Aviation", "#1f77b4"),
+    "railway": LayerLook("railway", "铁路", "Railways", "#d62728"),
+    "waterway": LayerLook("waterway", "水运", "Waterways", "#17becf"),
+    "zone": LayerLook("zone", "合作平台与示范区", "Pilot & cooperation zones", "#ff9896"),
+}
+
+
+def sample_bundle() -> ExportBundle:
+    tasks = pd.DataFrame({"number": [9, 10], "chapter": [2, 2], "title": ["任务九", "任务十"], "text": ["正文九。", "正文十。"]})
+    return ExportBundle(sample_frame(), selection="test selection", layer_looks=LOOKS, tables={"tasks": tasks})
+
+
+def expected_geometry(geometry, crs: str):
+    return geometry_wgs84_to_gcj02(geometry) if crs == "GCJ-02" else geometry
+
+
+def _write(tmp_path: Path, fmt: str, crs: str) -> Path:
+    path = tmp_path / export_filename(fmt, crs, stem="sample")
+    written = write_export(sample_bundle(), path, fmt=fmt, crs=crs, exported=EXPORTED)
+    assert written[0] == path and path.exists()
+    return path
+
+
+# -- reading back ------------------------------------------------------------------------------
+def read_back(path: Path, fmt: str) -> dict[str, gpd.GeoDataFrame]:
+    """``{layer id: features}`` as GDAL (or pyarrow, for GeoParquet) reads the file."""
+    if fmt == "parquet":
+        gdf = gpd.read_parquet(path)
+        return {layer: part for layer, part in gdf.groupby("layer", sort=False)}
+    if fmt == "csv":
+        gdf = pyogrio.read_dataframe(path, GEOM_POSSIBLE_NAMES="wkt", KEEP_GEOM_COLUMNS="NO")
+        return {layer: part for layer, part in gdf.groupby("layer", sort=False)}
+    if fmt == "geojson":
+        gdf = pyogrio.read_dataframe(path)
+        return {layer: part for layer, part in gdf.groupby("layer", sort=False)}
+    if fmt == "shp":
+        with zipfile.ZipFile(path) as archive:
+            names = [n for n in archive.namelist() if n.endswith(".shp")]
+            encodings = {n: archive.read(n.removesuffix(".shp") + ".cpg").decode("ascii").strip() for n in names}
+        frames = [pyogrio.read_dataframe(f"/vsizip/{path}/{n}", encoding=encodings[n]) for n in names]
+        gdf = pd.concat(frames, ignore_index=True)
+        return {layer: part for layer, part in gdf.groupby("layer", sort=False)}
+    if fmt == "gpkg":
+        out: dict[str, list] = {}
+        for table, geometry_type in pyogrio.list_layers(path):
+            if geometry_type is None or table.startswith("admin_"):
+                continue
+            layer_id = table.rsplit("_", 1)[0]
+            part = pyogrio.read_dataframe(path, layer=table, use_arrow=True)
+            assert set(part["layer"]) == {layer_id}, table
+            out.setdefault(layer_id, []).append(part)
+        return {layer: pd.concat(parts, ignore_index=True) for layer, parts in out.items()}
+    if fmt == "kml":
+        titles = {f"{look.title_zh} {look.title_en}": layer for layer, look in LOOKS.items()}
+        out = {}
+        for folder, _ in pyogrio.list_layers(path):
+            part = pyogrio.read_dataframe(path, layer=folder)
+            part = part.rename(columns={"Name": "name"})
+            assert set(part["layer"]) == {titles[folder]}, folder
+            out[titles[folder]] = part
+        return out
+    raise AssertionError(fmt)
+
+
+def declared_crs(path: Path, fmt: str) -> str:
+    """The CRS a reader is told: from the file's CRS where it has one, else its metadata."""
+    if fmt in ("gpkg", "parquet", "shp"):
+        if fmt == "shp":
+            with zipfile.ZipFile(path) as archive:
+                prj = next(archive.read(n) for n in archive.namelist() if n.endswith(".prj")).decode()
+            crs = CRS.from_wkt(prj)
+        elif fmt == "gpkg":
+            crs = pyogrio.read_info(path, layer="aviation_points")["crs"]
+            crs = CRS.from_user_input(crs)
+        else:
+            crs = gpd.read_parquet(path).crs
+        if crs.name == "GCJ-02" or "GCJ-02" in crs.name:
+            return "GCJ-02"
+        return f"EPSG:{crs.to_epsg(min_confidence=70)}"
+    if fmt == "geojson":
+        return json.loads(path.read_text(encoding="utf-8"))["metadata"]["crs"]
+    if fmt == "csv":
+        readme = export.csv_readme_path(path).read_text(encoding="utf-8")
+        return next(c for c in CRS_CHOICES if f"CRS 坐标系: {export.CRS_TITLES[c]}" in readme)
+    if fmt == "kml":
+        document = ET.parse(path).getroot()
+        text = document.find("{*}Document/{*}description").text
+        return next(c for c in CRS_CHOICES if export.CRS_TITLES[c] in text)
+    raise AssertionError(fmt)
+
+
+def _same_shape(a, b) -> bool:
+    if a.geom_type.removeprefix("Multi") != b.geom_type.removeprefix("Multi"):
+        return False
+    return shapely.hausdorff_distance(a, b) <= TOLERANCE
+
+
+@pytest.mark.parametrize("crs", CRS_CHOICES)
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_round_trip(tmp_path, fmt, crs):
+    source = sample_frame()
+    path = _write(tmp_path, fmt, crs)
+    layers = read_back(path, fmt)
+    assert {layer: len(part) for layer, part in layers.items()} == source["layer"].value_counts().to_dict()
+    back = pd.concat(layers.values(), ignore_index=True).set_index("id")
+    assert sorted(back.index) == sorted(source["id"])
+    for row in source.itertuples():
+        assert back.at[row.id, "name"] == row.name  # Chinese (and <&"',;) intact
+        got = back.loc[row.id, "geometry"]
+        assert _same_shape(got, expected_geometry(row.geometry, crs)), (fmt, crs, row.id, got.wkt[:120])
+    assert declared_crs(path, fmt) == crs
+    if crs == "GCJ-02":
+        assert "gcj02" in path.name
+
+
+def test_gcj02_moves_points_by_hundreds_of_metres(tmp_path):
+    wgs = read_back(_write(tmp_path, "gpkg", "EPSG:4326"), "gpkg")["aviation"].set_index("id")
+    gcj = read_back(_write(tmp_path, "gpkg", "GCJ-02"), "gpkg")["aviation"].set_index("id")
+    gdf = gpd.GeoDataFrame(geometry=[wgs.at["air-sample-a", "geometry"], gcj.at["air-sample-a", "geometry"]], crs=4326)
+    metres = gdf.to_crs(32648).geometry.iloc[0].distance(gdf.to_crs(32648).geometry.iloc[1])
+    assert 200 < metres < 700
+
+
+def test_lists_and_numbers_survive_where_the_format_has_types(tmp_path):
+    source = sample_frame().set_index("id")
+    for fmt in ("gpkg", "parquet", "geojson"):
+        back = pd.concat(read_back(_write(tmp_path, fmt, "EPSG:4326"), fmt).values()).set_index("id")
+        for ident in source.index:
+            assert list(back.at[ident, "tasks"]) == source.at[ident, "tasks"], fmt
+            assert list(back.at[ident, "places"]) == source.at[ident, "places"], fmt
+        assert back.at["rail-sample", "length_km"] == pytest.approx(321.5)
+        assert back.at["rail-sample", "quote"] == LONG_QUOTE
+        assert "search_text" not in back.columns
+
+
+# -- GeoJSON: RFC 7946 -------------------------------------------------------------------------
+def _positions(coords) -> list:
+    """Every [lon, lat] position in a GeoJSON coordinates array of any nesting."""
+    if not isinstance(coords[0], list):
+        return [coords]
+    return [position for part in coords for position in _positions(part)]
+
+
+def _ring_area(ring: list) -> float:
+    xy = np.asarray(ring)
+    return 0.5 * float(np.sum(xy[:-1, 0] * xy[1:, 1] - xy[1:, 0] * xy[:-1, 1]))
+
+
+def test_geojson_follows_rfc_7946(tmp_path):
+    path = _write(tmp_path, "geojson", "EPSG:4326")
+    raw = path.read_bytes()
+    document = json.loads(raw.decode("utf-8"))
+    assert document["type"] == "FeatureCollection"
+    assert "crs" not in document  # RFC 7946 §4
+    assert "示例国际机场".encode() in raw and b"\\u" not in raw  # UTF-8, not ASCII escapes
+    assert [f["id"] for f in document["features"]] == list(sample_frame()["id"])
+    for feature in document["features"]:
+        assert "crs" not in feature
+        for lon, lat in _positions(feature["geometry"]["coordinates"]):
+            assert 73 < lon < 136 and 18 < lat < 54  # lon/lat order, in China
+            assert round(lon, COORDINATE_DECIMALS) == lon and round(lat, COORDINATE_DECIMALS) == lat
+        geometry = feature["geometry"]
+        polygons = [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"] if geometry["type"] == "MultiPolygon" else []
+        for rings in polygons:
+            assert _ring_area(rings[0]) > 0  # exterior counter-clockwise (right-hand rule)
+            assert all(_ring_area(hole) < 0 for hole in rings[1:])
+            assert all(ring[0] == ring[-1] and len(ring) >= 4 for ring in rings)
+        props = feature["properties"]
+        assert {"id", "name", "layer", "status", "tasks", "quote", "precision", "source", "places"} <= set(props)
+        assert all(isinstance(t, int) for t in props["tasks"]) and isinstance(props["places"], list)
+    zone = next(f for f in document["features"] if f["id"] == "zone-sample-a")
+    assert len(zone["geometry"]["coordinates"]) == 2  # the hole is kept
+    metadata = document["metadata"]
+    assert metadata["features"] == 7 and metadata["exported"] == "2026-01-02"
+    assert any("Natural Earth" in line for line in metadata["licences"])
+    assert set(metadata["precision_classes"]) == {"exact", "seat", "area", "river", "schematic"}
+
+
+# -- Shapefile ---------------------------------------------------------------------------------
+def read_dbf(data: bytes, encoding: str) -> list[dict]:
+    """A dBASE table decoded with ``encoding`` alone (no GDAL): what any reader would see."""
+    records, header_size, record_size = struct.unpack("<xxxxIHH", data[:12])
+    fields, offset = [], 32
+    while data[offset] != 0x0D:
+        name = data[offset : offset + 11].split(b"\0")[0].decode("ascii")
+        fields.append((name, data[offset + 16]))
+        offset += 32
+    rows, position = [], header_size
+    for _ in range(records):
+        record = data[position + 1 : position + record_size]
+        row, start = {}, 0
+        for name, width in fields:
+            row[name] = record[start : start + width].decode(encoding).strip()
+            start += width
+        rows.append(row)
+        position += record_size
+    return rows
+
+
+def test_shapefile_zip_has_cpg_prj_readme_and_mapped_fields(tmp_path):
+    path = _write(tmp_path, "shp", "EPSG:4326")
+    with zipfile.ZipFile(path) as archive:
+        names = set(archive.namelist())
+        stems = {n.rsplit(".", 1)[0] for n in names if n.endswith(".shp")}
+        assert stems == {"sample_wgs84_points", "sample_wgs84_multipoints", "sample_wgs84_lines", "sample_wgs84_polygons"}
+        for stem in stems:
+            assert {f"{stem}.{ext}" for ext in ("shp", "shx", "dbf", "prj", "cpg")} <= names
+        readme = archive.read("README.txt").decode("utf-8")
+        rows = []
+        for stem in stems:
+            encoding = archive.read(f"{stem}.cpg").decode("ascii").strip()
+            assert encoding.upper() in ("UTF-8", "UTF8")
+            rows += read_dbf(archive.read(f"{stem}.dbf"), encoding)
+        assert "tasks.csv" in names and "feature_tasks.csv" in names
+    assert {row["name"] for row in rows} == set(sample_frame()["name"])
+    assert all(len(name) <= 10 for name in rows[0])
+    for long, short in SHAPEFILE_FIELDS.items():
+        assert short in rows[0] and f"{short:<10} ← {long}" in readme
+    by_id = {row["id"]: row for row in rows}
+    assert by_id["air-sample-b"]["tasks"] == "9;10"
+    assert by_id["rail-sample"]["places"] == "成都市;达州市;万州区"
+    cut = by_id["rail-sample"]["quote"]
+    assert cut.endswith("…") and LONG_QUOTE.startswith(cut[:-1]) and len(cut.encode()) <= 254
+
+
+# -- KML, CSV, GeoPackage, Parquet details -----------------------------------------------------
+def test_kml_is_escaped_and_describes_status_task_quote(tmp_path):
+    path = _write(tmp_path, "kml", "EPSG:4326")
+    root = ET.parse(path).getroot()  # well-formed despite <, &, " in a name
+    placemarks = {p.get("id"): p for p in root.iter("{http://www.opengis.net/kml/2.2}Placemark")}
+    awkward = placemarks["air-sample-b"]
+    assert awkward.find("{*}name").text == AWKWARD_NAME
+    description = awkward.find("{*}description").text
+    assert "加快建设" in description and "9;10" in description and "「加快建设" in description
+    assert "&lt;尖括号&gt;" in description  # the balloon's HTML shows the name, it does not run it
+    assert path.read_text(encoding="utf-8").count("<Placemark") == 7
+
+
+def test_csv_has_bom_wkt_and_point_lon_lat(tmp_path):
+    path = _write(tmp_path, "csv", "EPSG:4326")
+    raw = path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    table = pd.read_csv(io.StringIO(raw.decode("utf-8-sig")), dtype=str, keep_default_na=False).set_index("id")
+    assert table.at["air-sample-a", "lon"] == "104.44123" and table.at["air-sample-a", "lat"] == "30.31235"
+    assert table.at["rail-sample", "lon"] == "" and table.at["zone-sample-c", "lon"] == ""
+    assert shapely.from_wkt(table.at["rail-sample", "wkt"]).geom_type == "LineString"
+    assert table.at["air-sample-b", "name"] == AWKWARD_NAME
+    assert export.csv_readme_path(path).exists()
+
+
+def test_gpkg_has_styles_tables_and_metadata(tmp_path):
+    import sqlite3
+
+    path = _write(tmp_path, "gpkg", "EPSG:4490")
+    tables = dict(pyogrio.list_layers(path))
+    feature_tables = {t for t, kind in tables.items() if kind is not None}
+    assert feature_tables == {"aviation_points", "railway_lines", "waterway_lines", "zone_points", "zone_polygons"}
+    assert {"tasks", "feature_tasks", "feature_places", "about", "layer_styles"} <= set(tables)
+    with sqlite3.connect(path) as connection:
+        styles = dict(connection.execute("SELECT f_table_name, styleQML FROM layer_styles WHERE useAsDefault").fetchall())
+        geometry_columns = dict(connection.execute("SELECT table_name, column_name FROM gpkg_geometry_columns").fetchall())
+        styled_columns = dict(connection.execute("SELECT f_table_name, f_geometry_column FROM layer_styles").fetchall())
+        sld = connection.execute("SELECT styleSLD FROM layer_styles WHERE f_table_name = 'railway_lines'").fetchone()[0]
+        contents = dict(connection.execute("SELECT table_name, identifier FROM gpkg_contents").fetchall())
+        about = dict(connection.execute("SELECT key, value FROM about").fetchall())
+    assert set(styles) == feature_tables
+    assert all(geometry_columns[table] == column for table, column in styled_columns.items())  # QGIS matches on both
+    railway = ET.fromstring(styles["railway_lines"].split("\n", 1)[1])
+    dashed = [r for r in railway.iter("rule") if "schematic" in r.get("filter")]
+    assert dashed and railway.find(".//Option[@name='line_color']").get("value").startswith("214,39,40")
+    assert ET.fromstring(sld.encode()).tag.endswith("StyledLayerDescriptor")
+    assert contents["aviation_points"].startswith("航空 Aviation")
+    assert about["crs"] == "EPSG:4490" and about["exported"] == "2026-01-02"
+    links = pyogrio.read_dataframe(path, layer="feature_tasks")
+    assert len(links) == sum(len(t) for t in sample_frame()["tasks"])
+
+
+def test_parquet_is_geoparquet_with_metadata(tmp_path):
+    import pyarrow.parquet as pq
+
+    path = _write(tmp_path, "parquet", "EPSG:4326")
+    schema_metadata = pq.read_schema(path).metadata
+    geo = json.loads(schema_metadata[b"geo"])
+    assert geo["primary_column"] == "geometry" and geo["columns"]["geometry"]["encoding"] == "WKB"
+    assert json.loads(schema_metadata[export.PARQUET_METADATA_KEY])["features"] == 7
+
+
+# -- determinism, naming, failures -------------------------------------------------------------
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_same_selection_same_bytes(fmt):
+    first = export_bytes(sample_bundle(), fmt=fmt, crs="EPSG:4326", exported=EXPORTED)
+    second = export_bytes(sample_bundle(), fmt=fmt, crs="EPSG:4326", exported=EXPORTED)
+    assert first == second
+
+
+def test_output_path_labels_gcj02_and_checks_suffix(tmp_path):
+    assert output_path(tmp_path / "a.geojson", "geojson", "GCJ-02").name == "a_gcj02.geojson"
+    assert output_path(tmp_path / "a.shp.zip", "shp", "GCJ-02").name == "a_gcj02.shp.zip"
+    assert output_path(tmp_path / "a-gcj.kml", "kml", "GCJ-02").name == "a-gcj.kml"
+    assert output_path(tmp_path, "gpkg", "EPSG:4490").name == "chengyu-plan_cgcs2000.gpkg"
+    with pytest.raises(ExportError, match=r"must end in \.gpkg"):
+        output_path(tmp_path / "a.geojson", "gpkg")
+
+
+def test_failed_export_leaves_nothing(tmp_path, monkeypatch):
+    def half_written(gdf, path, metadata, bundle):
+        path.write_text("partial")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setitem(export.WRITERS, "geojson", half_written)
+    with pytest.raises(ExportError, match="No space left"):
+        write_export(sample_bundle(), tmp_path / "x.geojson", fmt="geojson")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_bad_requests_raise_one_line_errors(tmp_path):
+    bundle = sample_bundle()
+    with pytest.raises(ExportError, match="does not exist"):
+        write_export(bundle, tmp_path / "missing" / "x.geojson", fmt="geojson")
+    with pytest.raises(ExportError, match="unknown format"):
+        write_export(bundle, tmp_path / "x.dxf", fmt="dxf")
+    with pytest.raises(ExportError, match="unknown CRS"):
+        write_export(bundle, tmp_path / "x.geojson", fmt="geojson", crs="EPSG:3857")
+    with pytest.raises(ExportError, match="matches no feature"):
+        write_export(ExportBundle(sample_frame().iloc[0:0]), tmp_path / "x.geojson", fmt="geojson")
+    assert list(tmp_path.iterdir()) == []
+
+
+# -- the command line --------------------------------------------------------------------------
+@pytest.fixture
+def cli(monkeypatch):
+    """``python -m geo export`` over the code-made features (the real gazetteer resolves --place)."""
+    import layers.exporting
+
+    monkeypatch.setattr(layers.exporting, "catalogue_frame", sample_frame)
+    parser = argparse.ArgumentParser(prog="python -m geo export")
+    export.add_export_arguments(parser)
+    return lambda *argv: export.run_export(parser.parse_args([str(a) for a in argv]))
+
+
+def test_cli_writes_the_selection(cli, tmp_path, capsys):
+    out = tmp_path / "rail.gpkg"
+    assert cli("--format", "gpkg", "--out", out, "--layer", "railway", "--layer", "aviation", "--task", "10") == 0
+    back = read_back(out, "gpkg")
+    assert {layer: sorted(part["id"]) for layer, part in back.items()} == {"railway": ["rail-sample"], "aviation": ["air-sample-b"]}
+    assert "wrote 2 features" in capsys.readouterr().out
+
+
+def test_cli_place_filter_uses_the_gazetteer(cli, tmp_path):
+    out = tmp_path / "wanzhou.geojson"
+    assert cli("--format", "geojson", "--out", out, "--place", "万州区") == 0
+    ids = [f["id"] for f in json.loads(out.read_text(encoding="utf-8"))["features"]]
+    assert "rail-sample" in ids and "air-sample-a" not in ids
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--format", "geojson", "--layer", "airports"], "unknown layer airports"),
+        (["--format", "geojson", "--status", "完成"], "unknown status 完成"),
+        (["--format", "geojson", "--task", "x"], "not a task number"),
+        (["--format", "geojson", "--place", "不存在的地方"], "unknown place"),
+        (["--format", "geojson", "--layer", "aviation", "--task", "47"], "matches no feature"),
+        (["--format", "dxf"], "unknown format"),
+        (["--format", "geojson", "--crs", "EPSG:3857"], "unknown CRS"),
+    ],
+)
+def test_cli_bad_requests_exit_2_with_one_line(cli, tmp_path, capsys, argv, message):
+    out = tmp_path / "x.geojson"
+    assert cli("--out", out, *argv) == 2
+    err = capsys.readouterr().err
+    assert message in err and err.count("\n") == 1
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_cli_unwritable_path_exits_2(cli, tmp_path, capsys):
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(0o500)
+    try:
+        code = cli("--format", "geojson", "--out", locked / "x.geojson")
+    finally:
+        locked.chmod(0o700)
+    err = capsys.readouterr().err
+    if code == 0:  # running as root: permissions do not bind, a missing directory does
+        (locked / "x.geojson").unlink()
+        assert cli("--format", "geojson", "--out", tmp_path / "no" / "x.geojson") == 2
+        err = capsys.readouterr().err
+    assert err.startswith("error: cannot write") and err.count("\n") == 1
