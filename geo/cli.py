@@ -18,6 +18,7 @@ import unicodedata
 from collections.abc import Callable, Sequence
 
 from geo.errors import GeoError, UnknownPlaceError
+from geo.export import add_export_arguments, run_export
 
 EXIT_USAGE = 2
 
@@ -225,6 +226,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     check = sub.add_parser("check", help="validate the whole catalogue (schema, quotes, geometry, region)")
     check.set_defaults(func=cmd_check)
+
+    export = sub.add_parser(
+        "export", help="write the catalogue as GeoJSON, GeoPackage, Shapefile, KML, CSV or GeoParquet"
+    )
+    add_export_arguments(export)
+    export.set_defaults(func=run_export)
     return parser
 
 

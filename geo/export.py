@@ -44,6 +44,7 @@ import numpy as np
 import pandas as pd
 import pyogrio
 import shapely
+from pyogrio.errors import DataLayerError, DataSourceError
 from pyproj import CRS
 from shapely.geometry.base import BaseGeometry
 
@@ -216,8 +217,19 @@ def check_format(fmt: str) -> str:
     return value
 
 
+class _CustomCRS(CRS):
+    """A CRS without an EPSG code that says so at once.
+
+    pyogrio asks every table's CRS for its EPSG code; for a custom CRS PROJ answers by searching
+    its whole database (≈25 ms), which for a GeoPackage of 30-odd tables costs most of a second.
+    """
+
+    def to_epsg(self, min_confidence: int = 70) -> int | None:
+        return None
+
+
 def crs_object(crs: str) -> CRS:
-    return CRS.from_wkt(GCJ02_WKT) if crs == "GCJ-02" else CRS.from_user_input(crs)
+    return _CustomCRS.from_wkt(GCJ02_WKT) if crs == "GCJ-02" else CRS.from_user_input(crs)
 
 
 def prepare_geometries(geometries, crs: str = DEFAULT_CRS) -> np.ndarray:
@@ -225,14 +237,30 @@ def prepare_geometries(geometries, crs: str = DEFAULT_CRS) -> np.ndarray:
     values = np.asarray(geometries, dtype=object)
     if crs == "GCJ-02":
         values = np.asarray(geometry_wgs84_to_gcj02(values), dtype=object)
-    # EPSG:4490 needs no arithmetic: PROJ's 4326 → 4490 is the identity (both realise ITRF to < 1 m).
+    # EPSG:4490 needs no arithmetic: WGS 84 and CGCS2000 agree to well under a metre, and PROJ's
+    # own 4326 → 4490 transformation is the identity.
+    values = np.array([_single_dimension(g) for g in values], dtype=object)
     rounded = shapely.transform(values, lambda xy: np.round(xy, COORDINATE_DECIMALS))
     # Plain rounding keeps almost every shape valid and is fast; where it does not (a ring
     # touching itself after rounding), snap rounding repairs the topology on the same grid.
-    broken = ~shapely.is_valid(rounded) & shapely.is_valid(values)
-    if broken.any():
+    broken = np.flatnonzero(~shapely.is_valid(rounded))
+    broken = broken[shapely.is_valid(values[broken])]
+    if broken.size:
         rounded[broken] = shapely.set_precision(values[broken], 10.0**-COORDINATE_DECIMALS)
     return shapely.orient_polygons(rounded, exterior_cw=False)
+
+
+def _single_dimension(geometry: BaseGeometry) -> BaseGeometry:
+    """A GeometryCollection (a union that left a sliver line beside polygons) as its top-dimension parts.
+
+    Every format here wants one geometry type per feature; the lower-dimension leftovers of an
+    overlay carry no meaning of their own.
+    """
+    if geometry is None or geometry.geom_type != "GeometryCollection":
+        return geometry
+    parts = shapely.get_parts(geometry)
+    top = parts[shapely.get_dimensions(parts) == shapely.get_dimensions(parts).max()]
+    return top[0] if len(top) == 1 else shapely.unary_union(top)
 
 
 def prepare_frame(gdf: gpd.GeoDataFrame, crs: str = DEFAULT_CRS) -> gpd.GeoDataFrame:
@@ -678,7 +706,8 @@ def _write_gpkg(gdf: gpd.GeoDataFrame, path: Path, metadata: dict, bundle: Expor
         if tables[name][0] == layer_id
     }
     styles = []
-    # A fixed timestamp makes the file a function of its content (same selection, same bytes).
+    # A fixed timestamp makes the file a function of its content (same selection, same bytes);
+    # no durability syncs, as the file is renamed into place only when complete.
     with _gdal_options({"OGR_CURRENT_DATE": stamp, "OGR_SQLITE_SYNCHRONOUS": "OFF"}):
         first = True
         for name, (layer_id, dimension, part) in ordered.items():
@@ -727,6 +756,10 @@ def _write_gpkg(gdf: gpd.GeoDataFrame, path: Path, metadata: dict, bundle: Expor
 def _add_layer_styles(path: Path, styles: list[tuple[str, str, LayerLook]], stamp: str) -> None:
     """QGIS's ``layer_styles`` table: the default style QGIS applies when a table is opened."""
     connection = sqlite3.connect(path)
+    # The file is renamed into place only when complete, so a crash cannot leave a torn file
+    # behind and durability syncs (slow on a busy disk) buy nothing.
+    connection.execute("PRAGMA synchronous = OFF")
+    connection.execute("PRAGMA journal_mode = MEMORY")
     try:
         with connection:
             connection.execute(
@@ -929,7 +962,8 @@ def _write_kml(gdf: gpd.GeoDataFrame, path: Path, metadata: dict, bundle: Export
     document = ET.SubElement(kml, "Document")
     label = "" if metadata["crs"] == DEFAULT_CRS else f" [{metadata['crs']}]"
     ET.SubElement(document, "name").text = f"成渝双城经济圈规划项目{label}"
-    ET.SubElement(document, "description").text = readme_text(metadata)
+    # Balloons are HTML: <pre> keeps the README's lines, escaping keeps its text as text.
+    ET.SubElement(document, "description").text = f"<pre>{html_escape(readme_text(metadata))}</pre>"
     layer_ids = _layers_in_order(gdf, bundle)
     for layer_id in layer_ids:
         look = _look(bundle, layer_id)
@@ -1094,6 +1128,8 @@ def write_export(
         return outputs
     except OSError as exc:
         raise ExportError(f"cannot write {target}: {exc.strerror or exc}") from None
+    except (DataSourceError, DataLayerError) as exc:  # GDAL's own I/O failures (disk full …)
+        raise ExportError(f"cannot write {target}: {str(exc).splitlines()[0]}") from None
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 
@@ -1158,9 +1194,8 @@ def run_export(args: argparse.Namespace) -> int:
         fmt, crs = check_format(args.format), check_crs(args.crs)
         path = output_path(args.out, fmt, crs)
         _check_writable(path)
-        # `python -m geo` is the program's entry point, so this one call may reach the layer that
-        # builds the catalogue frame and its styles; the writers above depend on geo alone.
-        from layers.exporting import catalogue_bundle
+        # export_selection builds on this module's writers: imported here to avoid a cycle.
+        from geo.export_selection import catalogue_bundle
 
         bundle = catalogue_bundle(
             layers=tuple(args.layer),

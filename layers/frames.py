@@ -1,186 +1,48 @@
-"""The catalogue as GeoDataFrames: one for everything, one per layer, and filters over them.
+"""The catalogue frames for drawing: the library's frames and filters, plus display copies.
 
-Geometry is WGS 84 (EPSG:4326) at full shipped detail; lengths and areas are measured in UTM 48N
-(EPSG:32648), which covers Sichuan and Chongqing with small distortion. Display copies
-(simplified, rounded) come from :func:`display_frame`; exports use the full frames.
+Frames, selections and filters are :mod:`geo.features` (shared with the exports); this module
+adds the simplified, rounded copies the maps draw.
 """
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Iterable
-from dataclasses import dataclass
-
 import geopandas as gpd
-import pandas as pd
 import shapely
-from pypinyin import lazy_pinyin
 
-from geo.catalogue import LAYER_IDS, STATUS_EN, STATUSES
-from geo.gazetteer import load_gazetteer
-from geo.plan import load_plan
-from geo.resolve import Feature, resolve_catalogue
+from geo.features import (
+    COLUMNS,
+    METRIC_CRS,
+    PROVINCE_SCOPE_EN,
+    PROVINCE_SCOPES,
+    Selection,
+    catalogue_frame,
+    features_in_unit,
+    filter_frame,
+    frame_from_features,
+    layer_frame,
+    layer_frames,
+)
 
-METRIC_CRS = "EPSG:32648"
-PROVINCE_SCOPES: tuple[str, ...] = ("四川", "重庆", "跨省")
-PROVINCE_SCOPE_EN = {"四川": "Sichuan", "重庆": "Chongqing", "跨省": "Sichuan–Chongqing"}
+__all__ = [
+    "COLUMNS",
+    "DISPLAY_DECIMALS",
+    "DISPLAY_TOLERANCE_DEG",
+    "METRIC_CRS",
+    "PROVINCE_SCOPES",
+    "PROVINCE_SCOPE_EN",
+    "Selection",
+    "catalogue_frame",
+    "display_frame",
+    "features_in_unit",
+    "filter_frame",
+    "frame_from_features",
+    "layer_frame",
+    "layer_frames",
+]
+
 # Display geometry: ~100 m tolerance and 5 decimals (~1 m) are far below what a regional map shows.
 DISPLAY_TOLERANCE_DEG = 0.001
 DISPLAY_DECIMALS = 5
-
-COLUMNS = (
-    "id", "name", "name_en", "layer", "kind", "status", "status_en", "verb", "tasks", "task",
-    "chapter", "sentence", "quote", "sentence_text", "precision", "source", "places",
-    "province_scope", "note", "length_km", "area_km2", "search_text",
-)  # fmt: skip
-
-
-def _province_scope(geometry, provinces: gpd.GeoDataFrame) -> str:
-    touched = {
-        name
-        for name, shape in zip(provinces["short_name"], provinces.geometry, strict=True)
-        if shape.intersects(geometry)
-    }
-    if {"四川", "重庆"} <= touched:
-        return "跨省"
-    if "重庆" in touched:
-        return "重庆"
-    # Items wholly outside both (the far end of a corridor is not) count with Sichuan, whose tasks name them.
-    return "四川" if "四川" in touched else "跨省"
-
-
-def _search_text(feature: Feature) -> str:
-    entry = feature.entry
-    words = [entry.id, entry.name, entry.name_en or "", *feature.places]
-    pinyin = "".join(lazy_pinyin(entry.name))
-    return " ".join([*words, pinyin]).lower()
-
-
-def frame_from_features(features: Iterable[Feature]) -> gpd.GeoDataFrame:
-    """A catalogue GeoDataFrame (EPSG:4326) from resolved features, with measures in km and km²."""
-    plan = load_plan()
-    provinces = load_gazetteer().boundaries("province")
-    rows = []
-    for feature in features:
-        entry = feature.entry
-        task = plan.task(entry.tasks[0])
-        rows.append(
-            {
-                "id": entry.id,
-                "name": entry.name,
-                "name_en": entry.name_en or "",
-                "layer": entry.layer,
-                "kind": entry.kind or "",
-                "status": entry.status,
-                "status_en": STATUS_EN[entry.status],
-                "verb": entry.verb or "",
-                "tasks": list(entry.tasks),
-                "task": entry.tasks[0],
-                "chapter": task.chapter,
-                "sentence": entry.sentence,
-                "quote": entry.quote,
-                "sentence_text": task.sentences[entry.sentence],
-                "precision": feature.precision,
-                "source": feature.source,
-                "places": list(feature.places),
-                "province_scope": _province_scope(feature.geometry, provinces),
-                "note": entry.note or "",
-                "search_text": _search_text(feature),
-                "geometry": feature.geometry,
-            }
-        )
-    gdf = gpd.GeoDataFrame(rows, geometry="geometry", crs="EPSG:4326")
-    if gdf.empty:
-        gdf = gpd.GeoDataFrame(
-            {column: [] for column in COLUMNS}, geometry=gpd.GeoSeries([], crs="EPSG:4326")
-        )
-        return gdf
-    gdf_utm = gdf.to_crs(METRIC_CRS)
-    is_line = gdf.geom_type.isin(["LineString", "MultiLineString"])
-    is_area = gdf.geom_type.isin(["Polygon", "MultiPolygon"])
-    gdf["length_km"] = (gdf_utm.length / 1000.0).where(is_line).round(1)
-    gdf["area_km2"] = (gdf_utm.area / 1e6).where(is_area).round(0)
-    return gdf[[*COLUMNS, "geometry"]]
-
-
-@functools.cache
-def _catalogue_frame() -> gpd.GeoDataFrame:
-    return frame_from_features(resolve_catalogue())
-
-
-def catalogue_frame() -> gpd.GeoDataFrame:
-    """The whole catalogue (a copy: callers may modify it)."""
-    return _catalogue_frame().copy()
-
-
-def layer_frame(layer_id: str) -> gpd.GeoDataFrame:
-    """One thematic layer's features."""
-    if layer_id not in LAYER_IDS:
-        raise KeyError(layer_id)
-    gdf = _catalogue_frame()
-    return gdf[gdf["layer"] == layer_id].copy()
-
-
-def layer_frames() -> dict[str, gpd.GeoDataFrame]:
-    """One GeoDataFrame per layer, in display order (layers with no feature included, empty)."""
-    return {layer_id: layer_frame(layer_id) for layer_id in LAYER_IDS}
-
-
-@dataclass(frozen=True)
-class Selection:
-    """What a user filtered by; empty tuples mean no restriction."""
-
-    layers: tuple[str, ...] = ()
-    statuses: tuple[str, ...] = ()
-    provinces: tuple[str, ...] = ()
-    chapters: tuple[int, ...] = ()
-    tasks: tuple[int, ...] = ()
-    query: str = ""
-    place: str | None = None  # adcode: features lying in or touching that unit
-
-    def unknown_values(self) -> list[str]:
-        """Values no feature can ever have: reported to the user, never silently ignored."""
-        bad = [f"layer {v}" for v in self.layers if v not in LAYER_IDS]
-        bad += [f"status {v}" for v in self.statuses if v not in STATUSES]
-        bad += [f"province {v}" for v in self.provinces if v not in PROVINCE_SCOPES]
-        bad += [f"chapter {v}" for v in self.chapters if not 1 <= v <= 10]
-        bad += [f"task {v}" for v in self.tasks if not 1 <= v <= 47]
-        return bad
-
-
-def features_in_unit(gdf: gpd.GeoDataFrame, adcode: str) -> gpd.GeoDataFrame:
-    """Features that lie in or touch an administrative unit's boundary (or name it as a place)."""
-    gazetteer = load_gazetteer()
-    unit = gazetteer.unit(adcode)
-    boundary = gazetteer.boundary(adcode)
-    named = gdf["places"].apply(lambda places: unit.name in places)
-    if boundary is None:
-        return gdf[named]
-    touches = gdf.geometry.intersects(boundary)
-    return gdf[touches | named]
-
-
-def filter_frame(gdf: gpd.GeoDataFrame, selection: Selection) -> gpd.GeoDataFrame:
-    """The rows of a catalogue frame that match every restriction of ``selection``."""
-    mask = pd.Series(True, index=gdf.index)
-    if selection.layers:
-        mask &= gdf["layer"].isin(selection.layers)
-    if selection.statuses:
-        mask &= gdf["status"].isin(selection.statuses)
-    if selection.provinces:
-        mask &= gdf["province_scope"].isin(selection.provinces)
-    if selection.chapters:
-        mask &= gdf["chapter"].isin(selection.chapters)
-    if selection.tasks:
-        wanted = set(selection.tasks)
-        mask &= gdf["tasks"].apply(lambda tasks: bool(wanted.intersection(tasks)))
-    if selection.query.strip():
-        needle = selection.query.strip().lower()
-        mask &= gdf["search_text"].str.contains(needle, regex=False)
-    result = gdf[mask]
-    if selection.place:
-        result = features_in_unit(result, selection.place)
-    return result
 
 
 def display_frame(gdf: gpd.GeoDataFrame, *, tolerance: float = DISPLAY_TOLERANCE_DEG) -> gpd.GeoDataFrame:

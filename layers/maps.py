@@ -46,6 +46,8 @@ GCJ02 = "GCJ02"
 # The two provinces' extent: the view a planner expects on opening a map.
 REGION_CENTRE = (30.2, 104.6)
 REGION_ZOOM = 6
+# Sichuan and Chongqing's extent ([south, west], [north, east]), from the gazetteer's boundaries.
+REGION_BOUNDS = [[26.0, 97.3], [34.4, 110.2]]
 # Administrative outlines are the backdrop: ~0.5 km simplification and ~10 m rounding keep the
 # county map under ~0.4 MB, which is sent to the browser when the map is (re)drawn.
 ADMIN_TOLERANCE_DEG = {"province": 0.008, "prefecture": 0.005, "county": 0.005}
@@ -164,9 +166,10 @@ def admin_frame(level: str) -> gpd.GeoDataFrame:
 MAP_STYLE = """<style>
 .leaflet-container { background: #eef3f7; font-family: "Noto Sans CJK SC", "Noto Sans SC", "Microsoft YaHei", sans-serif; }
 .plan-legend { background: rgba(255,255,255,0.94); padding: 6px 9px; border-radius: 6px; box-shadow: 0 1px 4px rgba(0,0,0,.3);
-  font-size: 12px; line-height: 1.35; max-height: 60vh; overflow-y: auto; max-width: 250px; color: #222; }
+  font-size: 12px; line-height: 1.3; max-height: 75vh; overflow-y: auto; color: #222; }
 .plan-legend summary { font-weight: 600; cursor: pointer; }
-.plan-legend .row { display: flex; align-items: center; gap: 6px; white-space: nowrap; }
+.plan-legend .grid { display: grid; grid-template-columns: auto auto; column-gap: 10px; }
+.plan-legend .row { display: flex; align-items: center; gap: 5px; white-space: nowrap; }
 .plan-legend h4 { margin: 6px 0 2px; font-size: 12px; }
 .plan-datum { background: rgba(255,255,255,0.9); padding: 2px 8px; border-radius: 4px; font-size: 12px; color: #333; }
 .plan-label-icon { background: none; border: none; }
@@ -211,6 +214,7 @@ def new_map(
     location: tuple[float, float] = REGION_CENTRE,
     zoom: int = REGION_ZOOM,
     height: str | int = "100%",
+    fit_region: bool = True,
 ) -> folium.Map:
     """A map with local assets, the offline administrative basemap and (optionally) web tiles.
 
@@ -223,6 +227,8 @@ def new_map(
     spec = BASEMAPS[basemap]
     datum = spec.datum
     m = folium.Map(location=list(location), zoom_start=zoom, tiles=None, control_scale=True, prefer_canvas=False, height=height)
+    if fit_region:
+        m.fit_bounds(REGION_BOUNDS)
     # Instance attributes: folium's class defaults point at public CDNs.
     m.default_js = list(MAP_JS)
     m.default_css = list(MAP_CSS)
@@ -346,9 +352,23 @@ def admin_layer(gdf: gpd.GeoDataFrame | None, level: str, *, tiled: bool = False
 
 
 def label_points(gdf: gpd.GeoDataFrame) -> list[list]:
-    """[lat, lon, short name] at a point inside each unit."""
-    names = gdf["short_name"] if "short_name" in gdf.columns else gdf["name"]
+    """[lat, lon, short name] at a point inside each unit.
+
+    Chongqing's 38 districts and counties would crowd a regional map: they get one label,
+    重庆, at the municipality's seat, and the prefectures of Sichuan one each.
+    """
     points = []
+    if "level" in gdf.columns and "parent" in gdf.columns:
+        districts = gdf[(gdf["level"] == "county") & gdf["adcode"].astype(str).str.startswith("50")]
+        gdf = gdf.drop(districts.index)
+        if not districts.empty:
+            centre = districts.geometry.union_all().representative_point() if "lon" not in districts else None
+            seat = (float(districts["lat"].iloc[0]), float(districts["lon"].iloc[0])) if centre is None else (centre.y, centre.x)
+            chongqing = districts[districts["adcode"].astype(str) == "500103"]  # 渝中区, the seat of the municipality
+            if not chongqing.empty and "lon" in chongqing:
+                seat = (float(chongqing["lat"].iloc[0]), float(chongqing["lon"].iloc[0]))
+            points.append([round(seat[0], 4), round(seat[1], 4), "重庆"])
+    names = gdf["short_name"] if "short_name" in gdf.columns else gdf["name"]
     for name, geometry in zip(names, gdf.geometry, strict=True):
         if geometry is None or geometry.is_empty:
             continue
@@ -523,27 +543,30 @@ def legend_html(layer_ids: Iterable[str] | None = None, *, lang: str = "zh", col
     en = lang == "en"
     rows = []
     if colour_by == "status":
-        rows.append(f"<h4>{'Status' if en else '状态'}</h4>")
+        rows.append(f'<h4>{"Status" if en else "状态"}</h4><div class="grid">')
         for status, colour in STATUS_COLOURS.items():
             rows.append(f'<div class="row">{_swatch_line(colour, weight=6)}{_esc(status_label(status, lang))}</div>')
     else:
-        rows.append(f"<h4>{'Layers' if en else '图层'}</h4>")
+        rows.append(f'<h4>{"Layers" if en else "图层"}</h4><div class="grid">')
         for layer_id in layer_ids if layer_ids is not None else LAYERS:
             layer = LAYERS[layer_id]
             rows.append(f'<div class="row">{_swatch_line(layer.colour, weight=6)}{_esc(layer.title(lang))}</div>')
+    rows.append("</div>")
     grey = "#444"
-    rows.append(f"<h4>{'Precision' if en else '位置精度'}</h4>")
+    rows.append(f'<h4>{"Precision" if en else "位置精度"}</h4><div class="grid">')
     rows.append(f'<div class="row">{_swatch_point(grey, hollow=False)}{_esc(precision_label("exact", lang))}</div>')
     rows.append(f'<div class="row">{_swatch_point(grey, hollow=True)}{_esc(precision_label("seat", lang))}</div>')
     rows.append(f'<div class="row">{_swatch_area(grey)}{_esc(precision_label("area", lang))}</div>')
     rows.append(f'<div class="row">{_swatch_line(grey, weight=5)}{_esc(precision_label("river", lang))}</div>')
     rows.append(f'<div class="row">{_swatch_line(grey, dash="6 4")}{_esc(precision_label("schematic", lang))}</div>')
+    rows.append("</div>")
     title = "Legend" if en else "图例"
     return f"<details open><summary>{title}</summary>{''.join(rows)}</details>"
 
 
 def add_legend(m: folium.Map, layer_ids: Iterable[str] | None = None, *, lang: str = "zh", colour_by: str = "layer") -> folium.Map:
-    HtmlControl(legend_html(layer_ids, lang=lang, colour_by=colour_by), position="bottomright").add_to(m)
+    # Bottom left: the west of Sichuan is sparse, the east (Chongqing) is where most features are.
+    HtmlControl(legend_html(layer_ids, lang=lang, colour_by=colour_by), position="bottomleft").add_to(m)
     return m
 
 

@@ -164,7 +164,7 @@ def unit_panel(adcode: str) -> None:
         st.dataframe(
             table,
             hide_index=True,
-            use_container_width=True,
+            width="stretch",
             column_config={tr("地图", "Map"): st.column_config.LinkColumn(display_text=tr("在地图上查看", "show on map"))},
         )
 
@@ -258,7 +258,7 @@ def main() -> None:
             st.dataframe(
                 pd.DataFrame({tr("地方", "Place"): [labels[c].rsplit(" (", 1)[0] for c in top["adcode"]], tr("任务数", "Tasks"): top["count"]}),
                 hide_index=True,
-                use_container_width=True,
+                width="stretch",
             )
 
     set_params(level="" if level == "prefecture" else level, place=_place_param(selected))

@@ -3,7 +3,7 @@
 State lives in the URL with the map page's names plus the format and the CRS:
 ``?layers=railway,aviation&status=开工建设&province=四川&chapter=2&task=10&q=成达万&place=达州
 &format=gpkg&crs=EPSG:4490``. The map page's link therefore opens what the map shows. The file is
-made by the same code as ``python -m geo export`` (:mod:`layers.exporting`), so both give the
+made by the same code as ``python -m geo export`` (:mod:`geo.export_selection`), so both give the
 same bytes for the same selection.
 """
 
@@ -18,8 +18,6 @@ from geo.catalogue import LAYER_IDS, STATUSES
 from geo.errors import GeoError
 from geo.export import (
     CRS_CHOICES,
-    CRS_NOTES,
-    CRS_TITLES,
     FORMAT_LABELS,
     FORMATS,
     MEDIA_TYPES,
@@ -27,7 +25,7 @@ from geo.export import (
     export_filename,
 )
 from geo.plan import load_plan
-from layers.exporting import (
+from geo.export_selection import (
     describe_selection,
     export_files,
     request_from_params,
@@ -55,6 +53,24 @@ FORMAT_HINTS = {
         "Excel: a row per feature, WKT geometry, lon/lat for points",
     ),
     "parquet": ("Python / R / DuckDB 数据分析(GeoParquet)", "data science in Python, R, DuckDB (GeoParquet)"),
+}
+
+CRS_LABELS = {
+    "EPSG:4326": ("WGS 84 (EPSG:4326) — GPS 与本应用地图所用", "WGS 84 (EPSG:4326) — GPS and the app's map"),
+    "EPSG:4490": ("CGCS2000 国家大地坐标系 (EPSG:4490)", "CGCS2000, the national standard (EPSG:4490)"),
+    "GCJ-02": ("GCJ-02 火星坐标(高德等)— 不是 WGS 84", "GCJ-02 (Gaode/AMap datum) — not WGS 84"),
+}
+CRS_HINTS = {
+    "EPSG:4490": (
+        "CGCS2000 与 WGS 84 相差远小于 1 米,坐标数值相同,仅文件声明的坐标系不同。",
+        "CGCS2000 and WGS 84 differ by far less than a metre: the numbers are the same, only the declared CRS differs.",
+    ),
+    "GCJ-02": (
+        "由 WGS 84 按偏移算法转换(成都约 0.36 公里,重庆约 0.48 公里),供粘贴到高德等工具;文件名含 gcj02。"
+        "切勿与 WGS 84 数据直接叠加。",
+        "WGS 84 shifted by the obfuscation formula (≈0.36 km at Chengdu, ≈0.48 km at Chongqing) for Gaode-based "
+        "tools; the file name says gcj02. Do not overlay it on WGS 84 data.",
+    ),
 }
 
 
@@ -194,11 +210,11 @@ def main() -> None:
         crs = st.radio(
             tr("坐标系", "CRS"),
             options=list(CRS_CHOICES),
-            format_func=lambda c: CRS_TITLES[c],
+            format_func=lambda c: tr(*CRS_LABELS[c]),
             key="export_crs",
         )
-        if crs != CRS_CHOICES[0]:
-            st.caption(CRS_NOTES[crs])
+        if crs in CRS_HINTS:
+            st.caption(tr(*CRS_HINTS[crs]))
     _write_url(selection, place_name)
     remember_url(PAGE)
 
@@ -251,7 +267,7 @@ def main() -> None:
                     on_click="ignore",
                     key="export_readme",
                 )
-            st.dataframe(_summary(features), use_container_width=True)
+            st.dataframe(_summary(features), width="stretch")
         with st.expander(tr("定位精度说明", "Precision classes")):
             for precision in ("exact", "seat", "area", "river", "schematic"):
                 st.markdown(

@@ -328,7 +328,7 @@ def main() -> None:
     event = st.dataframe(
         table,
         hide_index=True,
-        use_container_width=True,
+        width="stretch",
         on_select="rerun",
         selection_mode="single-row",
         key="map_table",

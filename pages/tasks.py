@@ -15,8 +15,10 @@ from layers.maps import add_legend, new_map, theme_layers
 from layers.registry import LAYERS, precision_label, status_label
 from layers.summaries import (
     feature_spans,
+    focus_bounds,
     highlight_html,
     place_spans,
+    region_bounds,
     task_feature_counts,
     task_features,
 )
@@ -27,7 +29,7 @@ HIGHLIGHT_CSS = """
 .plan-text { font-size: 1.05rem; line-height: 2.0; text-align: justify; }
 .plan-text mark { padding: 0.12em 0; border-radius: 0; color: inherit; }
 mark.hl-feature { background: #ffe08a; }
-mark.hl-place { background: transparent; border-bottom: 2px solid #1a73e8; border-radius: 0; font-weight: 600; }
+mark.hl-place { background: transparent; border-bottom: 2px solid #1a73e8; }
 mark.hl-feature.hl-place { background: #ffe08a; }
 .hl-legend { font-size: 0.9rem; }
 .hl-legend mark { margin-right: 0.3em; }
@@ -51,6 +53,11 @@ def load_catalogue_or_stop():
     except GeoError as exc:
         st.error(tr("目录无法载入:", "The catalogue cannot be loaded: ") + str(exc))
         st.stop()
+
+
+@st.cache_resource(show_spinner=False)
+def _region_bounds() -> tuple[float, float, float, float]:
+    return region_bounds()
 
 
 def _int_param(name: str, valid: range, fallback: int, fallback_text: str) -> int | None:
@@ -115,8 +122,7 @@ def _draw_task_map(features, task_number: int) -> None:
     for group in theme_layers(features, layer_ids, lang=lang()):
         group.add_to(m)
     add_legend(m, layer_ids, lang=lang())
-    west, south, east, north = features.total_bounds
-    m.fit_bounds([[south, west], [north, east]], padding=(24, 24), max_zoom=10)
+    m.fit_bounds(focus_bounds(features, _region_bounds()), padding=(16, 16), max_zoom=10)
     st_folium(m, key=f"task_map_{task_number}", height=520, use_container_width=True, returned_objects=[])
 
 

@@ -18,7 +18,25 @@ LANGS = ("zh", "en")
 LANG_PARAM = "lang"
 
 
+def _leave_pages_directory_mode() -> None:
+    """Run pages through app.py even on a fresh server's first request.
+
+    Streamlit keeps its old "pages/ directory" mode until ``st.navigation`` is first called in the
+    process; a first visitor who lands on ``/map`` would get pages/map.py run on its own (no menu,
+    no page config, file names for titles). Every page asks for the language first, so this is
+    where the mode is switched off, and the run restarts through app.py.
+    """
+    try:
+        from streamlit.runtime.pages_manager import PagesManager
+    except ImportError:
+        return
+    if getattr(PagesManager, "uses_pages_directory", False):
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 def lang() -> str:
+    _leave_pages_directory_mode()
     value = st.query_params.get(LANG_PARAM, "zh")
     return value if value in LANGS else "zh"
 

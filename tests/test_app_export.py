@@ -14,7 +14,7 @@ from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 from test_export import sample_frame
 
-import layers.exporting
+import geo.export_selection
 from geo import export
 from layers.frames import catalogue_frame
 
@@ -37,7 +37,7 @@ def downloads(monkeypatch) -> dict:
 
 @pytest.fixture
 def sample_catalogue(monkeypatch):
-    monkeypatch.setattr(layers.exporting, "catalogue_frame", sample_frame)
+    monkeypatch.setattr(geo.export_selection, "catalogue_frame", sample_frame)
 
 
 def _run(**params) -> AppTest:
@@ -106,7 +106,9 @@ def test_unknown_place_warns_and_does_not_filter(sample_catalogue):
 
 @pytest.mark.parametrize("fmt", export.FORMATS)
 def test_download_is_the_cli_bytes(sample_catalogue, downloads, tmp_path, fmt):
-    at = _run(layers="aviation,zone", status="加快建设", task="9,20,23", place="自贡", format=fmt, crs="EPSG:4490")
+    at = _run(
+        layers="aviation,zone", status="加快建设", task="9,20,23", place="自贡", format=fmt, crs="EPSG:4490"
+    )
     assert not at.exception, at.exception
     name = export.export_filename(fmt, "EPSG:4490")
     page_bytes = downloads[name]()

@@ -40,7 +40,7 @@ def test_headline_metrics_count_the_catalogue(home):
 
 
 def test_charts_and_links_to_every_page(home):
-    assert len(home.get("arrow_vega_lite_chart")) >= 2
+    assert len(home.get("vega_lite_chart")) == 3  # layers × status, Sichuan, Chongqing
     html = " ".join(m.value for m in home.markdown)
     for path in ("/map", "/city", "/tasks", "/export", "/data"):
         assert f'href="{path}"' in html

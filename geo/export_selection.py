@@ -17,9 +17,9 @@ import pandas as pd
 from geo.catalogue import LAYER_IDS, STATUS_EN, STATUSES
 from geo.errors import ExportError, GeoError
 from geo.export import CRS_CHOICES, DEFAULT_CRS, FORMATS, ExportBundle, export_bytes, export_filename
+from geo.features import PROVINCE_SCOPE_EN, PROVINCE_SCOPES, Selection, catalogue_frame, filter_frame
 from geo.plan import load_plan
-from layers.frames import PROVINCE_SCOPE_EN, PROVINCE_SCOPES, Selection, catalogue_frame, filter_frame
-from layers.registry import LAYERS
+from geo.styles import LAYERS
 
 # Administrative units written into the GeoPackage, coarsest first.
 ADMIN_LEVELS: tuple[str, ...] = ("province", "prefecture", "county")

@@ -1,0 +1,53 @@
+"""The export page in a real Chromium: download the GeoJSON and check it is the CLI's file."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+import pytest
+
+from geo import export
+from layers.frames import catalogue_frame
+
+pytestmark = pytest.mark.browser
+
+SHOTS = Path("/tmp/shots")
+TIMEOUT_MS = 90_000
+
+
+def _cli_geojson(tmp_path: Path, *argv: str) -> bytes:
+    parser = argparse.ArgumentParser()
+    export.add_export_arguments(parser)
+    out = tmp_path / "cli.geojson"
+    assert export.run_export(parser.parse_args(["--format", "geojson", "--out", str(out), *argv])) == 0
+    return out.read_bytes()
+
+
+def test_download_geojson_from_export_page(app_server, browser_page, tmp_path):
+    page = browser_page
+    page.goto(
+        f"{app_server}/export?layers=aviation,railway&status=建成,加快建设", wait_until="domcontentloaded"
+    )
+    button = page.locator('[data-testid="stDownloadButton"] button').first
+    button.wait_for(state="visible", timeout=TIMEOUT_MS)
+    assert "chengyu-plan_wgs84.geojson" in button.inner_text()
+    page.screenshot(path=str(SHOTS / "export-page.png"), full_page=True)
+
+    with page.expect_download(timeout=TIMEOUT_MS) as download_info:
+        button.click()
+    download = download_info.value
+    assert download.suggested_filename == "chengyu-plan_wgs84.geojson"
+    downloaded = Path(download.path()).read_bytes()
+
+    document = json.loads(downloaded.decode("utf-8"))
+    assert document["type"] == "FeatureCollection" and "crs" not in document
+    gdf = catalogue_frame()
+    expected = gdf[gdf["layer"].isin(["aviation", "railway"]) & gdf["status"].isin(["建成", "加快建设"])]
+    assert sorted(f["id"] for f in document["features"]) == sorted(expected["id"])
+    names = {f["properties"]["name"] for f in document["features"]}
+    assert names == set(expected["name"])  # Chinese intact through the browser
+    assert downloaded == _cli_geojson(
+        tmp_path, "--layer", "aviation", "--layer", "railway", "--status", "建成", "--status", "加快建设"
+    )
