@@ -13,7 +13,12 @@ st.set_page_config(page_title=tr(APP_TITLE_ZH, APP_TITLE_EN), page_icon="🗺️
 ensure_assets()
 
 pages = [
-    (spec, st.Page(spec.path, title=spec.title(), icon=spec.icon, url_path=spec.url_path, default=spec.url_path == ""))
+    (
+        spec,
+        st.Page(
+            spec.path, title=spec.title(), icon=spec.icon, url_path=spec.url_path, default=spec.url_path == ""
+        ),
+    )
     for spec in PAGES
 ]
 navigation = st.navigation([page for _, page in pages], position="hidden")

@@ -52,15 +52,16 @@ STATUSES: tuple[str, ...] = (
     "推进",
 )
 STATUS_EN: dict[str, str] = {
-    "建成": "completed",
-    "加快建设": "accelerated construction",
-    "开工建设": "construction start",
-    "扩能改造": "upgrade / expansion",
-    "迁建": "relocation",
-    "规划建设": "planned construction",
-    "规划研究": "planning study",
+    # The plan commits to actions, so the English labels are verbs, not states.
+    "建成": "complete",
+    "加快建设": "accelerate construction",
+    "开工建设": "start construction",
+    "扩能改造": "upgrade / expand",
+    "迁建": "relocate",
+    "规划建设": "plan and build",
+    "规划研究": "plan / study",
     "前期工作": "preparatory work",
-    "推进": "promoted (no construction verb)",
+    "推进": "promote (no construction verb)",
 }
 
 GEOMETRY_KINDS = ("airport", "seat", "seats", "area", "river", "via")

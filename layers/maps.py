@@ -43,11 +43,8 @@ from layers.registry import (
 
 WGS84 = "WGS84"
 GCJ02 = "GCJ02"
-# The two provinces' extent: the view a planner expects on opening a map.
-REGION_CENTRE = (30.2, 104.6)
+# Opening view: the two provinces' extent (see region_bounds), at the zoom that shows it whole.
 REGION_ZOOM = 6
-# Sichuan and Chongqing's extent ([south, west], [north, east]), from the gazetteer's boundaries.
-REGION_BOUNDS = [[26.0, 97.3], [34.4, 110.2]]
 # Administrative outlines are the backdrop: ~0.5 km simplification and ~10 m rounding keep the
 # county map under ~0.4 MB, which is sent to the browser when the map is (re)drawn.
 ADMIN_TOLERANCE_DEG = {"province": 0.008, "prefecture": 0.005, "county": 0.005}
@@ -120,7 +117,9 @@ def datum_of(basemap_id: str) -> str:
 
 def datum_label(datum: str, lang: str = "zh") -> str:
     if datum == GCJ02:
-        return "GCJ-02(高德坐标系,叠加图层已偏移)" if lang != "en" else "GCJ-02 (AMap datum; overlays shifted)"
+        return (
+            "GCJ-02(高德坐标系,叠加图层已偏移)" if lang != "en" else "GCJ-02 (AMap datum; overlays shifted)"
+        )
     return "WGS 84" if lang == "en" else "WGS 84(国际通用坐标系)"
 
 
@@ -155,6 +154,13 @@ def _admin_frame(level: str) -> gpd.GeoDataFrame:
     gdf = display_frame(gdf, tolerance=ADMIN_TOLERANCE_DEG.get(level, 0.005))
     gdf["geometry"] = shapely.set_precision(gdf.geometry.values, 10**-ADMIN_DECIMALS)
     return gdf
+
+
+def region_bounds(admin: Mapping[str, gpd.GeoDataFrame] | None = None) -> list[list[float]]:
+    """[[south, west], [north, east]] of the provinces (the gazetteer's, or those given)."""
+    provinces = admin["province"] if admin is not None and "province" in admin else _admin_frame("province")
+    west, south, east, north = provinces.total_bounds
+    return [[round(float(south), 3), round(float(west), 3)], [round(float(north), 3), round(float(east), 3)]]
 
 
 def admin_frame(level: str) -> gpd.GeoDataFrame:
@@ -211,7 +217,7 @@ def new_map(
     admin_levels: tuple[str, ...] = ("province", "prefecture"),
     admin: Mapping[str, gpd.GeoDataFrame] | None = None,
     labels: bool = True,
-    location: tuple[float, float] = REGION_CENTRE,
+    location: tuple[float, float] | None = None,
     zoom: int = REGION_ZOOM,
     height: str | int = "100%",
     fit_region: bool = True,
@@ -226,9 +232,22 @@ def new_map(
         raise KeyError(basemap)
     spec = BASEMAPS[basemap]
     datum = spec.datum
-    m = folium.Map(location=list(location), zoom_start=zoom, tiles=None, control_scale=True, prefer_canvas=False, height=height)
+    if location is None:
+        (south, west), (north, east) = region_bounds(admin)
+        location = ((south + north) / 2, (west + east) / 2)
+    m = folium.Map(
+        location=list(location),
+        zoom_start=zoom,
+        tiles=None,
+        control_scale=True,
+        prefer_canvas=False,
+        height=height,
+        # Quarter zoom steps let the region fill maps of any width.
+        zoom_snap=0.25,
+        zoom_delta=0.5,
+    )
     if fit_region:
-        m.fit_bounds(REGION_BOUNDS)
+        m.fit_bounds(region_bounds(admin))
     # Instance attributes: folium's class defaults point at public CDNs.
     m.default_js = list(MAP_JS)
     m.default_css = list(MAP_CSS)
@@ -254,9 +273,9 @@ def new_map(
         admin_layer(frame, level, tiled=spec.tiles is not None, datum=datum).add_to(m)
     if labels and (admin is None or "prefecture" in admin):
         if admin is None:
-            LabelLayer(_admin_labels("prefecture", datum)).add_to(m)
+            LabelLayer(_admin_labels("prefecture", datum, lang)).add_to(m)
         else:
-            LabelLayer(label_points(to_datum(admin["prefecture"], datum))).add_to(m)
+            LabelLayer(label_points(to_datum(admin["prefecture"], datum), lang)).add_to(m)
     HtmlControl(_esc(datum_label(datum, lang)), position="topright", css_class="plan-datum").add_to(m)
     return m
 
@@ -336,13 +355,21 @@ def _admin_json(level: str, datum: str) -> str:
     return safe_json(_geojson(to_datum(_admin_frame(level), datum), ["adcode"]))
 
 
-def admin_layer(gdf: gpd.GeoDataFrame | None, level: str, *, tiled: bool = False, datum: str = WGS84) -> VectorLayer:
+def admin_layer(
+    gdf: gpd.GeoDataFrame | None, level: str, *, tiled: bool = False, datum: str = WGS84
+) -> VectorLayer:
     """The outlines of one administrative level, drawn under everything and never clickable.
 
     ``gdf`` None means the gazetteer's boundaries, encoded once per process and datum.
     """
     if level == "province":
-        style = {"color": "#5b5b5b", "weight": 2.2, "fill": not tiled, "fillColor": "#fbf8ef", "fillOpacity": 1.0 if not tiled else 0}
+        style = {
+            "color": "#5b5b5b",
+            "weight": 2.2,
+            "fill": not tiled,
+            "fillColor": "#fbf8ef",
+            "fillOpacity": 1.0 if not tiled else 0,
+        }
     elif level == "prefecture":
         style = {"color": "#8a8a8a", "weight": 1.0, "fill": False}
     else:
@@ -351,24 +378,21 @@ def admin_layer(gdf: gpd.GeoDataFrame | None, level: str, *, tiled: bool = False
     return VectorLayer(data, name=f"admin-{level}", style=style, interactive=False)
 
 
-def label_points(gdf: gpd.GeoDataFrame) -> list[list]:
+def label_points(gdf: gpd.GeoDataFrame, lang: str = "zh") -> list[list]:
     """[lat, lon, short name] at a point inside each unit.
 
-    Chongqing's 38 districts and counties would crowd a regional map: they get one label,
-    重庆, at the municipality's seat, and the prefectures of Sichuan one each.
+    Chongqing's 38 districts and counties would crowd a regional map: they get one label, 重庆,
+    at the seat of the municipality, and each prefecture of Sichuan gets its own.
     """
     points = []
-    if "level" in gdf.columns and "parent" in gdf.columns:
-        districts = gdf[(gdf["level"] == "county") & gdf["adcode"].astype(str).str.startswith("50")]
+    if {"level", "parent"} <= set(gdf.columns):
+        districts = gdf[(gdf["level"] == "county") & gdf["parent"].notna()]
         gdf = gdf.drop(districts.index)
-        if not districts.empty:
-            centre = districts.geometry.union_all().representative_point() if "lon" not in districts else None
-            seat = (float(districts["lat"].iloc[0]), float(districts["lon"].iloc[0])) if centre is None else (centre.y, centre.x)
-            chongqing = districts[districts["adcode"].astype(str) == "500103"]  # 渝中区, the seat of the municipality
-            if not chongqing.empty and "lon" in chongqing:
-                seat = (float(chongqing["lat"].iloc[0]), float(chongqing["lon"].iloc[0]))
-            points.append([round(seat[0], 4), round(seat[1], 4), "重庆"])
-    names = gdf["short_name"] if "short_name" in gdf.columns else gdf["name"]
+        for parent, group in districts.groupby("parent"):
+            point = _seat_of(str(parent)) or group.geometry.union_all().representative_point()
+            points.append([round(point.y, 4), round(point.x, 4), _short_name_of(str(parent), lang)])
+    column = "name_en" if lang == "en" and "name_en" in gdf.columns else "short_name"
+    names = gdf[column] if column in gdf.columns else gdf["name"]
     for name, geometry in zip(names, gdf.geometry, strict=True):
         if geometry is None or geometry.is_empty:
             continue
@@ -377,9 +401,33 @@ def label_points(gdf: gpd.GeoDataFrame) -> list[list]:
     return points
 
 
+def _seat_of(adcode: str):
+    from shapely.geometry import Point
+
+    from geo.errors import GeoError
+    from geo.gazetteer import load_gazetteer
+
+    try:
+        unit = load_gazetteer().unit(adcode)
+    except GeoError:
+        return None
+    return Point(unit.lon, unit.lat)
+
+
+def _short_name_of(adcode: str, lang: str = "zh") -> str:
+    from geo.errors import GeoError
+    from geo.gazetteer import load_gazetteer
+
+    try:
+        unit = load_gazetteer().unit(adcode)
+        return unit.name_en if lang == "en" and unit.name_en else unit.short_name
+    except GeoError:
+        return adcode
+
+
 @functools.cache
-def _admin_labels(level: str, datum: str) -> tuple:
-    return tuple(tuple(p) for p in label_points(to_datum(_admin_frame(level), datum)))
+def _admin_labels(level: str, datum: str, lang: str = "zh") -> tuple:
+    return tuple(tuple(p) for p in label_points(to_datum(_admin_frame(level), datum), lang))
 
 
 class LabelLayer(MacroElement):
@@ -422,7 +470,10 @@ def map_display_frame(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     if gdf.empty:
         return gdf.copy()
     is_area = gdf.geom_type.isin(["Polygon", "MultiPolygon"])
-    parts = [display_frame(gdf[is_area], tolerance=AREA_TOLERANCE_DEG), display_frame(gdf[~is_area], tolerance=LINE_TOLERANCE_DEG)]
+    parts = [
+        display_frame(gdf[is_area], tolerance=AREA_TOLERANCE_DEG),
+        display_frame(gdf[~is_area], tolerance=LINE_TOLERANCE_DEG),
+    ]
     out = pd.concat([p for p in parts if not p.empty]).loc[gdf.index]
     out["geometry"] = shapely.set_precision(out.geometry.values, 10**-FEATURE_DECIMALS)
     return gpd.GeoDataFrame(out, geometry="geometry", crs=gdf.crs)
@@ -454,13 +505,17 @@ def _tooltip_html(row: pd.Series, lang: str) -> str:
     return "<br>".join(parts)
 
 
-def theme_frame_for_map(gdf: gpd.GeoDataFrame, *, lang: str = "zh", datum: str = WGS84, colour_by: str = "layer") -> gpd.GeoDataFrame:
+def theme_frame_for_map(
+    gdf: gpd.GeoDataFrame, *, lang: str = "zh", datum: str = WGS84, colour_by: str = "layer"
+) -> gpd.GeoDataFrame:
     """Display rows with per-feature style and pre-escaped tooltip HTML, in ``datum``."""
     out = to_datum(map_display_frame(gdf), datum)
     is_point = out.geom_type.isin(["Point", "MultiPoint"])
     out["style"] = [
         _feature_style(layer, precision, status, colour_by, point)
-        for layer, precision, status, point in zip(out["layer"], out["precision"], out["status"], is_point, strict=True)
+        for layer, precision, status, point in zip(
+            out["layer"], out["precision"], out["status"], is_point, strict=True
+        )
     ]
     out["tip"] = [_tooltip_html(row, lang) for _, row in out.iterrows()]
     return out
@@ -469,7 +524,9 @@ def theme_frame_for_map(gdf: gpd.GeoDataFrame, *, lang: str = "zh", datum: str =
 FEATURE_PROPERTIES = ("id", "name", "layer", "status", "precision", "task", "style", "tip")
 
 
-def map_features(gdf: gpd.GeoDataFrame, *, lang: str = "zh", datum: str = WGS84, colour_by: str = "layer") -> dict[str, str]:
+def map_features(
+    gdf: gpd.GeoDataFrame, *, lang: str = "zh", datum: str = WGS84, colour_by: str = "layer"
+) -> dict[str, str]:
     """Catalogue id → GeoJSON feature ready to draw (styled, escaped, in ``datum``), as safe JSON.
 
     Pages compute this once per (language, datum, colouring) for the whole catalogue and then
@@ -545,32 +602,48 @@ def legend_html(layer_ids: Iterable[str] | None = None, *, lang: str = "zh", col
     if colour_by == "status":
         rows.append(f'<h4>{"Status" if en else "状态"}</h4><div class="grid">')
         for status, colour in STATUS_COLOURS.items():
-            rows.append(f'<div class="row">{_swatch_line(colour, weight=6)}{_esc(status_label(status, lang))}</div>')
+            rows.append(
+                f'<div class="row">{_swatch_line(colour, weight=6)}{_esc(status_label(status, lang))}</div>'
+            )
     else:
         rows.append(f'<h4>{"Layers" if en else "图层"}</h4><div class="grid">')
         for layer_id in layer_ids if layer_ids is not None else LAYERS:
             layer = LAYERS[layer_id]
-            rows.append(f'<div class="row">{_swatch_line(layer.colour, weight=6)}{_esc(layer.title(lang))}</div>')
+            rows.append(
+                f'<div class="row">{_swatch_line(layer.colour, weight=6)}{_esc(layer.title(lang))}</div>'
+            )
     rows.append("</div>")
     grey = "#444"
     rows.append(f'<h4>{"Precision" if en else "位置精度"}</h4><div class="grid">')
-    rows.append(f'<div class="row">{_swatch_point(grey, hollow=False)}{_esc(precision_label("exact", lang))}</div>')
-    rows.append(f'<div class="row">{_swatch_point(grey, hollow=True)}{_esc(precision_label("seat", lang))}</div>')
+    rows.append(
+        f'<div class="row">{_swatch_point(grey, hollow=False)}{_esc(precision_label("exact", lang))}</div>'
+    )
+    rows.append(
+        f'<div class="row">{_swatch_point(grey, hollow=True)}{_esc(precision_label("seat", lang))}</div>'
+    )
     rows.append(f'<div class="row">{_swatch_area(grey)}{_esc(precision_label("area", lang))}</div>')
-    rows.append(f'<div class="row">{_swatch_line(grey, weight=5)}{_esc(precision_label("river", lang))}</div>')
-    rows.append(f'<div class="row">{_swatch_line(grey, dash="6 4")}{_esc(precision_label("schematic", lang))}</div>')
+    rows.append(
+        f'<div class="row">{_swatch_line(grey, weight=5)}{_esc(precision_label("river", lang))}</div>'
+    )
+    rows.append(
+        f'<div class="row">{_swatch_line(grey, dash="6 4")}{_esc(precision_label("schematic", lang))}</div>'
+    )
     rows.append("</div>")
     title = "Legend" if en else "图例"
     return f"<details open><summary>{title}</summary>{''.join(rows)}</details>"
 
 
-def add_legend(m: folium.Map, layer_ids: Iterable[str] | None = None, *, lang: str = "zh", colour_by: str = "layer") -> folium.Map:
+def add_legend(
+    m: folium.Map, layer_ids: Iterable[str] | None = None, *, lang: str = "zh", colour_by: str = "layer"
+) -> folium.Map:
     # Bottom left: the west of Sichuan is sparse, the east (Chongqing) is where most features are.
     HtmlControl(legend_html(layer_ids, lang=lang, colour_by=colour_by), position="bottomleft").add_to(m)
     return m
 
 
-assert set(PRECISION_LABELS) == {"exact", "seat", "area", "river", "schematic"}, "legend draws each precision class"
+assert set(PRECISION_LABELS) == {"exact", "seat", "area", "river", "schematic"}, (
+    "legend draws each precision class"
+)
 
 
 # -- choropleth ------------------------------------------------------------------------------------
@@ -624,26 +697,46 @@ def choropleth_layer(
     return VectorLayer(choropleth_json(units, counts, lang=lang, datum=datum), name=name, hover_weight=2.2)
 
 
-def choropleth_json(units: gpd.GeoDataFrame, counts: Mapping[str, int] | pd.Series, *, lang: str = "zh", datum: str = WGS84) -> str:
+def choropleth_json(
+    units: gpd.GeoDataFrame, counts: Mapping[str, int] | pd.Series, *, lang: str = "zh", datum: str = WGS84
+) -> str:
     """The choropleth's FeatureCollection as safe JSON (pages cache it per level and language)."""
     out = to_datum(units, datum).copy()
     out["adcode"] = out["adcode"].astype(str)
     out["count"] = [int(counts.get(code, 0)) for code in out["adcode"]]
     out["style"] = [
-        {"color": "#6b6b6b", "weight": 0.8, "fillColor": count_colour(c), "fillOpacity": 0.78} for c in out["count"]
+        {"color": "#6b6b6b", "weight": 0.8, "fillColor": count_colour(c), "fillOpacity": 0.78}
+        for c in out["count"]
     ]
     word = "tasks" if lang == "en" else "项任务"
     out["tip"] = [f"<b>{_esc(n)}</b><br>{c} {word}" for n, c in zip(out["name"], out["count"], strict=True)]
     return safe_json(_geojson(out, ["adcode", "name", "count", "style", "tip"]))
 
 
-def highlight_group(unit: gpd.GeoDataFrame, *, datum: str = WGS84, name: str = "selected") -> folium.FeatureGroup:
+def highlight_group(
+    unit: gpd.GeoDataFrame, *, datum: str = WGS84, name: str = "selected"
+) -> folium.FeatureGroup:
     """A bold, unfilled outline of the selected unit(s), drawn above the choropleth."""
     group = folium.FeatureGroup(name=name, control=False)
     if unit.empty:
         return group
     style = {"color": "#0b3d91", "weight": 4, "fill": False}
-    VectorLayer(_geojson(to_datum(unit, datum), ["adcode", "name"]), name=name, style=style, interactive=False).add_to(group)
+    VectorLayer(
+        _geojson(to_datum(unit, datum), ["adcode", "name"]), name=name, style=style, interactive=False
+    ).add_to(group)
+    return group
+
+
+def selected_feature_group(
+    gdf: gpd.GeoDataFrame, *, datum: str = WGS84, name: str = "selected"
+) -> folium.FeatureGroup:
+    """A dark halo around the selected feature(s), drawn above the thematic layers."""
+    group = folium.FeatureGroup(name=name, control=False)
+    if gdf.empty:
+        return group
+    shown = to_datum(map_display_frame(gdf), datum)
+    style = {"color": "#111111", "weight": 7, "opacity": 0.45, "fill": False, "radius": 12}
+    VectorLayer(_geojson(shown, ["id"]), name=name, style=style, interactive=False).add_to(group)
     return group
 
 

@@ -43,6 +43,15 @@ def counts_by_layer_and_status(gdf: pd.DataFrame) -> pd.DataFrame:
     return table.reindex(index=list(LAYER_IDS), columns=list(STATUSES), fill_value=0).astype(int)
 
 
+# The statuses under which the plan has work on the ground in its period (2021–2025).
+BUILDING_STATUSES: tuple[str, ...] = ("加快建设", "开工建设", "扩能改造", "迁建")
+
+
+def building_count(gdf: pd.DataFrame) -> int:
+    """Features the plan has built, upgraded or relocated in its period (:data:`BUILDING_STATUSES`)."""
+    return int(gdf["status"].isin(BUILDING_STATUSES).sum()) if len(gdf) else 0
+
+
 def counts_by(gdf: pd.DataFrame, column: str, order: tuple[str, ...] | list[str]) -> pd.Series:
     """Rows per value of ``column``, in ``order``, zeros included; values outside ``order`` last."""
     counts = gdf[column].value_counts() if len(gdf) else pd.Series(dtype=int)
@@ -165,6 +174,20 @@ def highlight_html(text: str, spans: list[Span], *, css_class: dict[str, str] | 
 
 
 # --- places ---------------------------------------------------------------------------------
+
+
+def named_units(mentions: Iterable) -> list:
+    """The prefectures, districts and counties of the region that mentions name, first mention first.
+
+    A grouping or abbreviation contributes each of its members; provinces and places outside
+    Sichuan and Chongqing are left out (they have no panel of their own on the city page).
+    """
+    seen: dict[str, object] = {}
+    for mention in mentions:
+        for unit in mention.units:
+            if unit.level != "province" and unit.in_region and unit.adcode not in seen:
+                seen[unit.adcode] = unit
+    return list(seen.values())
 
 
 def tasks_per_unit(level: str = "prefecture") -> pd.DataFrame:

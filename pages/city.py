@@ -18,14 +18,26 @@ from geo.errors import GeoError
 from geo.gazetteer import load_gazetteer
 from geo.mentions import HOW_ZH, tasks_for
 from layers.frames import catalogue_frame, features_in_unit
-from layers.maps import HtmlControl, admin_frame, choropleth_layer, choropleth_legend_html, highlight_group, new_map
+from layers.maps import (
+    HtmlControl,
+    admin_frame,
+    choropleth_layer,
+    choropleth_legend_html,
+    highlight_group,
+    new_map,
+)
 from layers.registry import LAYERS, status_label
 from layers.summaries import Span, highlight_html
 from pages.ui import esc, lang, page_href, param, remember_url, set_params, tr, url_changed, warn_bad_param
 
 PAGE = "city"
 LEVELS = ("prefecture", "county")
-HOW_EN = {"direct": "named directly", "site": "a site in it", "abbreviation": "abbreviation", "grouping": "grouping"}
+HOW_EN = {
+    "direct": "named directly",
+    "site": "a site in it",
+    "abbreviation": "abbreviation",
+    "grouping": "grouping",
+}
 HOW_CSS = """<style>
 mark.hl-direct { background: #ffd54f; } mark.hl-site { background: #ffe0b2; }
 mark.hl-abbreviation { background: #b3e5fc; } mark.hl-grouping { background: #d1c4e9; }
@@ -95,7 +107,10 @@ def _state_from_url() -> None:
             unit = None
             message = str(exc) if isinstance(exc, GeoError) else f"unknown adcode: {place}"
             st.warning(
-                tr(f"找不到地点“{place}”({message}),请在下拉框中选择。", f"Place “{place}” not found ({message}); choose one from the list."),
+                tr(
+                    f"找不到地点“{place}”({message}),请在下拉框中选择。",
+                    f"Place “{place}” not found ({message}); choose one from the list.",
+                ),
                 icon=":material/warning:",
             )
         if unit is not None:
@@ -125,7 +140,10 @@ def unit_panel(adcode: str) -> None:
     with st.spinner(tr("正在查找提及该地的任务…", "Finding the tasks that name it…")):
         hits = tasks_for(unit, gazetteer)
     english = getattr(unit, "name_en", "") or ""
-    st.markdown(f"### {esc(unit.name)}" + (f" <small>{esc(english)}</small>" if english else ""), unsafe_allow_html=True)
+    st.markdown(
+        f"### {esc(unit.name)}" + (f" <small>{esc(english)}</small>" if english else ""),
+        unsafe_allow_html=True,
+    )
     st.caption(f"{tr('行政区划代码', 'Adcode')} {unit.adcode}")
     st.markdown(HOW_CSS, unsafe_allow_html=True)
     if not hits:
@@ -141,14 +159,22 @@ def unit_panel(adcode: str) -> None:
         )
         for sentence in hit.sentences:
             spans = [Span(start, end, how, how_label(how)) for start, end, how in sentence.spans]
-            st.markdown(f'<div class="task-sentence">{highlight_html(sentence.text, spans)}</div>', unsafe_allow_html=True)
+            st.markdown(
+                f'<div class="task-sentence">{highlight_html(sentence.text, spans)}</div>',
+                unsafe_allow_html=True,
+            )
 
     try:
         features = features_in_unit(_catalogue(), adcode)
     except GeoError as exc:
-        st.error(tr(f"规划要素目录无法读取:{exc}", f"The feature catalogue cannot be read: {exc}"), icon=":material/error:")
+        st.error(
+            tr(f"规划要素目录无法读取:{exc}", f"The feature catalogue cannot be read: {exc}"),
+            icon=":material/error:",
+        )
         return
-    st.markdown(f"**{tr(f'位于或经过此地的规划要素:{len(features)} 个', f'Features in or touching it: {len(features)}')}**")
+    st.markdown(
+        f"**{tr(f'位于或经过此地的规划要素:{len(features)} 个', f'Features in or touching it: {len(features)}')}**"
+    )
     if features.empty:
         st.caption(tr("目录中没有位于此地的要素。", "No catalogue feature lies here."))
     else:
@@ -165,7 +191,9 @@ def unit_panel(adcode: str) -> None:
             table,
             hide_index=True,
             width="stretch",
-            column_config={tr("地图", "Map"): st.column_config.LinkColumn(display_text=tr("在地图上查看", "show on map"))},
+            column_config={
+                tr("地图", "Map"): st.column_config.LinkColumn(display_text=tr("在地图上查看", "show on map"))
+            },
         )
 
 
@@ -190,11 +218,22 @@ def main() -> None:
         st.radio(
             tr("层级", "Level"),
             options=list(LEVELS),
-            format_func=lambda lv: tr("市州(重庆为区县)", "Prefectures (Chongqing: districts)") if lv == "prefecture" else tr("区县", "Counties & districts"),
+            format_func=lambda lv: (
+                tr("市州(重庆为区县)", "Prefectures (Chongqing: districts)")
+                if lv == "prefecture"
+                else tr("区县", "Counties & districts")
+            ),
             key="city_level",
             horizontal=True,
         )
     level = st.session_state["city_level"]
+    if level == "county":
+        st.caption(
+            tr(
+                "区县级:只计入点名该区县(或其所属组合、简称)的任务;只点名“成都”“绵阳”等市州的任务不分摊到各区县。",
+                "County level: only tasks naming the county (or a grouping or abbreviation containing it) count; tasks naming only its prefecture (成都, 绵阳 …) are not spread over its counties.",
+            )
+        )
     with st.spinner(tr("正在加载行政区划与任务统计…", "Loading units and task counts…")):
         units = units_frame(level)
         counts = task_counts(level)
@@ -207,8 +246,13 @@ def main() -> None:
         st.selectbox(
             tr("选择市州或区县(括号内为提及的任务数)", "Choose a unit (tasks naming it in brackets)"),
             options=[None, *labels],
-            format_func=lambda code: tr("— 点击地图或在此选择 —", "— click the map or choose here —") if code is None else labels[code],
+            format_func=lambda code: (
+                tr("— 点击地图或在此选择 —", "— click the map or choose here —")
+                if code is None
+                else labels[code]
+            ),
             key="city_place",
+            placeholder=tr("— 点击地图或在此选择 —", "— click the map or choose here —"),
         )
     selected = st.session_state.get("city_place")
 
@@ -231,6 +275,7 @@ def main() -> None:
                 feature_group_to_add=[highlight_group(highlight)],
                 returned_objects=["last_active_drawing"],
                 center=centre,
+                zoom=7 if centre else None,
             )
         clicked = ((result or {}).get("last_active_drawing") or {}).get("properties") or {}
         clicked_code = clicked.get("adcode")
@@ -256,14 +301,24 @@ def main() -> None:
             top = ordered.sort_values("count", ascending=False).head(10)
             st.markdown(f"**{tr('被提及最多的地方', 'Most often named')}**")
             st.dataframe(
-                pd.DataFrame({tr("地方", "Place"): [labels[c].rsplit(" (", 1)[0] for c in top["adcode"]], tr("任务数", "Tasks"): top["count"]}),
+                pd.DataFrame(
+                    {
+                        tr("地方", "Place"): [labels[c].rsplit(" (", 1)[0] for c in top["adcode"]],
+                        tr("任务数", "Tasks"): top["count"],
+                    }
+                ),
                 hide_index=True,
                 width="stretch",
             )
 
     set_params(level="" if level == "prefecture" else level, place=_place_param(selected))
     remember_url(PAGE)
-    st.caption(tr(f"本页计算用时 {time.perf_counter() - started:.2f} 秒", f"Page computed in {time.perf_counter() - started:.2f} s"))
+    st.caption(
+        tr(
+            f"本页计算用时 {time.perf_counter() - started:.2f} 秒",
+            f"Page computed in {time.perf_counter() - started:.2f} s",
+        )
+    )
 
 
 def _place_param(adcode: str | None) -> str:

@@ -12,7 +12,13 @@ from geo.plan import PLAN_DATE, PLAN_TITLE, load_plan
 from layers.frames import catalogue_frame, display_frame
 from layers.maps import add_legend, new_map, theme_layers
 from layers.registry import LAYERS, STATUS_COLOURS, status_label
-from layers.summaries import counts_by_layer_and_status, task_feature_counts, tasks_per_unit
+from layers.summaries import (
+    BUILDING_STATUSES,
+    building_count,
+    counts_by_layer_and_status,
+    task_feature_counts,
+    tasks_per_unit,
+)
 from pages.ui import esc, lang, page_href, tr
 
 # The overview map shows the two provinces at once: detail finer than ~1 km is invisible there.
@@ -80,10 +86,10 @@ def _headline(gdf, plan) -> None:
     )
     columns[3].metric(
         tr("开工或在建", "Under or starting construction"),
-        int(gdf["status"].isin(["加快建设", "开工建设", "扩能改造", "迁建"]).sum()),
+        building_count(gdf),
         help=tr(
-            "状态为加快建设、开工建设、扩能改造或迁建的项目",
-            "Status accelerated construction, construction start, upgrade or relocation",
+            "状态为" + "、".join(BUILDING_STATUSES) + "的项目",
+            "Status " + ", ".join(status_label(s, "en") for s in BUILDING_STATUSES),
         ),
     )
 
@@ -113,6 +119,23 @@ def _layer_metrics(table: pd.DataFrame) -> None:
             )
 
 
+def _status_metrics(table: pd.DataFrame) -> None:
+    st.markdown("#### " + tr("各状态项目数", "Features per status"))
+    st.caption(
+        tr(
+            "状态由方案原文的动词归并而来(如“高质量建成”“基本建成”归为建成)。",
+            "Statuses are the plan's own verbs, normalised (高质量建成 and 基本建成 both count as complete).",
+        )
+    )
+    totals = table.sum(axis=0)
+    per_row = 5
+    statuses = list(totals.index)
+    for start in range(0, len(statuses), per_row):
+        columns = st.columns(per_row)
+        for column, status in zip(columns, statuses[start : start + per_row], strict=False):
+            column.metric(status_label(status, lang()), int(totals[status]))
+
+
 def _status_chart(table: pd.DataFrame) -> None:
     st.markdown("#### " + tr("各图层项目的状态", "Features per layer and status"))
     present = [status for status in table.columns if table[status].sum()]
@@ -133,7 +156,7 @@ def _status_chart(table: pd.DataFrame) -> None:
             color=alt.Color(
                 "status_label:N",
                 scale=alt.Scale(domain=labels, range=[STATUS_COLOURS[status] for status in present]),
-                legend=alt.Legend(title=tr("状态", "Status"), orient="bottom", columns=2, labelLimit=200),
+                legend=alt.Legend(title=tr("状态", "Status"), orient="right", labelLimit=260),
             ),
             order=alt.Order("order:Q"),
             tooltip=[
@@ -163,7 +186,7 @@ def _unit_chart(counts: pd.DataFrame, province: str) -> None:
                 alt.Tooltip("task_text:N", title=tr("任务编号", "Task numbers")),
             ],
         )
-        .properties(height=alt.Step(18))
+        .properties(height=alt.Step(16))
     )
     st.altair_chart(chart, width="stretch")
 
@@ -174,7 +197,7 @@ def _prefecture_chart() -> None:
     sichuan, chongqing = st.tabs(
         [
             tr("四川 · 21 个市(州)", "Sichuan · 21 prefectures"),
-            tr("重庆 · 38 个区县", "Chongqing · 38 districts and counties"),
+            tr("重庆 · 38 个区县", "Chongqing · 38 districts"),
         ]
     )
     with sichuan:
@@ -216,14 +239,15 @@ def main() -> None:
     _headline(gdf, plan)
     table = counts_by_layer_and_status(gdf)
     _layer_metrics(table)
+    _status_metrics(table)
 
     map_column, chart_column = st.columns([3, 2], gap="large")
     with map_column:
         _overview_map(gdf)
     with chart_column:
-        _status_chart(table)
+        _prefecture_chart()
 
-    _prefecture_chart()
+    _status_chart(table)
 
     st.markdown("#### " + tr("继续浏览", "Explore"))
     links = [

@@ -8,6 +8,7 @@ and fall back to the default; the widgets then write the cleaned state back.
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 
 import geopandas as gpd
 import pandas as pd
@@ -16,12 +17,35 @@ from streamlit_folium import st_folium
 
 from geo.catalogue import LAYER_IDS, STATUS_EN, STATUSES
 from geo.errors import GeoError
+from geo.gazetteer import load_gazetteer
+from geo.groupings import expand, load_abbreviations
 from geo.plan import load_plan
 from layers.frames import PROVINCE_SCOPE_EN, PROVINCE_SCOPES, Selection, catalogue_frame, filter_frame
-from layers.maps import BASEMAPS, DEFAULT_BASEMAP, add_legend, datum_label, datum_of, map_features, new_map, theme_layers
+from layers.maps import (
+    BASEMAPS,
+    DEFAULT_BASEMAP,
+    add_legend,
+    datum_label,
+    datum_of,
+    map_features,
+    new_map,
+    selected_feature_group,
+    theme_layers,
+)
 from layers.registry import LAYERS, precision_explanation, precision_label, status_label
 from layers.summaries import FEATURE, Span, highlight_html
-from pages.ui import esc, lang, page_href, param, param_list, remember_url, set_params, tr, url_changed, warn_bad_param
+from pages.ui import (
+    esc,
+    lang,
+    page_href,
+    param,
+    param_list,
+    remember_url,
+    set_params,
+    tr,
+    url_changed,
+    warn_bad_param,
+)
 
 PAGE = "map"
 COLOUR_MODES = ("layer", "status")
@@ -85,7 +109,9 @@ def _parsed(name: str, parse, fallback: str) -> list:
 
 def _state_from_url() -> None:
     everything = tr("全部", "all")
-    st.session_state["map_layers"] = _parsed("layers", lambda v: v if v in LAYER_IDS else None, everything) or list(LAYER_IDS)
+    st.session_state["map_layers"] = _parsed(
+        "layers", lambda v: v if v in LAYER_IDS else None, everything
+    ) or list(LAYER_IDS)
     st.session_state["map_status"] = _parsed("status", _status_value, everything)
     st.session_state["map_province"] = _parsed("province", _province_value, everything)
     st.session_state["map_chapter"] = _parsed("chapter", lambda v: _int_in(v, 1, 10), everything)
@@ -114,25 +140,37 @@ def _filters(gdf: gpd.GeoDataFrame) -> Selection:
         options=list(LAYER_IDS),
         format_func=lambda layer_id: f"{LAYERS[layer_id].title(language)} ({counts.get(layer_id, 0)})",
         key="map_layers",
-        help=tr("每个主题一个图层;清空后地图不显示要素。", "One layer per theme; with none chosen the map shows no features."),
+        placeholder=tr("未选择图层", "No layer chosen"),
+        help=tr(
+            "每个主题一个图层;清空后地图不显示要素。",
+            "One layer per theme; with none chosen the map shows no features.",
+        ),
     )
     st.text_input(
         tr("搜索(中文名、拼音、英文或简称)", "Search (Chinese, pinyin, English or abbreviation)"),
         key="map_query",
         placeholder=tr("如:天府、chengdu、成达万", "e.g. 天府, chengdu, 成达万"),
     )
-    st.multiselect(tr("状态", "Status"), options=list(STATUSES), format_func=lambda s: status_label(s, language), key="map_status")
+    st.multiselect(
+        tr("状态", "Status"),
+        options=list(STATUSES),
+        format_func=lambda s: status_label(s, language),
+        key="map_status",
+        placeholder=tr("全部", "All"),
+    )
     st.multiselect(
         tr("省份", "Province"),
         options=list(PROVINCE_SCOPES),
         format_func=lambda p: PROVINCE_SCOPE_EN[p] if language == "en" else p,
         key="map_province",
+        placeholder=tr("全部", "All"),
     )
     st.multiselect(
         tr("方面(章)", "Chapter"),
         options=[chapter.number for chapter in plan.chapters],
         format_func=lambda n: f"{plan.chapter(n).label}、{plan.chapter(n).title}",
         key="map_chapter",
+        placeholder=tr("全部", "All"),
     )
     chapters = st.session_state["map_chapter"]
     task_options = [task.number for task in plan.tasks if not chapters or task.chapter in chapters]
@@ -143,6 +181,7 @@ def _filters(gdf: gpd.GeoDataFrame) -> Selection:
         options=task_options,
         format_func=lambda n: f"{n}. {plan.task(n).title}",
         key="map_task",
+        placeholder=tr("全部", "All"),
     )
     st.selectbox(
         tr("底图", "Basemap"),
@@ -186,6 +225,37 @@ def _write_url(selection: Selection) -> None:
     )
 
 
+# -- search ----------------------------------------------------------------------------------------
+@st.cache_data(show_spinner=False, max_entries=256)
+def place_feature_ids(query: str) -> frozenset[str]:
+    """Features that name the place a query stands for: a unit (遂宁), a grouping (渝西) — any
+    member — or a compound abbreviation (成德眉资, 万达开) — every member; empty if it is no place."""
+    gazetteer = load_gazetteer()
+    try:
+        compound = load_abbreviations().compounds.get(query)
+        if compound is not None:
+            groups = [{gazetteer.resolve(member).unit.name} for member in compound.members]
+        else:
+            groups = [{unit.name for unit in expand(query, gazetteer)}]
+    except GeoError:
+        return frozenset()
+    gdf = _catalogue()
+    named = gdf["places"].apply(lambda places: all(group & set(places) for group in groups))
+    return frozenset(gdf.loc[named, "id"])
+
+
+def search_frame(gdf: gpd.GeoDataFrame, selection: Selection) -> gpd.GeoDataFrame:
+    """The library's filters, with the search matching names, pinyin and English (its own
+    search text) or the places the query names (units, groupings, abbreviations)."""
+    query = selection.query.strip()
+    if not query:
+        return filter_frame(gdf, selection)
+    rest = filter_frame(gdf, replace(selection, query=""))
+    by_text = filter_frame(rest, Selection(query=query))
+    by_place = rest[rest["id"].isin(place_feature_ids(query))]
+    return rest[rest.index.isin(by_text.index) | rest.index.isin(by_place.index)]
+
+
 # -- details ---------------------------------------------------------------------------------------
 def feature_details(row: pd.Series) -> None:
     """Everything about one feature: what, where from in the plan, how precisely it is placed."""
@@ -223,7 +293,12 @@ def feature_details(row: pd.Series) -> None:
         f'<div class="feature-quote">{highlight_html(sentence, spans)}</div>',
         unsafe_allow_html=True,
     )
-    st.caption(tr(f"原文:任务 {task.number} 第 {int(row['sentence'])} 句", f"Plan text: task {task.number}, sentence {int(row['sentence'])}"))
+    st.caption(
+        tr(
+            f"原文:任务 {task.number} 第 {int(row['sentence'])} 句",
+            f"Plan text: task {task.number}, sentence {int(row['sentence'])}",
+        )
+    )
 
     precision = row["precision"]
     st.markdown(
@@ -254,10 +329,12 @@ def _feature_table(gdf: gpd.GeoDataFrame) -> pd.DataFrame:
             tr("状态", "Status"): [status_label(s, language) for s in gdf["status"]],
             tr("任务", "Task"): gdf["task"].astype(int),
             tr("方面", "Chapter"): gdf["chapter"].astype(int),
-            tr("省份", "Province"): [PROVINCE_SCOPE_EN[p] if language == "en" else p for p in gdf["province_scope"]],
+            tr("省份", "Province"): [
+                PROVINCE_SCOPE_EN[p] if language == "en" else p for p in gdf["province_scope"]
+            ],
             tr("精度", "Precision"): [precision_label(p, language) for p in gdf["precision"]],
-            tr("长度 km", "Length km"): gdf["length_km"],
-            tr("面积 km²", "Area km²"): gdf["area_km2"],
+            tr("长度 km", "Length km"): pd.to_numeric(gdf["length_km"], errors="coerce"),
+            tr("面积 km²", "Area km²"): pd.to_numeric(gdf["area_km2"], errors="coerce"),
         }
     )
     return table.reset_index(drop=True)
@@ -272,7 +349,10 @@ def main() -> None:
         with st.spinner(tr("正在加载规划要素…", "Loading the plan's features…")):
             gdf_all = _catalogue()
     except GeoError as exc:
-        st.error(tr(f"规划要素目录无法读取:{exc}", f"The feature catalogue cannot be read: {exc}"), icon=":material/error:")
+        st.error(
+            tr(f"规划要素目录无法读取:{exc}", f"The feature catalogue cannot be read: {exc}"),
+            icon=":material/error:",
+        )
         st.stop()
 
     if url_changed(PAGE):
@@ -281,7 +361,7 @@ def main() -> None:
     filters_column, map_column = st.columns([1, 3], gap="medium")
     with filters_column:
         selection = _filters(gdf_all)
-    gdf = filter_frame(gdf_all, selection) if selection.layers else gdf_all.iloc[0:0]
+    gdf = search_frame(gdf_all, selection) if selection.layers else gdf_all.iloc[0:0]
 
     basemap = st.session_state["map_basemap"]
     colour_by = st.session_state["map_colour"]
@@ -289,7 +369,13 @@ def main() -> None:
 
     with map_column:
         if not selection.layers:
-            st.info(tr("未选择图层:请在左侧“图层”中至少选择一个。", "No layer chosen: pick at least one under “Layers” on the left."), icon=":material/layers:")
+            st.info(
+                tr(
+                    "未选择图层:请在左侧“图层”中至少选择一个。",
+                    "No layer chosen: pick at least one under “Layers” on the left.",
+                ),
+                icon=":material/layers:",
+            )
         elif gdf.empty:
             st.info(
                 tr(
@@ -300,7 +386,10 @@ def main() -> None:
             )
         else:
             st.caption(
-                tr(f"显示 {len(gdf)} 个要素(共 {len(gdf_all)} 个)· 坐标系:", f"Showing {len(gdf)} of {len(gdf_all)} features · datum: ")
+                tr(
+                    f"显示 {len(gdf)} 个要素(共 {len(gdf_all)} 个)· 坐标系:",
+                    f"Showing {len(gdf)} of {len(gdf_all)} features · datum: ",
+                )
                 + datum_label(datum, language)
             )
         with st.spinner(tr("正在绘制地图…", "Drawing the map…")):
@@ -308,6 +397,9 @@ def main() -> None:
             add_legend(m, lang=language, colour_by=colour_by)
             features = _map_features(language, datum, colour_by)
             groups = theme_layers(gdf, selection.layers, lang=language, features=features)
+            chosen = st.session_state.get("map_feature")
+            if chosen:
+                groups.append(selected_feature_group(gdf_all[gdf_all["id"] == chosen], datum=datum))
             result = st_folium(
                 m,
                 key="map_explorer",
@@ -352,11 +444,21 @@ def main() -> None:
                 with st.container(border=True):
                     feature_details(match.iloc[0])
         elif not gdf.empty:
-            st.caption(tr("点击地图上的要素或表格中的一行,查看原文、状态和位置精度。", "Click a feature on the map or a row of the table to read its sentence, status and precision."))
+            st.caption(
+                tr(
+                    "点击地图上的要素或表格中的一行,查看原文、状态和位置精度。",
+                    "Click a feature on the map or a row of the table to read its sentence, status and precision.",
+                )
+            )
 
     _write_url(selection)
     remember_url(PAGE)
-    st.caption(tr(f"本页计算用时 {time.perf_counter() - started:.2f} 秒", f"Page computed in {time.perf_counter() - started:.2f} s"))
+    st.caption(
+        tr(
+            f"本页计算用时 {time.perf_counter() - started:.2f} 秒",
+            f"Page computed in {time.perf_counter() - started:.2f} s",
+        )
+    )
 
 
 main()

@@ -5,11 +5,13 @@ State lives in the URL: ``?task=10`` opens a task, ``?chapter=2`` lists a chapte
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
 from geo.errors import GeoError
-from geo.plan import load_plan, to_chinese_numeral
+from geo.mentions import mentions_for_task
+from geo.plan import chinese_numeral, load_plan, to_chinese_numeral
 from layers.frames import catalogue_frame
 from layers.maps import add_legend, new_map, theme_layers
 from layers.registry import LAYERS, precision_label, status_label
@@ -17,12 +19,13 @@ from layers.summaries import (
     feature_spans,
     focus_bounds,
     highlight_html,
+    named_units,
     place_spans,
     region_bounds,
     task_feature_counts,
     task_features,
 )
-from pages.ui import esc, lang, tr, warn_bad_param
+from pages.ui import esc, lang, page_href, tr, warn_bad_param
 
 HIGHLIGHT_CSS = """
 <style>
@@ -36,6 +39,8 @@ mark.hl-feature.hl-place { background: #ffe08a; }
 </style>
 """
 
+# Chongqing's districts and counties are on the prefecture-level map of the city page.
+CHONGQING_PREFIX = "50"
 TASK_KEY = "tasks_task"
 CHAPTER_KEY = "tasks_chapter"
 
@@ -65,10 +70,14 @@ def _int_param(name: str, valid: range, fallback: int, fallback_text: str) -> in
     raw = st.query_params.get(name)
     if raw is None:
         return None
+    text = str(raw).strip()
     try:
-        value = int(str(raw).strip())
+        value = int(text)
     except ValueError:
-        value = None
+        try:
+            value = chinese_numeral(text)  # ?task=十 as the plan numbers it
+        except ValueError:
+            value = None
     if value is None or value not in valid:
         warn_bad_param(name, str(raw), fallback_text)
         return fallback
@@ -113,9 +122,14 @@ def _legend_html() -> str:
     )
 
 
-def _draw_task_map(features, task_number: int) -> None:
+def _draw_features_map(features, key: str) -> None:
     if features.empty:
-        st.info(tr("这项任务没有可上图的规划项目。", "This task names no feature that can be mapped."))
+        st.info(
+            tr(
+                "这里没有点名可以上图的工程、平台或园区。",
+                "Nothing here names a project, platform or zone that can be mapped.",
+            )
+        )
         return
     layer_ids = [layer_id for layer_id in LAYERS if layer_id in set(features["layer"])]
     m = new_map(lang=lang())
@@ -123,27 +137,52 @@ def _draw_task_map(features, task_number: int) -> None:
         group.add_to(m)
     add_legend(m, layer_ids, lang=lang())
     m.fit_bounds(focus_bounds(features, _region_bounds()), padding=(16, 16), max_zoom=10)
-    st_folium(m, key=f"task_map_{task_number}", height=520, use_container_width=True, returned_objects=[])
+    st_folium(m, key=key, height=520, use_container_width=True, returned_objects=[])
 
 
-def _features_table(features) -> None:
-    if features.empty:
+def _features_table(features, task_number: int) -> None:
+    map_column = tr("地图", "Map")
+    table = pd.DataFrame(
+        {
+            tr("名称", "Name"): [_feature_name(row) for _, row in features.iterrows()],
+            tr("图层", "Layer"): [LAYERS[layer].title(lang()) for layer in features["layer"]],
+            tr("状态", "Status"): [status_label(status, lang()) for status in features["status"]],
+            tr("位置精度", "Precision"): [precision_label(p, lang()) for p in features["precision"]],
+            tr("原文引语", "Quote"): list(features["quote"]),
+            map_column: [page_href("map", task=task_number, feature=fid) for fid in features["id"]],
+        }
+    )
+    st.dataframe(
+        table,
+        hide_index=True,
+        width="stretch",
+        height=min(36 * (len(table) + 1) + 4, 600),
+        column_config={
+            map_column: st.column_config.LinkColumn(display_text=tr("在地图中查看", "show on map"))
+        },
+    )
+
+
+def _places_line(mentions) -> None:
+    units = named_units(mentions)
+    if not units:
         return
-    table = features.assign(
-        名称=[_feature_name(row) for _, row in features.iterrows()],
-        图层=[LAYERS[layer].title(lang()) for layer in features["layer"]],
-        状态=[status_label(status, lang()) for status in features["status"]],
-        位置精度=[precision_label(precision, lang()) for precision in features["precision"]],
-        引语=features["quote"],
-    )[["名称", "图层", "状态", "位置精度", "引语"]]
-    table.columns = [
-        tr("名称", "Name"),
-        tr("图层", "Layer"),
-        tr("状态", "Status"),
-        tr("位置精度", "Precision"),
-        tr("原文引语", "Quote"),
-    ]
-    st.dataframe(table, hide_index=True, width="stretch", height=min(36 * (len(table) + 1) + 4, 600))
+    links = []
+    for unit in units:
+        county_map = unit.level == "county" and not unit.adcode.startswith(CHONGQING_PREFIX)
+        href = page_href("city", place=unit.adcode, level="county" if county_map else None)
+        label = unit.name_en if lang() == "en" and unit.name_en else unit.short_name
+        links.append(f'<a href="{esc(href)}" target="_self">{esc(label)}</a>')
+    st.markdown(
+        f"**{esc(tr('本任务涉及的地区', 'Places this task names'))}**({len(units)}):" + "、".join(links),
+        unsafe_allow_html=True,
+    )
+    st.caption(
+        tr(
+            "点击地名,在“城市”页查看涉及该地的全部任务。",
+            "Open a place on the city page to see every task naming it.",
+        )
+    )
 
 
 def _chapter_view(plan, chapter_number: int, gdf) -> None:
@@ -156,11 +195,15 @@ def _chapter_view(plan, chapter_number: int, gdf) -> None:
             f"{len(chapter.tasks)} tasks in this chapter; open one to read it and see its map.",
         )
     )
-    for task in chapter.tasks:
-        label = f"{task.label} {task.title} · " + tr(
-            f"{counts[task.number]} 个项目", f"{counts[task.number]} features"
-        )
-        st.button(label, key=f"open_task_{task.number}", on_click=_open_task, args=(task.number,))
+    list_column, map_column = st.columns([1, 1], gap="large")
+    with list_column:
+        for task in chapter.tasks:
+            label = f"{task.label} {task.title} · " + tr(
+                f"{counts[task.number]} 个项目", f"{counts[task.number]} features"
+            )
+            st.button(label, key=f"open_task_{task.number}", on_click=_open_task, args=(task.number,))
+    with map_column, st.spinner(tr("正在绘制地图…", "Drawing the map…")):
+        _draw_features_map(gdf[gdf["chapter"] == chapter_number], key=f"chapter_map_{chapter_number}")
 
 
 def _task_view(plan, task_number: int, gdf) -> None:
@@ -190,9 +233,10 @@ def _task_view(plan, task_number: int, gdf) -> None:
             args=(task_number + 1,),
         )
 
+    mentions = mentions_for_task(task)
     text_column, map_column = st.columns([1, 1], gap="large")
     with text_column:
-        spans = feature_spans(task, features) + place_spans(task)
+        spans = feature_spans(task, features) + place_spans(task, mentions)
         st.markdown(_legend_html(), unsafe_allow_html=True)
         st.markdown(
             f'<div class="plan-text">{highlight_html(task.text, spans)}</div>', unsafe_allow_html=True
@@ -205,12 +249,17 @@ def _task_view(plan, task_number: int, gdf) -> None:
         )
     with map_column:
         with st.spinner(tr("正在绘制地图…", "Drawing the map…")):
-            _draw_task_map(features, task_number)
+            _draw_features_map(features, key=f"task_map_{task_number}")
 
-    st.markdown("#### " + tr("本任务的规划项目", "Features of this task"))
-    if features.empty:
-        st.info(tr("目录中没有属于这项任务的项目。", "The catalogue has no feature for this task."))
-    _features_table(features)
+        _places_line(mentions)
+        if not features.empty:
+            href = page_href("map", task=task_number)
+            label = tr("在地图页筛选本任务的项目", "Open this task's features in the map explorer")
+            st.markdown(f'<a href="{esc(href)}" target="_self">{esc(label)} →</a>', unsafe_allow_html=True)
+
+    if not features.empty:
+        st.markdown("#### " + tr("本任务的规划项目", "Features of this task"))
+        _features_table(features, task_number)
 
 
 def main() -> None:

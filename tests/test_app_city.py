@@ -1,5 +1,6 @@
 """城市 page, run headless with Streamlit's AppTest: deep links and the unit panel."""
 
+import json
 from pathlib import Path
 
 import pytest
@@ -25,6 +26,12 @@ def _task_links(at: AppTest) -> set[int]:
     return {int(n) for n in re.findall(r'href="/tasks\?task=(\d+)', _markdown(at))}
 
 
+def _folium_args(at: AppTest) -> dict:
+    components = at.get("component_instance")
+    assert len(components) == 1 and components[0].proto.component_name == "streamlit_folium.st_folium"
+    return json.loads(components[0].proto.json_args)
+
+
 @pytest.fixture(scope="module")
 def suining() -> AppTest:
     return _run(place="遂宁")
@@ -48,6 +55,15 @@ def test_place_link_opens_the_panel_with_tasks_2_3_7(suining):
     text = _markdown(suining)
     assert "### 遂宁市" in text
     assert '<mark class="hl-direct" title="直接">遂宁</mark>' in text
+
+
+def test_choropleth_polygons_carry_adcode_and_name_and_the_choice_is_outlined(suining):
+    args = _folium_args(suining)
+    assert args["returned_objects"] == ["last_active_drawing"]
+    assert args["script"].count('"adcode":') >= 59
+    assert '"adcode":"510900","name":"遂宁市"' in args["script"]
+    assert '"adcode":"510900"' in args["feature_group"]  # the selected unit's outline
+    assert args["center"] is not None
 
 
 def test_panel_shows_how_each_task_names_the_place(suining):

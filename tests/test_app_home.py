@@ -39,6 +39,15 @@ def test_headline_metrics_count_the_catalogue(home):
     assert int(railway) == int((catalogue_frame()["layer"] == "railway").sum()) > 0
 
 
+def test_status_metrics_add_up_to_the_catalogue(home):
+    from geo.catalogue import STATUSES
+
+    metrics = {m.label: int(m.value) for m in home.metric if m.label in STATUSES}
+    assert list(metrics) == list(STATUSES)
+    assert sum(metrics.values()) == len(catalogue_frame())
+    assert metrics["开工建设"] == int((catalogue_frame()["status"] == "开工建设").sum())
+
+
 def test_charts_and_links_to_every_page(home):
     assert len(home.get("vega_lite_chart")) == 3  # layers × status, Sichuan, Chongqing
     html = " ".join(m.value for m in home.markdown)

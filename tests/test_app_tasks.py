@@ -9,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from geo.plan import load_plan
 from layers.frames import catalogue_frame
+from layers.summaries import task_feature_counts
 
 PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "tasks.py")
 
@@ -70,6 +71,15 @@ def test_task_text_is_whole_escaped_and_marked(task10):
     assert marked == feature["quote"]
 
 
+def test_task_links_to_its_places_and_to_the_map(task10):
+    page = _html(task10)
+    assert 'href="/city?place=510900&amp;level=county"' not in page  # 遂宁 is a prefecture
+    assert 'href="/city?place=510900"' in page
+    assert 'href="/map?task=10"' in page
+    links = task10.dataframe[0].value.iloc[:, -1]
+    assert all(link.startswith("/map?task=10&feature=") for link in links)
+
+
 @pytest.mark.parametrize("value", ["99", "abc", "0", "-3"])
 def test_bad_task_warns_and_falls_back_to_task_one(value):
     at = _run(task=value)
@@ -88,6 +98,35 @@ def test_chapter_link_lists_the_chapters_tasks():
     labels = [b.label for b in at.button]
     assert len(labels) == len(chapter.tasks)
     assert all(label.startswith(task.label) for label, task in zip(labels, chapter.tasks, strict=True))
+
+
+def test_task_without_features_says_so_and_draws_no_table():
+    counts = task_feature_counts(catalogue_frame(), range(1, 48))
+    empty = next(number for number, count in counts.items() if count == 0)
+    at = _run(task=str(empty))
+    assert not at.exception, at.exception
+    assert len(at.info) == 1
+    assert not at.dataframe
+
+
+def test_chapter_view_maps_the_chapters_features():
+    at = _run(chapter="2")
+    assert not at.exception
+    assert not at.info  # chapter 2 (infrastructure) has features, so a map rather than a message
+
+
+def test_bad_chapter_warns_and_lists_chapter_one():
+    at = _run(chapter="abc")
+    assert not at.exception, at.exception
+    assert len(at.warning) == 1 and "chapter=abc" in at.warning[0].value
+    assert at.selectbox(key="tasks_chapter").value == 1
+    assert len(at.button) == len(load_plan().chapter(1).tasks)
+
+
+def test_task_may_be_given_as_the_plans_numeral():
+    at = _run(task="十")
+    assert not at.exception and not at.warning
+    assert at.selectbox(key="tasks_task").value == 10
 
 
 def test_opening_a_task_from_the_chapter_list_and_moving_next():

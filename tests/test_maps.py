@@ -10,10 +10,18 @@ import pytest
 from pyproj import Geod
 from shapely.geometry import LineString, MultiPoint, Point, box
 
+from geo.gazetteer import load_gazetteer
 from layers import assets, maps
 from layers.registry import LAYERS, STATUS_COLOURS
 
-CDN_HOSTS = ("cdn.jsdelivr.net", "code.jquery.com", "cdnjs.cloudflare.com", "bootstrapcdn", "fontawesome", "unpkg.com")
+CDN_HOSTS = (
+    "cdn.jsdelivr.net",
+    "code.jquery.com",
+    "cdnjs.cloudflare.com",
+    "bootstrapcdn",
+    "fontawesome",
+    "unpkg.com",
+)
 GEOD = Geod(ellps="WGS84")
 
 
@@ -36,10 +44,34 @@ def _features() -> gpd.GeoDataFrame:
     rows = [
         ("air-x", "测试机场", "aviation", "建成", "exact", 9, Point(104.44, 30.31)),
         ("air-y", "遂宁机场", "aviation", "规划建设", "seat", 9, Point(105.59, 30.53)),
-        ("rail-x", "<script>alert(1)</script>", "railway", "开工建设", "schematic", 10, LineString([(104.06, 30.57), (106.55, 29.56)])),
-        ("rail-y", "成渝铁路", "railway", "加快建设", "schematic", 10, LineString([(104.06, 30.57), (105.59, 30.53)])),
+        (
+            "rail-x",
+            "<script>alert(1)</script>",
+            "railway",
+            "开工建设",
+            "schematic",
+            10,
+            LineString([(104.06, 30.57), (106.55, 29.56)]),
+        ),
+        (
+            "rail-y",
+            "成渝铁路",
+            "railway",
+            "加快建设",
+            "schematic",
+            10,
+            LineString([(104.06, 30.57), (105.59, 30.53)]),
+        ),
         ("zone-x", "示范区", "zone", "推进", "area", 7, box(105.2, 30.2, 105.7, 30.6)),
-        ("energy-x", "两地电站", "energy", "前期工作", "seat", 12, MultiPoint([(104.06, 30.57), (106.55, 29.56)])),
+        (
+            "energy-x",
+            "两地电站",
+            "energy",
+            "前期工作",
+            "seat",
+            12,
+            MultiPoint([(104.06, 30.57), (106.55, 29.56)]),
+        ),
     ]
     return gpd.GeoDataFrame(
         {
@@ -106,7 +138,9 @@ def test_every_vendored_url_has_its_file():
 # -- layers ----------------------------------------------------------------------------------------
 def test_one_geojson_per_layer_and_points_as_circle_markers(full_map_html):
     groups = maps.theme_layers(_features())
-    assert [g.layer_name for g in groups] == [LAYERS[i].title() for i in ("aviation", "railway", "energy", "zone")]
+    assert [g.layer_name for g in groups] == [
+        LAYERS[i].title() for i in ("aviation", "railway", "energy", "zone")
+    ]
     for group in groups:
         geojsons = [child for child in group._children.values() if isinstance(child, maps.VectorLayer)]
         assert len(geojsons) == 1
@@ -130,7 +164,9 @@ def test_styles_follow_precision():
 
 def test_admin_basemap_is_drawn_and_not_clickable(full_map_html):
     assert "510900" in full_map_html  # the made-up prefecture outline
-    admin_layers = [c for c in maps.new_map(admin=_admin())._children.values() if isinstance(c, maps.VectorLayer)]
+    admin_layers = [
+        c for c in maps.new_map(admin=_admin())._children.values() if isinstance(c, maps.VectorLayer)
+    ]
     assert {layer.layer_name for layer in admin_layers} == {"admin-province", "admin-prefecture"}
     assert all(layer.interactive is False for layer in admin_layers)
     assert _contains(full_map_html, "遂宁")  # its label
@@ -212,3 +248,27 @@ def test_real_administrative_basemap_is_simplified_and_valid():
     assert prefectures.is_valid.all()
     payload = json.dumps(maps._geojson(prefectures, ["adcode"]))
     assert len(payload) < 600_000
+
+
+def test_chongqing_districts_share_one_label_at_the_municipal_seat():
+    frame = gpd.GeoDataFrame(
+        {
+            "adcode": ["510900", "500151", "500152"],
+            "name": ["遂宁市", "铜梁区", "潼南区"],
+            "short_name": ["遂宁", "铜梁", "潼南"],
+            "name_en": ["Suining", "Tongliang", "Tongnan"],
+            "level": ["prefecture", "county", "county"],
+            "parent": ["510000", "500000", "500000"],
+        },
+        geometry=[
+            box(105.0, 30.1, 105.8, 31.0),
+            box(105.8, 29.6, 106.3, 30.0),
+            box(105.6, 29.9, 106.1, 30.3),
+        ],
+        crs="EPSG:4326",
+    )
+    labels = {name: (lat, lon) for lat, lon, name in maps.label_points(frame)}
+    assert set(labels) == {"遂宁", "重庆"}
+    seat = load_gazetteer().unit("500000")
+    assert labels["重庆"] == (round(seat.lat, 4), round(seat.lon, 4))
+    assert {name for _, _, name in maps.label_points(frame, "en")} == {"Suining", "Chongqing"}

@@ -11,12 +11,15 @@ from layers.summaries import (
     FEATURE,
     PLACE,
     Span,
+    building_count,
     counts_by_layer_and_status,
     counts_by_precision,
     counts_by_precision_and_layer,
     feature_spans,
     focus_bounds,
     highlight_html,
+    named_units,
+    place_spans,
     provenance_records,
     sentence_offsets,
     task_feature_counts,
@@ -168,3 +171,39 @@ def test_focus_bounds_cut_far_ends_to_the_region_and_pad_points():
     ]
     outside = gpd.GeoDataFrame(geometry=[Point(120.0, 40.0)])
     assert focus_bounds(outside, region, pad_deg=0.0) == [[40.0, 120.0], [40.0, 120.0]]
+
+
+def test_named_units_keep_first_mention_order_and_leave_out_provinces_and_outside_places():
+    from types import SimpleNamespace as Unitlike
+
+    chengdu = Unitlike(adcode="510100", level="prefecture", in_region=True)
+    wanzhou = Unitlike(adcode="500101", level="county", in_region=True)
+    sichuan = Unitlike(adcode="510000", level="province", in_region=True)
+    lanzhou = Unitlike(adcode="620100", level="prefecture", in_region=False)
+    mentions = [
+        Unitlike(units=(wanzhou,)),
+        Unitlike(units=(sichuan, lanzhou)),
+        Unitlike(units=(chengdu, wanzhou)),
+    ]
+    assert named_units(mentions) == [wanzhou, chengdu]
+
+
+def test_place_spans_are_offset_by_their_sentence():
+    from types import SimpleNamespace as Unitlike
+
+    task = _task("成都发展。推进成渝合作。")
+    chengdu = Unitlike(name="成都市")
+    chongqing = Unitlike(name="重庆市")
+    mention = Unitlike(
+        sentence=1, start=2, end=4, text="成渝", units=(chengdu, chongqing), how="abbreviation"
+    )
+    (span,) = place_spans(task, [mention])
+    assert task.text[span.start : span.end] == "成渝"
+    assert span.kind == PLACE
+    assert span.label.startswith("成渝 → 成都市、重庆市")
+
+
+def test_building_count_counts_only_construction_statuses():
+    gdf = _frame([{"status": "开工建设"}, {"status": "扩能改造"}, {"status": "规划研究"}, {"status": "建成"}])
+    assert building_count(gdf) == 2
+    assert building_count(gdf.iloc[0:0]) == 0

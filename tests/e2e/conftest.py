@@ -39,7 +39,9 @@ def _wait_until_ready(url: str, process: subprocess.Popen, log_path: Path) -> No
     deadline = time.monotonic() + START_TIMEOUT_S
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"streamlit exited with {process.returncode}:\n{log_path.read_text(errors='replace')[-3000:]}")
+            raise RuntimeError(
+                f"streamlit exited with {process.returncode}:\n{log_path.read_text(errors='replace')[-3000:]}"
+            )
         try:
             with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
                 if response.status == 200:
@@ -47,7 +49,9 @@ def _wait_until_ready(url: str, process: subprocess.Popen, log_path: Path) -> No
         except (urllib.error.URLError, ConnectionError, TimeoutError):
             pass
         time.sleep(0.3)
-    raise RuntimeError(f"streamlit did not answer within {START_TIMEOUT_S} s:\n{log_path.read_text(errors='replace')[-3000:]}")
+    raise RuntimeError(
+        f"streamlit did not answer within {START_TIMEOUT_S} s:\n{log_path.read_text(errors='replace')[-3000:]}"
+    )
 
 
 @pytest.fixture(scope="session")
@@ -64,7 +68,9 @@ def app_server(tmp_path_factory):
         "--server.fileWatcherType", "none",
     ]  # fmt: skip
     with log_path.open("w") as log:
-        process = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        process = subprocess.Popen(
+            command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_until_ready(url, process, log_path)
@@ -96,7 +102,13 @@ def _browser():
         browser = playwright.chromium.launch(
             executable_path=str(CHROMIUM),
             headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--no-first-run",
+            ],
         )
         try:
             yield browser

@@ -39,7 +39,10 @@ def map_features(frame) -> list[dict]:
 
 def click_lat_lon(page, frame, lat: float, lon: float) -> None:
     """Click the map where (lat, lon) is drawn, as a user's mouse would."""
-    point = frame.evaluate("([lat, lon]) => { const p = window.map.latLngToContainerPoint([lat, lon]); return [p.x, p.y]; }", [lat, lon])
+    point = frame.evaluate(
+        "([lat, lon]) => { const p = window.map.latLngToContainerPoint([lat, lon]); return [p.x, p.y]; }",
+        [lat, lon],
+    )
     map_box = frame.locator("#map_div").bounding_box()  # in the page's coordinates
     page.mouse.click(map_box["x"] + point[0], map_box["y"] + point[1])
 
@@ -105,7 +108,10 @@ def test_clicking_suining_on_the_city_map_lists_tasks_2_3_7(app_server, browser_
     click_lat_lon(page, frame, inside.y, inside.x)
     page.get_by_role("heading", name=re.compile("遂宁市")).wait_for(timeout=LOAD_TIMEOUT_MS)
     links = page.locator("a[href*='/tasks?task=']")
-    numbers = {int(re.search(r"task=(\d+)", href).group(1)) for href in links.evaluate_all("els => els.map(e => e.getAttribute('href'))")}
+    numbers = {
+        int(re.search(r"task=(\d+)", href).group(1))
+        for href in links.evaluate_all("els => els.map(e => e.getAttribute('href'))")
+    }
     assert {2, 3, 7} <= numbers
     assert "place=" in page.url
     shot(page, "e2e-city-suining")
@@ -118,3 +124,25 @@ def test_city_level_switch_draws_every_county(app_server, browser_page):
     assert len([p for p in map_features(frame) if "adcode" in p]) >= 221
     page.get_by_role("heading", name=re.compile("射洪市")).wait_for(timeout=LOAD_TIMEOUT_MS)
     shot(page, "e2e-city-county")
+
+
+def test_filtering_updates_the_layers_without_reloading_the_map(app_server, browser_page):
+    page = browser_page
+    page.goto(f"{app_server}/map")
+    frame = folium_frame(page, min_interactive=50)
+    before = len([p for p in map_features(frame) if "id" in p])
+    frame.evaluate("() => { window.__same_map = window.map; }")
+    search = page.get_by_test_id("stTextInput").locator("input")
+    search.fill("天府")
+    search.press("Enter")
+    page.wait_for_function("() => location.search.includes('q=')", timeout=LOAD_TIMEOUT_MS)
+    expected = set(filter_frame(catalogue_frame(), Selection(query="天府"))["id"])
+    frame = next(f for f in page.frames if "streamlit_folium" in f.url)
+    frame.wait_for_function(
+        "n => Object.values(window.map._layers).filter(l => l.feature && l.feature.properties.id).length === n",
+        arg=len(expected),
+        timeout=LOAD_TIMEOUT_MS,
+    )
+    assert frame.evaluate("() => window.__same_map === window.map")  # the base map was kept
+    assert {p["id"] for p in map_features(frame) if "id" in p} == expected
+    assert len(expected) < before

@@ -58,13 +58,18 @@ def test_overview_shows_counts_charts_and_the_map(app_server, browser_page):
     elapsed = _open(page, f"{app_server}/", "继续浏览")
     assert page.get_by_role("heading", name="成渝双城经济圈规划地图", level=1).count() == 1
     assert page.locator('[data-testid="stMetric"]').count() >= 15
-    assert page.locator('[data-testid="stVegaLiteChart"]').count() >= 2
+    charts = page.locator('[data-testid="stVegaLiteChart"]')
+    charts.first.wait_for(timeout=TIMEOUT_MS)  # the chart library loads after the page
+    assert charts.count() >= 2
     shapes = _map_shapes(page)
     assert shapes > 20
     body = page.inner_text("body")
     assert "<mark" not in body and "&lt;" not in body
     _screenshot(page, "home")
-    print(f"overview: ready in {elapsed:.2f} s, {shapes} shapes")
+    # Again, now that the process has loaded its data: what every later visitor waits.
+    again = _open(page, f"{app_server}/", "继续浏览")
+    _map_shapes(page)
+    print(f"overview: ready in {elapsed:.2f} s (first visit), {again:.2f} s (next), {shapes} shapes")
 
 
 def test_task_10_shows_railways_in_text_map_and_table(app_server, browser_page):

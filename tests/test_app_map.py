@@ -1,0 +1,189 @@
+"""地图 page, run headless with Streamlit's AppTest: widgets, deep links, bad values, details."""
+
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from geo.catalogue import LAYER_IDS, STATUS_EN
+from layers.frames import Selection, catalogue_frame, filter_frame
+
+PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "map.py")
+
+
+def _run(**params) -> AppTest:
+    at = AppTest.from_file(PAGE, default_timeout=180)
+    for name, value in params.items():
+        at.query_params[name] = value
+    return at.run()
+
+
+def _shown(at: AppTest) -> int:
+    """The number of features the page says it shows (from its caption), or 0."""
+    import re
+
+    for caption in at.caption:
+        found = re.search(r"显示 (\d+) 个要素|Showing (\d+) of", caption.value)
+        if found:
+            return int(found.group(1) or found.group(2))
+    return 0
+
+
+def _table(at: AppTest):
+    return at.dataframe[0].value
+
+
+def _folium_args(at: AppTest) -> dict:
+    """The arguments the page passed to st_folium (the map's script, layers and asset links)."""
+    components = at.get("component_instance")
+    assert len(components) == 1 and components[0].proto.component_name == "streamlit_folium.st_folium"
+    return json.loads(components[0].proto.json_args)
+
+
+def _param(at: AppTest, name: str):
+    value = at.query_params.get(name)
+    return value[0] if isinstance(value, list) else value
+
+
+@pytest.fixture(scope="module")
+def default() -> AppTest:
+    return _run()
+
+
+def test_default_page_has_every_widget_and_every_feature(default):
+    assert not default.exception, default.exception
+    assert default.title[0].value == "地图"
+    assert default.multiselect(key="map_layers").value == list(LAYER_IDS)
+    for key in ("map_status", "map_province", "map_chapter", "map_task"):
+        assert default.multiselect(key=key).value == []
+    assert default.text_input(key="map_query").value == ""
+    assert default.selectbox(key="map_basemap").value == "admin"
+    assert default.radio(key="map_colour").value == "layer"
+    assert _shown(default) == len(catalogue_frame())
+    assert len(_table(default)) == len(catalogue_frame())
+    assert not default.warning
+
+
+def test_map_is_one_st_folium_with_local_assets_and_one_group_per_layer(default):
+    args = _folium_args(default)
+    assert args["returned_objects"] == ["last_active_drawing"]
+    assert args["js_links"] and all(link.startswith("/app/static/vendor/") for link in args["js_links"])
+    assert all(link.startswith("/app/static/vendor/") for link in args["css_links"])
+    layers_present = catalogue_frame()["layer"].nunique()
+    assert args["feature_group"].count("map_div.addLayer(feature_group_feature_group_") == layers_present
+    # The administrative basemap is in the static script, not in the groups that change.
+    assert '"adcode":"510900"' in args["script"]
+    assert '"adcode":"510900"' not in args["feature_group"]
+
+
+def test_layers_link_shows_only_that_layer():
+    at = _run(layers="railway")
+    assert not at.exception, at.exception
+    assert at.multiselect(key="map_layers").value == ["railway"]
+    railway = catalogue_frame().query("layer == 'railway'")
+    assert _shown(at) == len(railway) > 0
+    assert set(_table(at)["图层"]) == {"铁路"}
+    groups = _folium_args(at)["feature_group"]
+    assert all(f'"{i}"' in groups for i in railway["id"])
+    assert not any(f'"{i}"' in groups for i in catalogue_frame().query("layer == 'aviation'")["id"])
+
+
+def test_unknown_layer_warns_and_falls_back_to_every_layer():
+    at = _run(layers="xyz")
+    assert not at.exception, at.exception
+    assert any("layers=xyz" in w.value for w in at.warning)
+    assert at.multiselect(key="map_layers").value == list(LAYER_IDS)
+    assert _param(at, "layers") is None  # the cleaned state is written back
+
+
+def test_mixed_good_and_bad_values_keep_the_good_ones():
+    at = _run(layers="railway,nope", task="10,99")
+    assert not at.exception, at.exception
+    warnings = " ".join(w.value for w in at.warning)
+    assert "layers=nope" in warnings and "task=99" in warnings
+    assert at.multiselect(key="map_layers").value == ["railway"]
+    assert at.multiselect(key="map_task").value == [10]
+
+
+def test_task_and_status_links_filter_like_the_library():
+    at = _run(task="10", status="开工建设")
+    assert not at.exception, at.exception
+    expected = filter_frame(catalogue_frame(), Selection(tasks=(10,), statuses=("开工建设",)))
+    assert _shown(at) == len(expected) > 0
+    assert set(_table(at)["名称"]) == set(expected["name"])
+
+
+def test_english_status_and_province_values_are_understood():
+    at = _run(status=STATUS_EN["开工建设"].lower(), province="chongqing", lang="en")
+    assert not at.exception, at.exception
+    assert not at.warning
+    assert at.title[0].value == "Map explorer"
+    assert at.multiselect(key="map_status").value == ["开工建设"]
+    assert at.multiselect(key="map_province").value == ["重庆"]
+
+
+def test_search_finds_by_chinese_and_pinyin():
+    at = _run(q="天府")
+    assert not at.exception, at.exception
+    expected = filter_frame(catalogue_frame(), Selection(query="天府"))
+    assert set(_table(at)["名称"]) == set(expected["name"])
+    assert any("天府" in name for name in expected["name"])
+    pinyin = _run(q="tianfu")
+    assert "成都天府国际机场" in set(_table(pinyin)["名称"])
+
+
+def test_no_match_says_what_to_do():
+    at = _run(q="没有这个项目zzz")
+    assert not at.exception, at.exception
+    assert any("没有符合条件的要素" in i.value for i in at.info)
+
+
+def test_empty_layer_choice_says_what_to_do(default):
+    default.multiselect(key="map_layers").set_value([]).run()
+    assert not default.exception, default.exception
+    assert any("未选择图层" in i.value for i in default.info)
+    default.multiselect(key="map_layers").set_value(list(LAYER_IDS)).run()
+
+
+def test_widget_changes_are_written_to_the_url():
+    at = _run()
+    at.multiselect(key="map_layers").set_value(["aviation", "railway"]).run()
+    at.multiselect(key="map_status").set_value(["开工建设"]).run()
+    assert _param(at, "layers") == "aviation,railway"
+    assert _param(at, "status") == "开工建设"
+
+
+def test_feature_link_opens_its_details_with_the_quote_highlighted():
+    row = catalogue_frame().query("layer == 'aviation'").iloc[0]
+    at = _run(feature=row["id"])
+    assert not at.exception, at.exception
+    text = "\n".join(m.value for m in at.markdown)
+    assert row["name"] in text
+    assert '<mark class="hl-feature"' in text
+    assert f"/tasks?task={int(row['task'])}" in text
+
+
+def test_unknown_feature_warns():
+    at = _run(feature="no-such-feature")
+    assert not at.exception, at.exception
+    assert any("feature=no-such-feature" in w.value for w in at.warning)
+
+
+def test_gaode_basemap_states_the_datum():
+    at = _run(basemap="gaode")
+    assert not at.exception, at.exception
+    assert any("GCJ-02" in c.value for c in at.caption)
+    bad = _run(basemap="google")
+    assert any("basemap=google" in w.value for w in bad.warning)
+    assert bad.selectbox(key="map_basemap").value == "admin"
+
+
+def test_search_by_abbreviation_finds_features_naming_every_member():
+    at = _run(q="万达开")
+    assert not at.exception, at.exception
+    names = set(_table(at)["名称"])
+    places = catalogue_frame().set_index("name")["places"]
+    assert names
+    for name in names:
+        assert "万达开" in name or {"万州区", "达州市", "开州区"} <= set(places[name])
