@@ -320,6 +320,14 @@ def feature_details(row: pd.Series) -> None:
         st.info(row["note"], icon=":material/edit_note:")
 
 
+def _measure(length_km, area_km2) -> str:
+    if pd.notna(length_km):
+        return f"{float(length_km):,.0f} km"
+    if pd.notna(area_km2):
+        return f"{float(area_km2):,.0f} km²"
+    return ""
+
+
 def _feature_table(gdf: gpd.GeoDataFrame) -> pd.DataFrame:
     language = lang()
     table = pd.DataFrame(
@@ -333,8 +341,9 @@ def _feature_table(gdf: gpd.GeoDataFrame) -> pd.DataFrame:
                 PROVINCE_SCOPE_EN[p] if language == "en" else p for p in gdf["province_scope"]
             ],
             tr("精度", "Precision"): [precision_label(p, language) for p in gdf["precision"]],
-            tr("长度 km", "Length km"): pd.to_numeric(gdf["length_km"], errors="coerce"),
-            tr("面积 km²", "Area km²"): pd.to_numeric(gdf["area_km2"], errors="coerce"),
+            tr("长度/面积", "Length / area"): [
+                _measure(length, area) for length, area in zip(gdf["length_km"], gdf["area_km2"], strict=True)
+            ],
         }
     )
     return table.reset_index(drop=True)
@@ -453,6 +462,14 @@ def main() -> None:
 
     _write_url(selection)
     remember_url(PAGE)
+    shared = {
+        k: v
+        for k, v in st.query_params.to_dict().items()
+        if k in ("layers", "status", "province", "chapter", "task", "q")
+    }
+    st.markdown(
+        f"[{tr('导出这些要素(GeoJSON 等格式)→', 'Export these features (GeoJSON and other formats) →')}]({page_href('export', **shared)})"
+    )
     st.caption(
         tr(
             f"本页计算用时 {time.perf_counter() - started:.2f} 秒",

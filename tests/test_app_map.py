@@ -84,6 +84,7 @@ def test_layers_link_shows_only_that_layer():
     railway = catalogue_frame().query("layer == 'railway'")
     assert _shown(at) == len(railway) > 0
     assert set(_table(at)["图层"]) == {"铁路"}
+    assert any("(/export?layers=railway)" in m.value for m in at.markdown)  # export what the map shows
     groups = _folium_args(at)["feature_group"]
     assert all(f'"{i}"' in groups for i in railway["id"])
     assert not any(f'"{i}"' in groups for i in catalogue_frame().query("layer == 'aviation'")["id"])
