@@ -24,7 +24,6 @@ from geo.export import (
     csv_readme_path,
     export_filename,
 )
-from geo.plan import load_plan
 from geo.export_selection import (
     describe_selection,
     export_files,
@@ -32,6 +31,7 @@ from geo.export_selection import (
     resolve_place,
     selected_features,
 )
+from geo.plan import load_plan
 from layers.frames import PROVINCE_SCOPE_EN, PROVINCE_SCOPES, Selection
 from layers.registry import LAYERS, precision_explanation, precision_label, status_label
 from pages.ui import lang, remember_url, set_params, tr, url_changed, warn_bad_param
