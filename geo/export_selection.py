@@ -8,16 +8,22 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 import geopandas as gpd
 import pandas as pd
 
-from geo.catalogue import LAYER_IDS, STATUS_EN, STATUSES
+from geo.catalogue import STATUS_EN
 from geo.errors import ExportError, GeoError
 from geo.export import CRS_CHOICES, DEFAULT_CRS, FORMATS, ExportBundle, export_bytes, export_filename
-from geo.features import PROVINCE_SCOPE_EN, PROVINCE_SCOPES, Selection, catalogue_frame, filter_frame
+from geo.features import (
+    PROVINCE_SCOPE_EN,
+    Selection,
+    catalogue_frame,
+    filter_frame,
+    selection_from_params,
+)
 from geo.plan import load_plan
 from geo.styles import LAYERS
 
@@ -66,24 +72,33 @@ def _reference() -> tuple[dict[str, pd.DataFrame], dict[str, gpd.GeoDataFrame]]:
     return {"tasks": tasks_table(), "place_tasks": place_tasks_table()}, admin_units()
 
 
-def describe_selection(selection: Selection, place_name: str | None = None) -> str:
-    """The selection in words, for the README of an export."""
+def describe_selection(selection: Selection, place_name: str | None = None, lang: str = "en") -> str:
+    """The selection in words: English for an export's README, or the app's language (``zh``/``en``)."""
+    zh = lang == "zh"
+    join = "、".join if zh else ", ".join
+    layers = [LAYERS[v].title(lang) if v in LAYERS else v for v in selection.layers]
+    statuses = selection.statuses if zh else [STATUS_EN.get(v, v) for v in selection.statuses]
+    provinces = selection.provinces if zh else [PROVINCE_SCOPE_EN.get(v, v) for v in selection.provinces]
     parts = []
-    if selection.layers:
-        parts.append("layers " + ", ".join(selection.layers))
-    if selection.statuses:
-        parts.append("status " + ", ".join(selection.statuses))
-    if selection.provinces:
-        parts.append("province " + ", ".join(selection.provinces))
+    if layers:
+        parts.append(("图层 " if zh else "layers ") + join(layers))
+    if statuses:
+        parts.append(("状态 " if zh else "status ") + join(statuses))
+    if provinces:
+        parts.append(("省份 " if zh else "province ") + join(provinces))
     if selection.chapters:
-        parts.append("chapters " + ", ".join(map(str, selection.chapters)))
+        parts.append(("方面 " if zh else "chapters ") + join(map(str, selection.chapters)))
     if selection.tasks:
-        parts.append("tasks " + ", ".join(map(str, selection.tasks)))
-    if selection.query.strip():
-        parts.append(f"search “{selection.query.strip()}”")
+        parts.append(("任务 " if zh else "tasks ") + join(map(str, selection.tasks)))
+    query = selection.query.strip()
+    if query:
+        parts.append(f"搜索“{query}”" if zh else f"search “{query}”")
     if selection.place:
-        parts.append(f"in or touching {place_name or selection.place} ({selection.place})")
-    return "; ".join(parts) if parts else "the whole catalogue"
+        where = f"{place_name or selection.place} ({selection.place})"
+        parts.append(f"位于或经过 {where}" if zh else f"in or touching {where}")
+    if not parts:
+        return "全部要素" if zh else "the whole catalogue"
+    return ";".join(parts) if zh else "; ".join(parts)
 
 
 def selection_bundle(selection: Selection, *, place_name: str | None = None) -> ExportBundle:
@@ -144,38 +159,9 @@ def export_files(
     )
 
 
-# -- the export page's link: the map page's parameters plus format and crs ---------------------------
-def _status(text: str) -> str | None:
-    if text in STATUSES:
-        return text
-    return {en.lower(): zh for zh, en in STATUS_EN.items()}.get(text.lower())
-
-
-def _province(text: str) -> str | None:
-    if text in PROVINCE_SCOPES:
-        return text
-    return {en.lower(): zh for zh, en in PROVINCE_SCOPE_EN.items()}.get(text.lower())
-
-
-def _int_in(text: str, low: int, high: int) -> int | None:
-    try:
-        value = int(text)
-    except ValueError:
-        return None
-    return value if low <= value <= high else None
-
-
+# -- the export page's link: the map page's parameters plus place, format and crs ------------------
 def _crs(text: str) -> str | None:
     return next((c for c in CRS_CHOICES if c.lower() == text.strip().lower()), None)
-
-
-_LIST_PARSERS = {
-    "layers": lambda v: v if v in LAYER_IDS else None,
-    "status": _status,
-    "province": _province,
-    "chapter": lambda v: _int_in(v, 1, 10),
-    "task": lambda v: _int_in(v, 1, 47),
-}
 
 
 @dataclass(frozen=True)
@@ -195,19 +181,7 @@ def request_from_params(params: Mapping[str, str]) -> ExportRequest:
     The names and values are the map page's (so its link opens the same selection here). Unknown
     values are returned in ``bad`` (name, value) and left out, never guessed.
     """
-    bad: list[tuple[str, str]] = []
-    values: dict[str, list] = {}
-    for name, parse in _LIST_PARSERS.items():
-        good = []
-        for item in [
-            v.strip() for v in str(params.get(name) or "").replace(",", ",").split(",") if v.strip()
-        ]:
-            value = parse(item)
-            if value is None:
-                bad.append((name, item))
-            elif value not in good:
-                good.append(value)
-        values[name] = good
+    selection, bad = selection_from_params(params)
     fmt = str(params.get("format") or "geojson").strip().lower()
     if fmt not in FORMATS:
         bad.append(("format", fmt))
@@ -223,15 +197,7 @@ def request_from_params(params: Mapping[str, str]) -> ExportRequest:
             adcode, place_name = resolve_place(place)
         except GeoError:
             bad.append(("place", place))
-    selection = Selection(
-        layers=tuple(values["layers"]),
-        statuses=tuple(values["status"]),
-        provinces=tuple(values["province"]),
-        chapters=tuple(values["chapter"]),
-        tasks=tuple(values["task"]),
-        query=str(params.get("q") or "").strip(),
-        place=adcode,
-    )
+    selection = replace(selection, place=adcode)
     return ExportRequest(selection, fmt, crs, place_name, tuple(bad))
 
 

@@ -8,7 +8,7 @@ copies (``layers.frames.display_frame``); exports use these frames as they are.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 import geopandas as gpd
@@ -23,6 +23,8 @@ from geo.resolve import Feature, resolve_catalogue
 METRIC_CRS = "EPSG:32648"
 PROVINCE_SCOPES: tuple[str, ...] = ("四川", "重庆", "跨省")
 PROVINCE_SCOPE_EN = {"四川": "Sichuan", "重庆": "Chongqing", "跨省": "Sichuan–Chongqing"}
+CHAPTER_NUMBERS = range(1, 11)
+TASK_NUMBERS = range(1, 48)
 
 COLUMNS = (
     "id", "name", "name_en", "layer", "kind", "status", "status_en", "verb", "tasks", "task",
@@ -139,9 +141,80 @@ class Selection:
         bad = [f"layer {v}" for v in self.layers if v not in LAYER_IDS]
         bad += [f"status {v}" for v in self.statuses if v not in STATUSES]
         bad += [f"province {v}" for v in self.provinces if v not in PROVINCE_SCOPES]
-        bad += [f"chapter {v}" for v in self.chapters if not 1 <= v <= 10]
-        bad += [f"task {v}" for v in self.tasks if not 1 <= v <= 47]
+        bad += [f"chapter {v}" for v in self.chapters if v not in CHAPTER_NUMBERS]
+        bad += [f"task {v}" for v in self.tasks if v not in TASK_NUMBERS]
         return bad
+
+
+# -- a selection from a link's parameters (the map and export pages and their links share these) ------
+def _status_value(text: str) -> str | None:
+    if text in STATUSES:
+        return text
+    return {en.lower(): zh for zh, en in STATUS_EN.items()}.get(text.lower())
+
+
+def _province_value(text: str) -> str | None:
+    if text in PROVINCE_SCOPES:
+        return text
+    by_en = {en.lower(): zh for zh, en in PROVINCE_SCOPE_EN.items()}
+    by_en.update({"cross": "跨省", "both": "跨省"})
+    return by_en.get(text.lower())
+
+
+def _number_in(numbers: range) -> Callable[[str], int | None]:
+    def parse(text: str) -> int | None:
+        try:
+            value = int(text)
+        except ValueError:
+            return None
+        return value if value in numbers else None
+
+    return parse
+
+
+_LIST_PARAMS: dict[str, Callable[[str], object]] = {
+    "layers": lambda v: v if v in LAYER_IDS else None,
+    "status": _status_value,
+    "province": _province_value,
+    "chapter": _number_in(CHAPTER_NUMBERS),
+    "task": _number_in(TASK_NUMBERS),
+}
+
+
+def param_items(value: object) -> list[str]:
+    """A comma-separated link parameter as its items (either comma, blanks dropped)."""
+    text = "" if value is None else str(value)
+    return [item.strip() for item in text.replace(",", ",").split(",") if item.strip()]
+
+
+def selection_from_params(params: Mapping[str, object]) -> tuple[Selection, list[tuple[str, str]]]:
+    """The selection a link asks for (``?layers=railway,aviation&status=开工建设&province=四川
+    &chapter=2&task=10&q=…``) and the (name, value) pairs that mean nothing, which are left out.
+
+    Statuses and provinces may be given in English (``status=start construction``,
+    ``province=Sichuan``); repeated values count once. ``place`` is not read here: resolving a
+    place name needs the gazetteer's judgement and its own message.
+    """
+    bad: list[tuple[str, str]] = []
+    values: dict[str, tuple] = {}
+    for name, parse in _LIST_PARAMS.items():
+        good: list = []
+        for item in param_items(params.get(name)):
+            value = parse(item)
+            if value is None:
+                bad.append((name, item))
+            elif value not in good:
+                good.append(value)
+        values[name] = tuple(good)
+    selection = Selection(
+        layers=values["layers"],
+        statuses=values["status"],
+        provinces=values["province"],
+        chapters=values["chapter"],
+        tasks=values["task"],
+        query=str(params.get("q") or "").strip(),
+    )
+    return selection, bad
 
 
 def features_in_unit(gdf: gpd.GeoDataFrame, adcode: str) -> gpd.GeoDataFrame:

@@ -17,7 +17,7 @@ from streamlit_folium import st_folium
 from geo.errors import GeoError
 from geo.gazetteer import load_gazetteer
 from geo.mentions import HOW_ZH, tasks_for
-from layers.frames import catalogue_frame, features_in_unit
+from layers.frames import features_in_unit
 from layers.maps import (
     HtmlControl,
     admin_frame,
@@ -28,7 +28,18 @@ from layers.maps import (
 )
 from layers.registry import LAYERS, status_label
 from layers.summaries import Span, highlight_html
-from pages.ui import esc, lang, page_href, param, remember_url, set_params, tr, url_changed, warn_bad_param
+from pages.ui import (
+    catalogue,
+    esc,
+    lang,
+    page_href,
+    param,
+    remember_url,
+    set_params,
+    tr,
+    url_changed,
+    warn_bad_param,
+)
 
 PAGE = "city"
 LEVELS = ("prefecture", "county")
@@ -68,11 +79,6 @@ def task_counts(level: str) -> dict[str, int]:
     """adcode → number of tasks naming the unit or a unit inside it."""
     gazetteer = load_gazetteer()
     return {code: len(tasks_for(gazetteer.unit(code), gazetteer)) for code in units_frame(level)["adcode"]}
-
-
-@st.cache_resource(show_spinner=False)
-def _catalogue() -> gpd.GeoDataFrame:
-    return catalogue_frame()
 
 
 def _unit_label(row: pd.Series) -> str:
@@ -165,7 +171,7 @@ def unit_panel(adcode: str) -> None:
             )
 
     try:
-        features = features_in_unit(_catalogue(), adcode)
+        features = features_in_unit(catalogue(), adcode)
     except GeoError as exc:
         st.error(
             tr(f"规划要素目录无法读取:{exc}", f"The feature catalogue cannot be read: {exc}"),

@@ -8,10 +8,8 @@ import pandas as pd
 import streamlit as st
 
 from geo.check import check_catalogue
-from geo.errors import GeoError
 from geo.plan import PLAN_TITLE
 from geo.resolve import PRECISIONS
-from layers.frames import catalogue_frame
 from layers.registry import LAYERS, precision_explanation, precision_label
 from layers.summaries import (
     PROVENANCE_PATH,
@@ -20,24 +18,9 @@ from layers.summaries import (
     provenance_records,
     source_notes,
 )
-from pages.ui import esc, lang, tr
+from pages.ui import esc, lang, load_catalogue_or_stop, tr
 
 REPOSITORY_NAME = "成渝双城经济圈规划地图 (Chengdu–Chongqing Plan Map)"
-
-
-@st.cache_resource(show_spinner=False)
-def _catalogue():
-    """The whole catalogue, once per process (read-only here)."""
-    return catalogue_frame()
-
-
-def load_catalogue_or_stop():
-    """The catalogue, or one line saying why it cannot be shown (then the page stops)."""
-    try:
-        return _catalogue()
-    except GeoError as exc:
-        st.error(tr("目录无法载入:", "The catalogue cannot be loaded: ") + str(exc))
-        st.stop()
 
 
 @st.cache_data(show_spinner=False)

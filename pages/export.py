@@ -1,7 +1,7 @@
 """导出 Export: choose layers, filters, a format and a CRS, then download the features.
 
 State lives in the URL with the map page's names plus the format and the CRS:
-``?layers=railway,aviation&status=开工建设&province=四川&chapter=2&task=10&q=成达万&place=达州
+``?layers=railway,aviation&status=开工建设&province=四川&chapter=2&task=10&q=万达开&place=达州
 &format=gpkg&crs=EPSG:4490``. The map page's link therefore opens what the map shows. The file is
 made by the same code as ``python -m geo export`` (:mod:`geo.export_selection`), so both give the
 same bytes for the same selection.
@@ -94,39 +94,44 @@ def _filters() -> tuple[Selection, str | None]:
     language = lang()
     plan = load_plan()
     st.multiselect(
-        tr("图层(不选即全部)", "Layers (none chosen = all)"),
+        tr("图层", "Layers"),
         options=list(LAYER_IDS),
         format_func=lambda layer_id: LAYERS[layer_id].title(language),
         key="export_layers",
+        placeholder=tr("全部", "All"),
     )
     st.multiselect(
         tr("状态", "Status"),
         options=list(STATUSES),
         format_func=lambda s: status_label(s, language),
         key="export_status",
+        placeholder=tr("全部", "All"),
     )
     st.multiselect(
         tr("省份", "Province"),
         options=list(PROVINCE_SCOPES),
         format_func=lambda p: PROVINCE_SCOPE_EN[p] if language == "en" else p,
         key="export_province",
+        placeholder=tr("全部", "All"),
     )
     st.multiselect(
         tr("方面(章)", "Chapter"),
         options=[chapter.number for chapter in plan.chapters],
         format_func=lambda n: f"{plan.chapter(n).label}、{plan.chapter(n).title}",
         key="export_chapter",
+        placeholder=tr("全部", "All"),
     )
     st.multiselect(
         tr("任务", "Task"),
         options=[task.number for task in plan.tasks],
         format_func=lambda n: f"{n}. {plan.task(n).title}",
         key="export_task",
+        placeholder=tr("全部", "All"),
     )
     st.text_input(
         tr("搜索", "Search"),
         key="export_query",
-        placeholder=tr("如:天府、chengdu、成达万", "e.g. 天府, chengdu, 成达万"),
+        placeholder=tr("如:天府、chengdu、万达开", "e.g. 天府, chengdu, 万达开"),
     )
     st.text_input(
         tr("地区(位于或经过)", "Place (features in or touching it)"),
@@ -238,8 +243,8 @@ def main() -> None:
         else:
             st.markdown(
                 tr(
-                    f"已选 **{len(features)}** 个要素:{describe_selection(selection, place_name)}",
-                    f"**{len(features)}** features selected: {describe_selection(selection, place_name)}",
+                    f"已选 **{len(features)}** 个要素:{describe_selection(selection, place_name, language)}",
+                    f"**{len(features)}** features selected: {describe_selection(selection, place_name, language)}",
                 )
             )
 

@@ -7,9 +7,8 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo.errors import GeoError
 from geo.plan import PLAN_DATE, PLAN_TITLE, load_plan
-from layers.frames import catalogue_frame, display_frame
+from layers.frames import display_frame
 from layers.maps import add_legend, new_map, theme_layers
 from layers.registry import LAYERS, STATUS_COLOURS, status_label
 from layers.summaries import (
@@ -19,7 +18,7 @@ from layers.summaries import (
     task_feature_counts,
     tasks_per_unit,
 )
-from pages.ui import esc, lang, page_href, tr
+from pages.ui import catalogue, esc, lang, load_catalogue_or_stop, page_href, tr
 
 # The overview map shows the two provinces at once: detail finer than ~1 km is invisible there.
 OVERVIEW_TOLERANCE_DEG = 0.01
@@ -41,24 +40,9 @@ ABOUT_EN = (
 
 
 @st.cache_resource(show_spinner=False)
-def _catalogue():
-    """The whole catalogue, once per process (read-only here)."""
-    return catalogue_frame()
-
-
-@st.cache_resource(show_spinner=False)
 def _overview_frame():
     """The catalogue simplified for a whole-region map (~1 km): a fraction of the vertices to send."""
-    return display_frame(_catalogue(), tolerance=OVERVIEW_TOLERANCE_DEG)
-
-
-def load_catalogue_or_stop():
-    """The catalogue, or one line saying why it cannot be shown (then the page stops)."""
-    try:
-        return _catalogue()
-    except GeoError as exc:
-        st.error(tr("目录无法载入:", "The catalogue cannot be loaded: ") + str(exc))
-        st.stop()
+    return display_frame(catalogue(), tolerance=OVERVIEW_TOLERANCE_DEG)
 
 
 @st.cache_data(show_spinner=False)

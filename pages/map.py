@@ -1,7 +1,7 @@
 """地图 Map explorer: thematic layers, filters, search, basemaps; click a feature to read its sentence.
 
 State lives in the URL: ``?layers=railway,aviation&status=开工建设&province=四川&chapter=2&task=10
-&q=成达万&basemap=gaode&colour=status&feature=<id>&lang=en``. Unknown values give a one-line warning
+&q=万达开&basemap=gaode&colour=status&feature=<id>&lang=en``. Unknown values give a one-line warning
 and fall back to the default; the widgets then write the cleaned state back.
 """
 
@@ -15,12 +15,13 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo.catalogue import LAYER_IDS, STATUS_EN, STATUSES
+from geo.catalogue import LAYER_IDS, STATUSES
 from geo.errors import GeoError
+from geo.features import selection_from_params
 from geo.gazetteer import load_gazetteer
 from geo.groupings import expand, load_abbreviations
 from geo.plan import load_plan
-from layers.frames import PROVINCE_SCOPE_EN, PROVINCE_SCOPES, Selection, catalogue_frame, filter_frame
+from layers.frames import PROVINCE_SCOPE_EN, PROVINCE_SCOPES, Selection, filter_frame
 from layers.maps import (
     BASEMAPS,
     DEFAULT_BASEMAP,
@@ -35,11 +36,12 @@ from layers.maps import (
 from layers.registry import LAYERS, precision_explanation, precision_label, status_label
 from layers.summaries import FEATURE, Span, highlight_html
 from pages.ui import (
+    catalogue,
     esc,
     lang,
+    load_catalogue_or_stop,
     page_href,
     param,
-    param_list,
     remember_url,
     set_params,
     tr,
@@ -55,16 +57,10 @@ mark.hl-feature { background: #ffe08a; padding: 0 2px; border-radius: 2px; }
 </style>"""
 
 
-@st.cache_resource(show_spinner=False)
-def _catalogue() -> gpd.GeoDataFrame:
-    """The whole catalogue, once per process (read-only: filters return new frames)."""
-    return catalogue_frame()
-
-
 @st.cache_resource(show_spinner=False, max_entries=12)
 def _map_features(language: str, datum: str, colour_by: str) -> dict[str, dict]:
     """Every feature ready to draw, per interface language, datum and colouring (once each)."""
-    return map_features(_catalogue(), lang=language, datum=datum, colour_by=colour_by)
+    return map_features(catalogue(), lang=language, datum=datum, colour_by=colour_by)
 
 
 @st.cache_resource(show_spinner=False)
@@ -73,50 +69,17 @@ def _plan():
 
 
 # -- URL → widgets ---------------------------------------------------------------------------------
-def _status_value(text: str) -> str | None:
-    if text in STATUSES:
-        return text
-    by_en = {en.lower(): zh for zh, en in STATUS_EN.items()}
-    return by_en.get(text.lower())
-
-
-def _province_value(text: str) -> str | None:
-    if text in PROVINCE_SCOPES:
-        return text
-    by_en = {en.lower(): zh for zh, en in PROVINCE_SCOPE_EN.items()}
-    by_en.update({"cross": "跨省", "both": "跨省"})
-    return by_en.get(text.lower())
-
-
-def _int_in(text: str, low: int, high: int) -> int | None:
-    try:
-        value = int(text)
-    except ValueError:
-        return None
-    return value if low <= value <= high else None
-
-
-def _parsed(name: str, parse, fallback: str) -> list:
-    """The good values of a list parameter; the bad ones are reported once, then dropped."""
-    good, bad = [], []
-    for item in param_list(name):
-        value = parse(item)
-        (bad if value is None else good).append(item if value is None else value)
-    if bad:
-        warn_bad_param(name, ",".join(bad), fallback)
-    return list(dict.fromkeys(good))
-
-
 def _state_from_url() -> None:
+    selection, bad = selection_from_params(st.query_params.to_dict())
     everything = tr("全部", "all")
-    st.session_state["map_layers"] = _parsed(
-        "layers", lambda v: v if v in LAYER_IDS else None, everything
-    ) or list(LAYER_IDS)
-    st.session_state["map_status"] = _parsed("status", _status_value, everything)
-    st.session_state["map_province"] = _parsed("province", _province_value, everything)
-    st.session_state["map_chapter"] = _parsed("chapter", lambda v: _int_in(v, 1, 10), everything)
-    st.session_state["map_task"] = _parsed("task", lambda v: _int_in(v, 1, 47), everything)
-    st.session_state["map_query"] = param("q") or ""
+    for name in dict.fromkeys(name for name, _ in bad):
+        warn_bad_param(name, ",".join(value for n, value in bad if n == name), everything)
+    st.session_state["map_layers"] = list(selection.layers) or list(LAYER_IDS)
+    st.session_state["map_status"] = list(selection.statuses)
+    st.session_state["map_province"] = list(selection.provinces)
+    st.session_state["map_chapter"] = list(selection.chapters)
+    st.session_state["map_task"] = list(selection.tasks)
+    st.session_state["map_query"] = selection.query
     basemap = param("basemap")
     if basemap and basemap not in BASEMAPS:
         warn_bad_param("basemap", basemap, BASEMAPS[DEFAULT_BASEMAP].title(lang()))
@@ -149,7 +112,7 @@ def _filters(gdf: gpd.GeoDataFrame) -> Selection:
     st.text_input(
         tr("搜索(中文名、拼音、英文或简称)", "Search (Chinese, pinyin, English or abbreviation)"),
         key="map_query",
-        placeholder=tr("如:天府、chengdu、成达万", "e.g. 天府, chengdu, 成达万"),
+        placeholder=tr("如:天府、chengdu、万达开", "e.g. 天府, chengdu, 万达开"),
     )
     st.multiselect(
         tr("状态", "Status"),
@@ -239,7 +202,7 @@ def place_feature_ids(query: str) -> frozenset[str]:
             groups = [{unit.name for unit in expand(query, gazetteer)}]
     except GeoError:
         return frozenset()
-    gdf = _catalogue()
+    gdf = catalogue()
     named = gdf["places"].apply(lambda places: all(group & set(places) for group in groups))
     return frozenset(gdf.loc[named, "id"])
 
@@ -354,15 +317,8 @@ def main() -> None:
     language = lang()
     st.title(tr("地图", "Map explorer"))
     started = time.perf_counter()
-    try:
-        with st.spinner(tr("正在加载规划要素…", "Loading the plan's features…")):
-            gdf_all = _catalogue()
-    except GeoError as exc:
-        st.error(
-            tr(f"规划要素目录无法读取:{exc}", f"The feature catalogue cannot be read: {exc}"),
-            icon=":material/error:",
-        )
-        st.stop()
+    with st.spinner(tr("正在加载规划要素…", "Loading the plan's features…")):
+        gdf_all = load_catalogue_or_stop()
 
     if url_changed(PAGE):
         _state_from_url()

@@ -9,10 +9,8 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo.errors import GeoError
 from geo.mentions import mentions_for_task
 from geo.plan import chinese_numeral, load_plan, to_chinese_numeral
-from layers.frames import catalogue_frame
 from layers.maps import add_legend, new_map, theme_layers
 from layers.registry import LAYERS, precision_label, status_label
 from layers.summaries import (
@@ -25,7 +23,7 @@ from layers.summaries import (
     task_feature_counts,
     task_features,
 )
-from pages.ui import esc, lang, page_href, tr, warn_bad_param
+from pages.ui import esc, lang, load_catalogue_or_stop, page_href, tr, warn_bad_param
 
 HIGHLIGHT_CSS = """
 <style>
@@ -43,21 +41,6 @@ mark.hl-feature.hl-place { background: #ffe08a; }
 CHONGQING_PREFIX = "50"
 TASK_KEY = "tasks_task"
 CHAPTER_KEY = "tasks_chapter"
-
-
-@st.cache_resource(show_spinner=False)
-def _catalogue():
-    """The whole catalogue, once per process (read-only here)."""
-    return catalogue_frame()
-
-
-def load_catalogue_or_stop():
-    """The catalogue, or one line saying why it cannot be shown (then the page stops)."""
-    try:
-        return _catalogue()
-    except GeoError as exc:
-        st.error(tr("目录无法载入:", "The catalogue cannot be loaded: ") + str(exc))
-        st.stop()
 
 
 @st.cache_resource(show_spinner=False)

@@ -14,6 +14,9 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from geo.errors import GeoError
+from layers.frames import catalogue_frame
+
 LANGS = ("zh", "en")
 LANG_PARAM = "lang"
 
@@ -62,6 +65,24 @@ def warn_bad_param(name: str, value: str, fallback: str) -> None:
     )
 
 
+@st.cache_resource(show_spinner=False)
+def catalogue():
+    """The whole catalogue, once per process for every page (read-only: filters return new frames)."""
+    return catalogue_frame()
+
+
+def load_catalogue_or_stop():
+    """The catalogue, or one line saying why it cannot be shown (then the page stops)."""
+    try:
+        return catalogue()
+    except GeoError as exc:
+        st.error(
+            tr(f"规划要素目录无法读取:{exc}", f"The feature catalogue cannot be read: {exc}"),
+            icon=":material/error:",
+        )
+        st.stop()
+
+
 # -- pages and the menu ----------------------------------------------------------------------------
 @dataclass(frozen=True)
 class PageSpec:
@@ -80,6 +101,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/map.py", "map", "地图", "Map explorer", ":material/map:"),
     PageSpec("pages/city.py", "city", "城市", "Cities & districts", ":material/location_city:"),
     PageSpec("pages/tasks.py", "tasks", "任务", "Tasks", ":material/checklist:"),
+    PageSpec("pages/analysis.py", "analysis", "分析", "Analysis", ":material/analytics:"),
     PageSpec("pages/export.py", "export", "导出", "Export", ":material/download:"),
     PageSpec("pages/data.py", "data", "数据说明", "Data & sources", ":material/info:"),
 )

@@ -163,3 +163,25 @@ def test_unlocated_items_quote_the_plan_and_are_not_also_mapped():
         assert not any(item.name in name or name in item.name for name in names), (
             f"{item.name} is both mapped and unlocated"
         )
+
+
+def _longest_common_substring(a: str, b: str) -> int:
+    best = 0
+    for i in range(len(a)):
+        for j in range(i + best + 1, len(a) + 1):
+            if a[i:j] in b:
+                best = j - i
+            else:
+                break
+    return best
+
+
+def test_every_further_task_of_an_entry_names_the_item():
+    # The quote comes from the first task; each further task must name the item too (at least a
+    # four-character run of its name, e.g. 长江黄金水道 for 川渝长江黄金水道), so no task is
+    # attached without the plan's words.
+    plan = load_plan()
+    for entry in load_catalogue():
+        for number in entry.tasks[1:]:
+            text = plan.task(number).text
+            assert _longest_common_substring(entry.name, text) >= min(4, len(entry.name)), (entry.id, number)
