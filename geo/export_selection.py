@@ -94,8 +94,10 @@ def describe_selection(selection: Selection, place_name: str | None = None, lang
     if query:
         parts.append(f"搜索“{query}”" if zh else f"search “{query}”")
     if selection.place:
-        where = f"{place_name or selection.place} ({selection.place})"
-        parts.append(f"位于或经过 {where}" if zh else f"in or touching {where}")
+        name = place_name or selection.place
+        parts.append(
+            f"位于或经过 {name}({selection.place})" if zh else f"in or touching {name} ({selection.place})"
+        )
     if not parts:
         return "全部要素" if zh else "the whole catalogue"
     return ";".join(parts) if zh else "; ".join(parts)
@@ -201,9 +203,43 @@ def request_from_params(params: Mapping[str, str]) -> ExportRequest:
     return ExportRequest(selection, fmt, crs, place_name, tuple(bad))
 
 
+@functools.lru_cache(maxsize=256)
+def query_places(query: str) -> tuple[frozenset[str], ...]:
+    """The places a search stands for, as groups of unit names a feature must name one of each:
+    a unit (遂宁) or a grouping (渝西) is one group (any member); a compound abbreviation
+    (成德眉资, 万达开) is one group per member (every member). Empty if the query is no place."""
+    from geo.gazetteer import load_gazetteer
+    from geo.groupings import expand, load_abbreviations
+
+    gazetteer = load_gazetteer()
+    try:
+        compound = load_abbreviations().compounds.get(query)
+        if compound is not None:
+            return tuple(frozenset({gazetteer.resolve(member).unit.name}) for member in compound.members)
+        return (frozenset(unit.name for unit in expand(query, gazetteer)),)
+    except GeoError:
+        return ()
+
+
+def search_frame(gdf: gpd.GeoDataFrame, selection: Selection) -> gpd.GeoDataFrame:
+    """:func:`~geo.features.filter_frame`, with the search matching names, pinyin and English
+    (the features' search text) or the places the query names (units, groupings, abbreviations)."""
+    query = selection.query.strip()
+    if not query:
+        return filter_frame(gdf, selection)
+    rest = filter_frame(gdf, replace(selection, query=""))
+    by_text = rest.index.isin(filter_frame(rest, Selection(query=query)).index)
+    groups = query_places(query)
+    if not groups:
+        return rest[by_text]
+    by_place = rest["places"].apply(lambda places: all(group & set(places) for group in groups))
+    return rest[by_text | by_place.to_numpy(dtype=bool)]
+
+
 def selected_features(selection: Selection) -> gpd.GeoDataFrame:
-    """The catalogue rows a selection matches (unknown values are the caller's to report)."""
-    return filter_frame(catalogue_frame(), selection)
+    """The catalogue rows a selection matches, searched as the map page searches (unknown values
+    are the caller's to report)."""
+    return search_frame(catalogue_frame(), selection)
 
 
 def download_name(request: ExportRequest) -> str:

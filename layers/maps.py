@@ -37,6 +37,7 @@ from layers.registry import (
     STATUS_COLOURS,
     line_style,
     marker_style,
+    precision_explanation,
     precision_label,
     status_label,
 )
@@ -179,6 +180,7 @@ MAP_STYLE = """<style>
 .plan-legend h4 { margin: 6px 0 2px; font-size: 12px; }
 .plan-datum { background: rgba(255,255,255,0.9); padding: 2px 8px; border-radius: 4px; font-size: 12px; color: #333; }
 .plan-label-icon { background: none; border: none; }
+.leaflet-interactive:focus { outline: none; }
 .plan-label { color: #555; font-size: 11px; text-shadow: 0 0 3px #fff, 0 0 3px #fff; white-space: nowrap; }
 </style>"""
 
@@ -595,49 +597,63 @@ def _swatch_point(colour: str, hollow: bool) -> str:
     return f'<svg width="28" height="14"><circle cx="14" cy="7" r="5" fill="{fill}" stroke="{stroke}" stroke-width="2"/></svg>'
 
 
-def legend_html(layer_ids: Iterable[str] | None = None, *, lang: str = "zh", colour_by: str = "layer") -> str:
-    """Legend: layer (or status) colours, then how each precision class is drawn."""
-    en = lang == "en"
-    rows = []
-    if colour_by == "status":
-        rows.append(f'<h4>{"Status" if en else "状态"}</h4><div class="grid">')
-        for status, colour in STATUS_COLOURS.items():
-            rows.append(
-                f'<div class="row">{_swatch_line(colour, weight=6)}{_esc(status_label(status, lang))}</div>'
-            )
-    else:
-        rows.append(f'<h4>{"Layers" if en else "图层"}</h4><div class="grid">')
-        for layer_id in layer_ids if layer_ids is not None else LAYERS:
-            layer = LAYERS[layer_id]
-            rows.append(
-                f'<div class="row">{_swatch_line(layer.colour, weight=6)}{_esc(layer.title(lang))}</div>'
-            )
-    rows.append("</div>")
+def _precision_rows(lang: str) -> list[str]:
     grey = "#444"
-    rows.append(f'<h4>{"Precision" if en else "位置精度"}</h4><div class="grid">')
-    rows.append(
-        f'<div class="row">{_swatch_point(grey, hollow=False)}{_esc(precision_label("exact", lang))}</div>'
-    )
-    rows.append(
-        f'<div class="row">{_swatch_point(grey, hollow=True)}{_esc(precision_label("seat", lang))}</div>'
-    )
-    rows.append(f'<div class="row">{_swatch_area(grey)}{_esc(precision_label("area", lang))}</div>')
-    rows.append(
-        f'<div class="row">{_swatch_line(grey, weight=5)}{_esc(precision_label("river", lang))}</div>'
-    )
-    rows.append(
-        f'<div class="row">{_swatch_line(grey, dash="6 4")}{_esc(precision_label("schematic", lang))}</div>'
-    )
-    rows.append("</div>")
-    title = "Legend" if en else "图例"
-    return f"<details open><summary>{title}</summary>{''.join(rows)}</details>"
+    swatches = {
+        "exact": _swatch_point(grey, hollow=False),
+        "seat": _swatch_point(grey, hollow=True),
+        "area": _swatch_area(grey),
+        "river": _swatch_line(grey, weight=5),
+        "schematic": _swatch_line(grey, dash="6 4"),
+    }
+    return [
+        f'<div class="row" title="{_esc(precision_explanation(precision, lang))}">{swatch}'
+        f"{_esc(precision_label(precision, lang))}</div>"
+        for precision, swatch in swatches.items()
+    ]
 
 
-def add_legend(
-    m: folium.Map, layer_ids: Iterable[str] | None = None, *, lang: str = "zh", colour_by: str = "layer"
-) -> folium.Map:
+def precision_legend_html(*, lang: str = "zh", collapsed: bool = False) -> str:
+    """The in-map legend: how each precision class is drawn (colours are explained beside the map)."""
+    title = "Precision" if lang == "en" else "位置精度"
+    state = "" if collapsed else " open"
+    return f'<details{state}><summary>{title}</summary><div class="grid">{"".join(_precision_rows(lang))}</div></details>'
+
+
+def colour_legend_items(
+    layer_ids: Iterable[str] | None = None, *, lang: str = "zh", colour_by: str = "layer"
+) -> list[tuple[str, str]]:
+    """(colour, label) of what the features' colours mean: the given layers, or every status."""
+    if colour_by == "status":
+        return [(colour, status_label(status, lang)) for status, colour in STATUS_COLOURS.items()]
+    return [(LAYERS[layer_id].colour, LAYERS[layer_id].title(lang)) for layer_id in (layer_ids or ())]
+
+
+def colour_legend_html(
+    layer_ids: Iterable[str] | None = None, *, lang: str = "zh", colour_by: str = "layer"
+) -> str:
+    """The colour key drawn beside a map (by the page, so it follows the layers without redrawing
+    the map): one swatch per layer shown, or per status when colouring by status. Escaped here."""
+    items = colour_legend_items(layer_ids, lang=lang, colour_by=colour_by)
+    if not items:
+        return ""
+    zh, en = ("状态", "Status") if colour_by == "status" else ("图层", "Layers")
+    title = en if lang == "en" else zh
+    chips = "".join(
+        '<span style="display:inline-flex;align-items:center;gap:4px;margin:0 14px 2px 0;white-space:nowrap">'
+        f"{_swatch_line(colour, weight=6)}{_esc(label)}</span>"
+        for colour, label in items
+    )
+    return (
+        '<div class="plan-colour-legend" style="font-size:0.85rem;line-height:1.6;display:flex;flex-wrap:wrap;'
+        f'align-items:center;margin-bottom:0.75rem"><b style="margin-right:10px">{title}</b>{chips}</div>'
+    )
+
+
+def add_legend(m: folium.Map, *, lang: str = "zh", collapsed: bool = False) -> folium.Map:
+    """The compact precision legend in the map; ``collapsed`` for small maps (opens on a click)."""
     # Bottom left: the west of Sichuan is sparse, the east (Chongqing) is where most features are.
-    HtmlControl(legend_html(layer_ids, lang=lang, colour_by=colour_by), position="bottomleft").add_to(m)
+    HtmlControl(precision_legend_html(lang=lang, collapsed=collapsed), position="bottomleft").add_to(m)
     return m
 
 
@@ -713,31 +729,31 @@ def choropleth_json(
     return safe_json(_geojson(out, ["adcode", "name", "count", "style", "tip"]))
 
 
+def _outline_group(
+    frame: gpd.GeoDataFrame, properties: list[str], style: dict, name: str
+) -> folium.FeatureGroup:
+    """A non-interactive outline of ``frame`` (already in the map's datum) above the other layers."""
+    group = folium.FeatureGroup(name=name, control=False)
+    if not frame.empty:
+        VectorLayer(_geojson(frame, properties), name=name, style=style, interactive=False).add_to(group)
+    return group
+
+
 def highlight_group(
     unit: gpd.GeoDataFrame, *, datum: str = WGS84, name: str = "selected"
 ) -> folium.FeatureGroup:
     """A bold, unfilled outline of the selected unit(s), drawn above the choropleth."""
-    group = folium.FeatureGroup(name=name, control=False)
-    if unit.empty:
-        return group
     style = {"color": "#0b3d91", "weight": 4, "fill": False}
-    VectorLayer(
-        _geojson(to_datum(unit, datum), ["adcode", "name"]), name=name, style=style, interactive=False
-    ).add_to(group)
-    return group
+    return _outline_group(to_datum(unit, datum), ["adcode", "name"], style, name)
 
 
 def selected_feature_group(
     gdf: gpd.GeoDataFrame, *, datum: str = WGS84, name: str = "selected"
 ) -> folium.FeatureGroup:
     """A dark halo around the selected feature(s), drawn above the thematic layers."""
-    group = folium.FeatureGroup(name=name, control=False)
-    if gdf.empty:
-        return group
-    shown = to_datum(map_display_frame(gdf), datum)
+    shown = to_datum(map_display_frame(gdf), datum) if not gdf.empty else gdf
     style = {"color": "#111111", "weight": 7, "opacity": 0.45, "fill": False, "radius": 12}
-    VectorLayer(_geojson(shown, ["id"]), name=name, style=style, interactive=False).add_to(group)
-    return group
+    return _outline_group(shown, ["id"], style, name)
 
 
 def rendered_html(m: folium.Map) -> str:

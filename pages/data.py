@@ -48,6 +48,11 @@ def _provenance() -> None:
             tr("行数", "Rows"): ["" if r.rows is None else str(r.rows) for r in records],
         }
     )
+    # Short headers (行数) would otherwise break one character a line beside the long source texts.
+    st.markdown(
+        '<style>[data-testid="stTable"] th [data-testid="stMarkdownContainer"] p { white-space: nowrap; }</style>',
+        unsafe_allow_html=True,
+    )
     st.table(table, hide_index=True)
     with st.expander(tr("处理方式与 SHA-256 校验值", "Processing and SHA-256 checksums")):
         for record in records:

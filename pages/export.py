@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from geo.catalogue import LAYER_IDS, STATUSES
+from geo.catalogue import LAYER_IDS
 from geo.errors import GeoError
 from geo.export import (
     CRS_CHOICES,
@@ -31,9 +31,9 @@ from geo.export_selection import (
     resolve_place,
     selected_features,
 )
-from geo.plan import load_plan
-from layers.frames import PROVINCE_SCOPE_EN, PROVINCE_SCOPES, Selection
-from layers.registry import LAYERS, precision_explanation, precision_label, status_label
+from layers.frames import Selection
+from layers.registry import LAYERS, PRECISION_LABELS, precision_explanation, precision_label
+from pages.filters import filter_state, plan_filters, selection_params, set_filter_state
 from pages.ui import lang, remember_url, set_params, tr, url_changed, warn_bad_param
 
 PAGE = "export"
@@ -78,13 +78,7 @@ def _state_from_url() -> None:
     request = request_from_params(st.query_params.to_dict())
     for name, value in request.bad:
         warn_bad_param(name, value, tr("忽略", "ignored"))
-    selection = request.selection
-    st.session_state["export_layers"] = list(selection.layers)
-    st.session_state["export_status"] = list(selection.statuses)
-    st.session_state["export_province"] = list(selection.provinces)
-    st.session_state["export_chapter"] = list(selection.chapters)
-    st.session_state["export_task"] = list(selection.tasks)
-    st.session_state["export_query"] = selection.query
+    set_filter_state(PAGE, request.selection)
     st.session_state["export_place"] = request.place_name or ""
     st.session_state["export_format"] = request.fmt
     st.session_state["export_crs"] = request.crs
@@ -92,7 +86,6 @@ def _state_from_url() -> None:
 
 def _filters() -> tuple[Selection, str | None]:
     language = lang()
-    plan = load_plan()
     st.multiselect(
         tr("图层", "Layers"),
         options=list(LAYER_IDS),
@@ -100,36 +93,9 @@ def _filters() -> tuple[Selection, str | None]:
         key="export_layers",
         placeholder=tr("全部", "All"),
     )
-    st.multiselect(
-        tr("状态", "Status"),
-        options=list(STATUSES),
-        format_func=lambda s: status_label(s, language),
-        key="export_status",
-        placeholder=tr("全部", "All"),
-    )
-    st.multiselect(
-        tr("省份", "Province"),
-        options=list(PROVINCE_SCOPES),
-        format_func=lambda p: PROVINCE_SCOPE_EN[p] if language == "en" else p,
-        key="export_province",
-        placeholder=tr("全部", "All"),
-    )
-    st.multiselect(
-        tr("方面(章)", "Chapter"),
-        options=[chapter.number for chapter in plan.chapters],
-        format_func=lambda n: f"{plan.chapter(n).label}、{plan.chapter(n).title}",
-        key="export_chapter",
-        placeholder=tr("全部", "All"),
-    )
-    st.multiselect(
-        tr("任务", "Task"),
-        options=[task.number for task in plan.tasks],
-        format_func=lambda n: f"{n}. {plan.task(n).title}",
-        key="export_task",
-        placeholder=tr("全部", "All"),
-    )
+    plan_filters(PAGE)
     st.text_input(
-        tr("搜索", "Search"),
+        tr("搜索(中文名、拼音、英文或简称)", "Search (Chinese, pinyin, English or abbreviation)"),
         key="export_query",
         placeholder=tr("如:天府、chengdu、万达开", "e.g. 天府, chengdu, 万达开"),
     )
@@ -150,26 +116,13 @@ def _filters() -> tuple[Selection, str | None]:
                 ),
                 icon="⚠️",
             )
-    selection = Selection(
-        layers=tuple(st.session_state["export_layers"]),
-        statuses=tuple(st.session_state["export_status"]),
-        provinces=tuple(st.session_state["export_province"]),
-        chapters=tuple(st.session_state["export_chapter"]),
-        tasks=tuple(st.session_state["export_task"]),
-        query=st.session_state["export_query"],
-        place=adcode,
-    )
+    selection = filter_state(PAGE, place=adcode)
     return selection, place_name
 
 
 def _write_url(selection: Selection, place_name: str | None) -> None:
     set_params(
-        layers=list(selection.layers),
-        status=list(selection.statuses),
-        province=list(selection.provinces),
-        chapter=list(selection.chapters),
-        task=list(selection.tasks),
-        q=selection.query.strip(),
+        **selection_params(selection),
         place=place_name or "",
         format="" if st.session_state["export_format"] == "geojson" else st.session_state["export_format"],
         crs="" if st.session_state["export_crs"] == CRS_CHOICES[0] else st.session_state["export_crs"],
@@ -180,7 +133,8 @@ def _summary(features: pd.DataFrame) -> pd.DataFrame:
     language = lang()
     counts = features.groupby(["layer", "precision"]).size().unstack(fill_value=0)
     order = [layer_id for layer_id in LAYER_IDS if layer_id in counts.index]
-    counts = counts.loc[order]
+    columns = [p for p in PRECISION_LABELS if p in counts.columns]
+    counts = counts.loc[order, columns]
     counts.columns = [precision_label(p, language) for p in counts.columns]
     counts.insert(0, tr("要素", "Features"), counts.sum(axis=1))
     counts.index = [LAYERS[layer_id].title(language) for layer_id in counts.index]
@@ -272,14 +226,16 @@ def main() -> None:
                     on_click="ignore",
                     key="export_readme",
                 )
-            st.dataframe(_summary(features), width="stretch")
+            summary = _summary(features)
+            # Tall enough for every layer: a scrolling 15-row table hides the last ones.
+            st.dataframe(summary, width="stretch", height=38 + 35 * len(summary))
         with st.expander(tr("定位精度说明", "Precision classes")):
-            for precision in ("exact", "seat", "area", "river", "schematic"):
+            for precision in PRECISION_LABELS:
                 st.markdown(
                     f"- **{precision_label(precision, language)}** ({precision}): {precision_explanation(precision, language)}"
                 )
         with st.expander(
-            tr("在 QGIS、ArcGIS、Google Earth、奥维中打开", "Opening in QGIS, ArcGIS, Google Earth, 奥维")
+            tr("在 QGIS、ArcGIS、Google Earth、奥维中打开", "Opening in QGIS, ArcGIS, Google Earth, Ovital")
         ):
             st.markdown(
                 tr(

@@ -9,7 +9,7 @@ from streamlit_folium import st_folium
 
 from geo.plan import PLAN_DATE, PLAN_TITLE, load_plan
 from layers.frames import display_frame
-from layers.maps import add_legend, new_map, theme_layers
+from layers.maps import add_legend, colour_legend_html, new_map, theme_layers
 from layers.registry import LAYERS, STATUS_COLOURS, status_label
 from layers.summaries import (
     BUILDING_STATUSES,
@@ -203,8 +203,9 @@ def _overview_map(gdf) -> None:
         m = new_map(lang=lang())
         for group in theme_layers(_overview_frame(), layer_ids, lang=lang()):
             group.add_to(m)
-        add_legend(m, layer_ids, lang=lang())
+        add_legend(m, lang=lang(), collapsed=True)
         st_folium(m, key="overview_map", height=520, use_container_width=True, returned_objects=[])
+    st.markdown(colour_legend_html(layer_ids, lang=lang()), unsafe_allow_html=True)
 
 
 def main() -> None:

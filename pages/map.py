@@ -8,24 +8,22 @@ and fall back to the default; the widgets then write the cleaned state back.
 from __future__ import annotations
 
 import time
-from dataclasses import replace
 
 import geopandas as gpd
 import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo.catalogue import LAYER_IDS, STATUSES
-from geo.errors import GeoError
+from geo.catalogue import LAYER_IDS
+from geo.export_selection import search_frame
 from geo.features import selection_from_params
-from geo.gazetteer import load_gazetteer
-from geo.groupings import expand, load_abbreviations
 from geo.plan import load_plan
-from layers.frames import PROVINCE_SCOPE_EN, PROVINCE_SCOPES, Selection, filter_frame
+from layers.frames import PROVINCE_SCOPE_EN, Selection
 from layers.maps import (
     BASEMAPS,
     DEFAULT_BASEMAP,
     add_legend,
+    colour_legend_html,
     datum_label,
     datum_of,
     map_features,
@@ -35,6 +33,7 @@ from layers.maps import (
 )
 from layers.registry import LAYERS, precision_explanation, precision_label, status_label
 from layers.summaries import FEATURE, Span, highlight_html
+from pages.filters import filter_state, plan_filters, selection_params, set_filter_state
 from pages.ui import (
     catalogue,
     esc,
@@ -74,12 +73,8 @@ def _state_from_url() -> None:
     everything = tr("全部", "all")
     for name in dict.fromkeys(name for name, _ in bad):
         warn_bad_param(name, ",".join(value for n, value in bad if n == name), everything)
+    set_filter_state(PAGE, selection)
     st.session_state["map_layers"] = list(selection.layers) or list(LAYER_IDS)
-    st.session_state["map_status"] = list(selection.statuses)
-    st.session_state["map_province"] = list(selection.provinces)
-    st.session_state["map_chapter"] = list(selection.chapters)
-    st.session_state["map_task"] = list(selection.tasks)
-    st.session_state["map_query"] = selection.query
     basemap = param("basemap")
     if basemap and basemap not in BASEMAPS:
         warn_bad_param("basemap", basemap, BASEMAPS[DEFAULT_BASEMAP].title(lang()))
@@ -96,7 +91,6 @@ def _state_from_url() -> None:
 # -- widgets ---------------------------------------------------------------------------------------
 def _filters(gdf: gpd.GeoDataFrame) -> Selection:
     language = lang()
-    plan = _plan()
     counts = gdf["layer"].value_counts()
     st.multiselect(
         tr("图层", "Layers"),
@@ -114,38 +108,7 @@ def _filters(gdf: gpd.GeoDataFrame) -> Selection:
         key="map_query",
         placeholder=tr("如:天府、chengdu、万达开", "e.g. 天府, chengdu, 万达开"),
     )
-    st.multiselect(
-        tr("状态", "Status"),
-        options=list(STATUSES),
-        format_func=lambda s: status_label(s, language),
-        key="map_status",
-        placeholder=tr("全部", "All"),
-    )
-    st.multiselect(
-        tr("省份", "Province"),
-        options=list(PROVINCE_SCOPES),
-        format_func=lambda p: PROVINCE_SCOPE_EN[p] if language == "en" else p,
-        key="map_province",
-        placeholder=tr("全部", "All"),
-    )
-    st.multiselect(
-        tr("方面(章)", "Chapter"),
-        options=[chapter.number for chapter in plan.chapters],
-        format_func=lambda n: f"{plan.chapter(n).label}、{plan.chapter(n).title}",
-        key="map_chapter",
-        placeholder=tr("全部", "All"),
-    )
-    chapters = st.session_state["map_chapter"]
-    task_options = [task.number for task in plan.tasks if not chapters or task.chapter in chapters]
-    # Tasks chosen before a chapter filter narrowed the list stay selectable.
-    task_options = sorted(set(task_options) | set(st.session_state.get("map_task", [])))
-    st.multiselect(
-        tr("任务", "Task"),
-        options=task_options,
-        format_func=lambda n: f"{n}. {plan.task(n).title}",
-        key="map_task",
-        placeholder=tr("全部", "All"),
-    )
+    plan_filters(PAGE)
     st.selectbox(
         tr("底图", "Basemap"),
         options=list(BASEMAPS),
@@ -163,60 +126,16 @@ def _filters(gdf: gpd.GeoDataFrame) -> Selection:
         key="map_colour",
         horizontal=True,
     )
-    return Selection(
-        layers=tuple(st.session_state["map_layers"]),
-        statuses=tuple(st.session_state["map_status"]),
-        provinces=tuple(st.session_state["map_province"]),
-        chapters=tuple(st.session_state["map_chapter"]),
-        tasks=tuple(st.session_state["map_task"]),
-        query=st.session_state["map_query"],
-    )
+    return filter_state(PAGE)
 
 
 def _write_url(selection: Selection) -> None:
-    layers = [] if set(selection.layers) == set(LAYER_IDS) else list(selection.layers)
     set_params(
-        layers=layers,
-        status=list(selection.statuses),
-        province=list(selection.provinces),
-        chapter=list(selection.chapters),
-        task=list(selection.tasks),
-        q=selection.query.strip(),
+        **selection_params(selection),
         basemap="" if st.session_state["map_basemap"] == DEFAULT_BASEMAP else st.session_state["map_basemap"],
         colour="" if st.session_state["map_colour"] == "layer" else st.session_state["map_colour"],
         feature=st.session_state.get("map_feature") or "",
     )
-
-
-# -- search ----------------------------------------------------------------------------------------
-@st.cache_data(show_spinner=False, max_entries=256)
-def place_feature_ids(query: str) -> frozenset[str]:
-    """Features that name the place a query stands for: a unit (遂宁), a grouping (渝西) — any
-    member — or a compound abbreviation (成德眉资, 万达开) — every member; empty if it is no place."""
-    gazetteer = load_gazetteer()
-    try:
-        compound = load_abbreviations().compounds.get(query)
-        if compound is not None:
-            groups = [{gazetteer.resolve(member).unit.name} for member in compound.members]
-        else:
-            groups = [{unit.name for unit in expand(query, gazetteer)}]
-    except GeoError:
-        return frozenset()
-    gdf = catalogue()
-    named = gdf["places"].apply(lambda places: all(group & set(places) for group in groups))
-    return frozenset(gdf.loc[named, "id"])
-
-
-def search_frame(gdf: gpd.GeoDataFrame, selection: Selection) -> gpd.GeoDataFrame:
-    """The library's filters, with the search matching names, pinyin and English (its own
-    search text) or the places the query names (units, groupings, abbreviations)."""
-    query = selection.query.strip()
-    if not query:
-        return filter_frame(gdf, selection)
-    rest = filter_frame(gdf, replace(selection, query=""))
-    by_text = filter_frame(rest, Selection(query=query))
-    by_place = rest[rest["id"].isin(place_feature_ids(query))]
-    return rest[rest.index.isin(by_text.index) | rest.index.isin(by_place.index)]
 
 
 # -- details ---------------------------------------------------------------------------------------
@@ -359,7 +278,7 @@ def main() -> None:
             )
         with st.spinner(tr("正在绘制地图…", "Drawing the map…")):
             m = new_map(basemap=basemap, lang=language)
-            add_legend(m, lang=language, colour_by=colour_by)
+            add_legend(m, lang=language)
             features = _map_features(language, datum, colour_by)
             groups = theme_layers(gdf, selection.layers, lang=language, features=features)
             chosen = st.session_state.get("map_feature")
@@ -373,6 +292,10 @@ def main() -> None:
                 feature_group_to_add=groups,
                 returned_objects=["last_active_drawing"],
             )
+        shown_layers = [layer_id for layer_id in LAYER_IDS if layer_id in set(gdf["layer"])]
+        st.markdown(
+            colour_legend_html(shown_layers, lang=language, colour_by=colour_by), unsafe_allow_html=True
+        )
         clicked = ((result or {}).get("last_active_drawing") or {}).get("properties") or {}
         clicked_id = clicked.get("id")
         # The component keeps reporting the last click; only a new one changes the selection.

@@ -11,7 +11,7 @@ from streamlit_folium import st_folium
 
 from geo.mentions import mentions_for_task
 from geo.plan import chinese_numeral, load_plan, to_chinese_numeral
-from layers.maps import add_legend, new_map, theme_layers
+from layers.maps import add_legend, colour_legend_html, new_map, theme_layers
 from layers.registry import LAYERS, precision_label, status_label
 from layers.summaries import (
     feature_spans,
@@ -118,9 +118,10 @@ def _draw_features_map(features, key: str) -> None:
     m = new_map(lang=lang())
     for group in theme_layers(features, layer_ids, lang=lang()):
         group.add_to(m)
-    add_legend(m, layer_ids, lang=lang())
+    add_legend(m, lang=lang(), collapsed=True)
     m.fit_bounds(focus_bounds(features, _region_bounds()), padding=(16, 16), max_zoom=10)
     st_folium(m, key=key, height=520, use_container_width=True, returned_objects=[])
+    st.markdown(colour_legend_html(layer_ids, lang=lang()), unsafe_allow_html=True)
 
 
 def _features_table(features, task_number: int) -> None:

@@ -121,3 +121,46 @@ def test_download_is_the_cli_bytes(sample_catalogue, downloads, tmp_path, fmt):
     if fmt == "csv":
         readme = export.csv_readme_path(Path(name)).name
         assert downloads[readme]() == export.csv_readme_path(tmp_path / name).read_bytes()
+
+
+FILTER_KEYS = ("export_layers", "export_status", "export_province", "export_chapter", "export_task")
+
+
+@pytest.mark.parametrize(("lang", "everything"), [("zh", "全部"), ("en", "All")])
+def test_empty_filters_read_all_in_the_interface_language(lang, everything):
+    at = _run(**({"lang": "en"} if lang == "en" else {}))
+    assert not at.exception, at.exception
+    assert [at.multiselect(key=key).placeholder for key in FILTER_KEYS] == [everything] * len(FILTER_KEYS)
+
+
+def _selected_line(at: AppTest) -> str:
+    return next(
+        m.value for m in at.markdown if "**" in m.value and ("已选" in m.value or "selected" in m.value)
+    )
+
+
+def test_the_selection_is_described_in_chinese_in_the_chinese_interface():
+    at = _run(layers="railway,zone", q="万达开", place="达州")
+    assert not at.exception, at.exception
+    line = _selected_line(at)
+    assert "图层 铁路、合作平台与示范区" in line and "搜索“万达开”" in line and "位于或经过 达州市" in line
+    assert not any(word in line for word in ("layers", "search", "touching", "catalogue"))
+    assert "状态 开工建设" in _selected_line(_run(status="开工建设"))
+    assert "全部要素" in _selected_line(_run())
+
+
+def test_the_selection_is_described_in_english_in_the_english_interface():
+    at = _run(layers="railway", status="开工建设", lang="en")
+    assert not at.exception, at.exception
+    line = _selected_line(at)
+    assert "layers Railways" in line and "status start construction" in line
+    assert not any("\u4e00" <= ch <= "\u9fff" for ch in line)
+
+
+def test_a_compound_abbreviation_exports_what_the_map_shows():
+    # 万达开 names no feature verbatim in most cases: the map and the export both match it by its places.
+    at = _run(q="万达开")
+    assert not at.exception, at.exception
+    found = geo.export_selection.selected_features(geo.export_selection.Selection(query="万达开"))
+    assert len(found) >= 2
+    assert f"**{len(found)}**" in _selected_line(at)

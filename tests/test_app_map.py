@@ -188,3 +188,38 @@ def test_search_by_abbreviation_finds_features_naming_every_member():
     assert names
     for name in names:
         assert "万达开" in name or {"万州区", "达州市", "开州区"} <= set(places[name])
+
+
+def _colour_key(at: AppTest) -> str:
+    keys = [m.value for m in at.markdown if "plan-colour-legend" in m.value]
+    assert len(keys) == 1
+    return keys[0]
+
+
+def test_the_colour_key_beside_the_map_lists_only_the_layers_shown():
+    from layers.registry import LAYERS
+
+    at = _run(layers="railway,aviation")
+    assert not at.exception, at.exception
+    key = _colour_key(at)
+    assert LAYERS["railway"].title_zh in key and LAYERS["aviation"].title_zh in key
+    others = [layer for layer_id, layer in LAYERS.items() if layer_id not in ("railway", "aviation")]
+    assert not any(layer.title_zh in key for layer in others)
+    # The map itself carries only the precision key, so changing layers does not redraw it.
+    script = json.dumps(_folium_args(at))
+    assert "plan-colour-legend" not in script and LAYERS["culture"].title_zh not in script
+
+
+def test_colouring_by_status_keys_the_statuses_in_english_too():
+    at = _run(colour="status", lang="en")
+    assert not at.exception, at.exception
+    key = _colour_key(at)
+    assert "Status" in key and STATUS_EN["开工建设"] in key
+
+
+def test_search_placeholder_suggests_an_abbreviation_that_finds_features():
+    at = _run()
+    placeholder = at.text_input(key="map_query").placeholder
+    assert "万达开" in placeholder
+    searched = _run(q="万达开")
+    assert _shown(searched) >= 2

@@ -172,16 +172,33 @@ def test_admin_basemap_is_drawn_and_not_clickable(full_map_html):
     assert _contains(full_map_html, "遂宁")  # its label
 
 
-def test_legend_lists_layers_and_precision_classes(full_map_html):
-    legend = maps.legend_html()
-    for layer in LAYERS.values():
-        assert layer.title_zh in legend
+def test_map_legend_shows_precision_classes_and_the_colour_key_only_the_layers_given(full_map_html):
+    legend = maps.precision_legend_html()
     for word in ("精确", "驻地", "区域", "河段", "示意"):
         assert word in legend
     assert "stroke-dasharray" in legend
-    assert _contains(full_map_html, "图例") and _contains(full_map_html, LAYERS["railway"].title_zh)
-    assert "Legend" in maps.legend_html(lang="en")
-    assert "状态" in maps.legend_html(colour_by="status")
+    assert "<details open>" in legend and "<details>" in maps.precision_legend_html(collapsed=True)
+    assert "Precision" in maps.precision_legend_html(lang="en")
+    # In the map only the precision key: layer titles would list all layers whatever is shown.
+    assert _contains(full_map_html, "位置精度") and _contains(full_map_html, "stroke-dasharray")
+    assert "plan-colour-legend" not in full_map_html
+
+    key = maps.colour_legend_html(["railway", "aviation"])
+    assert LAYERS["railway"].title_zh in key and LAYERS["aviation"].title_zh in key
+    assert all(
+        layer.title_zh not in key
+        for layer_id, layer in LAYERS.items()
+        if layer_id not in ("railway", "aviation")
+    )
+    assert LAYERS["railway"].colour in key
+    assert LAYERS["railway"].title_en in maps.colour_legend_html(["railway"], lang="en")
+    assert maps.colour_legend_html([]) == ""
+    by_status = maps.colour_legend_html(["railway"], colour_by="status")
+    assert "状态" in by_status and "开工建设" in by_status and LAYERS["railway"].title_zh not in by_status
+
+
+def test_map_html_has_no_focus_outline_on_clicked_shapes(full_map_html):
+    assert ".leaflet-interactive:focus { outline: none; }" in full_map_html
 
 
 # -- GCJ-02 ----------------------------------------------------------------------------------------

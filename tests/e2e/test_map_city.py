@@ -106,6 +106,11 @@ def test_clicking_suining_on_the_city_map_lists_tasks_2_3_7(app_server, browser_
     page.get_by_text("点击地图上的市州或区县", exact=False).wait_for(timeout=LOAD_TIMEOUT_MS)
     inside = load_gazetteer().boundary("510900").representative_point()
     click_lat_lon(page, frame, inside.y, inside.x)
+    # A clicked shape takes the focus; it must not draw the browser's focus rectangle.
+    focused = frame.evaluate(
+        "() => { const e = document.activeElement; return [e.tagName.toLowerCase(), getComputedStyle(e).outlineStyle]; }"
+    )
+    assert focused[0] != "path" or focused[1] == "none"
     page.get_by_role("heading", name=re.compile("遂宁市")).wait_for(timeout=LOAD_TIMEOUT_MS)
     links = page.locator("a[href*='/tasks?task=']")
     numbers = {
@@ -146,3 +151,21 @@ def test_filtering_updates_the_layers_without_reloading_the_map(app_server, brow
     assert frame.evaluate("() => window.__same_map === window.map")  # the base map was kept
     assert {p["id"] for p in map_features(frame) if "id" in p} == expected
     assert len(expected) < before
+
+
+def test_colour_key_beside_the_map_follows_the_layers(app_server, browser_page):
+    from layers.registry import LAYERS
+
+    page = browser_page
+    page.goto(f"{app_server}/map?layers=aviation,railway")
+    frame = folium_frame(page)
+    key = page.locator(".plan-colour-legend")
+    key.wait_for(timeout=LOAD_TIMEOUT_MS)
+    text = key.inner_text()
+    assert LAYERS["aviation"].title_zh in text and LAYERS["railway"].title_zh in text
+    assert LAYERS["culture"].title_zh not in text
+    in_map = frame.locator(".plan-legend").inner_text()
+    assert "位置精度" in in_map and LAYERS["aviation"].title_zh not in in_map
+    box = frame.locator(".plan-legend").bounding_box()
+    map_box = frame.locator("#map_div").bounding_box()
+    assert box["width"] * box["height"] < 0.1 * map_box["width"] * map_box["height"]

@@ -1,0 +1,93 @@
+"""The selection pickers the map and export pages share: status, province, chapter and task.
+
+Each page keeps its own widget keys (``map_status``, ``export_status`` …) so the two selections are
+independent; the choices, labels and the link parameters they write are the same.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from geo.catalogue import LAYER_IDS, STATUSES
+from geo.plan import load_plan
+from layers.frames import PROVINCE_SCOPE_EN, PROVINCE_SCOPES, Selection
+from layers.registry import status_label
+from pages.ui import lang, tr
+
+
+def plan_filters(prefix: str) -> None:
+    """Multiselects for status, province, chapter and task, each showing 全部 / All when empty.
+
+    The task list follows the chosen chapters; tasks chosen before a chapter narrowed the list stay.
+    """
+    language = lang()
+    plan = load_plan()
+    everything = tr("全部", "All")
+    st.multiselect(
+        tr("状态", "Status"),
+        options=list(STATUSES),
+        format_func=lambda s: status_label(s, language),
+        key=f"{prefix}_status",
+        placeholder=everything,
+    )
+    st.multiselect(
+        tr("省份", "Province"),
+        options=list(PROVINCE_SCOPES),
+        format_func=lambda p: PROVINCE_SCOPE_EN[p] if language == "en" else p,
+        key=f"{prefix}_province",
+        placeholder=everything,
+    )
+    st.multiselect(
+        tr("方面(章)", "Chapter"),
+        options=[chapter.number for chapter in plan.chapters],
+        format_func=lambda n: f"{plan.chapter(n).label}、{plan.chapter(n).title}",
+        key=f"{prefix}_chapter",
+        placeholder=everything,
+    )
+    chapters = st.session_state.get(f"{prefix}_chapter") or []
+    task_options = [task.number for task in plan.tasks if not chapters or task.chapter in chapters]
+    task_options = sorted(set(task_options) | set(st.session_state.get(f"{prefix}_task") or []))
+    st.multiselect(
+        tr("任务", "Task"),
+        options=task_options,
+        format_func=lambda n: f"{n}. {plan.task(n).title}",
+        key=f"{prefix}_task",
+        placeholder=everything,
+    )
+
+
+def set_filter_state(prefix: str, selection: Selection) -> None:
+    """Put a selection (read from a link) into a page's widgets."""
+    st.session_state[f"{prefix}_layers"] = list(selection.layers)
+    st.session_state[f"{prefix}_status"] = list(selection.statuses)
+    st.session_state[f"{prefix}_province"] = list(selection.provinces)
+    st.session_state[f"{prefix}_chapter"] = list(selection.chapters)
+    st.session_state[f"{prefix}_task"] = list(selection.tasks)
+    st.session_state[f"{prefix}_query"] = selection.query
+
+
+def filter_state(prefix: str, place: str | None = None) -> Selection:
+    """The selection a page's widgets hold."""
+    state = st.session_state
+    return Selection(
+        layers=tuple(state[f"{prefix}_layers"]),
+        statuses=tuple(state[f"{prefix}_status"]),
+        provinces=tuple(state[f"{prefix}_province"]),
+        chapters=tuple(state[f"{prefix}_chapter"]),
+        tasks=tuple(state[f"{prefix}_task"]),
+        query=state[f"{prefix}_query"],
+        place=place,
+    )
+
+
+def selection_params(selection: Selection) -> dict[str, object]:
+    """The link parameters of a selection (the names :func:`geo.features.selection_from_params` reads);
+    all layers chosen is written as none, which means the same."""
+    return {
+        "layers": [] if set(selection.layers) == set(LAYER_IDS) else list(selection.layers),
+        "status": list(selection.statuses),
+        "province": list(selection.provinces),
+        "chapter": list(selection.chapters),
+        "task": list(selection.tasks),
+        "q": selection.query.strip(),
+    }
