@@ -27,7 +27,15 @@ def test_menu_shows_chinese_titles_and_links_every_page():
     at = _run()
     assert not at.exception, at.exception
     links = at.sidebar.get("page_link")
-    assert [link.proto.label for link in links] == ["总览", "地图", "城市", "任务", "分析", "导出", "数据说明"]
+    assert [link.proto.label for link in links] == [
+        "总览",
+        "地图",
+        "城市",
+        "任务",
+        "分析",
+        "导出",
+        "数据说明",
+    ]
     assert [link.proto.page for link in links] == ["", "map", "city", "tasks", "analysis", "export", "data"]
     assert all(link.proto.query_string == "" for link in links)
 

@@ -60,7 +60,7 @@ def test_map_page_draws_every_layer_offline(app_server, browser_page):
     assert {p["layer"] for p in drawn if "layer" in p} == set(expected["layer"])
     assert {p["id"] for p in drawn if "id" in p} == set(expected["id"])
     assert frame.locator("svg path").count() > 100  # administrative outlines and thematic features
-    assert frame.get_by_text("图例").is_visible()
+    assert frame.get_by_text("位置精度").is_visible()
     assert frame.get_by_text("WGS 84", exact=False).first.is_visible()
     links = page.get_by_test_id("stSidebar").get_by_test_id("stPageLink-NavLink")
     labels = [text.strip() for text in links.all_inner_texts()]
