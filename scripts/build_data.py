@@ -82,7 +82,7 @@ UNIT_COLUMNS = [
 
 # Romanisations that pinyin alone gets wrong or ambiguous for place names.
 PINYIN_CHAR_FIXES = {"都": "du", "长": "chang"}  # 成都/郫都/丰都, 长宁/长寿 (never dou, zhang)
-PINYIN_PHRASES = {"筠连": "junlian", "陕西": "shaanxi"}
+PINYIN_PHRASES = {"筠连": "junlian", "荥经": "yingjing", "陕西": "shaanxi"}
 SUFFIXES_ADMIN = (
     "特别行政区",
     "自治区",
