@@ -361,24 +361,24 @@ def _layers_in_order(gdf: gpd.GeoDataFrame, bundle: ExportBundle) -> list[str]:
     return sorted(present, key=lambda layer_id: (order.get(layer_id, len(order)), present.index(layer_id)))
 
 
+def _link_table(gdf: gpd.GeoDataFrame, list_column: str, name: str, cast) -> pd.DataFrame:
+    """One row per (feature, item of its list column): a join table for GIS users."""
+    rows = [
+        {"feature_id": fid, name: cast(item)}
+        for fid, items in zip(gdf["id"], gdf[list_column], strict=True)
+        for item in items
+    ]
+    return pd.DataFrame(rows, columns=["feature_id", name])
+
+
 def feature_tasks_table(gdf: gpd.GeoDataFrame) -> pd.DataFrame:
     """One row per (feature, task it is named in): joins features to the tasks table."""
-    rows = [
-        {"feature_id": fid, "task": int(task)}
-        for fid, tasks in zip(gdf["id"], gdf["tasks"], strict=True)
-        for task in tasks
-    ]
-    return pd.DataFrame(rows, columns=["feature_id", "task"])
+    return _link_table(gdf, "tasks", "task", int)
 
 
 def feature_places_table(gdf: gpd.GeoDataFrame) -> pd.DataFrame:
     """One row per (feature, administrative unit it lies in or connects)."""
-    rows = [
-        {"feature_id": fid, "place": str(place)}
-        for fid, places in zip(gdf["id"], gdf["places"], strict=True)
-        for place in places
-    ]
-    return pd.DataFrame(rows, columns=["feature_id", "place"])
+    return _link_table(gdf, "places", "place", str)
 
 
 def _link_tables(gdf: gpd.GeoDataFrame) -> dict[str, pd.DataFrame]:

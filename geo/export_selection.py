@@ -16,7 +16,7 @@ import pandas as pd
 
 from geo.catalogue import STATUS_EN
 from geo.errors import ExportError, GeoError
-from geo.export import CRS_CHOICES, DEFAULT_CRS, FORMATS, ExportBundle, export_bytes, export_filename
+from geo.export import CRS_CHOICES, DEFAULT_CRS, FORMATS, ExportBundle, export_bytes
 from geo.features import (
     PROVINCE_SCOPE_EN,
     Selection,
@@ -240,7 +240,3 @@ def selected_features(selection: Selection) -> gpd.GeoDataFrame:
     """The catalogue rows a selection matches, searched as the map page searches (unknown values
     are the caller's to report)."""
     return search_frame(catalogue_frame(), selection)
-
-
-def download_name(request: ExportRequest) -> str:
-    return export_filename(request.fmt, request.crs)

@@ -174,6 +174,15 @@ def _number_param(name: str, default: float) -> float | None:
 
 
 # -- 1. airports -----------------------------------------------------------------------------------
+def map_beside_table(build_map, *, key: str):
+    """Draw a display-only map (nothing clicked is read back) in the wider column; the other
+    column is returned for the table that explains it."""
+    map_column, table_column = st.columns([3, 2], gap="medium")
+    with map_column, st.spinner(tr("正在绘制地图…", "Drawing the map…")):
+        st_folium(build_map(), key=key, height=560, use_container_width=True, returned_objects=[])
+    return table_column
+
+
 def airports_section(language: str) -> dict:
     st.radio(
         tr("机场范围", "Airports counted"),
@@ -245,16 +254,9 @@ def airports_section(language: str) -> dict:
         )
     )
 
-    map_column, table_column = st.columns([3, 2], gap="medium")
-    with map_column, st.spinner(tr("正在绘制地图…", "Drawing the map…")):
-        st_folium(
-            airport_map(nearest, airports, radius, lang=language),
-            key="analysis_airport_map",
-            height=560,
-            use_container_width=True,
-            returned_objects=[],
-        )
-    with table_column:
+    with map_beside_table(
+        lambda: airport_map(nearest, airports, radius, lang=language), key="analysis_airport_map"
+    ):
         st.markdown(f"**{tr('距机场最远的区县', 'Least-served county units')}**")
         worst = nearest.head(LEAST_SERVED_ROWS)
         en = language == "en"
@@ -330,16 +332,9 @@ def corridor_section(language: str) -> dict:
     c2.metric(tr("涉及市州", "Prefectures / municipality"), units["prefecture"].nunique())
     c3.metric(tr("区域内长度(公里)", "Length in the region (km)"), f"{units['length_km'].sum():,.0f}")
 
-    map_column, table_column = st.columns([3, 2], gap="medium")
-    with map_column, st.spinner(tr("正在绘制地图…", "Drawing the map…")):
-        st_folium(
-            corridor_map(feature, units, lang=language),
-            key=f"analysis_corridor_map_{fid}",
-            height=560,
-            use_container_width=True,
-            returned_objects=[],
-        )
-    with table_column:
+    with map_beside_table(
+        lambda: corridor_map(feature, units, lang=language), key=f"analysis_corridor_map_{fid}"
+    ):
         st.dataframe(
             pd.DataFrame(
                 {
@@ -403,16 +398,9 @@ def circle_section(language: str) -> dict:
             f"Units: Sichuan's 21 prefectures and Chongqing's 38 districts and counties (their seats). At {speed} km/h the straight line between the seats of Chengdu and Chongqing takes at least {reach.centres_min_minutes:.0f} min (no stops, no detours: a lower bound).",
         )
     )
-    map_column, table_column = st.columns([3, 2], gap="medium")
-    with map_column, st.spinner(tr("正在绘制地图…", "Drawing the map…")):
-        st_folium(
-            reach_map(distances, reach.reach_km, lang=language),
-            key="analysis_reach_map",
-            height=560,
-            use_container_width=True,
-            returned_objects=[],
-        )
-    with table_column:
+    with map_beside_table(
+        lambda: reach_map(distances, reach.reach_km, lang=language), key="analysis_reach_map"
+    ):
         en = language == "en"
         st.dataframe(
             pd.DataFrame(

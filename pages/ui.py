@@ -208,8 +208,3 @@ def url_changed(page: str) -> bool:
 
 def remember_url(page: str) -> None:
     st.session_state[f"_url_seen_{page}"] = st.query_params.to_dict()
-
-
-def page_setup() -> str:
-    """Call first in a page: returns the interface language (the menu itself is drawn by app.py)."""
-    return lang()

@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from geo import analysis
 from geo.features import catalogue_frame
+from tests.apptest import run_script
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGE = str(ROOT / "pages" / "analysis.py")
@@ -17,10 +18,7 @@ APP = str(ROOT / "app.py")
 
 
 def _run(**params) -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=180)
-    for name, value in params.items():
-        at.query_params[name] = value
-    return at.run()
+    return run_script(PAGE, **params)
 
 
 def _param(at: AppTest, name: str):

@@ -6,14 +6,13 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.apptest import run_script
+
 PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "city.py")
 
 
 def _run(**params) -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=180)
-    for name, value in params.items():
-        at.query_params[name] = value
-    return at.run()
+    return run_script(PAGE, **params)
 
 
 def _markdown(at: AppTest) -> str:

@@ -5,15 +5,13 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 from geo.check import check_catalogue
+from tests.apptest import run_script
 
 PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "data.py")
 
 
 def _run(**params) -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=180)
-    for name, value in params.items():
-        at.query_params[name] = value
-    return at.run()
+    return run_script(PAGE, **params)
 
 
 def _all_text(at: AppTest) -> str:

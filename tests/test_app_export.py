@@ -17,6 +17,7 @@ from test_export import sample_frame
 import geo.export_selection
 from geo import export
 from layers.frames import catalogue_frame
+from tests.apptest import run_script
 
 PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "export.py")
 
@@ -41,10 +42,7 @@ def sample_catalogue(monkeypatch):
 
 
 def _run(**params) -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=120)
-    for name, value in params.items():
-        at.query_params[name] = value
-    return at.run()
+    return run_script(PAGE, **params)
 
 
 def _cli(tmp_path: Path, *argv) -> bytes:

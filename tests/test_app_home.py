@@ -6,15 +6,13 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from layers.frames import catalogue_frame
+from tests.apptest import run_script
 
 PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "home.py")
 
 
 def _run(**params) -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=120)
-    for name, value in params.items():
-        at.query_params[name] = value
-    return at.run()
+    return run_script(PAGE, **params)
 
 
 @pytest.fixture(scope="module")

@@ -8,15 +8,13 @@ from streamlit.testing.v1 import AppTest
 
 from geo.catalogue import LAYER_IDS, STATUS_EN
 from layers.frames import Selection, catalogue_frame, filter_frame
+from tests.apptest import run_script
 
 PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "map.py")
 
 
 def _run(**params) -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=180)
-    for name, value in params.items():
-        at.query_params[name] = value
-    return at.run()
+    return run_script(PAGE, **params)
 
 
 def _shown(at: AppTest) -> int:

@@ -5,16 +5,14 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 from pages.ui import PAGES
+from tests.apptest import run_script
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
 
 
 def _run(**params) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=180)
-    for name, value in params.items():
-        at.query_params[name] = value
-    return at.run()
+    return run_script(APP, **params)
 
 
 def test_page_addresses_are_short_and_files_exist():

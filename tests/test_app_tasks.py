@@ -10,15 +10,13 @@ from streamlit.testing.v1 import AppTest
 from geo.plan import load_plan
 from layers.frames import catalogue_frame
 from layers.summaries import task_feature_counts
+from tests.apptest import run_script
 
 PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "tasks.py")
 
 
 def _run(**params) -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=120)
-    for name, value in params.items():
-        at.query_params[name] = value
-    return at.run()
+    return run_script(PAGE, **params)
 
 
 def _html(at: AppTest) -> str:

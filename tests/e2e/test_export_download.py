@@ -10,10 +10,10 @@ import pytest
 
 from geo import export
 from layers.frames import catalogue_frame
+from tests.e2e.conftest import SHOTS_DIR
 
 pytestmark = pytest.mark.browser
 
-SHOTS = Path("/tmp/shots")
 TIMEOUT_MS = 90_000
 
 
@@ -33,7 +33,7 @@ def test_download_geojson_from_export_page(app_server, browser_page, tmp_path):
     button = page.locator('[data-testid="stDownloadButton"] button').first
     button.wait_for(state="visible", timeout=TIMEOUT_MS)
     assert "chengyu-plan_wgs84.geojson" in button.inner_text()
-    page.screenshot(path=str(SHOTS / "export-page.png"), full_page=True)
+    page.screenshot(path=str(SHOTS_DIR / "export-page.png"), full_page=True)
 
     with page.expect_download(timeout=TIMEOUT_MS) as download_info:
         button.click()
