@@ -4,8 +4,11 @@ Every error the command line reports as a one-line message derives from :class:`
 """
 
 
-class GeoError(Exception):
-    """Base class: a problem with the request or the data, reported in one line."""
+class GeoError(ValueError):
+    """Base class: a problem with the request or the data, reported in one line.
+
+    A ``ValueError``, so callers that guard against bad values catch it without knowing the library.
+    """
 
 
 class UnknownPlaceError(GeoError):

@@ -161,9 +161,6 @@ class Gazetteer:
         short = [u for u in self._by_short.get(name, []) if u not in full]
         return full + short
 
-    def nonunit_place(self, name: str) -> NonUnitPlace | None:
-        return self._nonunit.get(name.strip())
-
     def resolve(self, name: str, *, context: str | None = None) -> Resolution:
         query = name
         name = name.strip()

@@ -2,7 +2,7 @@
 
 The interface is Chinese by default; the choice of English is kept in the URL (``?lang=en``) so a
 link carries it. ``app.py`` draws the menu and the language switch; every page reads its state
-from the URL (:func:`param`, :func:`param_list`) and writes it back (:func:`set_params`), so the
+from the URL (:func:`param`) and writes it back (:func:`set_params`), so the
 address bar is always a link a planner can send.
 """
 
@@ -168,14 +168,6 @@ def param(name: str) -> str | None:
         return None
     value = str(value).strip()
     return value or None
-
-
-def param_list(name: str) -> list[str]:
-    """A comma-separated URL parameter as a list (``?layers=railway,aviation``)."""
-    value = param(name)
-    if not value:
-        return []
-    return [item.strip() for item in value.replace(",", ",").split(",") if item.strip()]
 
 
 def set_params(**values: object) -> None:

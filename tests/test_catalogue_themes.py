@@ -38,11 +38,6 @@ def _entry_id(param) -> str:
     return param[1]["id"] if isinstance(param, tuple) else str(param)
 
 
-@pytest.fixture(scope="module")
-def plan():
-    return load_plan()
-
-
 @pytest.mark.parametrize("name", THEME_FILES)
 def test_theme_file_is_a_nonempty_list(name):
     raw = yaml.safe_load((CATALOGUE_DIR / name).read_text(encoding="utf-8"))

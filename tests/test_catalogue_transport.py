@@ -8,7 +8,6 @@ import airportsdata
 import pytest
 
 from geo.catalogue import CATALOGUE_DIR, STATUSES, catalogue_problems, read_catalogue_file
-from geo.plan import load_plan
 
 TRANSPORT_FILES = {"aviation": 9, "railway": 10, "highway": 11, "waterway": 12}
 KINDS = {
@@ -17,11 +16,6 @@ KINDS = {
     "highway": {"expressway", "national_road"},
     "waterway": {"channel", "hub", "port"},
 }
-
-
-@pytest.fixture(scope="module")
-def plan():
-    return load_plan()
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,6 @@ import re
 import pytest
 
 from geo.catalogue import CATALOGUE_DIR, STATUSES, catalogue_problems, load_catalogue, read_catalogue_file
-from geo.plan import load_plan
 
 FILES = {
     "zone.yaml": ("zone", range(1, 9)),
@@ -84,11 +83,6 @@ OMITTED: dict[int, dict[str, str]] = {
     },
     25: {"示范基地": GENERIC, "“双创”支撑平台": GENERIC},
 }
-
-
-@pytest.fixture(scope="module")
-def plan():
-    return load_plan()
 
 
 @pytest.fixture(scope="module")

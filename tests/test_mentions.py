@@ -16,17 +16,11 @@ from geo.mentions import (
     mentions_in_sentences,
     tasks_for,
 )
-from geo.plan import load_plan
 
 
 @pytest.fixture(scope="module")
 def gazetteer():
     return load_gazetteer()
-
-
-@pytest.fixture(scope="module")
-def plan():
-    return load_plan()
 
 
 def names(units):

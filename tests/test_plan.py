@@ -6,7 +6,6 @@ from geo.errors import PlanError
 from geo.plan import (
     PLAN_PATH,
     chinese_numeral,
-    load_plan,
     parse_plan,
     split_sentences,
     to_chinese_numeral,
@@ -24,11 +23,6 @@ CHAPTER_RANGES = {
     9: (40, 44),
     10: (45, 47),
 }
-
-
-@pytest.fixture(scope="module")
-def plan():
-    return load_plan()
 
 
 def test_47_tasks_numbered_in_order(plan):
