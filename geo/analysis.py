@@ -1,15 +1,12 @@
-"""Spatial questions the plan raises: which units a feature touches, airport reach, one-hour circles.
+"""Spatial questions the plan raises: which units a feature touches, which districts a corridor serves.
 
 Distances are straight lines measured in UTM 48N (EPSG:32648), the metric CRS of
-:mod:`geo.features`. No travel time is ever computed here: without timetables or a road and rail
-network the honest figures are straight-line distances and the reach a stated speed would give.
+:mod:`geo.features`. Airport coverage is in :mod:`geo.coverage`.
 """
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -118,167 +115,16 @@ def circle(lon: float, lat: float, radius_km: float) -> BaseGeometry:
     return from_metric(shapely.Point(x, y).buffer(radius_km * 1000.0, quad_segs=CIRCLE_QUAD_SEGS))
 
 
-# ---------------------------------------------------------------- 1. airport coverage
-
-AIRPORT_SCENARIOS = ("existing", "plan", "reference")
-# The service radius usually quoted in Chinese airport planning (a planning assumption, not a law):
-# the page lets the user change it.
-DEFAULT_SERVICE_RADIUS_KM = 100.0
+def metric_xy(lon, lat):
+    """(lon, lat) arrays in UTM 48N metres."""
+    return _TO_METRIC.transform(lon, lat)
 
 
-def plan_airports(catalogue: pd.DataFrame, scenario: str) -> pd.DataFrame:
-    """Airports of the aviation layer as rows (id, name, name_en, status, precision, lon, lat).
-
-    "existing": the airports the plan names that exist, with their real coordinates (precision
-    exact); "plan": every airport the plan names, new and relocated ones included — those have no
-    site in the plan and stand at the seat of the city they serve (precision seat), or at each of
-    the seats when the plan names two cities.
-    """
-    if scenario not in ("existing", "plan"):
-        raise GeoError(f"unknown airport scenario: {scenario} (expected existing or plan)")
-    rows = catalogue[catalogue["layer"] == "aviation"]
-    if scenario == "existing":
-        rows = rows[rows["precision"] == "exact"]
-    # An airport the plan gives to two cities (内江(自贡)) stands at each seat: one row per point.
-    rows = rows.explode(index_parts=False)
-    rows = rows[rows.geom_type == "Point"]
-    return pd.DataFrame(
-        {
-            "id": rows["id"].to_numpy(),
-            "name": rows["name"].to_numpy(),
-            "name_en": rows["name_en"].to_numpy(),
-            "status": rows["status"].to_numpy(),
-            "precision": rows["precision"].to_numpy(),
-            "lon": rows.geometry.x.to_numpy(),
-            "lat": rows.geometry.y.to_numpy(),
-        }
-    )
-
-
-def reference_airports(airports: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Every airport of the shipped reference (airportsdata, the region and its neighbours) whose
-    coordinates are known, whether or not the plan names it; same columns as :func:`plan_airports`."""
-    if airports is None:
-        from geo.resolve import load_airports
-
-        airports = load_airports()
-    known = airports[airports["note"].fillna("") == ""]
-    return pd.DataFrame(
-        {
-            "id": known.index.to_numpy(),
-            "name": known["name"].to_numpy(),
-            "name_en": known["name"].to_numpy(),
-            "status": "",
-            "precision": "exact",
-            "lon": known["lon"].astype(float).to_numpy(),
-            "lat": known["lat"].astype(float).to_numpy(),
-        }
-    )
-
-
-def scenario_airports(catalogue: pd.DataFrame, scenario: str) -> pd.DataFrame:
-    if scenario == "reference":
-        return reference_airports()
-    return plan_airports(catalogue, scenario)
-
-
-def nearest_airports(
-    airports: pd.DataFrame, *, level: str = "county", gazetteer: Gazetteer | None = None
-) -> pd.DataFrame:
-    """Each Sichuan and Chongqing unit at ``level``: its seat's straight-line distance (km) to the
-    nearest of ``airports`` and which one that is, farthest first."""
-    if airports.empty:
-        raise GeoError("no airport to measure from")
-    gazetteer = gazetteer or load_gazetteer()
-    units = gazetteer.boundaries(level)
-    seats = list(zip(units["lon"], units["lat"], strict=True))
-    distances = distance_matrix_km(seats, list(zip(airports["lon"], airports["lat"], strict=True)))
-    nearest = distances.argmin(axis=1)
-    # An airport without an English name (a planned one) keeps its Chinese name in English tables.
-    english = np.where(airports["name_en"].fillna("") != "", airports["name_en"], airports["name"])
-    out = pd.DataFrame(
-        {
-            "adcode": units["adcode"].to_numpy(),
-            "name": units["name"].to_numpy(),
-            "name_en": units["name_en"].to_numpy(),
-            "prefecture": [_parent_name(gazetteer, p) for p in units["parent"]],
-            "prefecture_en": [_parent_name(gazetteer, p, english=True) for p in units["parent"]],
-            "distance_km": distances[np.arange(len(units)), nearest],
-            "airport_id": airports["id"].to_numpy()[nearest],
-            "airport": airports["name"].to_numpy()[nearest],
-            "airport_en": english[nearest],
-            "airport_precision": airports["precision"].to_numpy()[nearest],
-        }
-    )
-    return out.sort_values(["distance_km", "adcode"], ascending=[False, True], ignore_index=True)
-
-
-def _parent_name(gazetteer: Gazetteer, parent: str | None, *, english: bool = False) -> str:
+def parent_name(gazetteer: Gazetteer, parent: str | None, *, english: bool = False) -> str:
     if not parent:
         return ""
     unit = gazetteer.unit(parent)
     return (unit.name_en or unit.name) if english else unit.name
-
-
-@dataclass(frozen=True)
-class Coverage:
-    """How much of the region lies within ``radius_km`` (straight line) of an airport."""
-
-    radius_km: float
-    units_within: int
-    units_total: int
-    area_within_km2: float
-    area_total_km2: float
-
-    @property
-    def unit_share(self) -> float:
-        return self.units_within / self.units_total if self.units_total else 0.0
-
-    @property
-    def area_share(self) -> float:
-        return self.area_within_km2 / self.area_total_km2 if self.area_total_km2 else 0.0
-
-
-def airport_coverage(
-    airports: pd.DataFrame,
-    radius_km: float,
-    *,
-    level: str = "county",
-    gazetteer: Gazetteer | None = None,
-    nearest: pd.DataFrame | None = None,
-) -> Coverage:
-    """Units whose seat is within ``radius_km`` of an airport, and the land area within it.
-
-    The area is the region's polygons intersected with discs of ``radius_km`` round every airport,
-    measured in UTM 48N: a straight-line radius, not a drive time.
-    """
-    if not radius_km > 0:
-        raise GeoError(f"radius must be positive: {radius_km}")
-    gazetteer = gazetteer or load_gazetteer()
-    if nearest is None:
-        nearest = nearest_airports(airports, level=level, gazetteer=gazetteer)
-    region = _region_metric(gazetteer, level)
-    discs = shapely.union_all(
-        [
-            shapely.Point(x, y).buffer(radius_km * 1000.0, quad_segs=CIRCLE_QUAD_SEGS)
-            for x, y in zip(
-                *_TO_METRIC.transform(airports["lon"].to_numpy(), airports["lat"].to_numpy()), strict=True
-            )
-        ]
-    )
-    return Coverage(
-        radius_km=float(radius_km),
-        units_within=int((nearest["distance_km"] <= radius_km).sum()),
-        units_total=len(nearest),
-        area_within_km2=region.intersection(discs).area / 1e6,
-        area_total_km2=region.area / 1e6,
-    )
-
-
-@functools.cache
-def _region_metric(gazetteer: Gazetteer, level: str) -> BaseGeometry:
-    """Sichuan and Chongqing as one polygon in UTM 48N (the same for every radius and scenario)."""
-    return to_metric(shapely.union_all(gazetteer.boundaries(level).geometry.values))
 
 
 # ---------------------------------------------------------------- 2. the units a corridor serves
@@ -293,106 +139,98 @@ def corridor_lines(catalogue: pd.DataFrame) -> pd.DataFrame:
     return catalogue[is_line & catalogue["layer"].isin(CORRIDOR_LAYERS)]
 
 
+# Precisions whose line follows the real thing (an OSM alignment, a river centreline): only those
+# have kilometres per district worth quoting. Any other line (schematic: straight legs between
+# seats) gives the districts it passes near, never lengths.
+MEASURED_PRECISIONS = ("route", "river")
+
+
+def is_measured(precision: str) -> bool:
+    return precision in MEASURED_PRECISIONS
+
+
 def corridor_units(
-    geometry: BaseGeometry, *, level: str = "county", gazetteer: Gazetteer | None = None
+    geometry: BaseGeometry,
+    *,
+    measured: bool = True,
+    level: str = "county",
+    gazetteer: Gazetteer | None = None,
 ) -> pd.DataFrame:
-    """The units a line runs through, from its start: order, adcode, names, prefecture and the
-    length of line inside each unit (km, UTM 48N)."""
+    """The units a line runs through, from its start: order, adcode, names, prefecture and, when
+    ``measured``, the length of line inside each unit (km, UTM 48N; NaN otherwise)."""
     gazetteer = gazetteer or load_gazetteer()
     units = units_touched(geometry, level=level, gazetteer=gazetteer)
-    line = to_metric(geometry)
-    lengths = [to_metric(gazetteer.boundary(u.adcode)).intersection(line).length / 1000.0 for u in units]
+    if measured:
+        line = to_metric(geometry)
+        lengths = [to_metric(gazetteer.boundary(u.adcode)).intersection(line).length / 1000.0 for u in units]
+    else:
+        lengths = [float("nan")] * len(units)
     return pd.DataFrame(
         {
             "order": range(1, len(units) + 1),
             "adcode": [u.adcode for u in units],
             "name": [u.name for u in units],
             "name_en": [u.name_en for u in units],
-            "prefecture": [_parent_name(gazetteer, u.parent) for u in units],
-            "prefecture_en": [_parent_name(gazetteer, u.parent, english=True) for u in units],
+            "prefecture": [parent_name(gazetteer, u.parent) for u in units],
+            "prefecture_en": [parent_name(gazetteer, u.parent, english=True) for u in units],
             "length_km": lengths,
         }
     )
 
 
-# ---------------------------------------------------------------- 3. the one-hour circle
-
-CENTRAL_CITIES = ("510100", "500000")  # 成都市, 重庆市: the plan's two central cities
-# Design speeds (km/h) a user can choose; the reach is straight-line distance in one hour.
-DESIGN_SPEEDS_KMH = (350, 250, 200, 160, 120, 100, 80)
-DEFAULT_SPEED_KMH = 350
-
-
-def straight_line_reach_km(speed_kmh: float, hours: float = 1.0) -> float:
-    """Distance covered at ``speed_kmh`` for ``hours`` without a stop, on a straight line: an
-    upper bound of what a real trip of that duration reaches."""
-    if not speed_kmh > 0 or not hours > 0:
-        raise GeoError(f"speed and time must be positive: {speed_kmh} km/h, {hours} h")
-    return float(speed_kmh) * float(hours)
+def find_corridor(catalogue: pd.DataFrame, name: str) -> pd.Series:
+    """The corridor line with this id, or this Chinese or English name (exactly, one match)."""
+    lines = corridor_lines(catalogue)
+    for column in ("id", "name", "name_en"):
+        hits = lines[lines[column].fillna("") == name]
+        if len(hits) == 1:
+            return hits.iloc[0]
+        if len(hits) > 1:
+            raise GeoError(f"ambiguous corridor name: {name} ({', '.join(hits['id'])}); give its id")
+    raise GeoError(f"unknown corridor: {name} (ids are listed by `python -m geo corridor --list`)")
 
 
-def centre_distances(*, gazetteer: Gazetteer | None = None) -> pd.DataFrame:
-    """Every unit of the prefecture-level map (Sichuan's prefectures, Chongqing's districts and
-    counties): straight-line km from its seat to the seats of 成都 and 重庆, and to the nearer."""
-    gazetteer = gazetteer or load_gazetteer()
-    units = gazetteer.boundaries("prefecture")
-    centres = [gazetteer.unit(code) for code in CENTRAL_CITIES]
-    distances = distance_matrix_km(
-        list(zip(units["lon"], units["lat"], strict=True)), [(c.lon, c.lat) for c in centres]
+def corridor_assumption(precision: str, lang: str = "en") -> str:
+    """One line saying what the corridor's district list rests on."""
+    if is_measured(precision):
+        return (
+            "沿真实线位(河道中心线或线路走向)求交,各区县内长度按UTM 48N量算。"
+            if lang == "zh"
+            else "Intersected along the real alignment (river centreline or route); km per unit measured in UTM 48N."
+        )
+    return (
+        "示意线:依次连接所列城市驻地的直线,只列出它经过附近的区县,不给长度。"
+        if lang == "zh"
+        else "Schematic: straight lines between the named seats; lists the units it passes near, no lengths."
     )
-    out = pd.DataFrame(
-        {
-            "adcode": units["adcode"].to_numpy(),
-            "name": units["name"].to_numpy(),
-            "name_en": units["name_en"].to_numpy(),
-            "province": units["province"].to_numpy(),
-            "lon": units["lon"].to_numpy(),
-            "lat": units["lat"].to_numpy(),
-            "km_chengdu": distances[:, 0],
-            "km_chongqing": distances[:, 1],
+
+
+def corridor_report(feature: pd.Series, *, gazetteer: Gazetteer | None = None) -> dict:
+    """What the corridor figure of the 分析 page shows, as plain data."""
+    measured = is_measured(feature["precision"])
+    units = corridor_units(feature.geometry, measured=measured, gazetteer=gazetteer)
+    rows = []
+    for row in units.itertuples():
+        item = {
+            "order": row.order,
+            "adcode": row.adcode,
+            "name": row.name,
+            "name_en": row.name_en,
+            "prefecture": row.prefecture,
         }
-    )
-    out["km_nearest"] = out[["km_chengdu", "km_chongqing"]].min(axis=1)
-    return out.sort_values(["km_nearest", "adcode"], ignore_index=True)
-
-
-@dataclass(frozen=True)
-class Reach:
-    """Units whose seat lies within the one-hour straight-line reach of each central city."""
-
-    speed_kmh: float
-    reach_km: float
-    within_chengdu: int
-    within_chongqing: int
-    within_either: int
-    total: int
-    centres_km: float  # 成都 ↔ 重庆 seats
-
-    @property
-    def centres_within(self) -> bool:
-        return self.centres_km <= self.reach_km
-
-    @property
-    def centres_min_minutes(self) -> float:
-        """Time to cover the straight line between the two seats at this speed: a lower bound."""
-        return self.centres_km / self.speed_kmh * 60.0
-
-
-def one_hour_reach(speed_kmh: float, distances: pd.DataFrame | None = None, *, gazetteer=None) -> Reach:
-    gazetteer = gazetteer or load_gazetteer()
-    if distances is None:
-        distances = centre_distances(gazetteer=gazetteer)
-    reach = straight_line_reach_km(speed_kmh)
-    chengdu, chongqing = (gazetteer.unit(code) for code in CENTRAL_CITIES)
-    centres_km = float(
-        distance_matrix_km([(chengdu.lon, chengdu.lat)], [(chongqing.lon, chongqing.lat)])[0, 0]
-    )
-    return Reach(
-        speed_kmh=float(speed_kmh),
-        reach_km=reach,
-        within_chengdu=int((distances["km_chengdu"] <= reach).sum()),
-        within_chongqing=int((distances["km_chongqing"] <= reach).sum()),
-        within_either=int((distances["km_nearest"] <= reach).sum()),
-        total=len(distances),
-        centres_km=centres_km,
-    )
+        if measured:
+            item["length_km"] = round(float(row.length_km), 1)
+        rows.append(item)
+    return {
+        "id": feature["id"],
+        "name": feature["name"],
+        "layer": feature["layer"],
+        "precision": feature["precision"],
+        "task": int(feature["task"]),
+        "measured": measured,
+        "relation": "runs through" if measured else "passes near",
+        "assumption": corridor_assumption(feature["precision"]),
+        "prefectures": int(units["prefecture"].nunique()),
+        "length_in_region_km": round(float(units["length_km"].sum()), 1) if measured else None,
+        "units": rows,
+    }

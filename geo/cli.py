@@ -17,6 +17,7 @@ import sys
 import unicodedata
 from collections.abc import Callable, Sequence
 
+from geo.analysis_cli import add_corridor_arguments, add_coverage_arguments, run_corridor, run_coverage
 from geo.errors import GeoError, UnknownPlaceError
 from geo.export import add_export_arguments, run_export
 
@@ -232,6 +233,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     add_export_arguments(export)
     export.set_defaults(func=run_export)
+
+    coverage = sub.add_parser(
+        "coverage", help="airport coverage of the region: today or with the plan's airports"
+    )
+    add_coverage_arguments(coverage)
+    coverage.set_defaults(func=run_coverage)
+
+    corridor = sub.add_parser("corridor", help="the districts a railway, highway or waterway passes")
+    add_corridor_arguments(corridor)
+    corridor.set_defaults(func=run_corridor)
     return parser
 
 

@@ -1,6 +1,7 @@
-"""Maps of the analyses in :mod:`geo.analysis`: airport distance, a corridor's units, one-hour reach.
+"""Maps of the analyses in :mod:`geo.coverage` and :mod:`geo.analysis`: airport coverage today and
+with the plan, and the units a corridor passes.
 
-Every figure comes from :mod:`geo.analysis`; this module only draws. Text reaching the map's HTML
+Every figure comes from :mod:`geo`; this module only draws. Text reaching the map's HTML
 is escaped here, as in :mod:`layers.maps`.
 """
 
@@ -13,8 +14,7 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
-from geo.analysis import CENTRAL_CITIES, circle
-from geo.gazetteer import load_gazetteer
+from geo.analysis import MEASURED_PRECISIONS, circle
 from layers.maps import (
     HtmlControl,
     VectorLayer,
@@ -25,27 +25,22 @@ from layers.maps import (
 )
 from layers.registry import LAYERS, line_style
 
-# Distance classes (km) of the airport map, light (near) to dark (far).
-DISTANCE_BREAKS = (50, 100, 150, 200, 300)
-DISTANCE_COLOURS = ("#f7fcf5", "#c7e9c0", "#fdd49e", "#fc8d59", "#d7301f", "#7f0000")
+# Coverage classes of the airport map: within the radius today, brought within by the plan's
+# airports, beyond the radius in both.
+COVERAGE_CLASSES = ("today", "gains", "beyond")
+COVERAGE_COLOURS = {"today": "#a1d99b", "gains": "#fd8d3c", "beyond": "#f0f0f0"}
 AIRPORT_COLOUR = "#1f4e99"
-RING_COLOURS = {"510100": "#c2185b", "500000": "#00838f"}
+PLAN_COLOUR = "#d94801"
 
 
 def _esc(text: object) -> str:
     return html.escape("" if text is None else str(text), quote=True)
 
 
-def distance_colour(km: float) -> str:
-    return DISTANCE_COLOURS[sum(1 for edge in DISTANCE_BREAKS if km > edge)]
-
-
-def distance_classes() -> list[tuple[str, str]]:
-    """(label, colour) of each distance class, nearest first."""
-    edges = [0, *DISTANCE_BREAKS]
-    labels = [f"{low}–{high} km" for low, high in zip(edges, edges[1:], strict=False)]
-    labels.append(f"> {DISTANCE_BREAKS[-1]} km")
-    return list(zip(labels, DISTANCE_COLOURS, strict=True))
+def coverage_class(within_today: bool, within_plan: bool) -> str:
+    if within_today:
+        return "today"
+    return "gains" if within_plan else "beyond"
 
 
 def _feature(geometry, properties: dict) -> dict:
@@ -82,66 +77,75 @@ def _row(swatch: str, label: str) -> str:
 
 # -- 1. airports -----------------------------------------------------------------------------------
 def airport_map(
-    nearest: pd.DataFrame, airports: pd.DataFrame, radius_km: float, *, lang: str = "zh"
+    table: pd.DataFrame, airports: pd.DataFrame, radius_km: float, *, lang: str = "zh"
 ) -> folium.Map:
-    """County units coloured by their seat's distance to the nearest airport, the airports, and a
-    dashed circle of ``radius_km`` round each airport."""
+    """County units coloured by coverage today and with the plan's airports (the difference in
+    orange), today's airports (filled), the plan's additions (hollow) and a dashed circle of
+    ``radius_km`` round each airport."""
     en = lang == "en"
     m = new_map(admin_levels=("province",), lang=lang, labels=False)
-    units = admin_frame("county").merge(
-        nearest[["adcode", "distance_km", "airport", "airport_en"]], on="adcode", how="inner"
-    )
+    units = admin_frame("county").merge(table, on="adcode", how="inner", suffixes=("", "_t"))
+    labels = {
+        "today": ("within the radius today", "现有机场半径内"),
+        "gains": ("brought within by the plan's airports", "规划机场新纳入"),
+        "beyond": ("beyond the radius in both", "两种情形均在半径外"),
+    }
     features = []
     for row in units.itertuples():
         name = row.name_en if en and row.name_en else row.name
-        airport = row.airport_en if en and row.airport_en else row.airport
-        tip = f"<b>{_esc(name)}</b><br>{row.distance_km:.0f} km → {_esc(airport)}"
-        style = {
-            "color": "#777",
-            "weight": 0.5,
-            "fillColor": distance_colour(row.distance_km),
-            "fillOpacity": 0.8,
-        }
+        kind = coverage_class(row.within_today, row.within_plan)
+        today_airport = row.airport_en_today if en else row.airport_today
+        plan_airport = row.airport_en_plan if en else row.airport_plan
+        tip = (
+            f"<b>{_esc(name)}</b><br>{_esc(labels[kind][0 if en else 1])}<br>"
+            f"{'today' if en else '现状'} {row.distance_km_today:.0f} km → {_esc(today_airport)}<br>"
+            f"{'with the plan' if en else '规划后'} {row.distance_km_plan:.0f} km → {_esc(plan_airport)}"
+        )
+        style = {"color": "#777", "weight": 0.5, "fillColor": COVERAGE_COLOURS[kind], "fillOpacity": 0.8}
         features.append(_feature(row.geometry, {"adcode": row.adcode, "style": style, "tip": tip}))
-    VectorLayer(_collection(features), name="airport-distance", hover_weight=1.5).add_to(m)
+    VectorLayer(_collection(features), name="airport-coverage", hover_weight=1.5).add_to(m)
 
-    rings = [
-        _feature(shapely.LineString(circle(lon, lat, radius_km).exterior.coords), {})
-        for lon, lat in zip(airports["lon"], airports["lat"], strict=True)
-    ]
-    ring_style = {"color": AIRPORT_COLOUR, "weight": 1.2, "dashArray": "5 4", "fill": False, "opacity": 0.7}
-    VectorLayer(_collection(rings), name="airport-radius", style=ring_style, interactive=False).add_to(m)
+    for source, colour in (("today", AIRPORT_COLOUR), ("plan", PLAN_COLOUR)):
+        chosen = airports[airports["source"] == source]
+        rings = [
+            _feature(shapely.LineString(circle(lon, lat, radius_km).exterior.coords), {})
+            for lon, lat in zip(chosen["lon"], chosen["lat"], strict=True)
+        ]
+        ring_style = {"color": colour, "weight": 1.2, "dashArray": "5 4", "fill": False, "opacity": 0.7}
+        VectorLayer(_collection(rings), name=f"radius-{source}", style=ring_style, interactive=False).add_to(
+            m
+        )
 
     points = []
     for row in airports.itertuples():
-        exact = row.precision == "exact"
-        style = (
-            {"radius": 6, "color": "#ffffff", "weight": 2, "fillColor": AIRPORT_COLOUR, "fillOpacity": 1.0}
-            if exact
-            else {
-                "radius": 6,
-                "color": AIRPORT_COLOUR,
-                "weight": 2.5,
-                "fillColor": "#ffffff",
-                "fillOpacity": 1.0,
-            }
-        )
+        today = row.source == "today"
+        colour = AIRPORT_COLOUR if today else PLAN_COLOUR
+        style = {
+            "radius": 6,
+            "color": "#ffffff" if today else colour,
+            "weight": 2 if today else 2.5,
+            "fillColor": colour if today else "#ffffff",
+            "fillOpacity": 1.0,
+        }
         name = row.name_en if en and row.name_en else row.name
-        where = (
-            ("airport coordinate" if en else "机场实际坐标")
-            if exact
-            else ("at the city's seat: the plan fixes no site" if en else "位于所服务城市的驻地:规划未定选址")
-        )
+        if today:
+            where = "airport coordinate (airportsdata)" if en else "机场坐标(airportsdata)"
+        elif row.precision == "seat":
+            where = (
+                "at the city's seat: the plan fixes no site" if en else "位于所服务城市的驻地:规划未定选址"
+            )
+        else:
+            where = "at the cited site point" if en else "位于所引来源给出的场址"
         tip = f"<b>{_esc(name)}</b><br>{_esc(where)}"
         points.append(_feature(shapely.Point(row.lon, row.lat), {"style": style, "tip": tip}))
     VectorLayer(_collection(points), name="airports").add_to(m)
 
-    rows = [_row(_swatch(colour), label) for label, colour in distance_classes()]
-    rows.append(_row(_swatch(AIRPORT_COLOUR, shape="circle"), "Airport (site)" if en else "机场(实际位置)"))
+    rows = [_row(_swatch(COVERAGE_COLOURS[k]), labels[k][0 if en else 1]) for k in COVERAGE_CLASSES]
+    rows.append(_row(_swatch(AIRPORT_COLOUR, shape="circle"), "Airport today" if en else "现有机场"))
     rows.append(
         _row(
-            _swatch(AIRPORT_COLOUR, shape="circle", hollow=True),
-            "Planned (city seat)" if en else "规划机场(城市驻地)",
+            _swatch(PLAN_COLOUR, shape="circle", hollow=True),
+            "Airport the plan adds" if en else "规划新增机场",
         )
     )
     rows.append(
@@ -150,7 +154,7 @@ def airport_map(
             f"{radius_km:g} km" + (" radius" if en else "半径"),
         )
     )
-    title = "Seat → nearest airport (straight line)" if en else "驻地至最近机场直线距离"
+    title = f"County seat within {radius_km:g} km of an airport" if en else f"驻地距机场{radius_km:g}公里内"
     # Bottom right: south of Chongqing the map shows only Guizhou, outside the choropleth.
     HtmlControl(_legend(title, rows), position="bottomright").add_to(m)
     return m
@@ -166,7 +170,8 @@ def corridor_map(feature: pd.Series, units: pd.DataFrame, *, lang: str = "zh") -
     features = []
     for row in shown.itertuples():
         name = row.name_en if en and row.name_en else row.name
-        tip = f"<b>{row.order}. {_esc(name)}</b><br>{row.length_km:.1f} km"
+        km = f"<br>{row.length_km:.1f} km" if row.length_km == row.length_km else ""
+        tip = f"<b>{row.order}. {_esc(name)}</b>{km}"
         style = {"color": colour, "weight": 1, "fillColor": colour, "fillOpacity": 0.28}
         features.append(_feature(row.geometry, {"adcode": row.adcode, "style": style, "tip": tip}))
     VectorLayer(_collection(features), name="corridor-units", hover_weight=1.5).add_to(m)
@@ -186,56 +191,12 @@ def corridor_map(feature: pd.Series, units: pd.DataFrame, *, lang: str = "zh") -
     m.fit_bounds([[south - pad, west - pad], [north + pad, east + pad]])
     rows = [
         _row(_swatch(colour, shape="line", dash=feature["precision"] == "schematic"), name),
-        _row(_swatch(colour), "Units it runs through" if en else "途经区县"),
+        _row(
+            _swatch(colour),
+            ("Units it runs through" if en else "途经区县")
+            if feature["precision"] in MEASURED_PRECISIONS
+            else ("Units it passes near" if en else "经过附近的区县"),
+        ),
     ]
     HtmlControl(_legend("Corridor" if en else "通道", rows), position="bottomleft").add_to(m)
-    return m
-
-
-# -- 3. one-hour reach -----------------------------------------------------------------------------
-def reach_map(distances: pd.DataFrame, reach_km: float, *, lang: str = "zh") -> folium.Map:
-    """A circle of ``reach_km`` round 成都 and 重庆 and every seat, filled when within either."""
-    en = lang == "en"
-    gazetteer = load_gazetteer()
-    m = new_map(admin_levels=("province", "prefecture"), lang=lang, labels=True)
-    legend_rows = []
-    for code in CENTRAL_CITIES:
-        centre = gazetteer.unit(code)
-        colour = RING_COLOURS[code]
-        name = centre.name_en if en else centre.short_name
-        ring = circle(centre.lon, centre.lat, reach_km)
-        style = {"color": colour, "weight": 2.5, "fillColor": colour, "fillOpacity": 0.06, "dashArray": "8 5"}
-        tip = f"<b>{_esc(name)}</b><br>{reach_km:g} km"
-        VectorLayer(_collection([_feature(ring, {"tip": tip})]), name=f"reach-{code}", style=style).add_to(m)
-        dot = {"radius": 8, "color": "#ffffff", "weight": 2, "fillColor": colour, "fillOpacity": 1.0}
-        VectorLayer(
-            _collection([_feature(shapely.Point(centre.lon, centre.lat), {"style": dot, "tip": tip})]),
-            name=f"centre-{code}",
-        ).add_to(m)
-        legend_rows.append(_row(_swatch(colour, shape="line", dash=True), f"{name} {reach_km:g} km"))
-    seats = []
-    for row in distances.itertuples():
-        within = row.km_nearest <= reach_km
-        style = {
-            "radius": 4,
-            "color": "#333333",
-            "weight": 1.2,
-            "fillColor": "#333333" if within else "#ffffff",
-            "fillOpacity": 1.0,
-        }
-        name = row.name_en if en and row.name_en else row.name
-        tip = (
-            f"<b>{_esc(name)}</b><br>{'Chengdu' if en else '成都'} {row.km_chengdu:.0f} km · "
-            f"{'Chongqing' if en else '重庆'} {row.km_chongqing:.0f} km"
-        )
-        seats.append(_feature(shapely.Point(row.lon, row.lat), {"style": style, "tip": tip}))
-    VectorLayer(_collection(seats), name="seats").add_to(m)
-    legend_rows.append(
-        _row(_swatch("#333333", shape="circle"), "Seat within reach" if en else "驻地在范围内")
-    )
-    legend_rows.append(
-        _row(_swatch("#333333", shape="circle", hollow=True), "Seat beyond reach" if en else "驻地在范围外")
-    )
-    title = "Straight-line reach in 1 h at design speed" if en else "设计速度下1小时直线可达范围"
-    HtmlControl(_legend(title, legend_rows), position="bottomleft").add_to(m)
     return m

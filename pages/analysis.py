@@ -1,11 +1,12 @@
 """分析 Analysis: questions the plan raises about space, answered with straight lines only.
 
-- 机场覆盖 (``?analysis=airports&radius=100&scenario=existing``): each county seat's distance to
-  the nearest airport and the share of units and area within a service radius;
+- 机场覆盖 (``?analysis=airports&radius=100&scenario=today``): the share of county units and area
+  within a service radius of the civil airports in operation today, or with every airport the plan
+  names, and the units the plan's airports bring within it (the figures of ``python -m geo coverage``);
 - 通道途经 (``?analysis=corridor&corridor=<feature id>``): the districts and counties a railway,
-  highway or waterway of the plan runs through;
-- 一小时圈 (``?analysis=circle&speed=350``): straight-line distances from 成都 and 重庆 and the
-  distance one hour at a design speed covers — an upper bound, never a travel time.
+  highway or waterway of the plan passes (``python -m geo corridor``).
+
+No travel time is computed: the plan gives no timetable and its lines are mostly schematic.
 """
 
 from __future__ import annotations
@@ -15,20 +16,24 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo.analysis import (
-    AIRPORT_SCENARIOS,
     DEFAULT_CORRIDOR,
-    DEFAULT_SERVICE_RADIUS_KM,
-    DEFAULT_SPEED_KMH,
-    DESIGN_SPEEDS_KMH,
-    airport_coverage,
-    centre_distances,
+    corridor_assumption,
     corridor_lines,
     corridor_units,
-    nearest_airports,
-    one_hour_reach,
-    scenario_airports,
+    is_measured,
 )
-from layers.analysis import airport_map, corridor_map, reach_map
+from geo.coverage import (
+    ASSUMPTION_EN,
+    ASSUMPTION_ZH,
+    DEFAULT_SCENARIO,
+    DEFAULT_SERVICE_RADIUS_KM,
+    POPULATION_NOTE_EN,
+    POPULATION_NOTE_ZH,
+    SCENARIOS,
+    CoverageReport,
+    coverage_report,
+)
+from layers.analysis import airport_map, corridor_map
 from layers.registry import LAYERS, precision_label, status_label
 from pages.ui import (
     esc,
@@ -44,56 +49,28 @@ from pages.ui import (
 )
 
 PAGE = "analysis"
-ANALYSES = ("airports", "corridor", "circle")
+ANALYSES = ("airports", "corridor")
 RADIUS_MIN_KM, RADIUS_MAX_KM, RADIUS_STEP_KM = 25, 300, 25
-LEAST_SERVED_ROWS = 15
 
 
 def analysis_label(key: str) -> str:
     return {
         "airports": tr("机场覆盖", "Airport coverage"),
         "corridor": tr("通道途经区县", "Districts a corridor serves"),
-        "circle": tr("一小时圈(直线)", "One-hour circle (straight line)"),
     }[key]
 
 
 def scenario_label(key: str) -> str:
     return {
-        "existing": tr("规划点名的现有机场", "Existing airports the plan names"),
-        "plan": tr("规划点名的全部机场(含新建、迁建)", "All airports the plan names (new and relocated too)"),
-        "reference": tr("全部现有民用机场(airportsdata)", "All existing civil airports (airportsdata)"),
+        "today": tr("现有民用机场", "Civil airports today"),
+        "plan": tr("加上规划点名的全部机场", "With every airport the plan names"),
     }[key]
-
-
-def speed_label(kmh: int) -> str:
-    """A design speed with what typically runs at it in the region (for orientation only)."""
-    kinds = {
-        350: tr("高速铁路", "high-speed rail"),
-        250: tr("高速铁路", "high-speed rail"),
-        200: tr("城际铁路", "intercity rail"),
-        160: tr("市域(郊)铁路", "suburban rail"),
-        120: tr("高速公路最高设计速度", "expressway, top design speed"),
-        100: tr("高速公路", "expressway"),
-        80: tr("一级公路", "class-1 highway"),
-    }
-    kind = kinds.get(kmh)
-    return f"{kmh} km/h · {kind}" if kind else f"{kmh} km/h"
 
 
 # -- data, cached ----------------------------------------------------------------------------------
 @st.cache_data(show_spinner=False)
-def airports_for(scenario: str) -> pd.DataFrame:
-    return scenario_airports(load_catalogue_or_stop(), scenario)
-
-
-@st.cache_data(show_spinner=False)
-def nearest_for(scenario: str) -> pd.DataFrame:
-    return nearest_airports(airports_for(scenario))
-
-
-@st.cache_data(show_spinner=False)
-def coverage_for(scenario: str, radius_km: float):
-    return airport_coverage(airports_for(scenario), radius_km, nearest=nearest_for(scenario))
+def report_for(scenario: str, radius_km: float) -> CoverageReport:
+    return coverage_report(load_catalogue_or_stop(), scenario, radius_km)
 
 
 @st.cache_data(show_spinner=False)
@@ -109,13 +86,8 @@ def corridor_options() -> pd.DataFrame:
 @st.cache_data(show_spinner=False)
 def corridor_table(feature_id: str) -> pd.DataFrame:
     gdf = load_catalogue_or_stop()
-    geometry = gdf.loc[gdf["id"] == feature_id].geometry.iloc[0]
-    return corridor_units(geometry)
-
-
-@st.cache_data(show_spinner=False)
-def distances_table() -> pd.DataFrame:
-    return centre_distances()
+    feature = gdf.loc[gdf["id"] == feature_id].iloc[0]
+    return corridor_units(feature.geometry, measured=is_measured(feature["precision"]))
 
 
 # -- URL → widgets ---------------------------------------------------------------------------------
@@ -132,10 +104,10 @@ def _state_from_url() -> None:
         radius = DEFAULT_SERVICE_RADIUS_KM
     st.session_state["analysis_radius"] = int(radius)
 
-    scenario = param("scenario") or "existing"
-    if scenario not in AIRPORT_SCENARIOS:
-        warn_bad_param("scenario", scenario, scenario_label("existing"))
-        scenario = "existing"
+    scenario = param("scenario") or DEFAULT_SCENARIO
+    if scenario not in SCENARIOS:
+        warn_bad_param("scenario", scenario, scenario_label(DEFAULT_SCENARIO))
+        scenario = DEFAULT_SCENARIO
     st.session_state["analysis_scenario"] = scenario
 
     corridor = param("corridor") or DEFAULT_CORRIDOR
@@ -145,20 +117,10 @@ def _state_from_url() -> None:
         corridor = DEFAULT_CORRIDOR
     st.session_state["analysis_corridor"] = corridor
 
-    speed = _number_param("speed", DEFAULT_SPEED_KMH)
-    if speed not in DESIGN_SPEEDS_KMH:
-        warn_bad_param("speed", param("speed") or "", f"{DEFAULT_SPEED_KMH} km/h")
-        speed = DEFAULT_SPEED_KMH
-    st.session_state["analysis_speed"] = int(speed)
-
 
 def _implied_analysis() -> str:
-    """A link with only ``?corridor=…`` or ``?speed=…`` opens the analysis it belongs to."""
-    if param("corridor"):
-        return "corridor"
-    if param("speed"):
-        return "circle"
-    return "airports"
+    """A link with only ``?corridor=…`` opens the analysis it belongs to."""
+    return "corridor" if param("corridor") else "airports"
 
 
 def _number_param(name: str, default: float) -> float | None:
@@ -185,8 +147,8 @@ def map_beside_table(build_map, *, key: str):
 
 def airports_section(language: str) -> dict:
     st.radio(
-        tr("机场范围", "Airports counted"),
-        options=list(AIRPORT_SCENARIOS),
+        tr("情形", "Scenario"),
+        options=list(SCENARIOS),
         format_func=scenario_label,
         key="analysis_scenario",
         horizontal=True,
@@ -200,84 +162,122 @@ def airports_section(language: str) -> dict:
     )
     scenario = st.session_state["analysis_scenario"]
     radius = float(st.session_state["analysis_radius"])
+    en = language == "en"
     st.caption(
         tr(
-            "100公里是我国民用机场规划中常用的服务半径,这里只是一个假设,可用滑块调整。距离为区县驻地到最近机场的直线距离(UTM 48N投影),不是行车距离或时间。",
-            "100 km is the service radius commonly used in Chinese civil-airport planning; here it is an assumption you can change with the slider. Distances are straight lines from each county seat to the nearest airport (UTM 48N), not road distances or travel times.",
+            "假设:100公里是我国民用机场规划中常用的服务半径,可用滑块调整。" + ASSUMPTION_ZH,
+            "Assumption: 100 km is the service radius commonly used in Chinese civil-airport planning; change it with the slider. "
+            + ASSUMPTION_EN,
         )
     )
-    if scenario == "existing":
-        note = tr(
-            "只计规划点名、且已有实际坐标的机场(精度:精确)。宜宾、泸州、西昌、绵阳南郊等现有机场规划未点名,不计入——选“全部现有民用机场”可对照。",
-            "Only airports the plan names that exist, at their real coordinates (precision: exact). Existing airports the plan does not name (宜宾, 泸州, 西昌, 绵阳 …) are not counted — choose “All existing civil airports” to compare.",
-        )
-    elif scenario == "plan":
-        note = tr(
-            "含规划新建、迁建的机场:规划没有给出这些机场的选址,它们位于所服务城市(区县)的驻地(内江(自贡)支线机场在两市驻地各计一次),不是机场场址,距离仅为示意。",
-            "New and relocated airports are included: the plan gives them no site, so they stand at the seat of the city or county they serve (内江(自贡) at both seats) — not at an airport site — and their distances are indicative.",
-        )
-    else:
-        note = tr(
-            "airportsdata 中本区域及周边省份坐标已知的全部机场,不论规划是否提及(乐山机场坐标未知,不计入)。",
-            "Every airport of the region and its neighbouring provinces with known coordinates in airportsdata, whether the plan names it or not (Leshan, with unknown coordinates, is left out).",
-        )
-    st.info(note, icon=":material/info:")
+    st.info(
+        tr(
+            "现有机场:airportsdata 中中国大陆坐标已知的机场(不含其标为军用基地或在建的),本区及周边省份都计入;数据集可能滞后于新机场启用或旧机场关闭。"
+            "规划情形另加规划点名、现有机场表中没有的机场(新建、迁建):规划没有给出选址的,位于所服务城市的驻地(内江(自贡)在两市驻地各计一次),距离仅为示意。",
+            "Airports today: airportsdata's airports in mainland China with known coordinates (less those it names an air base or under construction), in the region and the neighbouring provinces; the dataset may lag openings and closures. "
+            "The plan scenario adds every airport the plan names that is not among them (new and relocated): where the plan fixes no site it stands at the seat of the city it serves (内江(自贡) at both seats), so its distances are indicative.",
+        ),
+        icon=":material/info:",
+    )
 
     with st.spinner(tr("正在计算到最近机场的距离…", "Measuring distances to the nearest airport…")):
-        airports = airports_for(scenario)
-        nearest = nearest_for(scenario)
-        coverage = coverage_for(scenario, radius)
+        report = report_for(scenario, radius)
+        other = report_for("plan" if scenario == "today" else "today", radius)
+    coverage, compare = report.coverage, other.coverage
 
-    c1, c2, c3 = st.columns(3)
-    c1.metric(tr("机场数", "Airports"), airports["id"].nunique())
+    def other_figure(share: float) -> str:
+        """The other scenario's share, shown beside this one's (grey: a comparison, not a change)."""
+        label = tr("规划后", "with the plan") if scenario == "today" else tr("现状", "today")
+        return f"{label} {share:.0%}"
+
+    c1, c2, c3, c4 = st.columns(4)
+    c1.metric(tr("机场数", "Airports"), report.airports["id"].nunique())
     c2.metric(
         tr(f"驻地在{radius:g}公里内的区县", f"County units with seat within {radius:g} km"),
         f"{coverage.unit_share:.0%}",
+        delta=other_figure(compare.unit_share),
+        delta_color="off",
         help=tr(
-            f"{coverage.units_within} / {coverage.units_total} 个区县级单位",
-            f"{coverage.units_within} of {coverage.units_total} county-level units",
+            f"{coverage.units_within} / {coverage.units_total} 个区县级单位(驻地到最近机场的直线距离)",
+            f"{coverage.units_within} of {coverage.units_total} county-level units (seat to nearest airport, straight line)",
         ),
-        delta=None,
     )
     c3.metric(
         tr(f"{radius:g}公里内的面积", f"Area within {radius:g} km"),
         f"{coverage.area_share:.0%}",
+        delta=other_figure(compare.area_share),
+        delta_color="off",
         help=tr(
-            f"{coverage.area_within_km2:,.0f} / {coverage.area_total_km2:,.0f} 平方公里",
-            f"{coverage.area_within_km2:,.0f} of {coverage.area_total_km2:,.0f} km²",
+            f"{coverage.area_within_km2:,.0f} / {coverage.area_total_km2:,.0f} 平方公里(机场周围直线半径圆与区域求交)",
+            f"{coverage.area_within_km2:,.0f} of {coverage.area_total_km2:,.0f} km² (straight-line discs round the airports, intersected with the region)",
         ),
     )
+    c4.metric(tr("规划新纳入的区县", "Units the plan brings within"), len(report.gains))
     st.caption(
         tr(
-            f"{coverage.units_within} / {coverage.units_total} 个区县级单位;{coverage.area_within_km2:,.0f} / {coverage.area_total_km2:,.0f} 平方公里。四川西部高原面积大、人口少,面积比例不代表人口比例。",
-            f"{coverage.units_within} of {coverage.units_total} county-level units; {coverage.area_within_km2:,.0f} of {coverage.area_total_km2:,.0f} km². Western Sichuan's plateau is large and thinly peopled: the area share is not a population share.",
+            f"区县:{coverage.units_within} / {coverage.units_total} 个,按驻地到最近机场的直线距离计。"
+            f"面积:{coverage.area_within_km2:,.0f} / {coverage.area_total_km2:,.0f} 平方公里,按机场周围{radius:g}公里直线圆计。"
+            f"新纳入:规划后驻地在{radius:g}公里内、现状不在的区县。",
+            f"Units: {coverage.units_within} of {coverage.units_total}, by straight line from seat to nearest airport. "
+            f"Area: {coverage.area_within_km2:,.0f} of {coverage.area_total_km2:,.0f} km², by {radius:g} km straight-line discs. "
+            f"Brought within: units whose seat is within {radius:g} km with the plan's airports and not today.",
         )
     )
+    st.info(tr(POPULATION_NOTE_ZH, POPULATION_NOTE_EN), icon=":material/groups:")
 
     with map_beside_table(
-        lambda: airport_map(nearest, airports, radius, lang=language), key="analysis_airport_map"
+        lambda: airport_map(
+            report.table, other.airports if scenario == "today" else report.airports, radius, lang=language
+        ),
+        key="analysis_airport_map",
     ):
-        st.markdown(f"**{tr('距机场最远的区县', 'Least-served county units')}**")
-        worst = nearest.head(LEAST_SERVED_ROWS)
-        en = language == "en"
+        st.markdown(
+            f"**{tr(f'规划机场新纳入{radius:g}公里内的区县', f'Units the plan brings within {radius:g} km')}**"
+        )
+        gains = report.gains
+        if gains.empty:
+            st.caption(tr("在这个半径下没有。", "None at this radius."))
+        else:
+            st.dataframe(
+                pd.DataFrame(
+                    {
+                        tr("区县", "Unit"): gains["name_en"] if en else gains["name"],
+                        tr("所属", "In"): gains["prefecture_en"] if en else gains["prefecture"],
+                        tr("现状(公里)", "km today"): gains["distance_km_today"].round(0).astype(int),
+                        tr("规划后(公里)", "km with plan"): gains["distance_km_plan"].round(0).astype(int),
+                        tr("规划机场", "Plan airport"): gains["airport_en_plan"]
+                        if en
+                        else gains["airport_plan"],
+                    }
+                ),
+                hide_index=True,
+                width="stretch",
+            )
+            st.caption(tr(ASSUMPTION_ZH, ASSUMPTION_EN))
+    with st.expander(tr("全部区县", "Every county unit")):
+        table = report.table.sort_values(f"distance_km_{scenario}", ascending=False)
         st.dataframe(
             pd.DataFrame(
                 {
-                    tr("区县", "Unit"): worst["name_en"] if en else worst["name"],
-                    tr("所属", "In"): worst["prefecture_en"] if en else worst["prefecture"],
-                    tr("距离(公里)", "km"): worst["distance_km"].round(0).astype(int),
-                    tr("最近机场", "Nearest airport"): worst["airport_en"] if en else worst["airport"],
-                    tr("机场位置", "Airport point"): [
-                        precision_label(p, language) for p in worst["airport_precision"]
-                    ],
+                    tr("区县", "Unit"): table["name_en"] if en else table["name"],
+                    tr("所属", "In"): table["prefecture_en"] if en else table["prefecture"],
+                    tr("现状(公里)", "km today"): table["distance_km_today"].round(0).astype(int),
+                    tr("最近现有机场", "Nearest airport today"): table["airport_en_today"]
+                    if en
+                    else table["airport_today"],
+                    tr("规划后(公里)", "km with plan"): table["distance_km_plan"].round(0).astype(int),
+                    tr("规划后最近机场", "Nearest with the plan"): table["airport_en_plan"]
+                    if en
+                    else table["airport_plan"],
                 }
             ),
             hide_index=True,
             width="stretch",
         )
+        st.caption(tr(ASSUMPTION_ZH, ASSUMPTION_EN))
     return {
         "radius": "" if radius == DEFAULT_SERVICE_RADIUS_KM else int(radius),
-        "scenario": "" if scenario == "existing" else scenario,
+        "scenario": "" if scenario == DEFAULT_SCENARIO else scenario,
     }
 
 
@@ -300,21 +300,30 @@ def corridor_section(language: str) -> dict:
     )
     fid = st.session_state["analysis_corridor"]
     feature = load_catalogue_or_stop().set_index("id", drop=False).loc[fid]
-    if feature["precision"] == "schematic":
-        st.warning(
-            tr(
-                "示意线:规划没有给出线位,这条线是依次连接所列城市驻地的直线,途经区县名单仅供参考。",
-                "Schematic line: the plan gives no alignment; this is a straight line through the named seats in turn, so the list of units is indicative only.",
-            ),
-            icon=":material/timeline:",
-        )
-    elif feature["precision"] == "river":
+    measured = is_measured(feature["precision"])
+    if feature["precision"] == "river":
         st.success(
             tr(
                 "真实河段:线取自 Natural Earth 河流中心线,途经区县是实际的(沿河为界的区县两岸都计入)。",
                 "Real river section: the line is the Natural Earth centreline, so the units are real (where the river is a boundary, both banks count).",
             ),
             icon=":material/water:",
+        )
+    elif measured:
+        st.success(
+            tr(
+                "真实线位:线取自开放地图数据中的线路走向,途经区县和区内长度是实际的。",
+                "Real alignment: the line follows the route in open map data, so the units and the km inside each are real.",
+            ),
+            icon=":material/route:",
+        )
+    else:
+        st.warning(
+            tr(
+                "示意线:规划没有给出线位,这条线是依次连接所列城市驻地的直线。下面只列出它经过附近的区县,不给各区县内的长度——直线上的长度不是线路的长度。",
+                "Schematic line: the plan gives no alignment; this is a straight line through the named seats in turn. Listed are the units it passes near, with no km per unit — lengths along straight legs are not lengths of the line.",
+            ),
+            icon=":material/timeline:",
         )
     with st.spinner(tr("正在求交…", "Intersecting with the districts…")):
         units = corridor_table(fid)
@@ -327,26 +336,31 @@ def corridor_section(language: str) -> dict:
         f"[{esc(tr('在地图上查看', 'show on map'))}]({page_href('map', feature=fid)})",
         unsafe_allow_html=True,
     )
+    relation = (
+        tr("途经区县", "County units it runs through")
+        if measured
+        else tr("经过附近的区县", "County units it passes near")
+    )
     c1, c2, c3 = st.columns(3)
-    c1.metric(tr("途经区县", "County units"), len(units))
+    c1.metric(relation, len(units))
     c2.metric(tr("涉及市州", "Prefectures / municipality"), units["prefecture"].nunique())
-    c3.metric(tr("区域内长度(公里)", "Length in the region (km)"), f"{units['length_km'].sum():,.0f}")
+    if measured:
+        c3.metric(tr("区域内长度(公里)", "Length in the region (km)"), f"{units['length_km'].sum():,.0f}")
+    st.caption(corridor_assumption(feature["precision"], language))
 
+    columns = {
+        "#": units["order"],
+        tr("区县", "Unit"): units["name_en"] if en else units["name"],
+        tr("所属", "In"): units["prefecture_en"] if en else units["prefecture"],
+    }
+    if measured:
+        columns[tr("区内长度(公里)", "km inside")] = units["length_km"].round(1)
+    columns[tr("城市页", "City page")] = [page_href("city", place=a, level="county") for a in units["adcode"]]
     with map_beside_table(
         lambda: corridor_map(feature, units, lang=language), key=f"analysis_corridor_map_{fid}"
     ):
         st.dataframe(
-            pd.DataFrame(
-                {
-                    "#": units["order"],
-                    tr("区县", "Unit"): units["name_en"] if en else units["name"],
-                    tr("所属", "In"): units["prefecture_en"] if en else units["prefecture"],
-                    tr("区内长度(公里)", "km inside"): units["length_km"].round(1),
-                    tr("城市页", "City page"): [
-                        page_href("city", place=a, level="county") for a in units["adcode"]
-                    ],
-                }
-            ),
+            pd.DataFrame(columns),
             hide_index=True,
             width="stretch",
             column_config={
@@ -356,76 +370,14 @@ def corridor_section(language: str) -> dict:
     return {"corridor": "" if fid == DEFAULT_CORRIDOR else fid}
 
 
-# -- 3. one-hour circle ----------------------------------------------------------------------------
-def circle_section(language: str) -> dict:
-    st.radio(
-        tr("设计速度(公里/小时)", "Design speed (km/h)"),
-        options=list(DESIGN_SPEEDS_KMH),
-        key="analysis_speed",
-        format_func=speed_label,
-        horizontal=True,
-    )
-    speed = st.session_state["analysis_speed"]
-    st.warning(
-        tr(
-            "没有时刻表和路网,本页不计算出行时间。圆圈是以设计速度不停车沿直线行驶1小时的距离,是上限:驻地在圆外,1小时必然到不了;在圆内,也只是有可能。参考:高速铁路350、城际铁路200、市域(郊)铁路160、高速公路100–120公里/小时。",
-            "Without timetables or a network this page computes no travel time. Each circle is the straight-line distance covered in one hour non-stop at the design speed — an upper bound: a seat outside it cannot be reached in an hour; one inside it only might be. For reference: high-speed rail 350, intercity rail 200, suburban rail 160, expressways 100–120 km/h.",
-        ),
-        icon=":material/straighten:",
-    )
-    with st.spinner(tr("正在计算直线距离…", "Measuring straight-line distances…")):
-        distances = distances_table()
-        reach = one_hour_reach(speed, distances)
-    c1, c2, c3, c4 = st.columns(4)
-    c1.metric(tr("1小时直线可达", "1-hour straight-line reach"), f"{reach.reach_km:g} km")
-    c2.metric(
-        tr("成都范围内的单位", "Units within reach of Chengdu"), f"{reach.within_chengdu} / {reach.total}"
-    )
-    c3.metric(
-        tr("重庆范围内的单位", "Units within reach of Chongqing"), f"{reach.within_chongqing} / {reach.total}"
-    )
-    c4.metric(
-        tr("成渝两地驻地直线距离", "Chengdu ↔ Chongqing seats, straight line"),
-        f"{reach.centres_km:.0f} km",
-        help=tr(
-            f"按 {speed} 公里/小时至少需 {reach.centres_min_minutes:.0f} 分钟(下限)",
-            f"At {speed} km/h at least {reach.centres_min_minutes:.0f} min (a lower bound)",
-        ),
-    )
-    st.caption(
-        tr(
-            f"单位为四川21个市州和重庆38个区县(驻地)。按 {speed} 公里/小时,成都与重庆驻地之间的直线至少需 {reach.centres_min_minutes:.0f} 分钟(不含停站、绕行,为下限)。",
-            f"Units: Sichuan's 21 prefectures and Chongqing's 38 districts and counties (their seats). At {speed} km/h the straight line between the seats of Chengdu and Chongqing takes at least {reach.centres_min_minutes:.0f} min (no stops, no detours: a lower bound).",
-        )
-    )
-    with map_beside_table(
-        lambda: reach_map(distances, reach.reach_km, lang=language), key="analysis_reach_map"
-    ):
-        en = language == "en"
-        st.dataframe(
-            pd.DataFrame(
-                {
-                    tr("驻地", "Seat of"): distances["name_en"] if en else distances["name"],
-                    tr("距成都(公里)", "km to Chengdu"): distances["km_chengdu"].round(0).astype(int),
-                    tr("距重庆(公里)", "km to Chongqing"): distances["km_chongqing"].round(0).astype(int),
-                    tr("在范围内", "Within reach"): distances["km_nearest"] <= reach.reach_km,
-                }
-            ),
-            hide_index=True,
-            width="stretch",
-            height=520,
-        )
-    return {"speed": "" if speed == DEFAULT_SPEED_KMH else speed}
-
-
 # -- page ------------------------------------------------------------------------------------------
 def main() -> None:
     language = lang()
     st.title(tr("分析", "Analysis"))
     st.caption(
         tr(
-            "规划本身提出的空间问题:机场覆盖、通道途经哪些区县、“一小时交通圈”。所有距离均为直线距离(UTM 48N),不是出行时间。",
-            "Spatial questions the plan raises: airport coverage, which districts a corridor serves, the “one-hour circle”. Every distance is a straight line (UTM 48N), never a travel time.",
+            "规划本身提出的空间问题:机场覆盖、通道经过哪些区县。所有距离均为直线距离(UTM 48N),不是出行时间;规划没有时刻表,线位多为示意,所以本页不计算“一小时交通圈”。",
+            "Spatial questions the plan raises: airport coverage, which districts a corridor serves. Every distance is a straight line (UTM 48N), never a travel time; the plan gives no timetable and most of its lines are schematic, so this page computes no “one-hour circle”.",
         )
     )
     with st.spinner(tr("正在加载规划要素…", "Loading the plan's features…")):
@@ -440,13 +392,11 @@ def main() -> None:
         label_visibility="collapsed",
     )
     analysis = st.session_state.get("analysis_kind") or "airports"
-    if analysis == "airports":
-        params = airports_section(language)
-    elif analysis == "corridor":
+    if analysis == "corridor":
         params = corridor_section(language)
     else:
-        params = circle_section(language)
-    everything = {"radius": "", "scenario": "", "corridor": "", "speed": ""}
+        params = airports_section(language)
+    everything = {"radius": "", "scenario": "", "corridor": ""}
     everything.update(params)
     set_params(analysis="" if analysis == "airports" else analysis, **everything)
     remember_url(PAGE)

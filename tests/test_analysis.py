@@ -1,11 +1,9 @@
-"""geo/analysis.py: units a feature touches, airport reach, one-hour straight-line reach."""
+"""geo/analysis.py: units a feature touches, distances in metres, the districts a corridor passes."""
 
 from __future__ import annotations
 
 import geopandas as gpd
-import pandas as pd
 import pytest
-import shapely
 from shapely.geometry import LineString, MultiLineString, Point, box
 
 from geo import analysis
@@ -156,104 +154,6 @@ def test_circle_has_the_area_of_its_radius():
     assert disc.contains(analysis.to_metric(Point(104.0, 30.5)))
 
 
-# ---------------------------------------------------------------- 1. airports
-
-
-def _airports(*points):
-    return pd.DataFrame(
-        {
-            "id": [f"a{i}" for i in range(len(points))],
-            "name": [f"机场{i}" for i in range(len(points))],
-            "name_en": [f"Airport {i}" for i in range(len(points))],
-            "status": "",
-            "precision": "exact",
-            "lon": [p[0] for p in points],
-            "lat": [p[1] for p in points],
-        }
-    )
-
-
-def test_nearest_airport_on_code_made_units(row_of_squares):
-    # one airport at 甲's seat: 甲 0 km, 乙 and 丁 one square away, 丙 two
-    airports = _airports((100.5, 30.5))
-    nearest = analysis.nearest_airports(airports, gazetteer=row_of_squares)
-    by_name = nearest.set_index("name")["distance_km"]
-    assert by_name["甲县"] == pytest.approx(0.0, abs=1e-6)
-    assert by_name["丙县"] == pytest.approx(2 * by_name["乙县"], rel=0.01)
-    assert 90 < by_name["乙县"] < 100  # one degree of longitude at 30.5°N ≈ 96 km
-    assert list(nearest["name"])[0] == "丙县"  # farthest first
-    assert set(nearest["airport_id"]) == {"a0"}
-    # a second airport at 丙's seat takes 丙 over
-    two = analysis.nearest_airports(_airports((100.5, 30.5), (102.5, 30.5)), gazetteer=row_of_squares)
-    assert two.set_index("name").loc["丙县", "airport_id"] == "a1"
-
-
-def test_coverage_counts_units_and_area(row_of_squares):
-    airports = _airports((100.5, 30.5))
-    nearest = analysis.nearest_airports(airports, gazetteer=row_of_squares)
-    small = analysis.airport_coverage(airports, 20.0, gazetteer=row_of_squares, nearest=nearest)
-    assert (small.units_within, small.units_total) == (1, 4)
-    # a 20 km disc lies wholly inside 甲 (a square ~96 × 111 km)
-    assert small.area_within_km2 == pytest.approx(3.14159265 * 20.0**2, rel=1e-3)
-    squares = [box(100, 30, 101, 31), box(101, 30, 102, 31), box(102, 30, 103, 31), box(101, 31, 102, 32)]
-    four_squares = analysis.to_metric(shapely.union_all(squares))
-    assert small.area_total_km2 == pytest.approx(four_squares.area / 1e6, rel=1e-6)
-    assert small.area_share == pytest.approx(small.area_within_km2 / small.area_total_km2)
-    large = analysis.airport_coverage(airports, 1000.0, gazetteer=row_of_squares, nearest=nearest)
-    assert large.unit_share == 1.0 and large.area_share == pytest.approx(1.0)
-    with pytest.raises(GeoError):
-        analysis.airport_coverage(airports, 0, gazetteer=row_of_squares)
-    with pytest.raises(GeoError):
-        analysis.nearest_airports(airports.iloc[0:0], gazetteer=row_of_squares)
-
-
-def test_plan_airport_scenarios(catalogue):
-    existing = analysis.plan_airports(catalogue, "existing")
-    planned = analysis.plan_airports(catalogue, "plan")
-    aviation = catalogue[catalogue["layer"] == "aviation"]
-    # every entry is there; 内江(自贡) is placed at both seats it names
-    assert set(planned["id"]) == set(aviation["id"])
-    both = planned[planned["id"] == "air-neijiang-zigong"]
-    assert len(both) == 2 and set(both["precision"]) == {"seat"}
-    assert set(existing["id"]) == set(aviation.loc[aviation["precision"] == "exact", "id"])
-    assert {"air-tianfu", "air-shuangliu", "air-jiangbei"} <= set(existing["id"])
-    assert set(existing["id"]) < set(planned["id"])
-    assert len(existing) == len(set(existing["id"]))
-    assert set(planned.loc[planned["precision"] == "seat", "id"]) >= {"air-leshan", "air-chongqing-new"}
-    with pytest.raises(GeoError):
-        analysis.plan_airports(catalogue, "imagined")
-
-
-def test_reference_airports_leave_out_unknown_coordinates():
-    reference = analysis.reference_airports()
-    assert "LSG" not in set(reference["id"])  # airportsdata's Leshan placeholder
-    assert {"TFU", "CTU", "CKG", "YBP", "LZO", "XIC"} <= set(reference["id"])
-
-
-def test_shipped_airport_coverage_grows_with_each_scenario(catalogue, gazetteer):
-    shares = {}
-    for scenario in analysis.AIRPORT_SCENARIOS:
-        airports = analysis.scenario_airports(catalogue, scenario)
-        nearest = analysis.nearest_airports(airports)
-        assert len(nearest) == 221  # 183 Sichuan + 38 Chongqing county-level units
-        coverage = analysis.airport_coverage(airports, 100.0, nearest=nearest)
-        # the region's area is Sichuan's ~486,000 km² and Chongqing's ~82,400 km²
-        assert 560_000 < coverage.area_total_km2 < 575_000
-        shares[scenario] = coverage
-        # a unit holding an airport is at most the unit's own size away from it
-        tianfu_home = nearest.set_index("name").loc["简阳市"]
-        if scenario != "reference":
-            assert tianfu_home["airport_id"] == "air-tianfu"
-    assert shares["existing"].units_within <= shares["plan"].units_within <= shares["reference"].units_within
-    assert shares["existing"].area_within_km2 <= shares["plan"].area_within_km2
-    # the plan's existing airports sit in the east: the western plateau is far from all of them
-    existing = analysis.nearest_airports(analysis.scenario_airports(catalogue, "existing"))
-    assert gazetteer.unit(existing["adcode"].iloc[0]).parent in {"513300", "513400", "513200", "510400"}
-    assert existing["distance_km"].iloc[0] > 400
-    for name in ("渝北区", "双流区"):
-        assert existing.set_index("name").loc[name, "distance_km"] < 25
-
-
 # ---------------------------------------------------------------- 2. corridors
 
 
@@ -284,47 +184,44 @@ def test_yangtze_section_units_cover_its_length(catalogue):
     assert (table["length_km"] > 0).all()
 
 
-# ---------------------------------------------------------------- 3. one-hour circle
+def test_corridor_rule_lengths_only_for_real_alignments(catalogue):
+    # by precision, not by feature: route and river are measured, anything else is not
+    assert analysis.is_measured("route") and analysis.is_measured("river")
+    assert not any(analysis.is_measured(p) for p in ("schematic", "seat", "site", "area", "exact"))
+    schematic = catalogue.loc[analysis.DEFAULT_CORRIDOR]
+    assert schematic["precision"] == "schematic"
+    report = analysis.corridor_report(schematic)
+    assert report["measured"] is False and report["relation"] == "passes near"
+    assert report["length_in_region_km"] is None
+    assert all("length_km" not in unit for unit in report["units"])
+    assert "Schematic" in report["assumption"]
+    names = [u["name"] for u in report["units"]]
+    assert names[0] == "武侯区" and len(names) == len(set(names)) > 5
+    river = analysis.corridor_report(catalogue.loc["waterway-yangtze-yibin-chongqing"])
+    assert river["measured"] is True and river["relation"] == "runs through"
+    assert all(unit["length_km"] > 0 for unit in river["units"])
+    assert river["length_in_region_km"] == pytest.approx(sum(u["length_km"] for u in river["units"]), abs=1.0)
 
 
-def test_straight_line_reach():
-    assert analysis.straight_line_reach_km(350) == 350.0
-    assert analysis.straight_line_reach_km(100, hours=0.5) == 50.0
-    with pytest.raises(GeoError):
-        analysis.straight_line_reach_km(0)
+def test_a_route_line_is_measured_like_a_river(catalogue):
+    # a feature of precision route (a real alignment) gets km per unit with no list of ids
+    feature = catalogue.loc[analysis.DEFAULT_CORRIDOR].copy()
+    feature["precision"] = "route"
+    report = analysis.corridor_report(feature)
+    assert report["measured"] is True
+    assert sum(u["length_km"] for u in report["units"]) == pytest.approx(
+        analysis.to_metric(feature.geometry).length / 1000.0, rel=0.05
+    )
 
 
-def test_centre_distances_on_the_shipped_map(gazetteer):
-    table = analysis.centre_distances()
-    assert len(table) == 21 + 38
-    chengdu = table.set_index("adcode").loc["510100"]
-    assert chengdu["km_chengdu"] == pytest.approx(0.0, abs=1e-6)
-    # 成都 and 重庆's seats are ~265 km apart in a straight line (the railways are ~300+ km)
-    assert 255 < chengdu["km_chongqing"] < 275
-    assert (table["km_nearest"] == table[["km_chengdu", "km_chongqing"]].min(axis=1)).all()
-    assert list(table["km_nearest"]) == sorted(table["km_nearest"])
-
-
-def test_one_hour_reach_grows_with_speed():
-    table = analysis.centre_distances()
-    reaches = [analysis.one_hour_reach(speed, table) for speed in sorted(analysis.DESIGN_SPEEDS_KMH)]
-    within = [r.within_either for r in reaches]
-    assert within == sorted(within)
-    fastest = reaches[-1]
-    assert fastest.speed_kmh == 350 and fastest.reach_km == 350
-    assert fastest.centres_within  # 265 km < 350 km
-    assert 40 < fastest.centres_min_minutes < 50
-    slow = analysis.one_hour_reach(100, table)
-    assert not slow.centres_within
-    assert slow.within_either == int((table["km_nearest"] <= 100).sum())
-    assert slow.within_chengdu + slow.within_chongqing >= slow.within_either
+def test_find_corridor_by_id_or_name(catalogue):
+    feature = analysis.find_corridor(catalogue, analysis.DEFAULT_CORRIDOR)
+    assert analysis.find_corridor(catalogue, feature["name"])["id"] == analysis.DEFAULT_CORRIDOR
+    with pytest.raises(GeoError, match="unknown corridor"):
+        analysis.find_corridor(catalogue, "no such line")
 
 
 def test_english_columns_fall_back_to_chinese_names(catalogue):
-    nearest = analysis.nearest_airports(analysis.scenario_airports(catalogue, "plan"))
-    assert (nearest["airport_en"] != "").all()
-    shiqu = nearest.set_index("name").loc["石渠县"]
-    assert shiqu["prefecture"] == "甘孜藏族自治州" and shiqu["prefecture_en"] not in ("", "甘孜藏族自治州")
     table = analysis.corridor_units(catalogue.loc["waterway-yangtze-yibin-chongqing"].geometry)
     assert set(table["prefecture_en"]) == {"Yibin", "Luzhou", "Chongqing"}
 
@@ -332,33 +229,16 @@ def test_english_columns_fall_back_to_chinese_names(catalogue):
 # ---------------------------------------------------------------- the maps drawn from them
 
 
-def test_distance_classes_cover_every_distance():
-    from layers.analysis import DISTANCE_COLOURS, distance_classes, distance_colour
-
-    assert distance_colour(0) == DISTANCE_COLOURS[0]
-    assert distance_colour(100) == DISTANCE_COLOURS[1]  # a class holds its upper edge
-    assert distance_colour(100.1) == DISTANCE_COLOURS[2]
-    assert distance_colour(10_000) == DISTANCE_COLOURS[-1]
-    assert [colour for _, colour in distance_classes()] == list(DISTANCE_COLOURS)
-
-
-def test_maps_render_every_unit_and_escape_names(catalogue):
-    from layers.analysis import airport_map, corridor_map, reach_map
+def test_corridor_map_renders_every_unit_and_says_near_for_schematic(catalogue):
+    from layers.analysis import corridor_map
     from layers.maps import rendered_html
-
-    airports = analysis.scenario_airports(catalogue, "plan")
-    airports.loc[0, "name"] = "<script>alert(1)</script>"
-    nearest = analysis.nearest_airports(airports)
-    page = rendered_html(airport_map(nearest, airports, 100.0, lang="en"))
-    assert "<script>alert(1)</script>" not in page
-    assert page.count('"adcode"') >= 221
-    assert "Planned (city seat)" in page
 
     river = catalogue.loc["waterway-yangtze-yibin-chongqing"]
     units = analysis.corridor_units(river.geometry)
     page = rendered_html(corridor_map(river, units))
     assert page.count('"adcode"') >= len(units)
     assert "合江县" in page
-
-    page = rendered_html(reach_map(analysis.centre_distances(), 350.0, lang="en"))
-    assert "Straight-line reach in 1 h at design speed" in page
+    schematic = catalogue.loc[analysis.DEFAULT_CORRIDOR]
+    units = analysis.corridor_units(schematic.geometry, measured=False)
+    page = rendered_html(corridor_map(schematic, units, lang="en"))
+    assert "Units it passes near" in page and " km<" not in page

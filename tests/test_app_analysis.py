@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from geo import analysis
+from geo import analysis, coverage
 from geo.features import catalogue_frame
 from tests.apptest import run_script
 
@@ -45,25 +47,40 @@ def default() -> AppTest:
     return _run()
 
 
-def test_default_is_airport_coverage_with_the_computed_shares(default, catalogue):
+def _cli_json(*args: str) -> dict:
+    result = subprocess.run(
+        [sys.executable, "-m", "geo", *args], cwd=ROOT, capture_output=True, text=True, encoding="utf-8"
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_default_numbers_equal_the_cli(default):
     at = default
     assert not at.exception, at.exception
     assert at.title[0].value == "分析"
     assert at.session_state["analysis_kind"] == "airports"
-    assert at.radio(key="analysis_scenario").value == "existing"
+    assert at.radio(key="analysis_scenario").value == "today"
     assert at.slider(key="analysis_radius").value == 100
-    airports = analysis.scenario_airports(catalogue, "existing")
-    coverage = analysis.airport_coverage(airports, 100.0)
+    cli = _cli_json("coverage", "--scenario", "today", "--radius-km", "100", "--json")
+    plan = _cli_json("coverage", "--scenario", "plan", "--radius-km", "100", "--json")
     metrics = _metrics(at)
-    assert metrics["机场数"] == str(airports["id"].nunique())
-    assert metrics["驻地在100公里内的区县"] == f"{coverage.unit_share:.0%}"
-    assert metrics["100公里内的面积"] == f"{coverage.area_share:.0%}"
-    assert any("假设" in c.value for c in at.caption)  # the radius is said to be an assumption
-    table = at.dataframe[0].value
-    assert len(table) == 15
-    worst = analysis.nearest_airports(airports).head(15)
-    assert list(table["区县"]) == list(worst["name"])
-    assert list(table["距离(公里)"]) == [round(d) for d in worst["distance_km"]]
+    assert metrics["机场数"] == str(len({a["id"] for a in cli["airports"]}))
+    assert metrics["驻地在100公里内的区县"] == f"{cli['units']['share']:.0%}"
+    assert metrics["100公里内的面积"] == f"{cli['area_km2']['share']:.0%}"
+    assert metrics["规划新纳入的区县"] == str(len(cli["gained_with_plan"]))
+    deltas = {m.label: m.delta for m in at.metric}
+    assert deltas["驻地在100公里内的区县"] == f"规划后 {plan['units']['share']:.0%}"
+    captions = " ".join(c.value for c in at.caption)
+    assert f"{cli['units']['within']} / {cli['units']['total']}" in captions
+    assert f"{cli['area_km2']['within']:,.0f} / {cli['area_km2']['total']:,.0f}" in captions
+    assert "假设" in captions and "直线" in captions
+    gains = at.dataframe[0].value
+    names = {c["adcode"]: c["name"] for c in cli["counties"]}
+    assert set(gains["区县"]) == {names[a] for a in cli["gained_with_plan"]}
+    assert (gains["规划后(公里)"] <= 100).all() and (gains["现状(公里)"] > 99).all()
+    assert len(at.dataframe[1].value) == 221
+    assert any("人口" in i.value and "普查" in i.value for i in at.info)  # no population, said so
     assert len(_maps(at)) == 1
     assert not at.warning
     assert dict(at.query_params) == {}
@@ -76,18 +93,19 @@ def test_radius_slider_and_scenario_write_the_url_and_change_the_figures(catalog
     assert _param(at, "radius") == "150"
     at.radio(key="analysis_scenario").set_value("plan").run()
     assert _param(at, "scenario") == "plan"
-    coverage = analysis.airport_coverage(analysis.scenario_airports(catalogue, "plan"), 150.0)
-    assert _metrics(at)["驻地在150公里内的区县"] == f"{coverage.unit_share:.0%}"
-    assert any("不是机场场址" in i.value for i in at.info)  # seat-located airports are said to be so
+    report = coverage.coverage_report(catalogue, "plan", 150.0)
+    assert _metrics(at)["驻地在150公里内的区县"] == f"{report.coverage.unit_share:.0%}"
+    assert any("驻地" in i.value and "示意" in i.value for i in at.info)  # seat-located airports said so
 
 
 def test_airport_deep_link(catalogue):
-    at = _run(analysis="airports", radius="50", scenario="reference")
+    at = _run(analysis="airports", radius="50", scenario="plan")
     assert not at.exception, at.exception
     assert at.slider(key="analysis_radius").value == 50
-    assert at.radio(key="analysis_scenario").value == "reference"
-    coverage = analysis.airport_coverage(analysis.reference_airports(), 50.0)
-    assert _metrics(at)["50公里内的面积"] == f"{coverage.area_share:.0%}"
+    assert at.radio(key="analysis_scenario").value == "plan"
+    report = coverage.coverage_report(catalogue, "plan", 50.0)
+    assert _metrics(at)["50公里内的面积"] == f"{report.coverage.area_share:.0%}"
+    assert _metrics(at)["规划新纳入的区县"] == str(len(report.gains))
 
 
 def test_corridor_deep_link_lists_the_units_in_order():
@@ -103,42 +121,33 @@ def test_corridor_deep_link_lists_the_units_in_order():
     assert _param(at, "analysis") == "corridor"
 
 
-def test_default_corridor_is_schematic_and_says_so():
+def test_default_corridor_is_schematic_lists_units_without_km():
     at = _run(analysis="corridor")
     assert not at.exception, at.exception
     assert at.selectbox(key="analysis_corridor").value == analysis.DEFAULT_CORRIDOR
-    assert any("示意线" in w.value and "仅供参考" in w.value for w in at.warning)
+    assert any("示意线" in w.value and "不给" in w.value for w in at.warning)
+    metrics = _metrics(at)
+    assert "经过附近的区县" in metrics and "区域内长度(公里)" not in metrics
+    table = at.dataframe[0].value
+    assert "区内长度(公里)" not in table.columns
+    cli = _cli_json("corridor", analysis.DEFAULT_CORRIDOR, "--json")
+    assert list(table["区县"]) == [u["name"] for u in cli["units"]]
+    assert metrics["经过附近的区县"] == str(len(cli["units"]))
     at.selectbox(key="analysis_corridor").set_value("waterway-yangtze-chaotianmen-fuling").run()
     assert not at.exception, at.exception
     assert _param(at, "corridor") == "waterway-yangtze-chaotianmen-fuling"
-
-
-def test_circle_shows_reach_not_travel_time():
-    at = _run(analysis="circle", speed="100")
-    assert not at.exception, at.exception
-    assert at.radio(key="analysis_speed").value == 100
-    reach = analysis.one_hour_reach(100)
-    metrics = _metrics(at)
-    assert metrics["1小时直线可达"] == "100 km"
-    assert metrics["成都范围内的单位"] == f"{reach.within_chengdu} / {reach.total}"
-    assert metrics["重庆范围内的单位"] == f"{reach.within_chongqing} / {reach.total}"
-    assert any("不计算出行时间" in w.value and "上限" in w.value for w in at.warning)
-    assert len(at.dataframe[0].value) == 59
-    at.radio(key="analysis_speed").set_value(350).run()
-    assert _param(at, "speed") is None  # the default leaves the URL
-    assert _metrics(at)["1小时直线可达"] == "350 km"
+    assert "区内长度(公里)" in at.dataframe[0].value.columns
 
 
 def test_bad_parameters_warn_and_fall_back():
-    at = _run(analysis="teleport", radius="-5", scenario="mars", corridor="<b>x</b>", speed="1000")
+    at = _run(analysis="circle", radius="-5", scenario="mars", corridor="<b>x</b>")
     assert not at.exception, at.exception
     warnings = " ".join(w.value for w in at.warning)
-    for name in ("analysis=teleport", "radius=-5", "scenario=mars", "corridor=<b>x</b>", "speed=1000"):
+    for name in ("analysis=circle", "radius=-5", "scenario=mars", "corridor=<b>x</b>"):
         assert name in warnings
     assert at.session_state["analysis_kind"] == "airports"
     assert at.slider(key="analysis_radius").value == 100
     assert at.session_state["analysis_corridor"] == analysis.DEFAULT_CORRIDOR
-    assert at.session_state["analysis_speed"] == analysis.DEFAULT_SPEED_KMH
     assert dict(at.query_params) == {}  # the bad values leave the URL
 
 
@@ -151,15 +160,16 @@ def test_non_numeric_radius(radius):
 
 
 def test_english():
-    at = _run(lang="en", analysis="circle")
+    at = _run(lang="en")
     assert not at.exception, at.exception
     assert at.title[0].value == "Analysis"
-    assert "Units within reach of Chengdu" in _metrics(at)
+    assert "Units the plan brings within" in _metrics(at)
+    assert any("census" in i.value for i in at.info)
 
 
 def test_switching_analyses_keeps_each_map():
     at = _run()
-    for kind in ("corridor", "circle", "airports"):
+    for kind in ("corridor", "airports"):
         at.session_state["analysis_kind"] = kind
         at.run()
         assert not at.exception, at.exception
