@@ -200,3 +200,63 @@ def corridor_map(feature: pd.Series, units: pd.DataFrame, *, lang: str = "zh") -
     ]
     HtmlControl(_legend("Corridor" if en else "通道", rows), position="bottomleft").add_to(m)
     return m
+
+
+# -- 3. reach on the plan's lines ------------------------------------------------------------------
+REACH_WITHIN_COLOUR = "#c2185b"
+
+
+def reach_map(edges: pd.DataFrame, nodes: pd.DataFrame, minutes: float, *, lang: str = "zh") -> folium.Map:
+    """The plan's lines of the network (dashed: schematic) and their nodes, filled when within
+    ``minutes`` of 成都 or 重庆 under the stated assumptions."""
+    en = lang == "en"
+    m = new_map(admin_levels=("province", "prefecture"), lang=lang, labels=True)
+    legs = []
+    for row in edges.itertuples():
+        layer = "railway" if row.kind != "expressway" else "highway"
+        style = dict(line_style(layer, "schematic"))
+        tip = f"{_esc(row.id)}<br>{row.km:.0f} km · {row.minutes:.0f} min"
+        legs.append(_feature(shapely.LineString([row.a, row.b]), {"style": style, "tip": tip}))
+    VectorLayer(_collection(legs), name="reach-network").add_to(m)
+    points = []
+    for row in nodes.itertuples():
+        within = row.min_nearest <= minutes
+        style = {
+            "radius": 6 if within else 4,
+            "color": REACH_WITHIN_COLOUR if within else "#333333",
+            "weight": 1.5,
+            "fillColor": REACH_WITHIN_COLOUR if within else "#ffffff",
+            "fillOpacity": 1.0,
+        }
+        name = (row.name_en if en else row.name) or ("outside the region" if en else "区域外")
+        times = " · ".join(
+            f"{label} {value:.0f} min" if value != float("inf") else f"{label} —"
+            for label, value in (
+                ("Chengdu" if en else "成都", row.min_chengdu),
+                ("Chongqing" if en else "重庆", row.min_chongqing),
+            )
+        )
+        points.append(
+            _feature(
+                shapely.Point(row.lon, row.lat), {"style": style, "tip": f"<b>{_esc(name)}</b><br>{times}"}
+            )
+        )
+    VectorLayer(_collection(points), name="reach-nodes").add_to(m)
+    rows = [
+        _row(
+            _swatch(REACH_WITHIN_COLOUR, shape="circle"),
+            f"≤ {minutes:g} min" + (" from Chengdu or Chongqing" if en else " 自成都或重庆"),
+        ),
+        _row(
+            _swatch("#333333", shape="circle", hollow=True),
+            "farther or not connected" if en else "更远或不连通",
+        ),
+        _row(
+            _swatch("#555555", shape="line", dash=True),
+            "line the plan names (schematic)" if en else "规划点名的线路(示意)",
+        ),
+    ]
+    HtmlControl(
+        _legend("Reach on the plan's lines" if en else "沿规划线路的可达范围", rows), position="bottomleft"
+    ).add_to(m)
+    return m

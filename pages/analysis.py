@@ -4,9 +4,9 @@
   within a service radius of the civil airports in operation today, or with every airport the plan
   names, and the units the plan's airports bring within it (the figures of ``python -m geo coverage``);
 - 通道途经 (``?analysis=corridor&corridor=<feature id>``): the districts and counties a railway,
-  highway or waterway of the plan passes (``python -m geo corridor``).
-
-No travel time is computed: the plan gives no timetable and its lines are mostly schematic.
+  highway or waterway of the plan passes (``python -m geo corridor``);
+- 可达范围 (``?analysis=reach&network=rail``): minutes from 成都 and 重庆 along the lines the plan
+  names, under the assumptions of ``data/assumptions/reach.yaml`` (no timetable exists for them).
 """
 
 from __future__ import annotations
@@ -33,7 +33,8 @@ from geo.coverage import (
     CoverageReport,
     coverage_report,
 )
-from layers.analysis import airport_map, corridor_map
+from geo.reach import NETWORKS, ReachReport, reach_report
+from layers.analysis import airport_map, corridor_map, reach_map
 from layers.registry import LAYERS, precision_label, status_label
 from pages.ui import (
     esc,
@@ -49,7 +50,7 @@ from pages.ui import (
 )
 
 PAGE = "analysis"
-ANALYSES = ("airports", "corridor")
+ANALYSES = ("airports", "corridor", "reach")
 RADIUS_MIN_KM, RADIUS_MAX_KM, RADIUS_STEP_KM = 25, 300, 25
 
 
@@ -57,6 +58,7 @@ def analysis_label(key: str) -> str:
     return {
         "airports": tr("机场覆盖", "Airport coverage"),
         "corridor": tr("通道途经区县", "Districts a corridor serves"),
+        "reach": tr("沿规划线路的可达范围", "Reach on the plan's lines"),
     }[key]
 
 
@@ -90,6 +92,17 @@ def corridor_table(feature_id: str) -> pd.DataFrame:
     return corridor_units(feature.geometry, measured=is_measured(feature["precision"]))
 
 
+@st.cache_data(show_spinner=False)
+def reach_for(network: str) -> ReachReport:
+    return reach_report(load_catalogue_or_stop(), network)
+
+
+def network_label(key: str) -> str:
+    return {"rail": tr("铁路", "Railways"), "rail+road": tr("铁路和高速公路", "Railways and expressways")}[
+        key
+    ]
+
+
 # -- URL → widgets ---------------------------------------------------------------------------------
 def _state_from_url() -> None:
     analysis = param("analysis") or _implied_analysis()
@@ -117,10 +130,18 @@ def _state_from_url() -> None:
         corridor = DEFAULT_CORRIDOR
     st.session_state["analysis_corridor"] = corridor
 
+    network = param("network") or "rail"
+    if network not in NETWORKS:
+        warn_bad_param("network", network, network_label("rail"))
+        network = "rail"
+    st.session_state["analysis_network"] = network
+
 
 def _implied_analysis() -> str:
-    """A link with only ``?corridor=…`` opens the analysis it belongs to."""
-    return "corridor" if param("corridor") else "airports"
+    """A link with only ``?corridor=…`` or ``?network=…`` opens the analysis it belongs to."""
+    if param("corridor"):
+        return "corridor"
+    return "reach" if param("network") else "airports"
 
 
 def _number_param(name: str, default: float) -> float | None:
@@ -370,14 +391,74 @@ def corridor_section(language: str) -> dict:
     return {"corridor": "" if fid == DEFAULT_CORRIDOR else fid}
 
 
+# -- 3. reach on the plan's lines ----------------------------------------------------------------
+def reach_section(language: str) -> dict:
+    st.radio(
+        tr("网络", "Network"),
+        options=list(NETWORKS),
+        format_func=network_label,
+        key="analysis_network",
+        horizontal=True,
+    )
+    network = st.session_state["analysis_network"]
+    with st.spinner(tr("正在沿规划线路计算时间…", "Timing the plan's lines…")):
+        report = reach_for(network)
+    minutes = report.assumptions.minutes
+    st.warning(report.assumptions.one_line(language), icon=":material/schedule:")
+    st.caption(
+        tr(
+            "网络只包括规划点名的新建、改造线路(示意线),不含现有路网,所以不在这些线路上的地方显示为不连通;结果回答的是:若规划点名的线路都按上述速度运行,哪些驻地能在时限内到达。数据文件 data/assumptions/reach.yaml 中的假设可修改。",
+            "The network holds only the new and upgraded lines the plan names (schematic), not the existing network, so places off these lines show as not connected. The figure answers: if every line the plan names ran at these speeds, which seats would be within the limit. The assumptions are in data/assumptions/reach.yaml.",
+        )
+    )
+    c1, c2, c3 = st.columns(3)
+    c1.metric(tr("网络节点(驻地)", "Network nodes (seats)"), len(report.nodes))
+    c2.metric(
+        tr(f"成都{minutes:g}分钟内的区县", f"Units within {minutes:g} min of Chengdu"),
+        report.units_within("chengdu"),
+    )
+    c3.metric(
+        tr(f"重庆{minutes:g}分钟内的区县", f"Units within {minutes:g} min of Chongqing"),
+        report.units_within("chongqing"),
+    )
+    en = language == "en"
+    nodes = report.nodes
+    outside = tr("区域外", "outside the region")
+
+    def shown(value: float):
+        return None if value == float("inf") else round(value)
+
+    with map_beside_table(
+        lambda: reach_map(report.edges, nodes, minutes, lang=language), key=f"analysis_reach_map_{network}"
+    ):
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    tr("节点所在区县", "Node in"): [
+                        (n or outside) for n in (nodes["name_en"] if en else nodes["name"])
+                    ],
+                    tr("所属", "In"): nodes["prefecture"],
+                    tr("自成都(分钟)", "min from Chengdu"): [shown(v) for v in nodes["min_chengdu"]],
+                    tr("自重庆(分钟)", "min from Chongqing"): [shown(v) for v in nodes["min_chongqing"]],
+                    tr("在时限内", "Within the limit"): nodes["min_nearest"] <= minutes,
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+            height=520,
+        )
+        st.caption(report.assumptions.one_line(language))
+    return {"network": "" if network == "rail" else network}
+
+
 # -- page ------------------------------------------------------------------------------------------
 def main() -> None:
     language = lang()
     st.title(tr("分析", "Analysis"))
     st.caption(
         tr(
-            "规划本身提出的空间问题:机场覆盖、通道经过哪些区县。所有距离均为直线距离(UTM 48N),不是出行时间;规划没有时刻表,线位多为示意,所以本页不计算“一小时交通圈”。",
-            "Spatial questions the plan raises: airport coverage, which districts a corridor serves. Every distance is a straight line (UTM 48N), never a travel time; the plan gives no timetable and most of its lines are schematic, so this page computes no “one-hour circle”.",
+            "规划本身提出的空间问题:机场覆盖、通道经过哪些区县、沿规划线路的可达范围。距离均为直线距离(UTM 48N);时间只在明示假设下沿规划点名的线路估算,不是时刻表上的出行时间。",
+            "Spatial questions the plan raises: airport coverage, which districts a corridor serves, reach along the plan's lines. Distances are straight lines (UTM 48N); times are estimated only along the lines the plan names under stated assumptions, never timetable travel times.",
         )
     )
     with st.spinner(tr("正在加载规划要素…", "Loading the plan's features…")):
@@ -394,9 +475,11 @@ def main() -> None:
     analysis = st.session_state.get("analysis_kind") or "airports"
     if analysis == "corridor":
         params = corridor_section(language)
+    elif analysis == "reach":
+        params = reach_section(language)
     else:
         params = airports_section(language)
-    everything = {"radius": "", "scenario": "", "corridor": ""}
+    everything = {"radius": "", "scenario": "", "corridor": "", "network": ""}
     everything.update(params)
     set_params(analysis="" if analysis == "airports" else analysis, **everything)
     remember_url(PAGE)

@@ -139,11 +139,34 @@ def test_default_corridor_is_schematic_lists_units_without_km():
     assert "区内长度(公里)" in at.dataframe[0].value.columns
 
 
+def test_reach_says_what_it_assumes_and_shows_the_report():
+    from geo.reach import load_assumptions, reach_report
+
+    at = _run(network="rail")
+    assert not at.exception, at.exception
+    assert at.session_state["analysis_kind"] == "reach"
+    report = reach_report(catalogue_frame(), "rail")
+    assumption = load_assumptions().one_line("zh")
+    assert any(w.value == assumption for w in at.warning)
+    assert any(c.value == assumption for c in at.caption)  # beside the table too
+    metrics = _metrics(at)
+    assert metrics["网络节点(驻地)"] == str(len(report.nodes))
+    assert metrics["成都60分钟内的区县"] == str(report.units_within("chengdu"))
+    table = at.dataframe[0].value
+    assert len(table) == len(report.nodes)
+    assert list(table["在时限内"]) == list(report.nodes["min_nearest"] <= 60)
+    assert _param(at, "network") is None  # the default leaves the URL
+    at.radio(key="analysis_network").set_value("rail+road").run()
+    assert not at.exception, at.exception
+    assert _param(at, "network") == "rail+road"
+    assert _metrics(at)["网络节点(驻地)"] == str(len(reach_report(catalogue_frame(), "rail+road").nodes))
+
+
 def test_bad_parameters_warn_and_fall_back():
-    at = _run(analysis="circle", radius="-5", scenario="mars", corridor="<b>x</b>")
+    at = _run(analysis="circle", radius="-5", scenario="mars", corridor="<b>x</b>", network="air")
     assert not at.exception, at.exception
     warnings = " ".join(w.value for w in at.warning)
-    for name in ("analysis=circle", "radius=-5", "scenario=mars", "corridor=<b>x</b>"):
+    for name in ("analysis=circle", "radius=-5", "scenario=mars", "corridor=<b>x</b>", "network=air"):
         assert name in warnings
     assert at.session_state["analysis_kind"] == "airports"
     assert at.slider(key="analysis_radius").value == 100
@@ -169,7 +192,7 @@ def test_english():
 
 def test_switching_analyses_keeps_each_map():
     at = _run()
-    for kind in ("corridor", "airports"):
+    for kind in ("corridor", "reach", "airports"):
         at.session_state["analysis_kind"] = kind
         at.run()
         assert not at.exception, at.exception

@@ -37,3 +37,8 @@ def test_analysis_page_draws_the_maps(app_server, browser_page):
     assert "真实河段" in body and "长江宜宾至重庆段航道整治工程" in body
     assert page.locator('[data-testid="stDataFrame"]').count() == 1
     screenshot(page, "analysis-corridor")
+
+    _open(page, f"{app_server}/analysis?analysis=reach")
+    assert map_shapes(page) >= 40
+    assert "假设" in page.inner_text("body")
+    screenshot(page, "analysis-reach")
