@@ -43,8 +43,11 @@ class Assumptions:
     speeds_kmh: dict[str, dict[str, float]]
 
     def one_line(self, lang: str = "en") -> str:
+        index = 0 if lang == "zh" else 1
         speeds = ", ".join(
-            f"{kind} {kmh:g}" for layer in self.speeds_kmh.values() for kind, kmh in layer.items()
+            f"{KIND_LABELS.get(kind, (kind, kind))[index]} {kmh:g}"
+            for layer in self.speeds_kmh.values()
+            for kind, kmh in layer.items()
         )
         if lang == "zh":
             return (
