@@ -44,6 +44,8 @@ def run_coverage(args: argparse.Namespace) -> int:
     from geo.coverage import coverage_report
     from geo.features import catalogue_frame
 
+    if not 0 < args.radius_km <= 1000:  # before the catalogue is loaded: a bad value fails fast
+        raise GeoError(f"radius must be between 0 and 1000 km: {args.radius_km:g}")
     report = coverage_report(catalogue_frame(), args.scenario, args.radius_km).to_dict()
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=2))
@@ -77,13 +79,13 @@ def run_corridor(args: argparse.Namespace) -> int:
     from geo.analysis import corridor_lines, corridor_report, find_corridor
     from geo.features import catalogue_frame
 
+    if not args.name and not args.list:
+        raise GeoError("give a corridor NAME or id, or --list")
     catalogue = catalogue_frame()
     if args.list:
         for row in corridor_lines(catalogue).itertuples():
             print(f"{row.id}\t{row.precision}\t{row.name}")
         return 0
-    if not args.name:
-        raise GeoError("give a corridor NAME or id, or --list")
     report = corridor_report(find_corridor(catalogue, args.name))
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=2))

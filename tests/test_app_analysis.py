@@ -63,7 +63,7 @@ def test_default_numbers_equal_the_cli(default):
     assert at.radio(key="analysis_scenario").value == "today"
     assert at.slider(key="analysis_radius").value == 100
     cli = _cli_json("coverage", "--scenario", "today", "--radius-km", "100", "--json")
-    plan = _cli_json("coverage", "--scenario", "plan", "--radius-km", "100", "--json")
+    plan = coverage.coverage_report(catalogue_frame(), "plan", 100.0).to_dict()
     metrics = _metrics(at)
     assert metrics["机场数"] == str(len({a["id"] for a in cli["airports"]}))
     assert metrics["驻地在100公里内的区县"] == f"{cli['units']['share']:.0%}"
@@ -130,7 +130,7 @@ def test_default_corridor_is_schematic_lists_units_without_km():
     assert "经过附近的区县" in metrics and "区域内长度(公里)" not in metrics
     table = at.dataframe[0].value
     assert "区内长度(公里)" not in table.columns
-    cli = _cli_json("corridor", analysis.DEFAULT_CORRIDOR, "--json")
+    cli = analysis.corridor_report(analysis.find_corridor(catalogue_frame(), analysis.DEFAULT_CORRIDOR))
     assert list(table["区县"]) == [u["name"] for u in cli["units"]]
     assert metrics["经过附近的区县"] == str(len(cli["units"]))
     at.selectbox(key="analysis_corridor").set_value("waterway-yangtze-chaotianmen-fuling").run()

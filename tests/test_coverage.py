@@ -185,16 +185,29 @@ def test_cli_coverage_json_matches_the_report(reports):
         (("corridor",), "give a corridor"),
     ],
 )
-def test_cli_bad_input_is_one_line_and_exit_2(args, message):
-    result = _cli(*args)
-    assert result.returncode == 2
-    assert message in result.stderr
-    assert "Traceback" not in result.stderr
+def test_cli_bad_input_is_one_line_and_exit_2(args, message, capsys):
+    from geo.cli import main
+
+    try:
+        status = main(list(args))
+    except SystemExit as exit:  # argparse's own errors
+        status = exit.code
+    assert status == 2
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err
 
 
-def test_cli_corridor_json(catalogue):
+def test_cli_corridor_json(catalogue, capsys):
     from geo.analysis import DEFAULT_CORRIDOR, corridor_report, find_corridor
+    from geo.cli import main
 
-    result = _cli("corridor", DEFAULT_CORRIDOR, "--json")
-    assert result.returncode == 0, result.stderr
-    assert json.loads(result.stdout) == corridor_report(find_corridor(catalogue, DEFAULT_CORRIDOR))
+    assert main(["corridor", DEFAULT_CORRIDOR, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == corridor_report(find_corridor(catalogue, DEFAULT_CORRIDOR))
+    assert main(["corridor", "--list"]) == 0
+    listed = capsys.readouterr().out.splitlines()
+    assert len(listed) == len(
+        catalogue[
+            catalogue.geom_type.isin(["LineString", "MultiLineString"])
+            & catalogue["layer"].isin(["railway", "highway", "waterway"])
+        ]
+    )
