@@ -1,4 +1,5 @@
-"""Time of the analyses behind the 分析 page: nearest airport, coverage, corridor units.
+"""Time of the analyses behind the 分析 page: nearest airport, coverage, corridor units,
+reach along the plan's lines.
 
 Run as ``python benchmarks/bench_analysis.py``; prints numbers, asserts nothing.
 """
@@ -11,7 +12,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from geo import analysis, coverage  # noqa: E402
+from geo import analysis, coverage, reach  # noqa: E402
 from geo.features import catalogue_frame  # noqa: E402
 
 
@@ -49,6 +50,8 @@ def main() -> None:
     print(
         f"corridor_report(): {(time.perf_counter() - started) / len(lines) * 1000:8.1f} ms per line over {len(lines)} lines"
     )
+    for network in reach.NETWORKS:
+        _timed(f"reach_report() {network}", lambda n=network: reach.reach_report(catalogue, n), 3)
 
 
 if __name__ == "__main__":
