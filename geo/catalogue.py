@@ -64,10 +64,10 @@ STATUS_EN: dict[str, str] = {
     "推进": "promote (no construction verb)",
 }
 
-GEOMETRY_KINDS = ("airport", "seat", "seats", "area", "river", "via")
+GEOMETRY_KINDS = ("airport", "seat", "seats", "area", "river", "via", "site", "route")
 _ID_RE = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)+$")
 _REQUIRED = ("id", "name", "layer", "status", "tasks", "sentence", "quote", "geometry")
-_OPTIONAL = ("name_en", "kind", "verb", "note")
+_OPTIONAL = ("name_en", "aliases", "kind", "verb", "note", "official_area_km2")
 
 
 @dataclass(frozen=True)
@@ -84,6 +84,9 @@ class Entry:
     kind: str | None = None
     verb: str | None = None
     note: str | None = None
+    aliases: tuple[str, ...] = ()
+    # The area the plan or an official source publishes (km²), where one is published.
+    official_area_km2: float | None = None
     file: str = field(default="", compare=False)
 
     @property
@@ -123,6 +126,8 @@ def entry_from_mapping(raw: dict, *, file: str = "") -> Entry:
         kind=raw.get("kind"),
         verb=raw.get("verb"),
         note=raw.get("note"),
+        aliases=tuple(str(a) for a in raw.get("aliases") or ()),
+        official_area_km2=None if raw.get("official_area_km2") is None else float(raw["official_area_km2"]),
         file=file,
     )
 

@@ -19,7 +19,7 @@ REGION_MARGIN_DEG = 0.1
 def _spec_places(feature: Feature) -> list[str]:
     spec = feature.entry.geometry
     names: list[str] = []
-    for key in ("seat", "seats", "area", "via", "from", "to", "city"):
+    for key in ("seat", "seats", "area", "via", "from", "to", "city", "in"):
         value = spec.get(key)
         if value is None:
             continue

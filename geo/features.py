@@ -29,7 +29,8 @@ TASK_NUMBERS = range(1, 48)
 COLUMNS = (
     "id", "name", "name_en", "layer", "kind", "status", "status_en", "verb", "tasks", "task",
     "chapter", "sentence", "quote", "sentence_text", "precision", "source", "places",
-    "province_scope", "note", "length_km", "area_km2", "search_text",
+    "province_scope", "note", "length_km", "area_km2", "official_area_km2", "whole_units",
+    "search_text",
 )  # fmt: skip
 
 
@@ -83,6 +84,10 @@ def frame_from_features(features: Iterable[Feature]) -> gpd.GeoDataFrame:
                 "places": list(feature.places),
                 "province_scope": _province_scope(feature.geometry, provinces),
                 "note": entry.note or "",
+                # An area is the union of whole administrative units: it overstates an item that
+                # covers only parts of them; official_area_km2 gives the published figure.
+                "whole_units": feature.precision == "area",
+                "official_area_km2": entry.official_area_km2,
                 "search_text": _search_text(feature),
                 "geometry": feature.geometry,
             }

@@ -8,6 +8,11 @@
 | ``{area: [梁平, 垫江]}``            | area       | union of the units' boundaries (groupings expand) |
 | ``{river: Jialing, from: A, to: B}`` | river    | the Natural Earth centreline between A and B    |
 | ``{via: [成都, 达州, 万州]}``        | schematic  | a line through the seats, not an alignment      |
+| ``{site: 天府新区}``               | site       | a known site (±2 km) of a non-unit place, cited |
+| ``{route: chengkun-emei-miyi}``   | route      | a real alignment (OpenStreetMap)                |
+
+A ``via`` list may name a known site (天府站) instead of a unit; its point is used. River specs
+look the name up in Natural Earth first, then in the GSHHG lines (涪江, 渠江).
 
 Resolution never guesses: an unknown place, an unknown airport code or a river that does not pass
 near its end points raises :class:`~geo.errors.CatalogueError` naming the entry.
@@ -35,8 +40,12 @@ from geo.plan import DATA_DIR
 
 AIRPORTS_PATH = DATA_DIR / "reference" / "airports.csv"
 RIVERS_PATH = DATA_DIR / "reference" / "rivers.geojson"
+GSHHG_RIVERS_PATH = DATA_DIR / "reference" / "rivers_gshhg.geojson"
+ROUTES_PATH = DATA_DIR / "reference" / "railways_osm.geojson"
+SITES_PATH = DATA_DIR / "reference" / "sites.csv"
+OSM_ATTRIBUTION = "© OpenStreetMap contributors"
 
-PRECISIONS: tuple[str, ...] = ("exact", "seat", "area", "river", "schematic")
+PRECISIONS: tuple[str, ...] = ("exact", "site", "seat", "area", "route", "river", "schematic")
 PRECISION_BY_SPEC = {
     "airport": "exact",
     "seat": "seat",
@@ -44,7 +53,15 @@ PRECISION_BY_SPEC = {
     "area": "area",
     "river": "river",
     "via": "schematic",
+    "site": "site",
+    "route": "route",
 }
+# A site is a point known to about this accuracy; further from its place's unit it is a wrong site.
+SITE_UNIT_MAX_KM = 2.0
+# Outside Sichuan and Chongqing only the seat is known: a site within this distance of it is in it.
+SITE_SEAT_MAX_KM = 60.0
+# A route's ends lie this close to the places its section is named after.
+ROUTE_END_MAX_KM = 15.0
 # An airport further than this from the city it is said to serve is a wrong code, not a fact.
 AIRPORT_CITY_MAX_KM = 80.0
 # A river end further than this from the place named is the wrong river or the wrong place.
@@ -83,7 +100,23 @@ def load_airports() -> pd.DataFrame:
 
 @functools.cache
 def load_rivers() -> gpd.GeoDataFrame:
-    return gpd.read_file(RIVERS_PATH)
+    """Natural Earth centrelines, then the GSHHG lines of rivers Natural Earth lacks (涪江, 渠江)."""
+    natural_earth = gpd.read_file(RIVERS_PATH)
+    natural_earth["source"] = "Natural Earth 10m river centreline"
+    gshhg = gpd.read_file(GSHHG_RIVERS_PATH)[["name", "source", "geometry"]]
+    return gpd.GeoDataFrame(pd.concat([natural_earth, gshhg], ignore_index=True), crs=natural_earth.crs)
+
+
+@functools.cache
+def load_routes() -> gpd.GeoDataFrame:
+    """Real railway alignments (OpenStreetMap) of plan items, indexed by key."""
+    return gpd.read_file(ROUTES_PATH).set_index("id")
+
+
+@functools.cache
+def load_sites() -> pd.DataFrame:
+    """Known sites of non-unit places (OpenStreetMap stations, cited coordinates), by name."""
+    return pd.read_csv(SITES_PATH, dtype=str, keep_default_na=False).set_index("name")
 
 
 class Resolver:
@@ -94,10 +127,20 @@ class Resolver:
         gazetteer: Gazetteer | None = None,
         airports: pd.DataFrame | None = None,
         rivers: gpd.GeoDataFrame | None = None,
+        sites: pd.DataFrame | None = None,
+        routes: gpd.GeoDataFrame | None = None,
     ):
         self.gazetteer = gazetteer or load_gazetteer()
         self._airports = airports
         self._rivers = rivers
+        self._sites = sites
+        self._routes = routes
+
+    @property
+    def routes(self) -> gpd.GeoDataFrame:
+        if self._routes is None:
+            self._routes = load_routes()
+        return self._routes
 
     @property
     def airports(self) -> pd.DataFrame:
@@ -127,6 +170,18 @@ class Resolver:
     def seat(self, entry: Entry, name: str) -> Point:
         unit = self.unit(entry, name)
         return Point(unit.lon, unit.lat)
+
+    @property
+    def sites(self) -> pd.DataFrame:
+        if self._sites is None:
+            self._sites = load_sites()
+        return self._sites
+
+    def site_point(self, name: str) -> Point | None:
+        if name not in self.sites.index:
+            return None
+        row = self.sites.loc[name]
+        return Point(float(row["lon"]), float(row["lat"]))
 
     # -- specs --------------------------------------------------------------------------------
     def resolve(self, entry: Entry) -> Feature:
@@ -172,7 +227,11 @@ class Resolver:
         units = [self.unit(entry, name) for name in _as_list(spec["seats"])]
         if len(units) < 2:
             raise CatalogueError(f"{entry.id}: seats needs two or more places; use seat for one")
-        geometry = MultiPoint([(u.lon, u.lat) for u in units])
+        # A place with a known site (天府新区) is drawn there rather than at its unit's seat.
+        points = [self.site_point(str(name)) for name in _as_list(spec["seats"])]
+        geometry = MultiPoint(
+            [(p.x, p.y) if p is not None else (u.lon, u.lat) for p, u in zip(points, units, strict=True)]
+        )
         names = "、".join(u.name for u in units)
         return geometry, f"gazetteer seats of {names}", [p for u in units for p in self._lineage(u)]
 
@@ -192,14 +251,56 @@ class Resolver:
         return geometry, f"union of administrative boundaries: {names}", [u.name for u in units]
 
     def _via(self, entry: Entry, spec: dict):
-        units = [self.unit(entry, name) for name in _as_list(spec["via"])]
-        if len(units) < 2:
+        names = [str(name) for name in _as_list(spec["via"])]
+        if len(names) < 2:
             raise CatalogueError(f"{entry.id}: via needs two or more places")
-        coords = [(u.lon, u.lat) for u in units]
+        coords, labels, places = [], [], []
+        for name in names:
+            point = self.site_point(name)
+            if point is None:
+                unit = self.unit(entry, name)
+                point, label, place = Point(unit.lon, unit.lat), unit.short_name, unit.name
+            else:
+                label, place = name, name
+            coords.append((point.x, point.y))
+            labels.append(label)
+            places.append(place)
         if len(set(coords)) != len(coords):
             raise CatalogueError(f"{entry.id}: via repeats a place")
-        route = " → ".join(u.short_name for u in units)
-        return LineString(coords), f"schematic line through seats: {route}", [u.name for u in units]
+        route = " → ".join(labels)
+        return LineString(coords), f"schematic line through seats: {route}", places
+
+    def _site(self, entry: Entry, spec: dict):
+        """A known site of a non-unit place; it must lie in (or within 2 km of) the unit it belongs to."""
+        name = str(spec["site"])
+        point = self.site_point(name)
+        if point is None:
+            raise CatalogueError(f"{entry.id}: no known site {name!r} in data/reference/sites.csv")
+        unit = self.unit(entry, spec.get("in", name))
+        boundary = self.gazetteer.boundary(unit.adcode)
+        if boundary is not None:
+            km, limit = distance_km(point, boundary), SITE_UNIT_MAX_KM
+        else:  # a unit outside the two provinces has only its seat
+            km, limit = distance_km(point, Point(unit.lon, unit.lat)), SITE_SEAT_MAX_KM
+        if km > limit:
+            raise CatalogueError(f"{entry.id}: site {name} lies {km:.0f} km outside {unit.name}")
+        return point, f"site: {self.sites.loc[name, 'source']}", [*self._places_at(point)] or [unit.name]
+
+    def _route(self, entry: Entry, spec: dict):
+        key = str(spec["route"])
+        if key not in self.routes.index:
+            raise CatalogueError(f"{entry.id}: no route {key!r} in data/reference/railways_osm.geojson")
+        line = self.routes.loc[key, "geometry"]
+        if "from" not in spec or "to" not in spec:
+            raise CatalogueError(f"{entry.id}: a route spec needs from and to")
+        start, end = self.unit(entry, spec["from"]), self.unit(entry, spec["to"])
+        for unit in (start, end):
+            km = distance_km(line, Point(unit.lon, unit.lat))
+            if km > ROUTE_END_MAX_KM:
+                raise CatalogueError(f"{entry.id}: route {key} passes {km:.0f} km from {unit.name}")
+        section = self.routes.loc[key, "section"]
+        places = [start.name, *self._places_along(line), end.name]
+        return line, f"OpenStreetMap railway ({OSM_ATTRIBUTION}, ODbL): {section}", places
 
     def _river(self, entry: Entry, spec: dict):
         name = str(spec["river"])
@@ -216,11 +317,8 @@ class Resolver:
             if km > RIVER_END_MAX_KM:
                 raise CatalogueError(f"{entry.id}: the {name} passes {km:.0f} km from {unit.name}")
         places = [start.name, *self._places_along(section), end.name]
-        return (
-            section,
-            f"Natural Earth 10m river centreline: {name}, {start.short_name} – {end.short_name}",
-            places,
-        )
+        origin = str(lines["source"].iloc[0]) if "source" in lines else "Natural Earth 10m river centreline"
+        return section, f"{origin}: {name}, {start.short_name} – {end.short_name}", places
 
     # -- places a geometry lies in ------------------------------------------------------------
     def _lineage(self, unit: Unit) -> list[str]:

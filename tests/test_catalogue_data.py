@@ -13,7 +13,7 @@ from geo.catalogue import LAYER_IDS, catalogue_problems, load_catalogue
 from geo.gazetteer import load_gazetteer
 from geo.groupings import expand
 from geo.plan import load_plan
-from geo.resolve import distance_km, metric, resolve_catalogue
+from geo.resolve import distance_km, load_sites, metric, resolve_catalogue
 from layers.frames import catalogue_frame, layer_frames
 
 
@@ -98,9 +98,14 @@ def test_schematic_lines_pass_through_their_waypoint_seats(features):
     for feature in features.values():
         if feature.precision != "schematic":
             continue
+        sites = load_sites()
         for name in feature.entry.geometry["via"]:
-            unit = gazetteer.resolve(str(name)).unit
-            assert feature.geometry.distance(Point(unit.lon, unit.lat)) < 1e-9, feature.entry.id
+            if name in sites.index:  # a station or other known site, drawn at its own point
+                point = Point(float(sites.loc[name, "lon"]), float(sites.loc[name, "lat"]))
+            else:
+                unit = gazetteer.resolve(str(name)).unit
+                point = Point(unit.lon, unit.lat)
+            assert feature.geometry.distance(point) < 1e-9, feature.entry.id
 
 
 def test_every_layer_has_features_and_measures():
@@ -140,7 +145,9 @@ def test_geometry_types_match_precision(features):
         kind = feature.geometry.geom_type
         expected = {
             "exact": {"Point"},
+            "site": {"Point"},
             "seat": {"Point", "MultiPoint"},
+            "route": {"LineString", "MultiLineString"},
             "area": {"Polygon", "MultiPolygon"},
             "river": {"LineString"},
             "schematic": {"LineString"},

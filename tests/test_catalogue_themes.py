@@ -25,6 +25,7 @@ THEME_FILES = (
 # Tasks whose named, mappable items these files catalogue.
 THEME_TASKS = {13, 14, 15, 19, 26, 27, 28, 29, 30, 31, 32, 39, 41, 42, 43}
 RIVERS_PATH = DATA_DIR / "reference" / "rivers.geojson"
+GSHHG_RIVERS_PATH = DATA_DIR / "reference" / "rivers_gshhg.geojson"
 
 
 def _raw_entries(name: str) -> list[dict]:
@@ -102,7 +103,9 @@ def test_river_specs_name_rivers_of_the_reference_data():
     if not RIVERS_PATH.exists():
         pytest.skip(f"{RIVERS_PATH.name} not built yet")
     names = {
-        f["properties"].get("name") for f in json.loads(RIVERS_PATH.read_text(encoding="utf-8"))["features"]
+        f["properties"].get("name")
+        for path in (RIVERS_PATH, GSHHG_RIVERS_PATH)
+        for f in json.loads(path.read_text(encoding="utf-8"))["features"]
     }
     used = {raw["geometry"]["river"] for _, raw in THEME_ENTRIES if "river" in raw["geometry"]}
     assert used, "no river specs in the theme files"
