@@ -208,6 +208,15 @@ class Unlocated:
     reason_en: str
 
 
+UNPLACEABLE_PATH = DATA_DIR / "unplaceable.yaml"
+
+
+@functools.cache
+def load_unplaceable(path: Path = UNPLACEABLE_PATH) -> tuple[Unlocated, ...]:
+    """Designations the plan names that are no one place (a city's role, a class of platforms)."""
+    return load_unlocated(path)
+
+
 @functools.cache
 def load_unlocated(path: Path = UNLOCATED_PATH) -> tuple[Unlocated, ...]:
     raw = yaml.load(path.read_text(encoding="utf-8"), Loader=YAML_LOADER) or []

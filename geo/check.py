@@ -7,10 +7,17 @@ from __future__ import annotations
 
 import shapely
 
-from geo.catalogue import catalogue_problems, load_catalogue
+from geo.catalogue import catalogue_problems, load_catalogue, load_unlocated, load_unplaceable
+from geo.rules import (
+    missing_task_numbers,
+    precision_problems,
+    province_crossings,
+    status_problems,
+    uncovered_designations,
+)
 from geo.gazetteer import Gazetteer, load_gazetteer
 from geo.plan import load_plan
-from geo.resolve import Feature, Resolver, resolve_all
+from geo.resolve import PRECISIONS, Feature, Resolver, resolve_all
 
 # Features may reach a little beyond the two provinces (a seat on the border, a river bank).
 REGION_MARGIN_DEG = 0.1
@@ -47,9 +54,15 @@ def region_problems(features: list[Feature], gazetteer: Gazetteer) -> list[str]:
 def check_catalogue() -> tuple[int, list[str]]:
     """(number of entries, problems) for the shipped catalogue."""
     entries = load_catalogue()
-    problems = catalogue_problems(entries, load_plan())
+    plan = load_plan()
+    problems = catalogue_problems(entries, plan)
     gazetteer = load_gazetteer()
     features, resolve_problems = resolve_all(entries, Resolver(gazetteer))
     problems.extend(resolve_problems)
     problems.extend(region_problems(features, gazetteer))
+    problems.extend(uncovered_designations(plan, entries, load_unlocated(), load_unplaceable()))
+    problems.extend(missing_task_numbers(plan, entries))
+    problems.extend(province_crossings(features, gazetteer))
+    problems.extend(status_problems(entries))
+    problems.extend(precision_problems(features, PRECISIONS))
     return len(entries), problems

@@ -62,7 +62,6 @@ OMITTED: dict[int, dict[str, str]] = {
     21: {
         "成都国际铁路港经济开发区等开发区": GENERIC,
         "国家新型工业化产业示范基地": GENERIC,
-        "新时代深化改革扩大开放示范城市": "the aim of the 自贡 entry, drawn there",
     },
     22: {"高能级创新平台": GENERIC, "国家创新体系的基础平台": GENERIC},
     23: {
