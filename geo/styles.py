@@ -192,6 +192,12 @@ PRECISION_LABELS: dict[str, tuple[str, str, str, str]] = {
         "来自维护中的数据集的坐标(如 airportsdata 机场坐标)",
         "a coordinate from a maintained dataset (e.g. airportsdata)",
     ),
+    "site": (
+        "站点",
+        "site",
+        "非行政单元地点(新区核心、高新区、车站、枢纽)的已知位置,误差约 2 公里,来源见备注(OpenStreetMap 等)",
+        "a known site (±2 km) of a place that is not a unit (a new area's core, a station, a dam), source in the note (OpenStreetMap, …)",
+    ),
     "seat": (
         "驻地",
         "seat",
@@ -199,11 +205,17 @@ PRECISION_LABELS: dict[str, tuple[str, str, str, str]] = {
         "the plan fixes no site: shown at the seat of the named unit",
     ),
     "area": ("区域", "area", "由成员行政区边界合并而成的范围", "the union of the member units' boundaries"),
+    "route": (
+        "线位",
+        "route",
+        "真实铁路线位,来自 OpenStreetMap(© OpenStreetMap contributors)",
+        "a real railway alignment from OpenStreetMap (© OpenStreetMap contributors)",
+    ),
     "river": (
         "河段",
         "river",
-        "真实河流中心线(Natural Earth)在两地之间的河段",
-        "a real river centreline (Natural Earth) between two places",
+        "真实河流线(Natural Earth;涪江、渠江为 GSHHG)在两地之间的河段",
+        "a real river line (Natural Earth; GSHHG for 涪江 and 渠江) between two places",
     ),
     "schematic": (
         "示意",

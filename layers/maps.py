@@ -29,6 +29,7 @@ from jinja2 import Template
 from jinja2.utils import htmlsafe_json_dumps
 
 from geo.gcj02 import geometry_wgs84_to_gcj02
+from geo.resolve import OSM_ATTRIBUTION
 from layers.assets import MAP_CSS, MAP_JS, ensure_assets
 from layers.frames import display_frame
 from layers.registry import (
@@ -601,8 +602,10 @@ def _precision_rows(lang: str) -> list[str]:
     grey = "#444"
     swatches = {
         "exact": _swatch_point(grey, hollow=False),
+        "site": _swatch_point(grey, hollow=False),
         "seat": _swatch_point(grey, hollow=True),
         "area": _swatch_area(grey),
+        "route": _swatch_line(grey, weight=3),
         "river": _swatch_line(grey, weight=5),
         "schematic": _swatch_line(grey, dash="6 4"),
     }
@@ -617,7 +620,12 @@ def precision_legend_html(*, lang: str = "zh", collapsed: bool = False) -> str:
     """The in-map legend: how each precision class is drawn (colours are explained beside the map)."""
     title = "Precision" if lang == "en" else "位置精度"
     state = "" if collapsed else " open"
-    return f'<details{state}><summary>{title}</summary><div class="grid">{"".join(_precision_rows(lang))}</div></details>'
+    # Real alignments and station sites are OpenStreetMap data (ODbL): credited wherever drawn.
+    credit = f'<div class="credit">{_esc(OSM_ATTRIBUTION)}</div>'
+    return (
+        f'<details{state}><summary>{title}</summary><div class="grid">{"".join(_precision_rows(lang))}</div>'
+        f"{credit}</details>"
+    )
 
 
 def colour_legend_items(
@@ -657,7 +665,7 @@ def add_legend(m: folium.Map, *, lang: str = "zh", collapsed: bool = False) -> f
     return m
 
 
-assert set(PRECISION_LABELS) == {"exact", "seat", "area", "river", "schematic"}, (
+assert set(PRECISION_LABELS) == {"exact", "site", "seat", "area", "route", "river", "schematic"}, (
     "legend draws each precision class"
 )
 

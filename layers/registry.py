@@ -38,12 +38,14 @@ def line_style(layer_id: str, precision: str) -> dict:
         return {"color": colour, "weight": 3, "opacity": 0.9, "dashArray": "8 6"}
     if precision == "river":
         return {"color": colour, "weight": 5, "opacity": 0.85}
+    if precision == "route":  # a real alignment: solid and a little heavier than a straight line
+        return {"color": colour, "weight": 4, "opacity": 0.95}
     return {"color": colour, "weight": 3, "opacity": 0.95}
 
 
 def marker_style(layer_id: str, precision: str) -> dict:
-    """Circle-marker options: an exact point is filled, a seat-located one is hollow."""
+    """Circle-marker options: an exact point or known site is filled, a seat-located one is hollow."""
     colour = LAYERS[layer_id].colour
-    if precision == "exact":
+    if precision in ("exact", "site"):
         return {"radius": 7, "color": "#ffffff", "weight": 2, "fillColor": colour, "fillOpacity": 1.0}
     return {"radius": 6, "color": colour, "weight": 2.5, "fillColor": "#ffffff", "fillOpacity": 0.9}

@@ -146,6 +146,8 @@ def sample_frame() -> gpd.GeoDataFrame:
     is_area = gdf.geom_type.isin(["Polygon", "MultiPolygon"])
     gdf["length_km"] = np.where(is_line, 321.5, np.nan)
     gdf["area_km2"] = np.where(is_area, 1234.0, np.nan)
+    gdf["official_area_km2"] = np.where(gdf["id"] == "zone-sample-a", 262.0, np.nan)
+    gdf["whole_units"] = is_area
     return gdf
 
 
@@ -346,7 +348,8 @@ def test_geojson_follows_rfc_7946(tmp_path):
     metadata = document["metadata"]
     assert metadata["features"] == 7 and metadata["exported"] == "2026-01-02"
     assert any("Natural Earth" in line for line in metadata["licences"])
-    assert set(metadata["precision_classes"]) == {"exact", "seat", "area", "river", "schematic"}
+    assert set(metadata["precision_classes"]) == {"exact", "site", "seat", "area", "route", "river", "schematic"}
+    assert any("© OpenStreetMap contributors" in line for line in metadata["licences"])
 
 
 # -- Shapefile ---------------------------------------------------------------------------------

@@ -174,8 +174,9 @@ def test_admin_basemap_is_drawn_and_not_clickable(full_map_html):
 
 def test_map_legend_shows_precision_classes_and_the_colour_key_only_the_layers_given(full_map_html):
     legend = maps.precision_legend_html()
-    for word in ("精确", "驻地", "区域", "河段", "示意"):
+    for word in ("精确", "站点", "驻地", "区域", "线位", "河段", "示意"):
         assert word in legend
+    assert "© OpenStreetMap contributors" in legend  # route and site data are ODbL
     assert "stroke-dasharray" in legend
     assert "<details open>" in legend and "<details>" in maps.precision_legend_html(collapsed=True)
     assert "Precision" in maps.precision_legend_html(lang="en")
