@@ -7,9 +7,10 @@ import re
 import pandas as pd
 import streamlit as st
 
+from geo.catalogue import load_unlocated, load_unplaceable
 from geo.check import check_catalogue
 from geo.plan import PLAN_TITLE
-from geo.resolve import PRECISIONS
+from geo.resolve import OSM_ATTRIBUTION, PRECISIONS
 from layers.registry import LAYERS, precision_explanation, precision_label
 from layers.summaries import (
     PROVENANCE_PATH,
@@ -87,6 +88,14 @@ def _precision(gdf: pd.DataFrame) -> None:
         }
     )
     st.dataframe(table, hide_index=True, width="stretch")
+    st.caption(
+        tr(
+            f"“线位”与“站点”中的铁路线和车站来自 OpenStreetMap:{OSM_ATTRIBUTION}(ODbL 1.0)。"
+            "按整区县绘制的区域(whole_units)大于实际范围;有公布面积的给出 official_area_km2。",
+            f"Railway alignments (route) and station sites come from OpenStreetMap: {OSM_ATTRIBUTION} (ODbL 1.0). "
+            "Areas drawn as whole units (whole_units) overstate the item; official_area_km2 gives the published area where there is one.",
+        )
+    )
 
     st.markdown("##### " + tr("各图层的精度构成", "Precision per layer"))
     by_layer = counts_by_precision_and_layer(gdf)
@@ -96,6 +105,40 @@ def _precision(gdf: pd.DataFrame) -> None:
     by_layer[tr("合计", "Total")] = by_layer.sum(axis=1)
     by_layer.index.name = tr("图层", "Layer")
     st.dataframe(by_layer, width="stretch", height=36 * (len(by_layer) + 1) + 4)
+
+
+def _items_table(items) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            tr("名称", "Name"): [i.name for i in items],
+            tr("任务", "Task"): [i.task for i in items],
+            tr("原文", "Plan's words"): [i.quote for i in items],
+            tr("原因", "Reason"): [i.reason if lang() == "zh" else i.reason_en for i in items],
+        }
+    )
+
+
+def _not_on_the_map() -> None:
+    st.header(tr("未上图的项目", "Items not on the map"))
+    unlocated, unplaceable = load_unlocated(), load_unplaceable()
+    st.markdown("##### " + tr(f"未定位项目({len(unlocated)} 项)", f"Unlocated items ({len(unlocated)})"))
+    st.write(
+        tr(
+            "方案点名、但选址或范围未公布的项目:画一个点就等于声称一个无人公布的位置,因此只列出原因。",
+            "Items the plan names whose site or extent is not published: a drawn point would claim a site nobody has published, so they are listed with the reason.",
+        )
+    )
+    st.dataframe(_items_table(unlocated), hide_index=True, width="stretch")
+    st.markdown(
+        "##### " + tr(f"点名但无法定位的项目({len(unplaceable)} 项)", f"Named but not placeable ({len(unplaceable)})")
+    )
+    st.write(
+        tr(
+            "城市或区域的功能定位、一类平台的总称、网络或体系:它们不是一个地点。",
+            "A role of a whole city or region, a class of platforms, a network or a system: none of them is one place.",
+        )
+    )
+    st.dataframe(_items_table(unplaceable), hide_index=True, width="stretch")
 
 
 def _check() -> None:
@@ -167,6 +210,7 @@ def main() -> None:
     gdf = load_catalogue_or_stop()
     _provenance()
     _precision(gdf)
+    _not_on_the_map()
     _check()
     _datum()
     _citation()

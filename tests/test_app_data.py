@@ -33,7 +33,8 @@ def test_data_page_lists_every_source_and_licence():
 def test_precision_classes_are_explained_and_counted():
     at = _run()
     precision_table = next(df.value for df in at.dataframe if "含义" in df.value.columns)
-    assert len(precision_table) == 5
+    assert len(precision_table) == 7
+    assert {"site", "route"} <= set(precision_table["精度"].str.extract(r"\((\w+)\)")[0])
     assert all(precision_table["含义"].str.len() > 5)
     from layers.frames import catalogue_frame
 
@@ -54,3 +55,17 @@ def test_english_page():
     assert not at.exception
     assert at.title[0].value == "Data & sources"
     assert any("Meaning" in df.value.columns for df in at.dataframe)
+
+
+def test_unlocated_and_unplaceable_items_are_listed_with_reasons():
+    from geo.catalogue import load_unlocated, load_unplaceable
+
+    at = _run()
+    assert not at.exception, at.exception
+    tables = [df.value for df in at.dataframe if "原因" in df.value.columns]
+    assert len(tables) == 2
+    assert set(tables[0]["名称"]) == {u.name for u in load_unlocated()}
+    assert set(tables[1]["名称"]) == {u.name for u in load_unplaceable()}
+    assert "成品油输送管道" in set(tables[0]["名称"]) and "近零碳排放示范区" in set(tables[1]["名称"])
+    assert tables[0]["原因"].str.len().min() > 3
+    assert "© OpenStreetMap contributors" in "\n".join(c.value for c in at.caption)
