@@ -176,3 +176,16 @@ def test_new_sites_lie_at_their_cores():
     routes = [f for f in features.values() if f.precision == "route"]
     assert len(routes) == 2 and all("OpenStreetMap" in f.source for f in routes)
     assert route is None or route.precision == "route"
+
+
+def test_readme_counts_per_precision_class_match_the_data():
+    import re
+    from collections import Counter
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    stated = {m[0]: int(m[1]) for m in re.findall(r"^\s*\| `(\w+)` \| (\d+) \|", readme, flags=re.M)}
+    counts = Counter(f.precision for f in resolve_catalogue())
+    assert stated == {p: counts[p] for p in PRECISIONS}
+    assert f"{len(load_unlocated())} named items" in readme
+    assert f"{len(load_unplaceable())}\n  designations" in readme or f"{len(load_unplaceable())} designations" in readme
