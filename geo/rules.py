@@ -25,7 +25,9 @@ DESIGNATION_SUFFIXES: tuple[str, ...] = (
 )  # fmt: skip
 # 港 as a word of its own: not 香港, 港澳 or the generic 港口 (a port of any kind).
 DESIGNATION = re.compile(
-    "|".join(s if s != "港" else "(?<!香)港(?![澳口])" for s in sorted(DESIGNATION_SUFFIXES, key=len, reverse=True))
+    "|".join(
+        s if s != "港" else "(?<!香)港(?![澳口])" for s in sorted(DESIGNATION_SUFFIXES, key=len, reverse=True)
+    )
 )
 # "A、B、C等铁路": the word closes a list whose items carry their own entries.
 LIST_TAIL = "等"

@@ -130,7 +130,8 @@ def _not_on_the_map() -> None:
     )
     st.dataframe(_items_table(unlocated), hide_index=True, width="stretch")
     st.markdown(
-        "##### " + tr(f"点名但无法定位的项目({len(unplaceable)} 项)", f"Named but not placeable ({len(unplaceable)})")
+        "##### "
+        + tr(f"点名但无法定位的项目({len(unplaceable)} 项)", f"Named but not placeable ({len(unplaceable)})")
     )
     st.write(
         tr(

@@ -647,10 +647,14 @@ def build_gshhg_rivers(units: dict[str, tuple[float, float]]) -> gpd.GeoDataFram
         metric = gpd.GeoSeries(parts, crs="EPSG:4326").to_crs("EPSG:32648")
         towns_m = gpd.GeoSeries([Point(*units[t]) for t in towns], crs="EPSG:4326").to_crs("EPSG:32648")
         matches = [
-            i for i, part in enumerate(metric) if all(part.distance(t) <= GSHHG_BANK_KM * 1000 for t in towns_m)
+            i
+            for i, part in enumerate(metric)
+            if all(part.distance(t) <= GSHHG_BANK_KM * 1000 for t in towns_m)
         ]
         if len(matches) != 1:
-            raise SystemExit(f"{name}: {len(matches)} WDBII level-{level} lines pass all of {', '.join(towns)}")
+            raise SystemExit(
+                f"{name}: {len(matches)} WDBII level-{level} lines pass all of {', '.join(towns)}"
+            )
         line = parts[matches[0]]
         rows.append(
             {
@@ -739,7 +743,9 @@ def update_provenance(records: dict[str, dict]) -> None:
     for relative, record in records.items():
         file = ROOT / relative
         current[relative] = {"path": relative, **record, "sha256": sha256(file), "rows": count_rows(file)}
-    order = [p.relative_to(ROOT).as_posix() for d in (GAZETTEER, REFERENCE, SOURCE) for p in sorted(d.iterdir())]
+    order = [
+        p.relative_to(ROOT).as_posix() for d in (GAZETTEER, REFERENCE, SOURCE) for p in sorted(d.iterdir())
+    ]
     out = [current[p] for p in order if p in current]
     path.write_text(json.dumps(out, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     print(f"PROVENANCE.json: {len(records)} records refreshed, {len(out)} files")
@@ -780,9 +786,14 @@ def main() -> None:
     header = "Shipped here as `rivers.geojson`, an unchanged copy of the extract described below.\n\n"
     (REFERENCE / "SOURCE-rivers.md").write_text(header + notes, encoding="utf-8")
 
-    build_reference_extras({u["name"]: (float(u["lon"]), float(u["lat"])) for u in units} | {
-        u["short_name"]: (float(u["lon"]), float(u["lat"])) for u in units if u["adcode"][:2] in ("50", "51")
-    })
+    build_reference_extras(
+        {u["name"]: (float(u["lon"]), float(u["lat"])) for u in units}
+        | {
+            u["short_name"]: (float(u["lon"]), float(u["lat"]))
+            for u in units
+            if u["adcode"][:2] in ("50", "51")
+        }
+    )
 
     print("seat vs GeoNames city (km):")
     for name, geoname, km in geonames_check(units):

@@ -14,7 +14,6 @@ from geo.rules import (
     uncovered_designations,
 )
 from geo.errors import CatalogueError
-from geo.gazetteer import load_gazetteer
 from geo.plan import load_plan
 from geo.resolve import PRECISIONS, Resolver, resolve_catalogue
 
@@ -164,7 +163,9 @@ def test_a_site_outside_its_unit_or_unknown_is_refused(resolver):
 
 def test_a_route_named_after_a_far_place_is_refused(resolver):
     with pytest.raises(CatalogueError, match="passes"):
-        resolver.resolve(_entry(geometry={"route": "chengyu-chengdu-longchang", "from": "成都", "to": "万州"}))
+        resolver.resolve(
+            _entry(geometry={"route": "chengyu-chengdu-longchang", "from": "成都", "to": "万州"})
+        )
 
 
 def test_new_sites_lie_at_their_cores():
@@ -172,7 +173,9 @@ def test_new_sites_lie_at_their_cores():
     tianfu = features["zone-inland-open-tianfu"]
     area = features["zone-tianfu-new-area"]
     assert tianfu.precision == "site" and area.geometry.contains(tianfu.geometry)
-    route = features["rail-chengyu-chengdu-longchang"] if "rail-chengyu-chengdu-longchang" in features else None
+    route = (
+        features["rail-chengyu-chengdu-longchang"] if "rail-chengyu-chengdu-longchang" in features else None
+    )
     routes = [f for f in features.values() if f.precision == "route"]
     assert len(routes) == 2 and all("OpenStreetMap" in f.source for f in routes)
     assert route is None or route.precision == "route"
@@ -188,4 +191,7 @@ def test_readme_counts_per_precision_class_match_the_data():
     counts = Counter(f.precision for f in resolve_catalogue())
     assert stated == {p: counts[p] for p in PRECISIONS}
     assert f"{len(load_unlocated())} named items" in readme
-    assert f"{len(load_unplaceable())}\n  designations" in readme or f"{len(load_unplaceable())} designations" in readme
+    assert (
+        f"{len(load_unplaceable())}\n  designations" in readme
+        or f"{len(load_unplaceable())} designations" in readme
+    )

@@ -348,7 +348,15 @@ def test_geojson_follows_rfc_7946(tmp_path):
     metadata = document["metadata"]
     assert metadata["features"] == 7 and metadata["exported"] == "2026-01-02"
     assert any("Natural Earth" in line for line in metadata["licences"])
-    assert set(metadata["precision_classes"]) == {"exact", "site", "seat", "area", "route", "river", "schematic"}
+    assert set(metadata["precision_classes"]) == {
+        "exact",
+        "site",
+        "seat",
+        "area",
+        "route",
+        "river",
+        "schematic",
+    }
     assert any("© OpenStreetMap contributors" in line for line in metadata["licences"])
 
 

@@ -66,7 +66,15 @@ def test_empty_frame_gives_zero_tables():
     gdf = _frame([]).iloc[0:0]
     assert counts_by_layer_and_status(_frame([{}]).iloc[0:0]).to_numpy().sum() == 0
     assert counts_by_precision(gdf).sum() == 0
-    assert list(counts_by_precision(gdf).index) == ["exact", "site", "seat", "area", "route", "river", "schematic"]
+    assert list(counts_by_precision(gdf).index) == [
+        "exact",
+        "site",
+        "seat",
+        "area",
+        "route",
+        "river",
+        "schematic",
+    ]
 
 
 def test_precision_counts_per_layer():
