@@ -179,6 +179,7 @@ MAP_STYLE = """<style>
 .plan-legend .grid { display: grid; grid-template-columns: auto auto; column-gap: 10px; }
 .plan-legend .row { display: flex; align-items: center; gap: 5px; white-space: nowrap; }
 .plan-legend h4 { margin: 6px 0 2px; font-size: 12px; }
+.plan-legend .credit { font-size: 10px; color: #555; margin-top: 2px; }
 .plan-datum { background: rgba(255,255,255,0.9); padding: 2px 8px; border-radius: 4px; font-size: 12px; color: #333; }
 .plan-label-icon { background: none; border: none; }
 .leaflet-interactive:focus { outline: none; }
@@ -620,11 +621,12 @@ def precision_legend_html(*, lang: str = "zh", collapsed: bool = False) -> str:
     """The in-map legend: how each precision class is drawn (colours are explained beside the map)."""
     title = "Precision" if lang == "en" else "位置精度"
     state = "" if collapsed else " open"
-    # Real alignments and station sites are OpenStreetMap data (ODbL): credited wherever drawn.
+    # Real alignments and station sites are OpenStreetMap data (ODbL): credited wherever drawn,
+    # outside the collapsible part so a closed legend still shows it.
     credit = f'<div class="credit">{_esc(OSM_ATTRIBUTION)}</div>'
     return (
         f'<details{state}><summary>{title}</summary><div class="grid">{"".join(_precision_rows(lang))}</div>'
-        f"{credit}</details>"
+        f"</details>{credit}"
     )
 
 

@@ -14,13 +14,7 @@ from geo.rules import (
     uncovered_designations,
 )
 from geo.errors import CatalogueError
-from geo.plan import load_plan
 from geo.resolve import PRECISIONS, Resolver, resolve_catalogue
-
-
-@pytest.fixture(scope="module")
-def plan():
-    return load_plan()
 
 
 @pytest.fixture(scope="module")
