@@ -325,8 +325,8 @@ def corridor_section(language: str) -> dict:
     if feature["precision"] == "river":
         st.success(
             tr(
-                "真实河段:线取自 Natural Earth 河流中心线,途经区县是实际的(沿河为界的区县两岸都计入)。",
-                "Real river section: the line is the Natural Earth centreline, so the units are real (where the river is a boundary, both banks count).",
+                "真实河段:线取自 Natural Earth 河流中心线(涪江、渠江取自 GSHHG),途经区县是实际的(沿河为界的区县两岸都计入)。",
+                "Real river section: the line is the Natural Earth centreline (GSHHG for 涪江 and 渠江), so the units are real (where the river is a boundary, both banks count).",
             ),
             icon=":material/water:",
         )
