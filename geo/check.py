@@ -8,6 +8,9 @@ from __future__ import annotations
 import shapely
 
 from geo.catalogue import catalogue_problems, load_catalogue, load_unlocated, load_unplaceable
+from geo.gazetteer import Gazetteer, load_gazetteer
+from geo.plan import load_plan
+from geo.resolve import PRECISIONS, Feature, Resolver, resolve_all
 from geo.rules import (
     missing_task_numbers,
     precision_problems,
@@ -15,9 +18,6 @@ from geo.rules import (
     status_problems,
     uncovered_designations,
 )
-from geo.gazetteer import Gazetteer, load_gazetteer
-from geo.plan import load_plan
-from geo.resolve import PRECISIONS, Feature, Resolver, resolve_all
 
 # Features may reach a little beyond the two provinces (a seat on the border, a river bank).
 REGION_MARGIN_DEG = 0.1

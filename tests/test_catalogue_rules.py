@@ -6,6 +6,8 @@ import dataclasses
 import pytest
 
 from geo.catalogue import Entry, load_catalogue, load_unlocated, load_unplaceable
+from geo.errors import CatalogueError
+from geo.resolve import PRECISIONS, Resolver, resolve_catalogue
 from geo.rules import (
     missing_task_numbers,
     precision_problems,
@@ -13,8 +15,6 @@ from geo.rules import (
     status_problems,
     uncovered_designations,
 )
-from geo.errors import CatalogueError
-from geo.resolve import PRECISIONS, Resolver, resolve_catalogue
 
 
 @pytest.fixture(scope="module")
