@@ -3,6 +3,7 @@
     python -m geo tasks [--json]                      the 47 tasks with their sentences
     python -m geo place NAME [NAME ...] [--json | --geojson]
     python -m geo tasks-for NAME [NAME ...] [--json]  tasks naming a place or a unit inside it
+    python -m geo progress add|list|import|export|phases   the progress ledger (geo.progress.cli)
 
 Each subcommand is one function taking the parsed arguments and returning an exit status.
 A problem with the request (an unknown or ambiguous place) is one line on stderr, exit 2.
@@ -20,6 +21,7 @@ from collections.abc import Callable, Sequence
 from geo.analysis_cli import add_corridor_arguments, add_coverage_arguments, run_corridor, run_coverage
 from geo.errors import GeoError, UnknownPlaceError
 from geo.export import add_export_arguments, run_export
+from geo.progress.cli import add_progress_parser
 
 EXIT_USAGE = 2
 
@@ -243,6 +245,8 @@ def build_parser() -> argparse.ArgumentParser:
     corridor = sub.add_parser("corridor", help="the districts a railway, highway or waterway passes")
     add_corridor_arguments(corridor)
     corridor.set_defaults(func=run_corridor)
+
+    add_progress_parser(sub)
     return parser
 
 

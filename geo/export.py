@@ -1182,6 +1182,9 @@ def add_export_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="CRS",
         help=f"one of {', '.join(CRS_CHOICES)} (default {DEFAULT_CRS})",
     )
+    parser.add_argument(
+        "--as-of", metavar="YYYY-MM-DD", help="phase columns as of this day (default: today)"
+    )
 
 
 def _task_numbers(values: Iterable[str]) -> tuple[int, ...]:
@@ -1205,6 +1208,7 @@ def run_export(args: argparse.Namespace) -> int:
         _check_writable(path)
         # export_selection builds on this module's writers: imported here to avoid a cycle.
         from geo.export_selection import catalogue_bundle
+        from geo.progress.exporting import progress_bundle
 
         bundle = catalogue_bundle(
             layers=tuple(args.layer),
@@ -1212,6 +1216,7 @@ def run_export(args: argparse.Namespace) -> int:
             tasks=_task_numbers(args.task),
             place=args.place,
         )
+        bundle = progress_bundle(bundle, getattr(args, "as_of", None))
         outputs = write_export(bundle, path, fmt=fmt, crs=crs)
     except GeoError as exc:
         print(f"error: {exc}", file=sys.stderr)

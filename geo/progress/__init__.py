@@ -1,0 +1,44 @@
+"""The progress ledger: what has happened to each plan item since December 2021, with sources.
+
+Events are appended, never changed: a correction is a new event that supersedes an earlier one,
+so the record stays auditable. The ledger lives in a database (SQLite by default, PostgreSQL when
+configured; see :mod:`geo.progress.settings`) whose schema is kept by Alembic migrations.
+"""
+
+from geo.progress.ledger import (
+    Event,
+    NewEvent,
+    ProgressError,
+    add_event,
+    add_events,
+    effective_events,
+    latest_as_of,
+    list_events,
+    parse_as_of,
+    parse_event_date,
+    parse_import_csv,
+)
+from geo.progress.phases import PHASE_IDS, Phase, load_phases, phase_id
+from geo.progress.settings import database_url
+from geo.progress.store import Ledger, open_ledger
+
+__all__ = [
+    "PHASE_IDS",
+    "Event",
+    "Ledger",
+    "NewEvent",
+    "Phase",
+    "ProgressError",
+    "add_event",
+    "add_events",
+    "database_url",
+    "effective_events",
+    "latest_as_of",
+    "list_events",
+    "load_phases",
+    "open_ledger",
+    "parse_as_of",
+    "parse_event_date",
+    "parse_import_csv",
+    "phase_id",
+]

@@ -1,0 +1,155 @@
+"""``python -m geo progress …``: record and read the progress ledger from the command line.
+
+    progress add ITEM_ID --date 2024-06 --phase 开工 --source URL [--note …] [--author …] [--supersedes N]
+    progress list [ITEM_ID] [--json]
+    progress import FILE.csv            all or nothing; an error names the line
+    progress export --format csv|json [--out PATH]
+    progress phases [--json]
+
+Bad input is one line on stderr and exit status 2, with nothing written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+
+def _print_json(data: object) -> None:
+    print(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def _ledger(args: argparse.Namespace):
+    from geo.progress.store import open_ledger
+
+    return open_ledger(args.database)
+
+
+def cmd_add(args: argparse.Namespace) -> int:
+    from geo.progress.ledger import NewEvent, add_event, validate_event
+
+    # Validation happens before the database is opened: a refused event touches nothing.
+    event = NewEvent(
+        item_id=args.item_id,
+        date=args.date,
+        phase=args.phase,
+        source=args.source,
+        note=args.note or "",
+        author=args.author or "",
+        supersedes=args.supersedes,
+    )
+    validate_event(event)
+    recorded = add_event(_ledger(args), event)
+    print(f"recorded event {recorded.id}: {recorded.item_id} {recorded.date_text} {recorded.phase}")
+    return 0
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    from geo.cli import format_table
+    from geo.progress.ledger import effective_events, list_events
+
+    events = list_events(_ledger(args), args.item_id)
+    if args.json:
+        _print_json([e.to_dict() for e in events])
+        return 0
+    live = {e.id for e in effective_events(events)}
+    rows = [
+        (e.id, e.item_id, e.date_text, e.phase, e.source, e.author, "" if e.id in live else "×")
+        for e in events
+    ]
+    print(format_table(("编号", "要素", "日期", "阶段", "来源", "记录人", "已更正"), rows))
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from geo.progress.ledger import ProgressError, add_events, parse_import_csv, validate_event
+
+    path = Path(args.file)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ProgressError(f"cannot read {path}: {getattr(exc, 'strerror', None) or exc}") from None
+    events, local_ids, lines = parse_import_csv(text, default_author=args.author or "")
+    for line, event in zip(lines, events, strict=True):  # every line checked before opening the ledger
+        try:
+            validate_event(event)
+        except ProgressError as exc:
+            raise ProgressError(f"line {line}: {exc}") from None
+    ids = add_events(_ledger(args), events, local_ids=local_ids, line_numbers=lines)
+    print(f"imported {len(ids)} events from {path}")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from geo.progress.ledger import ProgressError, events_csv, list_events
+
+    events = list_events(_ledger(args))
+    if args.format == "json":
+        text = json.dumps([e.to_dict() for e in events], ensure_ascii=False, indent=2) + "\n"
+    else:
+        text = events_csv(events)
+    if args.out:
+        try:
+            Path(args.out).write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise ProgressError(f"cannot write {args.out}: {exc.strerror or exc}") from None
+        print(f"wrote {len(events)} events to {args.out}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def cmd_phases(args: argparse.Namespace) -> int:
+    from geo.cli import format_table
+    from geo.progress.phases import load_phases
+
+    phases = load_phases()
+    if args.json:
+        _print_json([p.to_dict() for p in phases])
+        return 0
+    print(format_table(("阶段", "English", "含义"), [(p.id, p.en, p.meaning) for p in phases]))
+    return 0
+
+
+def add_progress_parser(sub) -> None:
+    """The ``progress`` command and its subcommands, on the main parser's subparsers."""
+    progress = sub.add_parser("progress", help="the progress ledger: record and read events per item")
+    progress.add_argument(
+        "--database",
+        metavar="URL",
+        help="database URL (default: $PLANMAP_DATABASE_URL, else the local SQLite file)",
+    )
+    psub = progress.add_subparsers(dest="progress_command", required=True, metavar="SUBCOMMAND")
+
+    add = psub.add_parser("add", help="record one event")
+    add.add_argument("item_id", metavar="ITEM_ID", help="catalogue id, e.g. air-tianfu")
+    add.add_argument("--date", required=True, help="YYYY-MM-DD, YYYY-MM or YYYY")
+    add.add_argument("--phase", required=True, help="a phase (see `progress phases`)")
+    add.add_argument("--source", required=True, help="URL or document citation")
+    add.add_argument("--note", default="")
+    add.add_argument("--author", default="", help="default: the login name")
+    add.add_argument("--supersedes", type=int, metavar="EVENT_ID", help="the event this one corrects")
+    add.set_defaults(func=cmd_add)
+
+    list_ = psub.add_parser("list", help="recorded events, all or of one item")
+    list_.add_argument("item_id", nargs="?", metavar="ITEM_ID")
+    list_.add_argument("--json", action="store_true")
+    list_.set_defaults(func=cmd_list)
+
+    import_ = psub.add_parser("import", help="record the events of a CSV file, all or nothing")
+    import_.add_argument(
+        "file", metavar="FILE.csv", help="columns item_id,date,phase,source[,note,author,supersedes,id]"
+    )
+    import_.add_argument("--author", default="", help="for rows without an author")
+    import_.set_defaults(func=cmd_import)
+
+    export = psub.add_parser("export", help="every event as CSV or JSON")
+    export.add_argument("--format", choices=("csv", "json"), default="csv")
+    export.add_argument("--out", metavar="PATH", help="file to write (default: standard output)")
+    export.set_defaults(func=cmd_export)
+
+    phases = psub.add_parser("phases", help="the vocabulary of phases")
+    phases.add_argument("--json", action="store_true")
+    phases.set_defaults(func=cmd_phases)

@@ -1,0 +1,49 @@
+"""The controlled vocabulary of phases, read from ``data/progress/phases.yaml``."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from geo.plan import DATA_DIR
+
+PHASES_PATH: Path = DATA_DIR / "progress" / "phases.yaml"
+
+
+@dataclass(frozen=True)
+class Phase:
+    id: str
+    en: str
+    colour: str
+    meaning: str
+
+    def label(self, lang: str = "zh") -> str:
+        return self.en if lang == "en" else self.id
+
+    def to_dict(self) -> dict:
+        return {"id": self.id, "en": self.en, "colour": self.colour, "meaning": self.meaning}
+
+
+@functools.cache
+def load_phases(path: Path = PHASES_PATH) -> tuple[Phase, ...]:
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return tuple(Phase(str(p["id"]), str(p["en"]), str(p["colour"]), str(p["meaning"])) for p in raw)
+
+
+PHASE_IDS: tuple[str, ...] = tuple(p.id for p in load_phases())
+
+
+def phases_by_id() -> dict[str, Phase]:
+    return {p.id: p for p in load_phases()}
+
+
+def phase_id(text: str) -> str | None:
+    """The phase id for ``text``: the Chinese id or the English name (any case); None if unknown."""
+    value = text.strip()
+    for phase in load_phases():
+        if value == phase.id or value.lower() == phase.en.lower():
+            return phase.id
+    return None

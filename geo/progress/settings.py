@@ -1,0 +1,57 @@
+"""Where the ledger lives: one setting, ``PLANMAP_DATABASE_URL``.
+
+Read from the environment, else from ``.streamlit/secrets.toml`` (key ``PLANMAP_DATABASE_URL``),
+else a SQLite file in the user's data directory — never inside the repository's ``data/``, which
+holds only shipped, checksummed files. ``postgresql://`` URLs are driven by psycopg 3.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+
+ENV_VAR = "PLANMAP_DATABASE_URL"
+EDITOR_KEY = "PLANMAP_EDITOR_KEY"
+ROOT = Path(__file__).resolve().parents[2]
+SECRETS_PATH = ROOT / ".streamlit" / "secrets.toml"
+APP_DIR = "chengyu-plan"
+
+
+def read_secrets(path: Path = SECRETS_PATH) -> dict:
+    """The app's secrets file as a dict; empty when there is none or it is not valid TOML."""
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError):
+        return {}
+
+
+def default_sqlite_path() -> Path:
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / APP_DIR / "progress.sqlite"
+
+
+def database_url(secrets_path: Path = SECRETS_PATH) -> str:
+    """The configured database URL, as SQLAlchemy wants it."""
+    url = os.environ.get(ENV_VAR) or str(read_secrets(secrets_path).get(ENV_VAR) or "")
+    url = url.strip()
+    if not url:
+        path = default_sqlite_path()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        url = f"sqlite:///{path}"
+    return normalise_url(url)
+
+
+def normalise_url(url: str) -> str:
+    """``postgresql://`` and ``postgres://`` mean psycopg 3 (SQLAlchemy's default would be psycopg2)."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def editor_key(secrets_path: Path = SECRETS_PATH) -> str | None:
+    """The key that lets the app record events; None (read-only app) when none is configured."""
+    value = os.environ.get(EDITOR_KEY) or read_secrets(secrets_path).get(EDITOR_KEY)
+    value = str(value or "").strip()
+    return value or None

@@ -1,0 +1,145 @@
+"""Opening the ledger's database: engine settings per backend, migrations, the shipped seed events.
+
+SQLite runs in WAL mode with a busy timeout, and every write transaction starts with
+``BEGIN IMMEDIATE`` so concurrent writers queue for the lock instead of failing halfway.
+PostgreSQL uses ordinary transactions; migrations take an advisory lock so two processes opening
+a new database at once do not both create it.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+
+from geo.plan import DATA_DIR
+from geo.progress.ledger import ProgressError
+from geo.progress.settings import database_url
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+SEED_PATH = DATA_DIR / "progress" / "seed-events.csv"
+SEED_AUTHOR = "seed"
+BUSY_TIMEOUT_MS = 30_000
+MIGRATION_LOCK = 0x504D4150  # any constant shared by every process migrating the same database
+
+
+@dataclass(frozen=True)
+class Ledger:
+    """An open ledger: the engine and the URL it was opened from (password hidden)."""
+
+    engine: sa.Engine
+    url: str
+
+    @property
+    def backend(self) -> str:
+        return self.engine.dialect.name
+
+    def writing(self) -> sa.Connection:
+        """A connection whose transactions take the write lock at once (SQLite) — use with ``.begin()``."""
+        return self.engine.connect().execution_options(immediate=True)
+
+
+def _sqlite_engine(url: str) -> sa.Engine:
+    engine = sa.create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+
+    @sa.event.listens_for(engine, "connect")
+    def _connect(dbapi_connection, _record):
+        # Transactions are begun by the "begin" hook below, not by the driver's guesswork.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    @sa.event.listens_for(engine, "begin")
+    def _begin(connection):
+        immediate = connection.get_execution_options().get("immediate")
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    return engine
+
+
+def create_engine(url: str) -> sa.Engine:
+    if url.startswith("sqlite"):
+        path = sa.make_url(url).database
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        return _sqlite_engine(url)
+    return sa.create_engine(url, pool_pre_ping=True)
+
+
+def alembic_config() -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    return config
+
+
+def head_revision() -> str:
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+def current_revision(engine: sa.Engine) -> str | None:
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def migrate(engine: sa.Engine, revision: str = "head", *, seed: bool = True) -> str | None:
+    """Upgrade the schema to ``revision`` in one transaction; return the revision found before.
+
+    A database created here (no revision before) receives the shipped seed events in the same
+    transaction, so a new ledger starts with the public record.
+    """
+    from geo.progress.ledger import insert_seed_events
+
+    config = alembic_config()
+    with engine.connect().execution_options(immediate=True) as connection, connection.begin():
+        if connection.dialect.name == "postgresql":
+            connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})")
+        before = MigrationContext.configure(connection).get_current_revision()
+        config.attributes["connection"] = connection
+        command.upgrade(config, revision)
+        if before is None and seed and revision == "head":
+            insert_seed_events(connection)
+    return before
+
+
+_open: dict[tuple[str, bool], Ledger] = {}
+_open_lock = threading.Lock()
+
+
+def open_ledger(url: str | None = None, *, seed: bool = True) -> Ledger:
+    """The ledger at ``url`` (default: the configured one), migrated to the head revision.
+
+    Engines are kept per URL for the life of the process, and the migration check runs once each.
+    """
+    url = url or database_url()
+    key = (url, seed)
+    with _open_lock:
+        ledger = _open.get(key)
+        if ledger is None:
+            engine = create_engine(url)
+            try:
+                migrate(engine, seed=seed)
+            except sa.exc.OperationalError as exc:
+                engine.dispose()
+                shown = sa.make_url(url).render_as_string(hide_password=True)
+                reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc).splitlines()[0]
+                raise ProgressError(f"cannot open the progress database {shown}: {reason}") from None
+            ledger = Ledger(engine, sa.make_url(url).render_as_string(hide_password=True))
+            _open[key] = ledger
+        return ledger
+
+
+def close_all() -> None:
+    """Dispose every engine this process opened (tests stop their throwaway servers after this)."""
+    with _open_lock:
+        for ledger in _open.values():
+            ledger.engine.dispose()
+        _open.clear()
