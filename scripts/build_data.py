@@ -53,6 +53,7 @@ DATA = ROOT / "data"
 GAZETTEER = DATA / "gazetteer"
 REFERENCE = DATA / "reference"
 SOURCE = DATA / "source"
+PROGRESS = DATA / "progress"
 RIVERS_SOURCE = Path("/work/shared/sources/natural-earth")
 OSM_SOURCE = Path("/work/shared/sources/osm-railways-partial")
 GSHHG_BOX = (97.0, 110.5, 26.0, 34.5)  # lon_min, lon_max, lat_min, lat_max
@@ -579,6 +580,18 @@ def provenance_records() -> list[dict]:
             "reproduced as the source text",
             "processing": "article text as published; see data/source/SOURCE.md",
         },
+        "data/progress/phases.yaml": {
+            "source": "compiled for the progress ledger from the stages of a Chinese construction project "
+            "(前期研究 → 可研批复 → 开工 → 建成投运)",
+            "licence": "project data",
+            "processing": "curated by hand; see the file's header comment",
+        },
+        "data/progress/seed-events.csv": {
+            "source": "news reports of public record, one cited per row (column source: publisher, date, "
+            "title, URL)",
+            "licence": "project data (facts with their citations)",
+            "processing": "each date checked against the cited report; the first events of a new ledger",
+        },
         "data/source/SOURCE.md": {
             "source": "project documentation",
             "licence": "project documentation",
@@ -587,7 +600,7 @@ def provenance_records() -> list[dict]:
     }
     records.update(reference_extra_records())
     out = []
-    for directory in (GAZETTEER, REFERENCE, SOURCE):
+    for directory in (GAZETTEER, REFERENCE, SOURCE, PROGRESS):
         for path in sorted(directory.iterdir()):
             relative = path.relative_to(ROOT).as_posix()
             record = records.get(relative)

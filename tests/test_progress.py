@@ -292,3 +292,13 @@ def test_an_unreachable_database_is_one_line(capsys, tmp_path):
     url = f"postgresql://nobody@/none?host={tmp_path}&port=1"
     code, out, err = run_cli(capsys, url, "list")
     assert code == 2 and err.startswith("error: cannot open the progress database") and err.count("\n") == 1
+
+
+def test_seed_events_are_sourced_public_record():
+    from geo.progress.ledger import parse_import_csv, validate_event
+    from geo.progress.store import SEED_PATH
+
+    events, _, _ = parse_import_csv(SEED_PATH.read_text(encoding="utf-8"))
+    for event in events:
+        validate_event(event)  # known item, known phase, a past date, a source
+        assert "http" in event.source and event.note, event
