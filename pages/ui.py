@@ -102,6 +102,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/city.py", "city", "城市", "Cities & districts", ":material/location_city:"),
     PageSpec("pages/tasks.py", "tasks", "任务", "Tasks", ":material/checklist:"),
     PageSpec("pages/analysis.py", "analysis", "分析", "Analysis", ":material/analytics:"),
+    PageSpec("pages/progress.py", "progress", "进展", "Progress", ":material/timeline:"),
     PageSpec("pages/export.py", "export", "导出", "Export", ":material/download:"),
     PageSpec("pages/data.py", "data", "数据说明", "Data & sources", ":material/info:"),
 )

@@ -16,7 +16,16 @@ def _run(**params) -> AppTest:
 
 
 def test_page_addresses_are_short_and_files_exist():
-    assert [spec.url_path for spec in PAGES] == ["", "map", "city", "tasks", "analysis", "export", "data"]
+    assert [spec.url_path for spec in PAGES] == [
+        "",
+        "map",
+        "city",
+        "tasks",
+        "analysis",
+        "progress",
+        "export",
+        "data",
+    ]
     for spec in PAGES:
         assert (ROOT / spec.path).is_file(), spec.path
 
@@ -31,10 +40,20 @@ def test_menu_shows_chinese_titles_and_links_every_page():
         "城市",
         "任务",
         "分析",
+        "进展",
         "导出",
         "数据说明",
     ]
-    assert [link.proto.page for link in links] == ["", "map", "city", "tasks", "analysis", "export", "data"]
+    assert [link.proto.page for link in links] == [
+        "",
+        "map",
+        "city",
+        "tasks",
+        "analysis",
+        "progress",
+        "export",
+        "data",
+    ]
     assert all(link.proto.query_string == "" for link in links)
 
 
