@@ -41,11 +41,14 @@ __all__ = [
     "ledger_events",
     "parse_as_of",
     "phase_colour",
+    "latest_as_of",
+    "latest_event_markdown",
     "phase_features",
     "phase_frame",
     "phase_label",
     "phase_legend_html",
     "record_event",
+    "restyle_feature",
     "since_plan_counts",
     "timeline_rows",
 ]
@@ -89,28 +92,47 @@ def _restyle(style: dict, colour: str) -> dict:
     return style
 
 
-def phase_features(
-    features: Mapping[str, str], latest: Mapping[str, Event], *, lang: str = "zh"
-) -> dict[str, str]:
-    """Ready-to-draw features (``layers.maps.map_features``) coloured by their latest phase.
+def restyle_feature(feature: dict, latest: Mapping[str, Event], *, lang: str = "zh") -> dict:
+    """A drawn GeoJSON feature (``properties``: id, status, style, tip) coloured by its latest phase.
 
     Items without an event are grey, and their tooltip gives the plan's status.
     """
-    out = {}
-    for item_id, text in features.items():
-        feature = json.loads(text)
-        props = feature["properties"]
-        event = latest.get(item_id)
-        props["style"] = _restyle(props.get("style") or {}, phase_colour(event.phase if event else None))
-        if event:
-            line = f"{phase_label(event.phase, lang)} · {event.date_text}"
-        else:
-            plan = status_label(props.get("status", ""), lang)
-            line = f"No event recorded (plan: {plan})" if lang == "en" else f"无进展记录(规划:{plan})"
-        props["tip"] = f"{props.get('tip', '')}<br>{html.escape(line)}"
-        props["phase"] = event.phase if event else ""
-        out[item_id] = safe_json(feature)
-    return out
+    props = feature["properties"]
+    event = latest.get(props["id"])
+    props["style"] = _restyle(props.get("style") or {}, phase_colour(event.phase if event else None))
+    if event:
+        line = f"{phase_label(event.phase, lang)} · {event.date_text}"
+    else:
+        plan = status_label(props.get("status", ""), lang)
+        line = f"No event recorded (plan: {plan})" if lang == "en" else f"无进展记录(规划:{plan})"
+    props["tip"] = f"{props.get('tip', '')}<br>{html.escape(line)}"
+    props["phase"] = event.phase if event else ""
+    return feature
+
+
+def phase_features(
+    features: Mapping[str, str], latest: Mapping[str, Event], *, lang: str = "zh"
+) -> dict[str, str]:
+    """Ready-to-draw features (id → JSON, as ``layers.maps.map_features`` gives) coloured by phase."""
+    return {
+        item_id: safe_json(restyle_feature(json.loads(text), latest, lang=lang))
+        for item_id, text in features.items()
+    }
+
+
+def latest_event_markdown(event: Event | None, as_of: date, plan_status: str, *, lang: str = "zh") -> str:
+    """One escaped line for a details panel: the latest event as of the day with its source."""
+    day = as_of.isoformat()
+    if event is None:
+        plan = html.escape(status_label(plan_status, lang))
+        if lang == "en":
+            return f"**Progress as of {day}:** no event recorded; the plan says {plan}"
+        return f"**截至 {day} 的进展:** 无记录,按规划为 {plan}"
+    phase = html.escape(phase_label(event.phase, lang))
+    source = html.escape(event.source)
+    label = f"**Progress as of {day}:**" if lang == "en" else f"**截至 {day} 的进展:**"
+    source_word = "source" if lang == "en" else "来源"
+    return f"{label} {phase} · {html.escape(event.date_text)}  \n<small>{source_word}:{source}</small>"
 
 
 def phase_legend_html(lang: str = "zh") -> str:

@@ -1,7 +1,7 @@
 """地图 Map explorer: thematic layers, filters, search, basemaps; click a feature to read its sentence.
 
 State lives in the URL: ``?layers=railway,aviation&status=开工建设&province=四川&chapter=2&task=10
-&q=万达开&basemap=gaode&colour=status&feature=<id>&lang=en``. Unknown values give a one-line warning
+&q=万达开&basemap=gaode&colour=status&feature=<id>&as_of=2024-06-30&lang=en``. Unknown values give a one-line warning
 and fall back to the default; the widgets then write the cleaned state back.
 """
 
@@ -33,6 +33,7 @@ from layers.maps import (
 )
 from layers.registry import LAYERS, precision_explanation, precision_label, status_label
 from layers.summaries import FEATURE, Span, highlight_html
+from pages import map_progress
 from pages.filters import filter_state, plan_filters, selection_params, set_filter_state
 from pages.ui import (
     catalogue,
@@ -49,7 +50,7 @@ from pages.ui import (
 )
 
 PAGE = "map"
-COLOUR_MODES = ("layer", "status")
+COLOUR_MODES = ("layer", "status", "phase")
 HIGHLIGHT_CSS = """<style>
 mark.hl-feature { background: #ffe08a; padding: 0 2px; border-radius: 2px; }
 .feature-quote { font-size: 1.02rem; line-height: 1.7; border-left: 4px solid #c0392b; padding: 4px 12px; background: #fafafa; }
@@ -86,6 +87,7 @@ def _state_from_url() -> None:
         colour = None
     st.session_state["map_colour"] = colour or "layer"
     st.session_state["map_feature"] = param("feature")
+    map_progress.as_of_from_url()
 
 
 # -- widgets ---------------------------------------------------------------------------------------
@@ -122,10 +124,13 @@ def _filters(gdf: gpd.GeoDataFrame) -> Selection:
     st.radio(
         tr("着色依据", "Colour by"),
         options=list(COLOUR_MODES),
-        format_func=lambda c: tr("图层", "layer") if c == "layer" else tr("状态", "status"),
+        format_func=lambda c: (
+            {"layer": tr("图层", "layer"), "status": tr("状态", "status")}.get(c) or tr("进展", "progress")
+        ),
         key="map_colour",
         horizontal=True,
     )
+    map_progress.as_of_control()
     return filter_state(PAGE)
 
 
@@ -135,11 +140,12 @@ def _write_url(selection: Selection) -> None:
         basemap="" if st.session_state["map_basemap"] == DEFAULT_BASEMAP else st.session_state["map_basemap"],
         colour="" if st.session_state["map_colour"] == "layer" else st.session_state["map_colour"],
         feature=st.session_state.get("map_feature") or "",
+        as_of=map_progress.as_of_param(map_progress.current_as_of()),
     )
 
 
 # -- details ---------------------------------------------------------------------------------------
-def feature_details(row: pd.Series) -> None:
+def feature_details(row: pd.Series, latest: dict | None = None) -> None:
     """Everything about one feature: what, where from in the plan, how precisely it is placed."""
     language = lang()
     plan = _plan()
@@ -165,6 +171,8 @@ def feature_details(row: pd.Series) -> None:
         links = ", ".join(f"[{t}]({page_href('tasks', task=t)})" for t in others)
         lines.append(f"**{tr('另见任务', 'Also in tasks')}:** {links}")
     st.markdown("  \n".join(lines), unsafe_allow_html=True)
+    if latest is not None:
+        map_progress.details_line(row, latest, map_progress.current_as_of())
 
     sentence = str(row["sentence_text"])
     quote = str(row["quote"])
@@ -250,6 +258,7 @@ def main() -> None:
     basemap = st.session_state["map_basemap"]
     colour_by = st.session_state["map_colour"]
     datum = datum_of(basemap)
+    latest = map_progress.latest_events(map_progress.current_as_of())
 
     with map_column:
         if not selection.layers:
@@ -279,7 +288,9 @@ def main() -> None:
         with st.spinner(tr("正在绘制地图…", "Drawing the map…")):
             m = new_map(basemap=basemap, lang=language)
             add_legend(m, lang=language)
-            features = _map_features(language, datum, colour_by)
+            features = _map_features(language, datum, "layer" if colour_by == "phase" else colour_by)
+            if colour_by == "phase":
+                features = map_progress.coloured_by_phase(features, latest)
             groups = theme_layers(gdf, selection.layers, lang=language, features=features)
             chosen = st.session_state.get("map_feature")
             if chosen:
@@ -293,8 +304,10 @@ def main() -> None:
                 returned_objects=["last_active_drawing"],
             )
         shown_layers = [layer_id for layer_id in LAYER_IDS if layer_id in set(gdf["layer"])]
+        legend = map_progress.legend_html() if colour_by == "phase" else None
         st.markdown(
-            colour_legend_html(shown_layers, lang=language, colour_by=colour_by), unsafe_allow_html=True
+            legend or colour_legend_html(shown_layers, lang=language, colour_by=colour_by),
+            unsafe_allow_html=True,
         )
         clicked = ((result or {}).get("last_active_drawing") or {}).get("properties") or {}
         clicked_id = clicked.get("id")
@@ -330,7 +343,7 @@ def main() -> None:
                 st.session_state["map_feature"] = None
             else:
                 with st.container(border=True):
-                    feature_details(match.iloc[0])
+                    feature_details(match.iloc[0], latest)
         elif not gdf.empty:
             st.caption(
                 tr(

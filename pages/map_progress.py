@@ -1,0 +1,85 @@
+"""The map page's "as of" control: the day whose progress colours the map and fills the details.
+
+Kept beside pages/map.py so the map page needs only a few calls: read the day from the URL
+(``?as_of=YYYY-MM-DD``, default today), draw the control, restyle features, write the day back.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from geo.errors import GeoError
+from layers.progress import (
+    Event,
+    latest_as_of,
+    latest_event_markdown,
+    ledger_events,
+    parse_as_of,
+    phase_features,
+    phase_legend_html,
+)
+from pages.ui import lang, param, tr, warn_bad_param
+
+AS_OF_KEY = "map_as_of"
+EARLIEST = date(2000, 1, 1)
+
+
+def as_of_from_url() -> None:
+    """The day in ``?as_of=``; a malformed or future day warns in one line and falls back to today."""
+    text = param("as_of")
+    try:
+        day = parse_as_of(text)
+    except GeoError:
+        warn_bad_param("as_of", text or "", tr("今天", "today"))
+        day = date.today()
+    st.session_state[AS_OF_KEY] = max(day, EARLIEST)
+
+
+def current_as_of() -> date:
+    return st.session_state.get(AS_OF_KEY) or date.today()
+
+
+def as_of_control() -> date:
+    st.date_input(
+        tr("进展截至", "Progress as of"),
+        key=AS_OF_KEY,
+        min_value=EARLIEST,
+        max_value=date.today(),
+        format="YYYY-MM-DD",
+        help=tr(
+            "按此日期的最新进展着色(着色依据选“进展”),详情中显示此日期的最新事件及来源。",
+            "Colours by the latest phase on this day (colour by “progress”); the details show the latest event and its source.",
+        ),
+    )
+    return current_as_of()
+
+
+def latest_events(as_of: date) -> dict[str, Event]:
+    """Item id → latest event on ``as_of``; an unreadable ledger is one warning and no events."""
+    try:
+        return latest_as_of(ledger_events(), as_of)
+    except GeoError as exc:
+        st.warning(tr(f"进展数据库无法打开:{exc}", f"The progress database cannot be opened: {exc}"))
+        return {}
+
+
+def coloured_by_phase(features: dict[str, str], latest: dict[str, Event]) -> dict[str, str]:
+    return phase_features(features, latest, lang=lang())
+
+
+def legend_html() -> str:
+    return phase_legend_html(lang())
+
+
+def details_line(row: pd.Series, latest: dict[str, Event], as_of: date) -> None:
+    st.markdown(
+        latest_event_markdown(latest.get(row["id"]), as_of, row["status"], lang=lang()),
+        unsafe_allow_html=True,
+    )
+
+
+def as_of_param(as_of: date) -> str:
+    return "" if as_of == date.today() else as_of.isoformat()
