@@ -1182,9 +1182,7 @@ def add_export_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="CRS",
         help=f"one of {', '.join(CRS_CHOICES)} (default {DEFAULT_CRS})",
     )
-    parser.add_argument(
-        "--as-of", metavar="YYYY-MM-DD", help="phase columns as of this day (default: today)"
-    )
+    parser.add_argument("--as-of", metavar="YYYY-MM-DD", help="phase columns as of this day (default: today)")
 
 
 def _task_numbers(values: Iterable[str]) -> tuple[int, ...]:
