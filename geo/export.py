@@ -145,6 +145,9 @@ FIELD_DESCRIPTIONS: dict[str, str] = {
     "area_km2": "area of a polygon in km² (UTM 48N) 面积(平方公里)",
     "official_area_km2": "the area the plan or an official source publishes, km² 公布面积",
     "whole_units": "true when drawn as whole administrative units (overstates a part-unit item) 按整区县绘制",
+    "phase": "latest phase in the progress ledger as of the export's day; empty: no event, the plan's status holds 进展阶段",
+    "phase_date": "date of that event (YYYY-MM-DD, YYYY-MM or YYYY) 进展日期",
+    "phase_source": "source of that event (URL or document citation) 进展来源",
 }
 
 # dBASE allows 10-character ASCII field names; these are the shapefile's names for long ones.
@@ -153,6 +156,7 @@ SHAPEFILE_FIELDS: dict[str, str] = {
     "province_scope": "prov_scope",
     "official_area_km2": "off_area",
     "whole_units": "whole_unit",
+    "phase_source": "phase_src",
 }
 
 PRECISION_CLASSES: dict[str, str] = {

@@ -155,10 +155,14 @@ def export_files(
     place_name: str | None = None,
     exported: date | None = None,
 ) -> dict[str, bytes]:
-    """``{file name: bytes}`` of an export of the selection: what the app offers for download."""
-    return export_bytes(
-        selection_bundle(selection, place_name=place_name), fmt=fmt, crs=crs, exported=exported
-    )
+    """``{file name: bytes}`` of an export of the selection: what the app offers for download.
+
+    Like the command line, the features carry the progress ledger's phase as of today.
+    """
+    from geo.progress.exporting import progress_bundle
+
+    bundle = progress_bundle(selection_bundle(selection, place_name=place_name), None)
+    return export_bytes(bundle, fmt=fmt, crs=crs, exported=exported)
 
 
 # -- the export page's link: the map page's parameters plus place, format and crs ------------------
