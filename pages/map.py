@@ -290,7 +290,7 @@ def main() -> None:
             add_legend(m, lang=language)
             features = _map_features(language, datum, "layer" if colour_by == "phase" else colour_by)
             if colour_by == "phase":
-                features = map_progress.coloured_by_phase(features, latest)
+                features = map_progress.coloured_by_phase(features, latest, datum)
             groups = theme_layers(gdf, selection.layers, lang=language, features=features)
             chosen = st.session_state.get("map_feature")
             if chosen:

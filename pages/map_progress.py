@@ -66,8 +66,15 @@ def latest_events(as_of: date) -> dict[str, Event]:
         return {}
 
 
-def coloured_by_phase(features: dict[str, str], latest: dict[str, Event]) -> dict[str, str]:
-    return phase_features(features, latest, lang=lang())
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _coloured(language: str, datum: str, latest_key: tuple, _features: dict, _latest: dict) -> dict[str, str]:
+    return phase_features(_features, _latest, lang=language)
+
+
+def coloured_by_phase(features: dict[str, str], latest: dict[str, Event], datum: str) -> dict[str, str]:
+    """The features recoloured by phase, once per language, datum and set of latest events."""
+    key = tuple(sorted((item_id, event.id) for item_id, event in latest.items()))
+    return _coloured(lang(), datum, key, features, latest)
 
 
 def legend_html() -> str:
