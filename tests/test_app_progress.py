@@ -84,3 +84,24 @@ def test_unknown_item_in_the_link_warns_and_falls_back(ledger_url):
     at = run_script(PAGE, item="<b>nope</b>")
     assert not at.exception
     assert any("item=<b>nope</b>" in w.value for w in at.warning)
+
+
+def test_english_interface(ledger_url):
+    at = run_script(PAGE, item="air-tianfu", lang="en")
+    assert not at.exception, at.exception
+    assert [h.value for h in at.header][:1] == ["Timeline of an item"]
+    assert "Since the plan" in [h.value for h in at.header]
+    assert "completed, in service" in _text(at)
+    assert "Read-only: enter the editor key" in _text(at)
+
+
+def test_editor_key_comes_from_the_secrets_file(tmp_path, monkeypatch):
+    from geo.progress.settings import editor_key
+
+    secrets = tmp_path / "secrets.toml"
+    secrets.write_text('PLANMAP_EDITOR_KEY = "from-the-file"\n', encoding="utf-8")
+    monkeypatch.delenv("PLANMAP_EDITOR_KEY")
+    assert editor_key(secrets) == "from-the-file"
+    assert editor_key(tmp_path / "none.toml") is None
+    secrets.write_text("not toml = = =", encoding="utf-8")
+    assert editor_key(secrets) is None
