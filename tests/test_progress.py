@@ -127,6 +127,11 @@ def test_phases_vocabulary_on_the_command_line(capsys):
     assert {"建成投运", "暂缓", "取消"} <= {p["id"] for p in phases}
 
 
+def test_listing_an_unknown_item_is_one_line(database, capsys):
+    code, out, err = run_cli(capsys, database, "list", "air-nowhere")
+    assert code == 2 and out == "" and err == "error: unknown item: 'air-nowhere'\n"
+
+
 # -- bad input: exit 2, one line, nothing written -------------------------------------------------
 FUTURE = (date.today() + timedelta(days=40)).isoformat()
 
@@ -192,6 +197,19 @@ def _write_one(args: tuple[str, int]) -> int:
         return event.id
     finally:
         engine.dispose()
+
+
+def _open_and_count(url: str) -> int:
+    from geo.progress.store import forget_inherited
+
+    forget_inherited()  # a fresh process's view: no engine inherited from the parent
+    return len(list_events(open_ledger(url)))
+
+
+def test_concurrent_first_opens_create_the_ledger_once(database):
+    with multiprocessing.get_context("fork").Pool(8) as pool:
+        counts = pool.map(_open_and_count, [database] * 8, chunksize=1)
+    assert counts == [SEED_EVENTS] * 8 and count(database) == SEED_EVENTS
 
 
 def test_concurrent_writers_lose_no_event(database):

@@ -48,8 +48,10 @@ def cmd_add(args: argparse.Namespace) -> int:
 
 def cmd_list(args: argparse.Namespace) -> int:
     from geo.cli import format_table
-    from geo.progress.ledger import effective_events, list_events
+    from geo.progress.ledger import ProgressError, catalogue_ids, effective_events, list_events
 
+    if args.item_id is not None and args.item_id not in catalogue_ids():
+        raise ProgressError(f"unknown item: {args.item_id!r}")
     events = list_events(_ledger(args), args.item_id)
     if args.json:
         _print_json([e.to_dict() for e in events])

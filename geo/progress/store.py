@@ -143,3 +143,11 @@ def close_all() -> None:
         for ledger in _open.values():
             ledger.engine.dispose()
         _open.clear()
+
+
+def forget_inherited() -> None:
+    """In a forked child: drop the parent's engines without closing connections the parent still uses."""
+    with _open_lock:
+        for ledger in _open.values():
+            ledger.engine.dispose(close=False)
+        _open.clear()
