@@ -207,9 +207,9 @@ def _open_and_count(url: str) -> int:
 
 
 def test_concurrent_first_opens_create_the_ledger_once(database):
-    with multiprocessing.get_context("fork").Pool(8) as pool:
-        counts = pool.map(_open_and_count, [database] * 8, chunksize=1)
-    assert counts == [SEED_EVENTS] * 8 and count(database) == SEED_EVENTS
+    with multiprocessing.get_context("fork").Pool(4) as pool:
+        counts = pool.map(_open_and_count, [database] * 4, chunksize=1)
+    assert counts == [SEED_EVENTS] * 4 and count(database) == SEED_EVENTS
 
 
 def test_concurrent_writers_lose_no_event(database):
