@@ -209,7 +209,7 @@ def add_event(ledger, event: NewEvent, *, today: date | None = None) -> Event:
     row = validate_event(event, today=today)
     with ledger.writing() as connection, connection.begin():
         (new_id,) = _insert(connection, [row], [None])
-    return next(e for e in list_events(ledger) if e.id == new_id)
+    return next(e for e in list_events(ledger, row["item_id"]) if e.id == new_id)
 
 
 def add_events(
