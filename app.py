@@ -7,9 +7,10 @@ Streamlit's automatic menu lists the files in ``pages/`` by file name, so it is 
 import streamlit as st
 
 from layers.assets import ensure_assets
-from pages.ui import APP_TITLE_EN, APP_TITLE_ZH, PAGES, sidebar_menu, tr
+from pages.ui import APP_TITLE_EN, APP_TITLE_ZH, PAGES, html_lang, sidebar_menu, tr
 
 st.set_page_config(page_title=tr(APP_TITLE_ZH, APP_TITLE_EN), page_icon="🗺️", layout="wide")
+html_lang()
 ensure_assets()
 
 pages = [

@@ -64,6 +64,69 @@ STATUS_EN: dict[str, str] = {
     "推进": "promote (no construction verb)",
 }
 
+STATUS_GROUPS_PATH = DATA_DIR / "status_groups.yaml"
+STATUS_NOTE_ZH = "状态是规划(2021年12月)对该项目提出的要求,不是此后的实际进展。"
+STATUS_NOTE_EN = "Status is what the plan asked for (December 2021), not progress since."
+
+
+@dataclass(frozen=True)
+class StatusGroup:
+    """A planners' phase (新建/在建 …): several of the plan's normalised verbs."""
+
+    key: str
+    label: str
+    label_en: str
+    aliases: tuple[str, ...]
+    statuses: tuple[str, ...]
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (self.key, self.label, self.label_en, *self.aliases)
+
+    def title(self, lang: str = "zh") -> str:
+        return self.label_en if lang == "en" else self.label
+
+
+@functools.cache
+def load_status_groups(path: Path = STATUS_GROUPS_PATH) -> tuple[StatusGroup, ...]:
+    """The phases of ``data/status_groups.yaml``; raises CatalogueError when a status is in none
+    or in two of them, or a group names an unknown status."""
+    try:
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=YAML_LOADER) or []
+        groups = tuple(
+            StatusGroup(
+                key=str(item["key"]),
+                label=str(item["label"]),
+                label_en=str(item["label_en"]),
+                aliases=tuple(str(a) for a in item.get("aliases") or ()),
+                statuses=tuple(str(s) for s in item["statuses"]),
+            )
+            for item in raw
+        )
+    except (OSError, yaml.YAMLError, KeyError, TypeError, AttributeError) as exc:
+        raise CatalogueError(f"{path.name}: {exc}") from None
+    listed = [status for group in groups for status in group.statuses]
+    unknown = sorted(set(listed) - set(STATUSES))
+    if unknown:
+        raise CatalogueError(f"{path.name}: unknown status(es) {', '.join(unknown)}")
+    twice = sorted({s for s in listed if listed.count(s) > 1})
+    missing = [s for s in STATUSES if s not in listed]
+    if twice or missing:
+        raise CatalogueError(f"{path.name}: each status in exactly one group ({twice or missing})")
+    return groups
+
+
+def status_group(status: str) -> StatusGroup | None:
+    """The phase a normalised status belongs to."""
+    return next((g for g in load_status_groups() if status in g.statuses), None)
+
+
+def status_group_named(name: str) -> StatusGroup | None:
+    """The phase a link or filter names (在建, 新建/在建, under construction …), any case."""
+    wanted = name.strip().lower()
+    return next((g for g in load_status_groups() if wanted in {n.lower() for n in g.names}), None)
+
+
 GEOMETRY_KINDS = ("airport", "seat", "seats", "area", "river", "via", "site", "route")
 _ID_RE = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)+$")
 _REQUIRED = ("id", "name", "layer", "status", "tasks", "sentence", "quote", "geometry")
@@ -81,10 +144,10 @@ class Entry:
     quote: str
     geometry: dict
     name_en: str | None = None
+    aliases: tuple[str, ...] = ()
     kind: str | None = None
     verb: str | None = None
     note: str | None = None
-    aliases: tuple[str, ...] = ()
     # The area the plan or an official source publishes (km²), where one is published.
     official_area_km2: float | None = None
     file: str = field(default="", compare=False)
@@ -111,6 +174,11 @@ def entry_from_mapping(raw: dict, *, file: str = "") -> Entry:
         tasks = [tasks]
     if not isinstance(tasks, list) or not tasks or not all(isinstance(t, int) for t in tasks):
         raise CatalogueError(f"{ident}: tasks must be a non-empty list of task numbers ({file})")
+    aliases = raw.get("aliases") or []
+    if isinstance(aliases, str) or not isinstance(aliases, list):
+        raise CatalogueError(f"{ident}: aliases must be a list of names ({file})")
+    if not all(isinstance(a, str) and a.strip() for a in aliases):
+        raise CatalogueError(f"{ident}: every alias must be a non-empty name ({file})")
     if not isinstance(raw["geometry"], dict):
         raise CatalogueError(f"{ident}: geometry must be a mapping ({file})")
     return Entry(
@@ -123,10 +191,10 @@ def entry_from_mapping(raw: dict, *, file: str = "") -> Entry:
         quote=str(raw["quote"]),
         geometry=dict(raw["geometry"]),
         name_en=raw.get("name_en"),
+        aliases=tuple(a.strip() for a in aliases),
         kind=raw.get("kind"),
         verb=raw.get("verb"),
         note=raw.get("note"),
-        aliases=tuple(str(a) for a in raw.get("aliases") or ()),
         official_area_km2=None if raw.get("official_area_km2") is None else float(raw["official_area_km2"]),
         file=file,
     )
@@ -176,6 +244,8 @@ def entry_problems(entry: Entry, plan: Plan) -> list[str]:
         problems.append(
             f"{entry.id}: quote is not in sentence {entry.sentence} of task {task.number} (found in {found})"
         )
+    if entry.name in entry.aliases or len(set(entry.aliases)) != len(entry.aliases):
+        problems.append(f"{entry.id}: an alias repeats the name or another alias")
     if entry.verb and entry.verb not in task.text:
         problems.append(f"{entry.id}: verb {entry.verb!r} does not occur in task {task.number}")
     return problems
@@ -191,6 +261,12 @@ def catalogue_problems(entries: tuple[Entry, ...] | list[Entry], plan: Plan | No
             problems.append(f"{entry.id}: duplicate id ({seen[entry.id]} and {entry.file})")
         seen[entry.id] = entry.file
         problems.extend(entry_problems(entry, plan))
+    owners: dict[str, str] = {}
+    for entry in entries:
+        for alias in entry.aliases:
+            if alias in owners and owners[alias] != entry.id:
+                problems.append(f"{entry.id}: alias {alias} is also an alias of {owners[alias]}")
+            owners.setdefault(alias, entry.id)
     return problems
 
 

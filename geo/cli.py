@@ -2,7 +2,10 @@
 
     python -m geo tasks [--json]                      the 47 tasks with their sentences
     python -m geo place NAME [NAME ...] [--json | --geojson]
-    python -m geo tasks-for NAME [NAME ...] [--json]  tasks naming a place or a unit inside it
+    python -m geo tasks-for NAME [NAME ...] [--json] [--no-inherited]
+                                                      tasks naming a place or a unit inside it, and
+                                                      those a county receives (prefecture, groupings)
+    python -m geo search QUERY [--json]               catalogue items by name, alias, pinyin, English
     python -m geo progress add|list|import|export|phases   the progress ledger (geo.progress.cli)
 
 Each subcommand is one function taking the parsed arguments and returning an exit status.
@@ -165,23 +168,55 @@ def cmd_place(args: argparse.Namespace) -> int:
 
 
 def cmd_tasks_for(args: argparse.Namespace) -> int:
-    from geo.mentions import HOW_ZH, tasks_for
+    from geo.mentions import tasks_for
 
-    results = [(name, tasks_for(name)) for name in args.names]
+    results = [(name, tasks_for(name, inherited=args.inherited)) for name in args.names]
     if args.json:
         _print_json([{"query": name, "tasks": [hit.to_dict() for hit in hits]} for name, hits in results])
         return 0
     blocks = []
     for name, hits in results:
-        lines = [f"{name}: {len(hits)} 项任务"]
-        if hits:
-            rows = []
-            for hit in hits:
-                words = dict.fromkeys(m.text for m in hit.mentions)
-                rows.append((hit.task, hit.title, HOW_ZH[hit.how], "、".join(words)))
-            lines.append(format_table(("任务", "标题", "方式", "匹配"), rows))
+        named = [hit for hit in hits if not hit.received]
+        received = [hit for hit in hits if hit.received]
+        lines = [
+            f"{name}: {len(hits)} 项任务" + (f"(点名 {len(named)},承接 {len(received)})" if received else "")
+        ]
+        for title, group in (("点名", named), ("承接(经所属市或组合)", received)):
+            if not group or not received:
+                continue
+            lines.append(f"{title}:")
+            lines.append(_hits_table(group))
+        if hits and not received:
+            lines.append(_hits_table(hits))
         blocks.append("\n".join(lines))
     print("\n\n".join(blocks))
+    return 0
+
+
+def _hits_table(hits) -> str:
+    rows = []
+    for hit in hits:
+        words = dict.fromkeys(m.text for m in hit.mentions)
+        routes = "、".join(dict.fromkeys(route.label() for route in hit.routes))
+        rows.append((hit.task, hit.title, routes, "、".join(words)))
+    return format_table(("任务", "标题", "方式", "匹配"), rows)
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    """Catalogue items matching a query, best first; nothing found is a usage error with suggestions."""
+    from geo.search import search, suggestions
+
+    results = search(args.query, limit=args.limit)
+    if not results:
+        close = suggestions(args.query)
+        hint = f" — did you mean: {', '.join(close)}" if close else ""
+        print(f"error: no catalogue item matches {args.query!r}{hint}", file=sys.stderr)
+        return EXIT_USAGE
+    if args.json:
+        _print_json([result.to_dict() for result in results])
+        return 0
+    rows = [(r.entry.id, r.entry.name, r.entry.name_en or "", r.matched, r.field) for r in results]
+    print(format_table(("id", "名称", "English", "匹配", "字段"), rows))
     return 0
 
 
@@ -225,7 +260,21 @@ def build_parser() -> argparse.ArgumentParser:
     tasks_for = sub.add_parser("tasks-for", help="tasks naming a place or any unit inside it")
     tasks_for.add_argument("names", nargs="+", metavar="NAME")
     tasks_for.add_argument("--json", action="store_true", help="JSON: query, tasks with matching sentences")
+    tasks_for.add_argument(
+        "--inherited",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="also the tasks a county receives through its prefecture and groupings (default: on)",
+    )
     tasks_for.set_defaults(func=cmd_tasks_for)
+
+    search = sub.add_parser("search", help="find catalogue items by name, alias, pinyin or English")
+    search.add_argument("query", metavar="QUERY", help="成达万, 渝西高铁, Tianfu, tianfujichang …")
+    search.add_argument(
+        "--json", action="store_true", help="JSON list: id, name, aliases, matched field, score"
+    )
+    search.add_argument("--limit", type=int, default=10, help="at most this many items (default 10)")
+    search.set_defaults(func=cmd_search)
 
     check = sub.add_parser("check", help="validate the whole catalogue (schema, quotes, geometry, region)")
     check.set_defaults(func=cmd_check)

@@ -116,7 +116,7 @@ COORDINATE_DECIMALS = 5
 DEFAULT_STEM = "chengyu-plan"
 # Columns used by the app only (search index), not data a GIS user needs.
 INTERNAL_COLUMNS = ("search_text",)
-LIST_COLUMNS = ("tasks", "places")
+LIST_COLUMNS = ("tasks", "places", "aliases")
 LIST_SEPARATOR = ";"
 DBF_TEXT_BYTES = 254  # the dBASE limit for a character field
 TRUNCATION_MARK = "…"
@@ -125,10 +125,12 @@ FIELD_DESCRIPTIONS: dict[str, str] = {
     "id": "stable identifier of the item 条目编号",
     "name": "the item as the plan writes it 名称",
     "name_en": "English name (where given) 英文名称",
+    "aliases": "other names in common use (list) 别名",
     "layer": "thematic layer id 图层",
     "kind": "finer class within the layer 类别",
     "status": "status normalised from the plan's verb 状态",
     "status_en": "the status in English",
+    "plan_phase": "the group of the status as planners speak of it (data/status_groups.yaml) 规划阶段",
     "verb": "the plan's own verb, verbatim 原文动词",
     "tasks": "numbers of the plan's tasks that name the item (list) 任务编号",
     "task": "the task holding the quote 主任务",

@@ -21,10 +21,10 @@ from geo.features import (
     PROVINCE_SCOPE_EN,
     Selection,
     catalogue_frame,
-    filter_frame,
     selection_from_params,
 )
 from geo.plan import load_plan
+from geo.search import search_frame
 from geo.styles import LAYERS
 
 # Administrative units written into the GeoPackage, coarsest first.
@@ -205,39 +205,6 @@ def request_from_params(params: Mapping[str, str]) -> ExportRequest:
             bad.append(("place", place))
     selection = replace(selection, place=adcode)
     return ExportRequest(selection, fmt, crs, place_name, tuple(bad))
-
-
-@functools.lru_cache(maxsize=256)
-def query_places(query: str) -> tuple[frozenset[str], ...]:
-    """The places a search stands for, as groups of unit names a feature must name one of each:
-    a unit (遂宁) or a grouping (渝西) is one group (any member); a compound abbreviation
-    (成德眉资, 万达开) is one group per member (every member). Empty if the query is no place."""
-    from geo.gazetteer import load_gazetteer
-    from geo.groupings import expand, load_abbreviations
-
-    gazetteer = load_gazetteer()
-    try:
-        compound = load_abbreviations().compounds.get(query)
-        if compound is not None:
-            return tuple(frozenset({gazetteer.resolve(member).unit.name}) for member in compound.members)
-        return (frozenset(unit.name for unit in expand(query, gazetteer)),)
-    except GeoError:
-        return ()
-
-
-def search_frame(gdf: gpd.GeoDataFrame, selection: Selection) -> gpd.GeoDataFrame:
-    """:func:`~geo.features.filter_frame`, with the search matching names, pinyin and English
-    (the features' search text) or the places the query names (units, groupings, abbreviations)."""
-    query = selection.query.strip()
-    if not query:
-        return filter_frame(gdf, selection)
-    rest = filter_frame(gdf, replace(selection, query=""))
-    by_text = rest.index.isin(filter_frame(rest, Selection(query=query)).index)
-    groups = query_places(query)
-    if not groups:
-        return rest[by_text]
-    by_place = rest["places"].apply(lambda places: all(group & set(places) for group in groups))
-    return rest[by_text | by_place.to_numpy(dtype=bool)]
 
 
 def selected_features(selection: Selection) -> gpd.GeoDataFrame:

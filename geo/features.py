@@ -15,7 +15,7 @@ import geopandas as gpd
 import pandas as pd
 from pypinyin import lazy_pinyin
 
-from geo.catalogue import LAYER_IDS, STATUS_EN, STATUSES
+from geo.catalogue import LAYER_IDS, STATUS_EN, STATUSES, status_group, status_group_named
 from geo.gazetteer import load_gazetteer
 from geo.plan import load_plan
 from geo.resolve import Feature, resolve_catalogue
@@ -27,7 +27,7 @@ CHAPTER_NUMBERS = range(1, 11)
 TASK_NUMBERS = range(1, 48)
 
 COLUMNS = (
-    "id", "name", "name_en", "layer", "kind", "status", "status_en", "verb", "tasks", "task",
+    "id", "name", "name_en", "aliases", "layer", "kind", "status", "status_en", "plan_phase", "verb", "tasks", "task",
     "chapter", "sentence", "quote", "sentence_text", "precision", "source", "places",
     "province_scope", "note", "length_km", "area_km2", "official_area_km2", "whole_units",
     "search_text",
@@ -50,9 +50,9 @@ def _province_scope(geometry, provinces: gpd.GeoDataFrame) -> str:
 
 def _search_text(feature: Feature) -> str:
     entry = feature.entry
-    words = [entry.id, entry.name, entry.name_en or "", *feature.places]
-    pinyin = "".join(lazy_pinyin(entry.name))
-    return " ".join([*words, pinyin]).lower()
+    words = [entry.id, entry.name, *entry.aliases, entry.name_en or "", *feature.places]
+    pinyin = ["".join(lazy_pinyin(name)) for name in (entry.name, *entry.aliases)]
+    return " ".join([*words, *pinyin]).lower()
 
 
 def frame_from_features(features: Iterable[Feature]) -> gpd.GeoDataFrame:
@@ -68,10 +68,12 @@ def frame_from_features(features: Iterable[Feature]) -> gpd.GeoDataFrame:
                 "id": entry.id,
                 "name": entry.name,
                 "name_en": entry.name_en or "",
+                "aliases": list(entry.aliases),
                 "layer": entry.layer,
                 "kind": entry.kind or "",
                 "status": entry.status,
                 "status_en": STATUS_EN[entry.status],
+                "plan_phase": status_group(entry.status).key if status_group(entry.status) else "",
                 "verb": entry.verb or "",
                 "tasks": list(entry.tasks),
                 "task": entry.tasks[0],
@@ -193,11 +195,12 @@ def param_items(value: object) -> list[str]:
 
 
 def selection_from_params(params: Mapping[str, object]) -> tuple[Selection, list[tuple[str, str]]]:
-    """The selection a link asks for (``?layers=railway,aviation&status=开工建设&province=四川
+    """The selection a link asks for (``?layers=railway,aviation&status=开工建设,在建&province=四川
     &chapter=2&task=10&q=…``) and the (name, value) pairs that mean nothing, which are left out.
 
     Statuses and provinces may be given in English (``status=start construction``,
-    ``province=Sichuan``); repeated values count once. ``place`` is not read here: resolving a
+    ``province=Sichuan``); a status may be a phase (``在建``, ``under construction``: see
+    ``data/status_groups.yaml``), which stands for its statuses; repeated values count once. ``place`` is not read here: resolving a
     place name needs the gazetteer's judgement and its own message.
     """
     bad: list[tuple[str, str]] = []
@@ -206,10 +209,13 @@ def selection_from_params(params: Mapping[str, object]) -> tuple[Selection, list
         good: list = []
         for item in param_items(params.get(name)):
             value = parse(item)
-            if value is None:
-                bad.append((name, item))
-            elif value not in good:
-                good.append(value)
+            # A phase (?status=在建) stands for its statuses; a status of the same name wins.
+            group = status_group_named(item) if name == "status" and value is None else None
+            for one in group.statuses if group else [value]:
+                if one is None:
+                    bad.append((name, item))
+                elif one not in good:
+                    good.append(one)
         values[name] = tuple(good)
     selection = Selection(
         layers=values["layers"],

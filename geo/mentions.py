@@ -19,6 +19,14 @@ matched on their own.
 ``how`` ranks a mention, strongest first: ``direct`` (a unit's own name), ``site`` (a named place
 that is not a unit, mapped to the unit it lies in), ``abbreviation`` (inside a compound token),
 ``grouping`` (a member of a named grouping).
+
+A county-level unit also *receives* tasks (:func:`tasks_for` with ``inherited=True``): those that
+name its prefecture (达州 for 大竹县), ``how="prefecture"``, and those that name a grouping or
+compound abbreviation it or its prefecture belongs to (川东北, 万达开, 重庆都市圈),
+``how="grouping"``; ``via`` says which. Chongqing's districts and counties are prefecture-level on
+the region's map: like Sichuan's prefectures they receive through groupings only, and a task
+naming 重庆 or 四川 (the plan's two province-level parties) is passed down to no unit. Tasks naming the unit itself
+directly, by a site or by an abbreviation are *named*; grouping and prefecture routes are *received*.
 """
 
 from __future__ import annotations
@@ -40,9 +48,24 @@ if TYPE_CHECKING:
 
 RULES_PATH = GAZETTEER_DIR / "mention_rules.yaml"
 
-HOWS: tuple[str, ...] = ("direct", "site", "abbreviation", "grouping")
+HOWS: tuple[str, ...] = ("direct", "site", "abbreviation", "grouping", "prefecture")
 HOW_RANK = {how: rank for rank, how in enumerate(HOWS)}
-HOW_ZH = {"direct": "直接", "site": "地点", "abbreviation": "简称", "grouping": "组合"}
+HOW_ZH = {
+    "direct": "直接",
+    "site": "地点",
+    "abbreviation": "简称",
+    "grouping": "组合",
+    "prefecture": "所属市",
+}
+HOW_EN = {
+    "direct": "named directly",
+    "site": "a site in it",
+    "abbreviation": "abbreviation",
+    "grouping": "grouping",
+    "prefecture": "its prefecture",
+}
+# Routes by which a task reaches a unit without naming it: the unit receives the task.
+RECEIVED_HOWS: frozenset[str] = frozenset({"grouping", "prefecture"})
 
 
 @dataclass(frozen=True)
@@ -99,18 +122,46 @@ class SentenceHit:
 
 
 @dataclass(frozen=True)
+class Route:
+    """How a task reaches a unit: ``how`` and the name it goes through (grouping, abbreviation,
+    site or prefecture; None when the unit is named directly)."""
+
+    how: str
+    via: str | None = None
+
+    def label(self, lang: str = "zh") -> str:
+        """达州 (所属市), 川东北 (组合) …; the bare kind when there is no ``via``."""
+        kind = HOW_EN[self.how] if lang == "en" else HOW_ZH[self.how]
+        return f"{self.via} ({kind})" if self.via else kind
+
+
+@dataclass(frozen=True)
 class TaskHit:
     task: int
     title: str
     how: str
     sentences: tuple[SentenceHit, ...]
     mentions: tuple[Mention, ...]
+    routes: tuple[Route, ...] = ()
+
+    @property
+    def via(self) -> str | None:
+        """The name the strongest route goes through."""
+        return next((r.via for r in self.routes if r.how == self.how), None)
+
+    @property
+    def received(self) -> bool:
+        """True when no route names the unit itself: the task comes through a prefecture or grouping."""
+        return self.how in RECEIVED_HOWS
 
     def to_dict(self) -> dict:
         return {
             "task": self.task,
             "title": self.title,
             "how": self.how,
+            "via": self.via,
+            "received": self.received,
+            "routes": [{"how": r.how, "via": r.via} for r in self.routes],
             "sentences": [sentence.to_dict() for sentence in self.sentences],
         }
 
@@ -299,42 +350,125 @@ def target_adcodes(units: Iterable[Unit], gazetteer: Gazetteer) -> set:
     return codes
 
 
-def hits_for(codes: set, mentions: Iterable[Mention], plan: Plan) -> list[TaskHit]:
-    """Mentions of any of the adcodes, grouped by task with their sentences."""
-    by_task: dict[int, list[Mention]] = {}
-    for mention in mentions:
-        if any(unit.adcode in codes for unit in mention.units):
-            by_task.setdefault(mention.task, []).append(mention)
+def _own_route(mention: Mention) -> Route:
+    return Route(mention.how, None if mention.how == "direct" else mention.key)
+
+
+def _collect(routed: dict[int, list[tuple[Mention, Route]]], plan: Plan) -> list[TaskHit]:
     hits = []
-    for number in sorted(by_task):
+    for number in sorted(routed):
         task = plan.task(number)
-        found = by_task[number]
+        found = routed[number]
+        mentions = tuple(dict.fromkeys(m for m, _ in found))
+        routes = tuple(
+            sorted(dict.fromkeys(r for _, r in found), key=lambda r: (HOW_RANK[r.how], r.via or ""))
+        )
         sentences = []
-        for index in sorted({m.sentence for m in found}):
-            spans = tuple((m.start, m.end, m.how) for m in found if m.sentence == index)
-            sentences.append(SentenceHit(index, task.sentences[index], spans))
+        for index in sorted({m.sentence for m in mentions}):
+            spans = tuple(dict.fromkeys((m.start, m.end, r.how) for m, r in found if m.sentence == index))
+            spans = tuple(sorted(spans, key=lambda sp: (sp[0], HOW_RANK[sp[2]])))
+            kept: dict[tuple[int, int], tuple[int, int, str]] = {}
+            for span in spans:
+                kept.setdefault(span[:2], span)  # the strongest route of each span
+            sentences.append(SentenceHit(index, task.sentences[index], tuple(kept.values())))
         hits.append(
             TaskHit(
                 task=number,
                 title=task.title,
-                how=strongest(m.how for m in found),
+                how=strongest(r.how for r in routes),
                 sentences=tuple(sentences),
-                mentions=tuple(found),
+                mentions=mentions,
+                routes=routes,
             )
         )
     return hits
 
 
-def tasks_for(unit_or_name: Unit | str, gazetteer: Gazetteer | None = None) -> list[TaskHit]:
+def hits_for(
+    codes: set, mentions: Iterable[Mention], plan: Plan, *, prefectures: Iterable[Unit] = ()
+) -> list[TaskHit]:
+    """Mentions of any of the adcodes, grouped by task with their sentences; with ``prefectures``,
+    also the mentions of those units themselves (not of their other counties), as received routes."""
+    prefecture_by_code = {unit.adcode: unit for unit in prefectures}
+    routed: dict[int, list[tuple[Mention, Route]]] = {}
+    for mention in mentions:
+        if any(unit.adcode in codes for unit in mention.units):
+            routed.setdefault(mention.task, []).append((mention, _own_route(mention)))
+        for unit in mention.units:
+            prefecture = prefecture_by_code.get(unit.adcode)
+            if prefecture is None:
+                continue
+            if mention.how in ("grouping", "abbreviation"):
+                route = Route("grouping", mention.key)
+            else:
+                route = Route("prefecture", prefecture.short_name or prefecture.name)
+            routed.setdefault(mention.task, []).append((mention, route))
+    return _collect(routed, plan)
+
+
+def prefecture_of(unit: Unit, gazetteer: Gazetteer) -> Unit | None:
+    """The prefecture a county-level unit of the region belongs to (达州 for 大竹县); None for a
+    prefecture, and for a Chongqing district or county, which is itself prefecture-level on the
+    region's map: 重庆, like 四川, is a province-level party of the plan, and a task naming it
+    is not passed down to every district (it would reach 城口 through 重庆至昆明)."""
+    if unit.level != "county" or not unit.parent or not unit.in_region:
+        return None
+    try:
+        parent = gazetteer.unit(unit.parent)
+    except (KeyError, GeoError):
+        return None
+    return parent if parent.level == "prefecture" else None
+
+
+def tasks_for(
+    unit_or_name: Unit | str, gazetteer: Gazetteer | None = None, *, inherited: bool = True
+) -> list[TaskHit]:
     """Tasks naming a place or any unit inside it (遂宁 finds 遂宁市 and 射洪市).
 
     A name may be a unit, a grouping or a compound abbreviation (then any member counts).
-    Raises UnknownPlaceError / AmbiguousPlaceError for a name that resolves to nothing or to
-    several units.
+    With ``inherited`` (the default) a single county-level unit also receives the tasks naming its
+    prefecture and the groupings its prefecture belongs to; without it, only the tasks that
+    *name* the unit (directly, by a site or an abbreviation) are returned, and grouping
+    memberships do not count either. Raises UnknownPlaceError / AmbiguousPlaceError for a
+    name that resolves to nothing or to several units.
     """
     if gazetteer is None:
         from geo.gazetteer import load_gazetteer
 
         gazetteer = load_gazetteer()
     units = expand(unit_or_name, gazetteer) if isinstance(unit_or_name, str) else [unit_or_name]
-    return hits_for(target_adcodes(units, gazetteer), all_mentions(), load_plan())
+    prefectures: list[Unit] = []
+    if inherited and len(units) == 1:
+        prefecture = prefecture_of(units[0], gazetteer)
+        if prefecture is not None:
+            prefectures.append(prefecture)
+    hits = hits_for(target_adcodes(units, gazetteer), all_mentions(), load_plan(), prefectures=prefectures)
+    if inherited:
+        return hits
+    return [hit for hit in _named_only(hits)]
+
+
+def _named_only(hits: list[TaskHit]) -> list[TaskHit]:
+    """The hits cut down to the routes that name the unit (direct, site, abbreviation)."""
+    named = []
+    for hit in hits:
+        routes = tuple(r for r in hit.routes if r.how not in RECEIVED_HOWS)
+        if not routes:
+            continue
+        keep = {m for m in hit.mentions if m.how not in RECEIVED_HOWS}
+        sentences = []
+        for sentence in hit.sentences:
+            spans = tuple(sp for sp in sentence.spans if sp[2] not in RECEIVED_HOWS)
+            if spans:
+                sentences.append(SentenceHit(sentence.index, sentence.text, spans))
+        named.append(
+            TaskHit(
+                task=hit.task,
+                title=hit.title,
+                how=strongest(r.how for r in routes),
+                sentences=tuple(sentences),
+                mentions=tuple(m for m in hit.mentions if m in keep),
+                routes=routes,
+            )
+        )
+    return named

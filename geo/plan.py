@@ -196,3 +196,37 @@ def parse_plan(article: str) -> Plan:
 def load_plan(path: Path = PLAN_PATH) -> Plan:
     """The shipped plan, parsed once per process."""
     return parse_plan(path.read_text(encoding="utf-8"))
+
+
+PLAN_EN_PATH = DATA_DIR / "plan_en.yaml"
+
+
+@functools.cache
+def load_titles_en(path: Path = PLAN_EN_PATH) -> tuple[dict[int, str], dict[int, str]]:
+    """(chapter titles, task titles) in English, by number, from the reviewed ``plan_en.yaml``."""
+    import yaml
+
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        chapters = {int(k): str(v) for k, v in (data.get("chapters") or {}).items()}
+        tasks = {int(k): str(v) for k, v in (data.get("tasks") or {}).items()}
+    except (OSError, yaml.YAMLError, AttributeError, ValueError) as exc:
+        raise PlanError(f"cannot read {path.name}: {exc}") from None
+    return chapters, tasks
+
+
+def task_title(number: int, lang: str = "zh") -> str:
+    """A task's title in the interface language (the plan's own title in Chinese)."""
+    if lang == "en":
+        english = load_titles_en()[1].get(number)
+        if english:
+            return english
+    return load_plan().task(number).title
+
+
+def chapter_title(number: int, lang: str = "zh") -> str:
+    if lang == "en":
+        english = load_titles_en()[0].get(number)
+        if english:
+            return english
+    return load_plan().chapter(number).title

@@ -108,8 +108,9 @@ def sentence_offsets(task: Task) -> list[int]:
     return offsets
 
 
-def feature_spans(task: Task, gdf: pd.DataFrame) -> list[Span]:
-    """The quote of each feature whose quote lies in ``task`` (the task its quote comes from)."""
+def feature_spans(task: Task, gdf: pd.DataFrame, *, lang: str = "zh") -> list[Span]:
+    """The quote of each feature whose quote lies in ``task`` (the task its quote comes from),
+    labelled with the item's name (English in the English interface)."""
     offsets = sentence_offsets(task)
     spans = []
     for row in gdf.itertuples(index=False):
@@ -119,7 +120,8 @@ def feature_spans(task: Task, gdf: pd.DataFrame) -> list[Span]:
         if found < 0 or not row.quote:
             continue
         start = offsets[row.sentence] + found
-        spans.append(Span(start, start + len(row.quote), FEATURE, row.name))
+        label = row.name_en if lang == "en" and getattr(row, "name_en", "") else row.name
+        spans.append(Span(start, start + len(row.quote), FEATURE, label))
     return spans
 
 
@@ -145,22 +147,34 @@ def place_spans(task: Task, mentions: Iterable | None = None) -> list[Span]:
     return spans
 
 
-def highlight_html(text: str, spans: list[Span], *, css_class: dict[str, str] | None = None) -> str:
+def highlight_html(
+    text: str,
+    spans: list[Span],
+    *,
+    css_class: dict[str, str] | None = None,
+    notes: dict[int, str] | None = None,
+) -> str:
     """``text`` as HTML with each span wrapped in ``<mark>``; overlapping spans combine classes.
 
     The text is cut at every span boundary, each piece escaped on its own, then wrapped: the
-    markup is the only unescaped HTML in the result.
+    markup is the only unescaped HTML in the result. ``notes`` puts a short text (escaped) right
+    after a position: the English name of an item beside the plan's Chinese words.
 
     >>> highlight_html("a<b>c", [Span(1, 4, "place", "x")])
     'a<mark class="hl-place" title="x">&lt;b&gt;</mark>c'
+    >>> highlight_html("abc", [], notes={2: "B&B"})
+    'ab<span class="hl-note">[B&amp;B]</span>c'
     """
+    notes = notes or {}
     classes = css_class or {kind: f"hl-{kind}" for kind in HIGHLIGHT_KINDS}
-    cuts = sorted({0, len(text), *(s.start for s in spans), *(s.end for s in spans)})
+    cuts = sorted({0, len(text), *(s.start for s in spans), *(s.end for s in spans), *notes})
     cuts = [c for c in cuts if 0 <= c <= len(text)]
     pieces = []
     for start, end in zip(cuts, cuts[1:], strict=False):
         covering = [s for s in spans if s.start <= start and end <= s.end]
         piece = html.escape(text[start:end], quote=True)
+        if start in notes and start > 0:
+            pieces.append(f'<span class="hl-note">[{html.escape(notes[start], quote=True)}]</span>')
         if not covering:
             pieces.append(piece)
             continue
@@ -170,6 +184,8 @@ def highlight_html(text: str, spans: list[Span], *, css_class: dict[str, str] | 
         css = " ".join(classes.get(kind, f"hl-{kind}") for kind in kinds)
         title = html.escape(" · ".join(labels), quote=True)
         pieces.append(f'<mark class="{css}" title="{title}">{piece}</mark>')
+    if len(text) in notes:
+        pieces.append(f'<span class="hl-note">[{html.escape(notes[len(text)], quote=True)}]</span>')
     return "".join(pieces)
 
 
@@ -308,3 +324,15 @@ def source_notes(directory: Path = DATA_DIR) -> dict[str, str]:
         str(path.relative_to(directory)): path.read_text(encoding="utf-8")
         for path in sorted(directory.rglob("SOURCE*.md"))
     }
+
+
+def english_notes(spans: Iterable[Span]) -> dict[int, str]:
+    """Where each feature's quote ends, the item's English name (several items ending together
+    share one note): the plan's Chinese sentence keeps its words, the name stands beside them."""
+    notes: dict[int, list[str]] = {}
+    for span in spans:
+        if span.kind == FEATURE and span.label:
+            names = notes.setdefault(span.end, [])
+            if span.label not in names:
+                names.append(span.label)
+    return {end: "; ".join(names) for end, names in notes.items()}

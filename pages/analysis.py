@@ -44,6 +44,7 @@ from pages.ui import (
     param,
     remember_url,
     set_params,
+    status_note,
     tr,
     url_changed,
     warn_bad_param,
@@ -357,6 +358,7 @@ def corridor_section(language: str) -> dict:
         f"[{esc(tr('在地图上查看', 'show on map'))}]({page_href('map', feature=fid)})",
         unsafe_allow_html=True,
     )
+    status_note()
     relation = (
         tr("途经区县", "County units it runs through")
         if measured

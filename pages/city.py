@@ -16,7 +16,8 @@ from streamlit_folium import st_folium
 
 from geo.errors import GeoError
 from geo.gazetteer import load_gazetteer
-from geo.mentions import HOW_ZH, tasks_for
+from geo.mentions import HOW_EN, HOW_ZH, tasks_for
+from geo.plan import task_title
 from layers.frames import features_in_unit
 from layers.maps import (
     HtmlControl,
@@ -36,6 +37,7 @@ from pages.ui import (
     param,
     remember_url,
     set_params,
+    status_note,
     tr,
     url_changed,
     warn_bad_param,
@@ -43,15 +45,10 @@ from pages.ui import (
 
 PAGE = "city"
 LEVELS = ("prefecture", "county")
-HOW_EN = {
-    "direct": "named directly",
-    "site": "a site in it",
-    "abbreviation": "abbreviation",
-    "grouping": "grouping",
-}
 HOW_CSS = """<style>
 mark.hl-direct { background: #ffd54f; } mark.hl-site { background: #ffe0b2; }
 mark.hl-abbreviation { background: #b3e5fc; } mark.hl-grouping { background: #d1c4e9; }
+mark.hl-prefecture { background: #c8e6c9; } .how-prefecture { background: #c8e6c9; }
 mark { padding: 0 2px; border-radius: 2px; }
 .how { display: inline-block; font-size: 0.78rem; padding: 0 6px; border-radius: 8px; margin-left: 6px; color: #222; }
 .how-direct { background: #ffd54f; } .how-site { background: #ffe0b2; }
@@ -75,10 +72,37 @@ def units_frame(level: str) -> gpd.GeoDataFrame:
 
 
 @st.cache_data(show_spinner=False)
-def task_counts(level: str) -> dict[str, int]:
-    """adcode → number of tasks naming the unit or a unit inside it."""
+def task_counts(level: str, inherited: bool = True) -> dict[str, int]:
+    """adcode → number of tasks naming the unit or a unit inside it; with ``inherited``, also
+    those it receives through its prefecture and its groupings."""
     gazetteer = load_gazetteer()
-    return {code: len(tasks_for(gazetteer.unit(code), gazetteer)) for code in units_frame(level)["adcode"]}
+    return {
+        code: len(tasks_for(gazetteer.unit(code), gazetteer, inherited=inherited))
+        for code in units_frame(level)["adcode"]
+    }
+
+
+def _task_list(hits, language: str) -> None:
+    for hit in hits:
+        routes = (
+            hit.routes if hit.received else [r for r in hit.routes if r.how not in ("grouping", "prefecture")]
+        )
+        badges = "".join(
+            f'<span class="how how-{esc(route.how)}">{esc(route.label(language))}</span>'
+            for route in dict.fromkeys(routes)
+        )
+        link = page_href("tasks", task=hit.task)
+        title = task_title(hit.task, language)
+        st.markdown(
+            f'<a href="{esc(link)}" target="_self"><b>{tr("任务", "Task")} {hit.task}</b>. {esc(title)}</a>{badges}',
+            unsafe_allow_html=True,
+        )
+        for sentence in hit.sentences:
+            spans = [Span(start, end, how, how_label(how)) for start, end, how in sentence.spans]
+            st.markdown(
+                f'<div class="task-sentence">{highlight_html(sentence.text, spans)}</div>',
+                unsafe_allow_html=True,
+            )
 
 
 def _unit_label(row: pd.Series) -> str:
@@ -144,7 +168,7 @@ def unit_panel(adcode: str) -> None:
     gazetteer = load_gazetteer()
     unit = gazetteer.unit(adcode)
     with st.spinner(tr("正在查找提及该地的任务…", "Finding the tasks that name it…")):
-        hits = tasks_for(unit, gazetteer)
+        hits = tasks_for(unit, gazetteer, inherited=st.session_state.get("city_inherited", True))
     english = getattr(unit, "name_en", "") or ""
     st.markdown(
         f"### {esc(unit.name)}" + (f" <small>{esc(english)}</small>" if english else ""),
@@ -152,23 +176,24 @@ def unit_panel(adcode: str) -> None:
     )
     st.caption(f"{tr('行政区划代码', 'Adcode')} {unit.adcode}")
     st.markdown(HOW_CSS, unsafe_allow_html=True)
+    named = [hit for hit in hits if not hit.received]
+    received = [hit for hit in hits if hit.received]
     if not hits:
         st.info(tr("规划的47项任务都没有提到这里。", "None of the plan's 47 tasks names this place."))
     else:
-        st.markdown(f"**{tr(f'{len(hits)} 项任务提及此地', f'{len(hits)} tasks name it')}**")
-    for hit in hits:
-        badge = f'<span class="how how-{esc(hit.how)}">{esc(how_label(hit.how))}</span>'
-        link = page_href("tasks", task=hit.task)
+        st.markdown(f"**{tr(f'{len(named)} 项任务点名此地', f'{len(named)} tasks name it')}**")
+    _task_list(named, language)
+    if received:
         st.markdown(
-            f'<a href="{esc(link)}" target="_self"><b>{tr("任务", "Task")} {hit.task}</b>. {esc(hit.title)}</a>{badge}',
-            unsafe_allow_html=True,
+            f"**{tr(f'另有 {len(received)} 项任务经所属市或所在组合承接', f'{len(received)} more tasks reach it through its prefecture or a grouping')}**"
         )
-        for sentence in hit.sentences:
-            spans = [Span(start, end, how, how_label(how)) for start, end, how in sentence.spans]
-            st.markdown(
-                f'<div class="task-sentence">{highlight_html(sentence.text, spans)}</div>',
-                unsafe_allow_html=True,
+        st.caption(
+            tr(
+                "这些任务没有点名此地,而是点名了它所属的市(如“达州 (所属市)”)或它所在的地区组合、简称(如“川东北 (组合)”)。",
+                "These tasks do not name it: they name its prefecture (“达州 (its prefecture)”) or a grouping or abbreviation it lies in (“川东北 (grouping)”).",
             )
+        )
+        _task_list(received, language)
 
     try:
         features = features_in_unit(catalogue(), adcode)
@@ -186,7 +211,10 @@ def unit_panel(adcode: str) -> None:
     else:
         table = pd.DataFrame(
             {
-                tr("名称", "Name"): features["name"],
+                tr("名称", "Name"): [
+                    en if language == "en" and en else zh
+                    for zh, en in zip(features["name"], features["name_en"], strict=True)
+                ],
                 tr("图层", "Layer"): [LAYERS[layer].title(language) for layer in features["layer"]],
                 tr("状态", "Status"): [status_label(s, language) for s in features["status"]],
                 tr("任务", "Task"): features["task"].astype(int),
@@ -201,6 +229,7 @@ def unit_panel(adcode: str) -> None:
                 tr("地图", "Map"): st.column_config.LinkColumn(display_text=tr("在地图上查看", "show on map"))
             },
         )
+        status_note()
 
 
 # -- page ------------------------------------------------------------------------------------------
@@ -216,6 +245,7 @@ def main() -> None:
     )
     if url_changed(PAGE):
         _state_from_url()
+        st.session_state["city_inherited"] = param("inherited") not in ("0", "no", "false")
     if st.session_state.get("city_pending"):
         st.session_state["city_place"] = st.session_state.pop("city_pending")
 
@@ -233,16 +263,25 @@ def main() -> None:
             horizontal=True,
         )
     level = st.session_state["city_level"]
-    if level == "county":
-        st.caption(
-            tr(
-                "区县级:只计入点名该区县(或其所属组合、简称)的任务;只点名“成都”“绵阳”等市州的任务不分摊到各区县。",
-                "County level: only tasks naming the county (or a grouping or abbreviation containing it) count; tasks naming only its prefecture (成都, 绵阳 …) are not spread over its counties.",
-            )
+    st.session_state.setdefault("city_inherited", True)
+    inherited = st.toggle(
+        tr("计入承接的任务(经所属市、地区组合)", "Count received tasks (through prefecture, groupings)"),
+        key="city_inherited",
+    )
+    st.caption(
+        tr(
+            "颜色计:点名的任务 + 经所属市(四川各区县)和所在地区组合承接的任务;点名“重庆”“四川”的任务不下分。",
+            "Colour counts tasks naming the unit + those it receives through its prefecture (Sichuan counties) and its groupings; tasks naming 重庆 or 四川 are not passed down.",
         )
+        if inherited
+        else tr(
+            "颜色计:只计点名该地(直接、地点或简称)的任务;不计所属市和地区组合。",
+            "Colour counts only tasks naming the unit (directly, by a site or an abbreviation); not its prefecture or groupings.",
+        )
+    )
     with st.spinner(tr("正在加载行政区划与任务统计…", "Loading units and task counts…")):
         units = units_frame(level)
-        counts = task_counts(level)
+        counts = task_counts(level, inherited)
     if st.session_state.get("city_place") not in set(units["adcode"]):
         st.session_state["city_place"] = None
 
@@ -317,7 +356,11 @@ def main() -> None:
                 width="stretch",
             )
 
-    set_params(level="" if level == "prefecture" else level, place=_place_param(selected))
+    set_params(
+        level="" if level == "prefecture" else level,
+        place=_place_param(selected),
+        inherited="" if inherited else "0",
+    )
     remember_url(PAGE)
     st.caption(
         tr(

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from geo.catalogue import LAYER_IDS, STATUSES
+from geo.catalogue import LAYER_IDS, STATUSES, status_group
 from geo.plan import load_plan
 from layers.frames import PROVINCE_SCOPE_EN, PROVINCE_SCOPES, Selection
 from layers.registry import status_label
-from pages.ui import lang, tr
+from pages.ui import lang, status_note, tr
 
 
 def plan_filters(prefix: str) -> None:
@@ -26,10 +26,15 @@ def plan_filters(prefix: str) -> None:
     st.multiselect(
         tr("状态", "Status"),
         options=list(STATUSES),
-        format_func=lambda s: status_label(s, language),
+        format_func=lambda s: f"{status_label(s, language)} · {status_group(s).title(language)}",
         key=f"{prefix}_status",
         placeholder=everything,
+        help=tr(
+            "链接中可写阶段,如 status=在建(开工建设、加快建设、迁建)。",
+            "A link may name a phase, e.g. status=在建 (start, accelerate, relocate).",
+        ),
     )
+    status_note()
     st.multiselect(
         tr("省份", "Province"),
         options=list(PROVINCE_SCOPES),
@@ -91,3 +96,27 @@ def selection_params(selection: Selection) -> dict[str, object]:
         "task": list(selection.tasks),
         "q": selection.query.strip(),
     }
+
+
+def _apply_suggestion(prefix: str) -> None:
+    choice = st.session_state.get(f"{prefix}_suggest")
+    if choice:
+        st.session_state[f"{prefix}_query"] = choice
+    st.session_state[f"{prefix}_suggest"] = None
+
+
+def search_suggestions(prefix: str) -> None:
+    """Autocomplete for the search box: type in this box to pick any item's name or common name
+    (成达万高铁, 天府机场 …); the choice becomes the search. Names first, then aliases."""
+    from geo.search import autocomplete_options
+
+    st.selectbox(
+        tr("按名称或别名补全", "Complete a name or common name"),
+        options=autocomplete_options(),
+        index=None,
+        key=f"{prefix}_suggest",
+        placeholder=tr("输入以补全,如 成达万、天府机场", "type to complete, e.g. 成达万, 天府机场"),
+        on_change=_apply_suggestion,
+        args=(prefix,),
+        label_visibility="collapsed",
+    )

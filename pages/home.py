@@ -18,7 +18,7 @@ from layers.summaries import (
     task_feature_counts,
     tasks_per_unit,
 )
-from pages.ui import catalogue, esc, lang, load_catalogue_or_stop, page_href, tr
+from pages.ui import catalogue, esc, lang, load_catalogue_or_stop, page_href, status_note, tr
 
 # The overview map shows the two provinces at once: detail finer than ~1 km is invisible there.
 OVERVIEW_TOLERANCE_DEG = 0.01
@@ -111,6 +111,7 @@ def _status_metrics(table: pd.DataFrame) -> None:
             "Statuses are the plan's own verbs, normalised (高质量建成 and 基本建成 both count as complete).",
         )
     )
+    status_note()
     totals = table.sum(axis=0)
     per_row = 5
     statuses = list(totals.index)

@@ -15,9 +15,9 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo.catalogue import LAYER_IDS
-from geo.export_selection import search_frame
 from geo.features import selection_from_params
 from geo.plan import load_plan
+from geo.search import search_frame
 from layers.frames import PROVINCE_SCOPE_EN, Selection
 from layers.maps import (
     BASEMAPS,
@@ -34,7 +34,7 @@ from layers.maps import (
 from layers.registry import LAYERS, precision_explanation, precision_label, status_label
 from layers.summaries import FEATURE, Span, highlight_html
 from pages import map_progress
-from pages.filters import filter_state, plan_filters, selection_params, set_filter_state
+from pages.filters import filter_state, plan_filters, search_suggestions, selection_params, set_filter_state
 from pages.ui import (
     catalogue,
     esc,
@@ -110,6 +110,7 @@ def _filters(gdf: gpd.GeoDataFrame) -> Selection:
         key="map_query",
         placeholder=tr("如:天府、chengdu、万达开", "e.g. 天府, chengdu, 万达开"),
     )
+    search_suggestions(PAGE)
     plan_filters(PAGE)
     st.selectbox(
         tr("底图", "Basemap"),

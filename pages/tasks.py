@@ -10,10 +10,11 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo.mentions import mentions_for_task
-from geo.plan import chinese_numeral, load_plan, to_chinese_numeral
+from geo.plan import chapter_title, chinese_numeral, load_plan, task_title, to_chinese_numeral
 from layers.maps import add_legend, colour_legend_html, new_map, theme_layers
 from layers.registry import LAYERS, precision_label, status_label
 from layers.summaries import (
+    english_notes,
     feature_spans,
     focus_bounds,
     highlight_html,
@@ -23,7 +24,7 @@ from layers.summaries import (
     task_feature_counts,
     task_features,
 )
-from pages.ui import esc, lang, load_catalogue_or_stop, page_href, tr, warn_bad_param
+from pages.ui import esc, lang, load_catalogue_or_stop, page_href, status_note, tr, warn_bad_param
 
 HIGHLIGHT_CSS = """
 <style>
@@ -34,6 +35,7 @@ mark.hl-place { background: transparent; border-bottom: 2px solid #1a73e8; }
 mark.hl-feature.hl-place { background: #ffe08a; }
 .hl-legend { font-size: 0.9rem; }
 .hl-legend mark { margin-right: 0.3em; }
+.plan-text .hl-note { font-size: 0.8rem; color: #5f6368; margin: 0 0.2em; }
 </style>
 """
 
@@ -145,6 +147,7 @@ def _features_table(features, task_number: int) -> None:
             map_column: st.column_config.LinkColumn(display_text=tr("在地图中查看", "show on map"))
         },
     )
+    status_note()
 
 
 def _places_line(mentions) -> None:
@@ -171,7 +174,9 @@ def _places_line(mentions) -> None:
 
 def _chapter_view(plan, chapter_number: int, gdf) -> None:
     chapter = plan.chapter(chapter_number)
-    st.subheader(f"{chapter.label}、{chapter.title}")
+    st.subheader(f"{chapter.label}、{chapter_title(chapter.number, lang())}")
+    if lang() == "en":
+        st.caption(chapter.title)
     counts = task_feature_counts(gdf, chapter.task_numbers)
     st.caption(
         tr(
@@ -182,7 +187,7 @@ def _chapter_view(plan, chapter_number: int, gdf) -> None:
     list_column, map_column = st.columns([1, 1], gap="large")
     with list_column:
         for task in chapter.tasks:
-            label = f"{task.label} {task.title} · " + tr(
+            label = f"{task.label} {task_title(task.number, lang())} · " + tr(
                 f"{counts[task.number]} 个项目", f"{counts[task.number]} features"
             )
             st.button(label, key=f"open_task_{task.number}", on_click=_open_task, args=(task.number,))
@@ -195,9 +200,14 @@ def _task_view(plan, task_number: int, gdf) -> None:
     chapter = plan.chapter(task.chapter)
     features = task_features(gdf, task_number)
 
-    st.subheader(f"{task.label} {task.title}")
+    st.subheader(f"{task.label} {task_title(task.number, lang())}")
+    if lang() == "en":
+        st.caption(f"{task.title} (the plan's title)")
     st.caption(
-        tr(f"第{chapter.label}部分 · {chapter.title}", f"Chapter {chapter.number} · {chapter.title}")
+        tr(
+            f"第{chapter.label}部分 · {chapter.title}",
+            f"Chapter {chapter.number} · {chapter_title(chapter.number, 'en')}",
+        )
         + " · "
         + tr(f"{len(features)} 个规划项目", f"{len(features)} features")
     )
@@ -220,15 +230,18 @@ def _task_view(plan, task_number: int, gdf) -> None:
     mentions = mentions_for_task(task)
     text_column, map_column = st.columns([1, 1], gap="large")
     with text_column:
-        spans = feature_spans(task, features) + place_spans(task, mentions)
+        item_spans = feature_spans(task, features, lang=lang())
+        spans = item_spans + place_spans(task, mentions)
+        notes = english_notes(item_spans) if lang() == "en" else None
         st.markdown(_legend_html(), unsafe_allow_html=True)
         st.markdown(
-            f'<div class="plan-text">{highlight_html(task.text, spans)}</div>', unsafe_allow_html=True
+            f'<div class="plan-text">{highlight_html(task.text, spans, notes=notes)}</div>',
+            unsafe_allow_html=True,
         )
         st.caption(
             tr(
                 "原文来自方案全文;标注为自动识别的地名与目录中的规划项目。",
-                "The plan's own words (not translated); marks show recognised places and catalogue features.",
+                "The plan's own words (not translated), with each catalogue item's English name in brackets; marks show recognised places and catalogue features.",
             )
         )
     with map_column:
@@ -268,14 +281,14 @@ def main() -> None:
     chapter_column.selectbox(
         tr("部分", "Chapter"),
         options=list(chapters),
-        format_func=lambda n: f"{chapters[n].label}、{chapters[n].title}",
+        format_func=lambda n: f"{chapters[n].label}、{chapter_title(n, lang())}",
         key=CHAPTER_KEY,
         on_change=_on_chapter_select,
     )
     task_column.selectbox(
         tr("任务", "Task"),
         options=[task.number for task in chapters[chapter_number].tasks],
-        format_func=lambda n: f"{plan.task(n).label} {plan.task(n).title}",
+        format_func=lambda n: f"{plan.task(n).label} {task_title(n, lang())}",
         key=TASK_KEY,
         placeholder=tr("选择本部分的一项任务", "Choose a task of this chapter"),
         on_change=_on_task_select,

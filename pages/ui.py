@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from geo.catalogue import STATUS_NOTE_EN, STATUS_NOTE_ZH
 from geo.errors import GeoError
 from layers.frames import catalogue_frame
 
@@ -47,6 +48,21 @@ def lang() -> str:
 def tr(zh: str, en: str) -> str:
     """The text in the current interface language."""
     return en if lang() == "en" else zh
+
+
+def html_lang() -> None:
+    """``<html lang>`` follows the interface language (Streamlit's page says "en" whatever it shows),
+    so screen readers and translators know the page's language."""
+    code = lang()
+    st.sidebar.html(
+        f"<script>document.documentElement.lang = {code!r};</script>",
+        unsafe_allow_javascript=True,
+    )
+
+
+def status_note() -> None:
+    """The one line every page showing a status carries: it is the plan's ask, not progress."""
+    st.caption(tr(STATUS_NOTE_ZH, STATUS_NOTE_EN), help=None)
 
 
 def esc(text: object) -> str:

@@ -116,8 +116,23 @@ UNIT_COLUMNS = [
 ]
 
 # Romanisations that pinyin alone gets wrong or ambiguous for place names.
-PINYIN_CHAR_FIXES = {"都": "du", "长": "chang"}  # 成都/郫都/丰都, 长宁/长寿 (never dou, zhang)
-PINYIN_PHRASES = {"筠连": "junlian", "荥经": "yingjing", "陕西": "shaanxi"}
+# 成都/郫都/丰都, 长宁/长寿 (never dou, zhang); 什邡/喀什 (shi: shen only in 什么).
+PINYIN_CHAR_FIXES = {"都": "du", "长": "chang", "什": "shi"}
+# Place names read differently from the characters' common readings.
+PINYIN_PHRASES = {
+    "筠连": "junlian",
+    "荥经": "yingjing",
+    "陕西": "shaanxi",
+    "朝阳": "chaoyang",
+    "闵行": "minhang",
+    "洪洞": "hongtong",
+    "曾都": "zengdu",
+    "单县": "shanxian",
+    "浚县": "xunxian",
+    "民乐": "minle",
+    "南乐": "nanle",
+    "蚌山": "bengshan",
+}
 SUFFIXES_ADMIN = (
     "特别行政区",
     "自治区",

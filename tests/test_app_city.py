@@ -1,6 +1,7 @@
 """城市 page, run headless with Streamlit's AppTest: deep links and the unit panel."""
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -112,3 +113,50 @@ def test_english_interface():
     assert not at.exception, at.exception
     assert at.title[0].value == "Cities & districts"
     assert "Suining" in _markdown(at)
+
+
+def test_county_panel_lists_received_tasks_apart_with_their_route():
+    at = _run(place="大竹县", level="county")
+    assert not at.exception, at.exception
+    assert at.toggle(key="city_inherited").value is True
+    text = _markdown(at)
+    named, _, received = text.partition("项任务经所属市或所在组合承接")
+    assert "2 项任务点名此地" in named and "另有 8" in named
+    assert {7, 11} <= {int(n) for n in re.findall(r"task=(\d+)", named)}
+    received_tasks = {int(n) for n in re.findall(r"task=(\d+)", received)}
+    assert {4, 35, 46} <= received_tasks and 7 not in received_tasks
+    assert "达州 (所属市)" in received and "川东北 (组合)" in received and "万达开 (组合)" in received
+    assert "hl-prefecture" in received
+    captions = " ".join(c.value for c in at.caption)
+    assert "经所属市" in captions and "不是此后的实际进展" in captions
+
+
+def test_inherited_switch_off_counts_and_lists_only_named_tasks():
+    on = _run(place="大竹县", level="county")
+    off = _run(place="大竹县", level="county", inherited="0")
+    assert not off.exception, off.exception
+    assert off.toggle(key="city_inherited").value is False
+    assert "承接" not in _markdown(off)
+    assert _task_links(off) == {7, 11}
+    assert "只计点名该地" in " ".join(c.value for c in off.caption)
+
+    def count(at):
+        label = at.selectbox(key="city_place").format_func("511724")
+        return int(label.rsplit("(", 1)[1].rstrip(")"))
+
+    assert count(off) == 2 and count(on) == 10
+
+
+def test_switching_inherited_off_writes_the_link():
+    at = _run(place="大竹县", level="county")
+    at.toggle(key="city_inherited").set_value(False).run()
+    assert not at.exception, at.exception
+    assert at.query_params.get("inherited") in ("0", ["0"])
+
+
+def test_english_panel_labels_routes_in_english():
+    at = _run(place="大竹县", level="county", lang="en")
+    assert not at.exception, at.exception
+    text = _markdown(at)
+    assert "达州 (its prefecture)" in text and "川东北 (grouping)" in text
+    assert "Jointly building an international aviation gateway hub" in text  # task 9's English title

@@ -122,6 +122,34 @@ def test_english_status_and_province_values_are_understood():
     assert at.multiselect(key="map_province").value == ["重庆"]
 
 
+def test_a_phase_in_the_link_filters_without_a_warning():
+    at = _run(status="在建")
+    assert not at.exception, at.exception
+    assert not at.warning
+    assert set(at.multiselect(key="map_status").value) == {"开工建设", "加快建设", "迁建"}
+    expected = filter_frame(catalogue_frame(), Selection(statuses=("开工建设", "加快建设", "迁建")))
+    assert _shown(at) == len(expected) > 0
+    assert any("不是此后的实际进展" in c.value for c in at.caption)
+
+
+def test_search_finds_by_alias():
+    at = _run(q="渝西高铁")
+    assert not at.exception, at.exception
+    assert "重庆至西安铁路" in set(_table(at)["名称"])
+
+
+def test_autocomplete_puts_a_common_name_into_the_search():
+    at = _run()
+    suggest = at.selectbox(key="map_suggest")
+    assert "成达万高铁" in suggest.options and "成都至达州至万州铁路" in suggest.options
+    suggest.set_value("成达万高铁").run()
+    assert not at.exception, at.exception
+    assert at.text_input(key="map_query").value == "成达万高铁"
+    assert at.selectbox(key="map_suggest").value is None
+    assert set(_table(at)["名称"]) == {"成都至达州至万州铁路"}
+    assert _param(at, "q") == "成达万高铁"
+
+
 def test_search_finds_by_chinese_and_pinyin():
     at = _run(q="天府")
     assert not at.exception, at.exception

@@ -154,3 +154,21 @@ def test_english_interface_keeps_the_plan_text_chinese(task10):
     assert list(table.columns)[:4] == ["Name", "Layer", "Status", "Precision"]
     assert any("Chengdu" in name for name in table["Name"])
     assert "共建轨道上的双城经济圈" in _html(at)
+
+
+def test_english_interface_has_english_titles_and_item_names_beside_the_quotes():
+    at = _run(task="10", lang="en")
+    assert not at.exception
+    assert at.subheader[0].value == "(十) Jointly building a twin-city economic circle on rails"
+    captions = " ".join(c.value for c in at.caption)
+    assert "共建轨道上的双城经济圈" in captions  # the plan's own title stays visible
+    assert "Chapter 2 · Jointly building a modern infrastructure network" in captions
+    page = _html(at)
+    assert '<span class="hl-note">[Chengdu–Dazhou–Wanzhou high-speed railway]</span>' in page
+    assert "not progress since" in captions
+
+
+def test_chinese_interface_has_the_plans_titles_and_the_status_note(task10):
+    assert task10.subheader[0].value == "(十) 共建轨道上的双城经济圈"
+    assert '<span class="hl-note">' not in _html(task10)
+    assert any("不是此后的实际进展" in c.value for c in task10.caption)

@@ -96,10 +96,53 @@ def test_tasks_for_json():
 
 
 def test_tasks_for_table_and_several_names():
-    code, out, _ = run("tasks-for", "遂宁", "射洪")
+    code, out, _ = run("tasks-for", "遂宁", "射洪", "--no-inherited")
     assert code == 0
     assert "遂宁: " in out and "射洪: 0 项任务" in out
     assert "培育发展现代化都市圈" in out
+    code, out, _ = run("tasks-for", "射洪")
+    assert code == 0
+    assert "射洪: 10 项任务(点名 0,承接 10)" in out
+    assert "遂宁 (所属市)" in out and "成都平原经济区 (组合)" in out
+
+
+def test_tasks_for_county_inherits_with_how_and_via():
+    [result] = run_json("tasks-for", "大竹县", "--json")
+    tasks = {t["task"]: t for t in result["tasks"]}
+    assert {4, 35, 46} <= set(tasks)
+    assert tasks[4]["how"] == "grouping" and tasks[4]["received"]
+    assert {"how": "prefecture", "via": "达州"} in tasks[4]["routes"]
+    assert tasks[35]["via"] == "万达开" and tasks[46]["via"] == "万达开"
+    assert tasks[7]["how"] == "direct" and tasks[7]["via"] is None and not tasks[7]["received"]
+    [named] = run_json("tasks-for", "大竹县", "--json", "--no-inherited")
+    assert {t["task"] for t in named["tasks"]} == {7, 11}
+
+
+@pytest.mark.parametrize(
+    ("query", "first"),
+    [
+        ("成达万", "rail-chengdu-dazhou-wanzhou"),
+        ("渝西高铁", "rail-chongqing-xian"),
+        ("天府机场", "air-tianfu"),
+        ("成渝中线高铁", "rail-chengyu-middle"),
+        ("万州机场", "air-wanzhou"),
+    ],
+)
+def test_search_finds_planners_names_first(query, first):
+    results = run_json("search", query, "--json")
+    assert results[0]["id"] == first
+    scores = [r["score"] for r in results]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_search_table_and_unknown():
+    code, out, _ = run("search", "天府机场")
+    assert code == 0
+    assert out.splitlines()[2].startswith("air-tianfu")
+    code, out, err = run("search", "不存在东西")
+    assert code == 2 and not out
+    assert err.startswith("error: no catalogue item matches") and "did you mean" in err
+    assert len(err.strip().splitlines()) == 1
 
 
 def test_utf8_output_whatever_the_locale():

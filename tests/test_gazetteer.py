@@ -291,3 +291,28 @@ def test_seats_agree_with_geonames(gazetteer):
     assert len(checked) == 22, sorted(set(u.name for u in gazetteer.children("510000")) - set(checked))
     far = {name: round(km, 1) for name, km in checked.items() if km > GEONAMES_TOLERANCE_KM}
     assert far == {}
+
+
+@pytest.mark.parametrize(
+    ("name", "english"),
+    [
+        ("长寿区", "Changshou"),
+        ("重庆市", "Chongqing"),
+        ("乐山市", "Leshan"),
+        ("六盘水市", "Liupanshui"),
+        ("什邡市", "Shifang"),
+        ("朝天区", "Chaotian"),
+        ("筠连县", "Junlian"),
+        ("郫都区", "Pidu"),
+        ("阆中市", "Langzhong"),
+        ("犍为县", "Qianwei"),
+    ],
+)
+def test_english_names_read_polyphones_as_the_place_does(name, english):
+    assert load_gazetteer().resolve(name).unit.name_en == english
+
+
+def test_every_region_unit_has_a_toneless_english_name():
+    for unit in load_gazetteer().units(region_only=True):
+        assert unit.name_en and unit.name_en.isascii(), unit.name
+        assert unit.name_en.replace("'", "").isalpha(), unit.name

@@ -8,12 +8,14 @@ from geo.groupings import expand, load_abbreviations, load_groupings, parse_abbr
 from geo.mentions import (
     HOWS,
     Matcher,
+    Route,
     Term,
     all_mentions,
     load_matcher,
     load_rules,
     mentions_for_task,
     mentions_in_sentences,
+    prefecture_of,
     tasks_for,
 )
 
@@ -244,10 +246,12 @@ def test_tasks_for_includes_counties_but_not_the_parent():
     dazhou = {hit.task: hit for hit in tasks_for("达州")}
     assert dazhou[7].how == "direct"  # task 7 names 达川, 大竹, 开江, 宣汉, 万源 but not 达州
     assert not any(m.text == "达州" for m in dazhou[7].mentions)
-    gaoping = {hit.task for hit in tasks_for("高坪")}
+    gaoping = {hit.task for hit in tasks_for("高坪", inherited=False)}
     assert 9 in gaoping  # 南充高坪机场
     assert 4 in gaoping  # 南充临江新区 lies in 高坪区
     assert 6 not in gaoping  # task 6 names 南充市 only
+    received = {hit.task: hit for hit in tasks_for("高坪") if hit.received}
+    assert received[6].how == "prefecture" and received[6].via == "南充"
 
 
 def test_tasks_for_grouping_strength():
@@ -261,6 +265,63 @@ def test_tasks_for_grouping_query_and_unit_object(gazetteer):
     assert {2, 7, 9} <= central  # 7: 渝北 (高竹新区); 9: the airport in 渝北
     suining = gazetteer.resolve("遂宁").unit
     assert [h.task for h in tasks_for(suining, gazetteer)] == [h.task for h in tasks_for("遂宁")]
+
+
+def test_county_receives_prefecture_and_groupings():
+    dazhu = {hit.task: hit for hit in tasks_for("大竹县")}
+    assert {4, 35, 46} <= set(dazhu)
+    for number in (4, 35, 46):
+        assert dazhu[number].received
+    assert dazhu[7].how == "direct" and not dazhu[7].received
+    assert Route("grouping", "川东北") in dazhu[4].routes
+    assert Route("prefecture", "达州") in dazhu[4].routes
+    assert dazhu[35].via == "万达开"
+    assert dazhu[6].routes == (Route("prefecture", "达州"),)
+    assert dazhu[6].to_dict()["via"] == "达州" and dazhu[6].to_dict()["how"] == "prefecture"
+    # every span of a received task is the prefecture or grouping the task came through
+    for sentence in dazhu[6].sentences:
+        assert {how for _, _, how in sentence.spans} == {"prefecture"}
+        assert any(sentence.text[s:e] == "达州" for s, e, _ in sentence.spans)
+
+
+def test_province_level_mentions_are_passed_down_to_no_unit(gazetteer):
+    chengkou = {hit.task: hit for hit in tasks_for("城口")}
+    assert all(route.via not in ("重庆", "四川") for hit in chengkou.values() for route in hit.routes)
+    assert not any(r.how == "prefecture" for hit in chengkou.values() for r in hit.routes)
+    assert any(r.how == "grouping" for hit in chengkou.values() for r in hit.routes)  # 渝东北 …
+    assert prefecture_of(gazetteer.resolve("达州").unit, gazetteer) is None
+
+
+def test_named_only_drops_received_routes():
+    named = {hit.task: hit for hit in tasks_for("大竹县", inherited=False)}
+    assert set(named) == {7, 11}
+    assert all(r.how in ("direct", "site", "abbreviation") for hit in named.values() for r in hit.routes)
+    # a Chongqing district's grouping membership is received, not named
+    bishan_all = {hit.task: hit for hit in tasks_for("璧山")}
+    bishan_named = {hit.task for hit in tasks_for("璧山", inherited=False)}
+    grouping_only = [n for n, hit in bishan_all.items() if hit.how == "grouping"]
+    assert grouping_only and not set(grouping_only) & bishan_named
+
+
+def test_every_county_receives_its_prefectures_own_tasks(gazetteer):
+    """For each county-level unit of Sichuan and Chongqing: every task naming its prefecture-level
+    unit itself (not one of its other counties) reaches it, directly or received. A Chongqing
+    district or county is its own prefecture-level unit; a Sichuan county has a prefecture."""
+    mentions = all_mentions()
+    counties = [u for u in gazetteer.units(level="county", region_only=True)]
+    assert len(counties) == 183 + 38
+    checked = 0
+    for county in counties:
+        prefecture = prefecture_of(county, gazetteer)
+        if county.adcode.startswith("50"):
+            assert prefecture is None, county.name
+            prefecture = county
+        assert prefecture is not None, county.name
+        own = {m.task for m in mentions if prefecture.adcode in {u.adcode for u in m.units}}
+        got = {hit.task for hit in tasks_for(county, gazetteer)}
+        assert own <= got, (county.name, prefecture.name, sorted(own - got))
+        checked += bool(own)
+    assert checked > 200
 
 
 def test_tasks_for_unknown_and_ambiguous():

@@ -153,3 +153,18 @@ def test_chapter_out_of_order_is_a_plan_error():
     text = _article().replace("三、第3章", "四、第3章")
     with pytest.raises(PlanError, match="out of order"):
         parse_plan(text)
+
+
+def test_english_titles_for_every_chapter_and_task(plan):
+    from geo.plan import chapter_title, load_titles_en, task_title
+
+    chapters, tasks = load_titles_en()
+    assert set(chapters) == {c.number for c in plan.chapters}
+    assert set(tasks) == {t.number for t in plan.tasks}
+    for title in [*chapters.values(), *tasks.values()]:
+        assert title.strip() == title and title[0].isupper() and len(title) < 100
+        assert not any("\u4e00" <= ch <= "\u9fff" for ch in title)
+    assert task_title(10, "en") == "Jointly building a twin-city economic circle on rails"
+    assert task_title(10) == plan.task(10).title
+    assert chapter_title(2, "en") == "Jointly building a modern infrastructure network"
+    assert chapter_title(2, "zh") == plan.chapter(2).title

@@ -40,6 +40,7 @@ def test_task_10_shows_railways_in_text_map_and_table(app_server, browser_page):
     elapsed = _open(page, f"{app_server}/tasks?task=10", "本任务的规划项目")
     assert page.get_by_role("heading", name="(十) 共建轨道上的双城经济圈").count() == 1
     marks = page.locator(".plan-text mark.hl-feature")
+    marks.first.wait_for(timeout=TIMEOUT_MS)  # the text block may be drawn after the table's heading
     assert marks.count() > 20
     # 成渝 is also a place, so the feature's quote spans several marks, each titled with its name.
     assert page.locator('.plan-text mark[title*="成渝中线铁路"]').count() >= 2
