@@ -179,7 +179,7 @@ def corridor_units(
 
 
 def find_corridor(catalogue: pd.DataFrame, name: str) -> pd.Series:
-    """The corridor line with this id, or this Chinese or English name (exactly, one match)."""
+    """The corridor line with this id or exact Chinese or English name, else the best search hit among the lines."""
     lines = corridor_lines(catalogue)
     for column in ("id", "name", "name_en"):
         hits = lines[lines[column].fillna("") == name]
@@ -187,6 +187,13 @@ def find_corridor(catalogue: pd.DataFrame, name: str) -> pd.Series:
             return hits.iloc[0]
         if len(hits) > 1:
             raise GeoError(f"ambiguous corridor name: {name} ({', '.join(hits['id'])}); give its id")
+    # Planners' names (成渝中线高铁, 渝西高铁 …): the best-ranked search hit that is a corridor line.
+    from geo.search import search
+
+    ids = set(lines["id"])
+    for result in search(name, limit=None):
+        if result.entry.id in ids:
+            return lines[lines["id"] == result.entry.id].iloc[0]
     raise GeoError(f"unknown corridor: {name} (ids are listed by `python -m geo corridor --list`)")
 
 

@@ -221,6 +221,14 @@ def test_find_corridor_by_id_or_name(catalogue):
         analysis.find_corridor(catalogue, "no such line")
 
 
+@pytest.mark.parametrize(
+    ("common_name", "line_id"),
+    [("成渝中线高铁", "rail-chengyu-middle"), ("成达万高铁", "rail-chengdu-dazhou-wanzhou")],
+)
+def test_find_corridor_by_a_planners_name(catalogue, common_name, line_id):
+    assert analysis.find_corridor(catalogue, common_name)["id"] == line_id
+
+
 def test_english_columns_fall_back_to_chinese_names(catalogue):
     table = analysis.corridor_units(catalogue.loc["waterway-yangtze-yibin-chongqing"].geometry)
     assert set(table["prefecture_en"]) == {"Yibin", "Luzhou", "Chongqing"}
