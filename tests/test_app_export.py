@@ -16,6 +16,7 @@ from test_export import sample_frame
 
 import geo.export_selection
 from geo import export
+from geo.cli import add_export_arguments, run_export
 from layers.frames import catalogue_frame
 from tests.apptest import run_script
 
@@ -47,10 +48,10 @@ def _run(**params) -> AppTest:
 
 def _cli(tmp_path: Path, *argv) -> bytes:
     parser = argparse.ArgumentParser()
-    export.add_export_arguments(parser)
+    add_export_arguments(parser)
     args = parser.parse_args([str(a) for a in argv])
     args.out = str(tmp_path)
-    assert export.run_export(args) == 0
+    assert run_export(args) == 0
     path = export.output_path(tmp_path, export.check_format(args.format), export.check_crs(args.crs))
     return path.read_bytes()
 

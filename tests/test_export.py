@@ -25,6 +25,7 @@ from pyproj import CRS
 from shapely.geometry import LineString, MultiPoint, MultiPolygon, Point, Polygon
 
 from geo import export
+from geo.cli import add_export_arguments, run_export
 from geo.errors import ExportError
 from geo.export import (
     COORDINATE_DECIMALS,
@@ -557,8 +558,8 @@ def cli(monkeypatch):
 
     monkeypatch.setattr(geo.export_selection, "catalogue_frame", sample_frame)
     parser = argparse.ArgumentParser(prog="python -m geo export")
-    export.add_export_arguments(parser)
-    return lambda *argv: export.run_export(parser.parse_args([str(a) for a in argv]))
+    add_export_arguments(parser)
+    return lambda *argv: run_export(parser.parse_args([str(a) for a in argv]))
 
 
 def test_cli_writes_the_selection(cli, tmp_path, capsys):

