@@ -208,7 +208,13 @@ def cmd_check(args: argparse.Namespace) -> int:
 def add_export_arguments(parser: argparse.ArgumentParser) -> None:
     """The options of ``python -m geo export`` (values are checked by :func:`run_export`)."""
     parser.add_argument("--format", required=True, metavar="FORMAT", help=f"one of {', '.join(FORMATS)}")
-    parser.add_argument("--out", required=True, metavar="PATH", help="output file (or an existing directory)")
+    parser.add_argument(
+        "--out",
+        default=".",
+        metavar="PATH",
+        help="output file, or an existing directory for the app's file name "
+        "chengyu-plan_<layers>_<status>_<crs>_<date>.<ext> (default: the current directory)",
+    )
     parser.add_argument(
         "--layer",
         action="append",
@@ -249,13 +255,22 @@ def _task_numbers(values: Iterable[str]) -> tuple[int, ...]:
 
 def run_export(args: argparse.Namespace) -> int:
     """Run ``python -m geo export``: 0 on success, 2 with a one-line message on a bad request."""
+    from datetime import UTC, datetime
+
     from geo.export import export_target, write_target
-    from geo.export_selection import catalogue_bundle
+    from geo.export_selection import Selection, catalogue_bundle, export_name
     from geo.progress.exporting import progress_bundle
 
+    exported = datetime.now(UTC).date()
+    named = Selection(layers=tuple(args.layer), statuses=tuple(args.status))
     try:
         # Checked before the (slower) selection is built, so a bad path fails at once.
-        target = export_target(args.out, fmt=args.format, crs=args.crs)
+        target = export_target(
+            args.out,
+            fmt=args.format,
+            crs=args.crs,
+            default_name=lambda fmt, crs: export_name(named, fmt, crs, exported),
+        )
         bundle = catalogue_bundle(
             layers=tuple(args.layer),
             statuses=tuple(args.status),
@@ -263,7 +278,7 @@ def run_export(args: argparse.Namespace) -> int:
             place=args.place,
         )
         bundle = progress_bundle(bundle, getattr(args, "as_of", None))
-        outputs = write_target(bundle, target)
+        outputs = write_target(bundle, target, exported=exported)
     except GeoError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE

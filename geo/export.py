@@ -36,8 +36,10 @@ from geo.formats.crs import (
     CRS_NOTES,
     CRS_TITLES,
     DEFAULT_CRS,
+    GCJ02_REFUSED,
     GCJ02_WKT,
     check_crs,
+    check_request,
     crs_object,
     prepare_frame,
     prepare_geometries,
@@ -47,6 +49,7 @@ from geo.formats.geojson import geojson_geometry
 from geo.formats.gpkg import gpkg_tables
 from geo.formats.kml import kml_description
 from geo.formats.metadata import FIELD_DESCRIPTIONS, LICENCES, PRECISION_CLASSES, export_metadata, readme_text
+from geo.formats.names import selection_filename
 from geo.formats.parquet import PARQUET_METADATA_KEY
 from geo.formats.shp import SHAPEFILE_FIELDS, dbf_text, shapefile_frames
 from geo.formats.styles import qml_style, sld_style
@@ -64,10 +67,10 @@ from geo.formats.write import (
 
 __all__ = [
     "COORDINATE_DECIMALS", "CRS_CHOICES", "CRS_FILE_LABELS", "CRS_NOTES", "CRS_TITLES", "DEFAULT_CRS",
-    "DEFAULT_STEM", "FIELD_DESCRIPTIONS", "FORMATS", "FORMAT_LABELS", "GCJ02_WKT", "LICENCES",
+    "DEFAULT_STEM", "FIELD_DESCRIPTIONS", "FORMATS", "FORMAT_LABELS", "GCJ02_REFUSED", "GCJ02_WKT", "LICENCES",
     "LIST_COLUMNS", "LIST_SEPARATOR", "MEDIA_TYPES", "PARQUET_METADATA_KEY", "PRECISION_CLASSES",
     "SHAPEFILE_FIELDS", "SUFFIXES", "WRITERS", "ExportBundle", "ExportTarget", "LayerLook", "as_text",
-    "check_crs", "check_format", "crs_object", "csv_readme_path", "csv_table", "dbf_text",
+    "check_crs", "check_request", "selection_filename", "check_format", "crs_object", "csv_readme_path", "csv_table", "dbf_text",
     "export_bytes", "export_filename", "export_metadata", "export_outputs", "export_target",
     "feature_places_table", "feature_tasks_table", "geojson_geometry", "gpkg_tables", "kml_description",
     "native", "output_path", "prepare_frame", "prepare_geometries", "qml_style", "readme_text",

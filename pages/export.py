@@ -20,13 +20,14 @@ from geo.export import (
     CRS_CHOICES,
     FORMAT_LABELS,
     FORMATS,
+    GCJ02_REFUSED,
     MEDIA_TYPES,
     csv_readme_path,
-    export_filename,
 )
 from geo.export_selection import (
     describe_selection,
     export_files,
+    export_name,
     request_from_params,
     resolve_place,
     selected_features,
@@ -38,7 +39,10 @@ from pages.ui import lang, remember_url, set_params, tr, url_changed, warn_bad_p
 
 PAGE = "export"
 FORMAT_HINTS = {
-    "geojson": ("网页地图与多数 GIS 软件;RFC 7946,WGS 84", "web maps and most GIS tools; RFC 7946, WGS 84"),
+    "geojson": (
+        "网页地图与多数 GIS 软件;WGS 84 时符合 RFC 7946",
+        "web maps and most GIS tools; RFC 7946 when WGS 84",
+    ),
     "gpkg": (
         "QGIS 首选:分图层、样式、任务表与行政区",
         "best for QGIS: a table per layer, styles, tasks and admin units",
@@ -72,6 +76,12 @@ CRS_HINTS = {
         "tools; the file name says gcj02. Do not overlay it on WGS 84 data.",
     ),
 }
+
+GEOJSON_CRS_NOTE = (
+    "此 GeoJSON 以旧版 crs 成员声明坐标系(GDAL、QGIS、geopandas 可识别),因此不符合 RFC 7946(RFC 7946 只允许 WGS 84)。",
+    "This GeoJSON declares its CRS in the legacy crs member (read by GDAL, QGIS, geopandas), so it is not "
+    "RFC 7946, which allows WGS 84 only.",
+)
 
 
 def _state_from_url() -> None:
@@ -174,6 +184,8 @@ def main() -> None:
         )
         if crs in CRS_HINTS:
             st.caption(tr(*CRS_HINTS[crs]))
+        if fmt == "geojson" and crs != CRS_CHOICES[0]:
+            st.caption(tr(*GEOJSON_CRS_NOTE))
     _write_url(selection, place_name)
     remember_url(PAGE)
 
@@ -188,8 +200,17 @@ def main() -> None:
 
     with output_column:
         st.subheader(tr("下载", "Download"))
-        file_name = export_filename(fmt, crs)
-        if features.empty:
+        file_name = export_name(selection, fmt, crs)
+        if fmt in GCJ02_REFUSED and crs == "GCJ-02":
+            st.warning(
+                tr(
+                    f"{FORMAT_LABELS[fmt]} 文件按标准只能是 WGS 84,无法声明 GCJ-02:请选择 WGS 84 或其他格式。",
+                    f"A {FORMAT_LABELS[fmt]} file is WGS 84 by definition and cannot declare GCJ-02: "
+                    "choose WGS 84 or another format.",
+                ),
+                icon="⚠️",
+            )
+        elif features.empty:
             st.info(
                 tr("没有符合条件的要素:请放宽筛选条件。", "No feature matches: relax the filters."),
                 icon=":material/search_off:",

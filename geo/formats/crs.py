@@ -17,7 +17,8 @@ from pyproj import CRS
 from shapely.geometry.base import BaseGeometry
 
 from geo.errors import ExportError
-from geo.formats.core import COORDINATE_DECIMALS, INTERNAL_COLUMNS
+from geo.formats.core import COORDINATE_DECIMALS, INTERNAL_COLUMNS, check_format
+from geo.formats.measures import honest_measures
 from geo.gcj02 import geometry_wgs84_to_gcj02
 
 CRS_CHOICES: tuple[str, ...] = ("EPSG:4326", "EPSG:4490", "GCJ-02")
@@ -53,8 +54,14 @@ GCJ02_WKT = (
 )
 
 
+# Formats whose standard fixes the CRS (KML: WGS 84, OGC 12-007r2 §6.2), so a file in GCJ-02
+# would claim to be WGS 84 while sitting half a kilometre off.
+GCJ02_REFUSED: tuple[str, ...] = ("kml",)
+
+
 # -- CRS and geometry preparation --------------------------------------------------------------
 def check_crs(crs: str) -> str:
+    """The CRS choice spelled as :data:`CRS_CHOICES` spells it; ExportError for any other."""
     value = str(crs).strip()
     for choice in CRS_CHOICES:
         if value.upper() == choice.upper():
@@ -71,6 +78,17 @@ class _CustomCRS(CRS):
 
     def to_epsg(self, min_confidence: int = 70) -> int | None:
         return None
+
+
+def check_request(fmt: str, crs: str) -> tuple[str, str]:
+    """(format, CRS) checked, and checked together: GCJ-02 only where the file can say so."""
+    fmt, crs = check_format(fmt), check_crs(crs)
+    if crs == "GCJ-02" and fmt in GCJ02_REFUSED:
+        raise ExportError(
+            f"a {fmt.upper()} file is WGS 84 by definition and cannot say it holds GCJ-02; "
+            "choose EPSG:4326 or another format"
+        )
+    return fmt, crs
 
 
 def crs_object(crs: str) -> CRS:
@@ -113,7 +131,7 @@ def prepare_frame(gdf: gpd.GeoDataFrame, crs: str = DEFAULT_CRS) -> gpd.GeoDataF
     if gdf.crs is not None and not gdf.crs.equals(CRS.from_epsg(4326)):
         gdf = gdf.to_crs(4326)
     columns = [c for c in gdf.columns if c != gdf.geometry.name and c not in INTERNAL_COLUMNS]
-    data = pd.DataFrame({c: gdf[c].to_numpy() for c in columns})
+    data = honest_measures(pd.DataFrame({c: gdf[c].to_numpy() for c in columns}))
     geometry = prepare_geometries(gdf.geometry.to_numpy(), crs)
     out = gpd.GeoDataFrame(data, geometry=gpd.GeoSeries(geometry, crs=crs_object(crs)))
     if out.geometry.is_empty.any() or out.geometry.isna().any():

@@ -12,6 +12,7 @@ from shapely.geometry.base import BaseGeometry
 
 from geo.errors import ExportError
 from geo.formats.core import COORDINATE_DECIMALS, ExportBundle, records
+from geo.formats.crs import DEFAULT_CRS, GCJ02_WKT
 
 
 # -- GeoJSON -----------------------------------------------------------------------------------
@@ -37,13 +38,30 @@ def geojson_geometry(geometry: BaseGeometry) -> dict:
     raise ExportError(f"geometry type {kind} cannot be written as GeoJSON")
 
 
+def crs_member(crs: str) -> dict | None:
+    """The legacy (GeoJSON 2008) ``crs`` member for a CRS other than WGS 84, else None.
+
+    RFC 7946 GeoJSON is WGS 84 by definition and has no ``crs`` member (§4); a reader told
+    nothing assumes WGS 84. For CGCS2000 the member names the OGC URN, which GDAL, QGIS and
+    geopandas read as EPSG:4490. GCJ-02 has no URN: the member names its WKT, which GDAL reads
+    as the custom CRS named GCJ-02. Such a file is then not RFC 7946, and its metadata says so.
+    """
+    if crs == DEFAULT_CRS:
+        return None
+    name = GCJ02_WKT if crs == "GCJ-02" else f"urn:ogc:def:crs:{crs.replace(':', '::')}"
+    return {"type": "name", "properties": {"name": name}}
+
+
 def write_geojson(gdf: gpd.GeoDataFrame, path: Path, metadata: dict, bundle: ExportBundle) -> None:
     features = [
         {"type": "Feature", "id": record["id"], "geometry": geojson_geometry(geometry), "properties": record}
         for record, geometry in zip(records(gdf), gdf.geometry, strict=True)
     ]
     document = {"type": "FeatureCollection", "metadata": metadata, "features": features}
-    # No "crs" member (RFC 7946 §4); "metadata" is a foreign member (§6.1).
+    member = crs_member(metadata["crs"])
+    if member is not None:
+        document = {"type": "FeatureCollection", "crs": member, "metadata": metadata, "features": features}
+    # "metadata" is a foreign member (RFC 7946 §6.1).
     with open(path, "w", encoding="utf-8", newline="\n") as handle:
         json.dump(document, handle, ensure_ascii=False, separators=(",", ":"))
         handle.write("\n")

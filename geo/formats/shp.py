@@ -28,7 +28,8 @@ TRUNCATION_MARK = "…"
 SHAPEFILE_FIELDS: dict[str, str] = {
     "sentence_text": "sent_text",
     "province_scope": "prov_scope",
-    "phase_source": "phase_src",
+    "straight_km": "straightkm",
+    "official_area_km2": "offarea_km",
 }
 
 

@@ -25,8 +25,25 @@ def _qml_symbol(parent: ET.Element, name: str, symbol_type: str, layer_class: st
         ET.SubElement(layer, "prop", {"k": key, "v": str(value)})
 
 
-def _style_rules(dimension: str, colour: str) -> list[tuple[str, str, str, str, dict]]:
-    """(label, QGIS filter, symbol type, symbol-layer class, properties) per rule, mirroring the app."""
+# Precision classes drawn as known positions (filled points) and as real alignments (thick lines);
+# any other class is drawn as a stand-in (hollow point, thin line), schematic lines dashed.
+KNOWN_SITE_PRECISIONS: tuple[str, ...] = ("exact", "site")
+REAL_LINE_PRECISIONS: tuple[str, ...] = ("route", "river")
+SCHEMATIC_PRECISIONS: tuple[str, ...] = ("schematic",)
+# Administrative reference layers: outlines only, never a fill that would hide the plan's features.
+ADMIN_OUTLINES: dict[str, tuple[str, str, str]] = {
+    # level: (colour, width in mm, line style)
+    "province": ("#555555", "0.8", "solid"),
+    "prefecture": ("#888888", "0.4", "solid"),
+    "county": ("#bbbbbb", "0.2", "dash"),
+}
+# A rule: (label, precision values it matches or () for "everything else", symbol type,
+# symbol-layer class, properties).
+Rule = tuple[str, tuple[str, ...], str, str, dict]
+
+
+def _style_rules(dimension: str, colour: str) -> list[Rule]:
+    """The rules of a feature table, mirroring the app's drawing."""
     if dimension == "points":
         filled = {
             "name": "circle",
@@ -43,8 +60,8 @@ def _style_rules(dimension: str, colour: str) -> list[tuple[str, str, str, str, 
             "size": "2.8",
         }
         return [
-            ("exact 精确", "\"precision\" = 'exact'", "marker", "SimpleMarker", filled),
-            ("seat 驻地 (located at a seat)", "ELSE", "marker", "SimpleMarker", hollow),
+            ("known site 精确位置", KNOWN_SITE_PRECISIONS, "marker", "SimpleMarker", filled),
+            ("seat 驻地 (located at a seat)", (), "marker", "SimpleMarker", hollow),
         ]
     if dimension == "lines":
         base = {
@@ -61,22 +78,27 @@ def _style_rules(dimension: str, colour: str) -> list[tuple[str, str, str, str, 
             "customdash_unit": "MM",
         }
         return [
+            ("schematic 示意 (not the alignment)", SCHEMATIC_PRECISIONS, "line", "SimpleLine", dashed),
             (
-                "schematic 示意 (not the alignment)",
-                "\"precision\" = 'schematic'",
-                "line",
-                "SimpleLine",
-                dashed,
-            ),
-            (
-                "river 河段",
-                "\"precision\" = 'river'",
+                "route or river 线位/河段",
+                REAL_LINE_PRECISIONS,
                 "line",
                 "SimpleLine",
                 base | {"line_width": "1.4", "line_style": "solid"},
             ),
-            ("other", "ELSE", "line", "SimpleLine", base | {"line_width": "0.8", "line_style": "solid"}),
+            ("other", (), "line", "SimpleLine", base | {"line_width": "0.8", "line_style": "solid"}),
         ]
+    if dimension.startswith("admin_"):
+        outline, width, style = ADMIN_OUTLINES[dimension.removeprefix("admin_")]
+        lines_only = {
+            "color": "0,0,0,0",
+            "style": "no",
+            "outline_color": _qgis_colour(outline),
+            "outline_style": style,
+            "outline_width": width,
+            "outline_width_unit": "MM",
+        }
+        return [("outline 边界", (), "fill", "SimpleFill", lines_only)]
     fill = {
         "color": _qgis_colour(colour, 46),
         "style": "solid",
@@ -85,20 +107,28 @@ def _style_rules(dimension: str, colour: str) -> list[tuple[str, str, str, str, 
         "outline_width": "0.4",
         "outline_width_unit": "MM",
     }
-    return [("area 区域", "ELSE", "fill", "SimpleFill", fill)]
+    return [("area 区域", (), "fill", "SimpleFill", fill)]
 
 
-def qml_style(dimension: str, look: LayerLook) -> str:
-    """A QGIS layer style (QML) with a rule per precision class, like the app draws it."""
-    root = ET.Element("qgis", {"version": "3.28.0-Firenze", "styleCategories": "Symbology"})
-    renderer = ET.SubElement(
-        root,
+def qgis_filter(values: tuple[str, ...]) -> str:
+    """The QGIS expression of a rule: ``"precision" IN ('exact', 'site')``, or ELSE."""
+    if not values:
+        return "ELSE"
+    return '"precision" IN (' + ", ".join(f"'{v}'" for v in values) + ")"
+
+
+def renderer_element(dimension: str, look: LayerLook) -> ET.Element:
+    """QGIS's ``renderer-v2`` (rule-based) for a table: shared by the QML style and the project.
+
+    ``dimension`` is ``points``, ``lines``, ``polygons`` or ``admin_<level>`` (outlines only).
+    """
+    renderer = ET.Element(
         "renderer-v2",
         {"type": "RuleRenderer", "symbollevels": "0", "enableorderby": "0", "forceraster": "0"},
     )
     rules = ET.SubElement(renderer, "rules", {"key": "{root}"})
     symbols = ET.SubElement(renderer, "symbols")
-    for index, (label, expression, symbol_type, layer_class, props) in enumerate(
+    for index, (label, values, symbol_type, layer_class, props) in enumerate(
         _style_rules(dimension, look.colour)
     ):
         ET.SubElement(
@@ -108,11 +138,24 @@ def qml_style(dimension: str, look: LayerLook) -> str:
                 "key": f"{{rule-{index}}}",
                 "symbol": str(index),
                 "label": f"{look.title_zh} {label}",
-                "filter": expression,
+                "filter": qgis_filter(values),
             },
         )
         _qml_symbol(symbols, str(index), symbol_type, layer_class, props)
-    ET.SubElement(root, "layerGeometryType").text = {"points": "0", "lines": "1", "polygons": "2"}[dimension]
+    return renderer
+
+
+GEOMETRY_TYPE_CODES = {"points": "0", "lines": "1", "polygons": "2"}
+
+
+def qml_style(dimension: str, look: LayerLook) -> str:
+    """A QGIS layer style (QML) with a rule per precision class, like the app draws it.
+
+    ``dimension`` as for :func:`renderer_element`.
+    """
+    root = ET.Element("qgis", {"version": "3.28.0-Firenze", "styleCategories": "Symbology"})
+    root.append(renderer_element(dimension, look))
+    ET.SubElement(root, "layerGeometryType").text = GEOMETRY_TYPE_CODES.get(dimension, "2")
     return "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n" + ET.tostring(
         root, encoding="unicode"
     )
@@ -137,17 +180,18 @@ def sld_style(table: str, dimension: str, look: LayerLook) -> str:
             ET.SubElement(element, f"{{{se}}}SvgParameter", {"name": name}).text = value
         return element
 
-    for label, expression, _, _, props in _style_rules(dimension, look.colour):
+    for label, values, _, _, props in _style_rules(dimension, look.colour):
         rule = ET.SubElement(fts, f"{{{se}}}Rule")
         ET.SubElement(rule, f"{{{se}}}Name").text = label
-        if expression == "ELSE":
+        if not values:
             ET.SubElement(rule, f"{{{se}}}ElseFilter")
         else:
-            value = expression.split("=")[1].strip().strip("'")
             filt = ET.SubElement(rule, f"{{{ogc}}}Filter")
-            equal = ET.SubElement(filt, f"{{{ogc}}}PropertyIsEqualTo")
-            ET.SubElement(equal, f"{{{ogc}}}PropertyName").text = "precision"
-            ET.SubElement(equal, f"{{{ogc}}}Literal").text = value
+            parent = ET.SubElement(filt, f"{{{ogc}}}Or") if len(values) > 1 else filt
+            for value in values:
+                equal = ET.SubElement(parent, f"{{{ogc}}}PropertyIsEqualTo")
+                ET.SubElement(equal, f"{{{ogc}}}PropertyName").text = "precision"
+                ET.SubElement(equal, f"{{{ogc}}}Literal").text = value
         if dimension == "points":
             symbolizer = ET.SubElement(rule, f"{{{se}}}PointSymbolizer")
             graphic = ET.SubElement(symbolizer, f"{{{se}}}Graphic")
@@ -162,6 +206,13 @@ def sld_style(table: str, dimension: str, look: LayerLook) -> str:
             if props.get("line_style") == "dash":
                 params["stroke-dasharray"] = "8 6"
             css(symbolizer, "Stroke", params)
+        elif dimension.startswith("admin_"):
+            symbolizer = ET.SubElement(rule, f"{{{se}}}PolygonSymbolizer")
+            stroke = {
+                "stroke": _hex(props["outline_color"]),
+                "stroke-width": str(float(props["outline_width"]) * 4),
+            }
+            css(symbolizer, "Stroke", stroke)
         else:
             symbolizer = ET.SubElement(rule, f"{{{se}}}PolygonSymbolizer")
             css(symbolizer, "Fill", {"fill": look.colour, "fill-opacity": "0.18"})

@@ -20,8 +20,8 @@ from pyogrio.errors import DataLayerError, DataSourceError
 
 from geo.errors import ExportError
 from geo.formats import csv, geojson, gpkg, kml, parquet, shp
-from geo.formats.core import DEFAULT_STEM, FORMAT_LABELS, SUFFIXES, ExportBundle, check_format
-from geo.formats.crs import CRS_FILE_LABELS, DEFAULT_CRS, check_crs, prepare_frame
+from geo.formats.core import DEFAULT_STEM, FORMAT_LABELS, SUFFIXES, ExportBundle
+from geo.formats.crs import CRS_FILE_LABELS, DEFAULT_CRS, check_request, prepare_frame
 from geo.formats.metadata import export_metadata
 
 WRITERS: dict[str, Callable[[gpd.GeoDataFrame, Path, dict, ExportBundle], None]] = {
@@ -32,6 +32,10 @@ WRITERS: dict[str, Callable[[gpd.GeoDataFrame, Path, dict, ExportBundle], None]]
     "csv": csv.write_csv,
     "parquet": parquet.write_parquet,
 }
+
+
+# (format, CRS) → a file name for a directory given as the output.
+NameFor = Callable[[str, str], str]
 
 
 @dataclass(frozen=True)
@@ -48,11 +52,16 @@ def export_filename(fmt: str, crs: str = DEFAULT_CRS, stem: str = DEFAULT_STEM) 
     return f"{stem}_{CRS_FILE_LABELS[crs]}{SUFFIXES[fmt][0]}"
 
 
-def output_path(out: str | os.PathLike, fmt: str, crs: str = DEFAULT_CRS) -> Path:
-    """Check an --out path for the format; a GCJ-02 file gets ``_gcj02`` in its name if it lacks it."""
+def output_path(
+    out: str | os.PathLike, fmt: str, crs: str = DEFAULT_CRS, default_name: NameFor = export_filename
+) -> Path:
+    """Check an --out path for the format; a GCJ-02 file gets ``_gcj02`` in its name if it lacks it.
+
+    A directory gets ``default_name(fmt, crs)`` inside it.
+    """
     path = Path(out).expanduser()
     if path.is_dir():
-        return path / export_filename(fmt, crs)
+        return path / default_name(fmt, crs)
     name = path.name
     suffix = next((s for s in SUFFIXES[fmt] if name.lower().endswith(s) and len(name) > len(s)), None)
     if suffix is None:
@@ -72,10 +81,16 @@ def _check_writable(path: Path) -> None:
         raise ExportError(f"cannot write {path}: it is a directory")
 
 
-def export_target(out: str | os.PathLike, *, fmt: str, crs: str = DEFAULT_CRS) -> ExportTarget:
+def export_target(
+    out: str | os.PathLike,
+    *,
+    fmt: str,
+    crs: str = DEFAULT_CRS,
+    default_name: NameFor = export_filename,
+) -> ExportTarget:
     """The one check of a request: format, CRS, and the output path (named for them, writable)."""
-    fmt, crs = check_format(fmt), check_crs(crs)
-    path = output_path(out, fmt, crs)
+    fmt, crs = check_request(fmt, crs)
+    path = output_path(out, fmt, crs, default_name)
     _check_writable(path)
     return ExportTarget(path, fmt, crs)
 
@@ -128,11 +143,17 @@ def write_export(
 
 
 def export_bytes(
-    bundle: ExportBundle, *, fmt: str, crs: str = DEFAULT_CRS, exported: date | None = None
+    bundle: ExportBundle,
+    *,
+    fmt: str,
+    crs: str = DEFAULT_CRS,
+    exported: date | None = None,
+    name: NameFor = export_filename,
 ) -> dict[str, bytes]:
-    """The export as ``{file name: bytes}`` (for a download): the same files :func:`write_export` makes."""
-    fmt, crs = check_format(fmt), check_crs(crs)
+    """The export as ``{file name: bytes}`` (for a download): the same files :func:`write_export`
+    makes for the file name ``name(fmt, crs)``."""
+    fmt, crs = check_request(fmt, crs)
     with tempfile.TemporaryDirectory(prefix="export-") as scratch:
-        target = ExportTarget(Path(scratch) / export_filename(fmt, crs), fmt, crs)
+        target = ExportTarget(Path(scratch) / name(fmt, crs), fmt, crs)
         outputs = write_target(bundle, target, exported=exported)
         return {output.name: output.read_bytes() for output in outputs}
