@@ -48,7 +48,14 @@ from geo.formats.csv import csv_readme_path, csv_table
 from geo.formats.geojson import geojson_geometry
 from geo.formats.gpkg import gpkg_tables
 from geo.formats.kml import kml_description
-from geo.formats.metadata import FIELD_DESCRIPTIONS, LICENCES, PRECISION_CLASSES, export_metadata, readme_text
+from geo.formats.metadata import (
+    FIELD_DESCRIPTIONS,
+    LICENCES,
+    OSM_LICENCE,
+    PRECISION_CLASSES,
+    export_metadata,
+    readme_text,
+)
 from geo.formats.names import selection_filename
 from geo.formats.parquet import PARQUET_METADATA_KEY
 from geo.formats.shp import SHAPEFILE_FIELDS, dbf_text, shapefile_frames
@@ -68,7 +75,7 @@ from geo.formats.write import (
 __all__ = [
     "COORDINATE_DECIMALS", "CRS_CHOICES", "CRS_FILE_LABELS", "CRS_NOTES", "CRS_TITLES", "DEFAULT_CRS",
     "DEFAULT_STEM", "FIELD_DESCRIPTIONS", "FORMATS", "FORMAT_LABELS", "GCJ02_REFUSED", "GCJ02_WKT", "LICENCES",
-    "LIST_COLUMNS", "LIST_SEPARATOR", "MEDIA_TYPES", "PARQUET_METADATA_KEY", "PRECISION_CLASSES",
+    "LIST_COLUMNS", "OSM_LICENCE", "LIST_SEPARATOR", "MEDIA_TYPES", "PARQUET_METADATA_KEY", "PRECISION_CLASSES",
     "SHAPEFILE_FIELDS", "SUFFIXES", "WRITERS", "ExportBundle", "ExportTarget", "LayerLook", "as_text",
     "check_crs", "check_request", "selection_filename", "check_format", "crs_object", "csv_readme_path", "csv_table", "dbf_text",
     "export_bytes", "export_filename", "export_metadata", "export_outputs", "export_target",

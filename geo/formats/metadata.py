@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date
 
 import geopandas as gpd
@@ -123,11 +123,12 @@ def export_metadata(
     return metadata
 
 
-def readme_text(metadata: Mapping, *, extra: str = "") -> str:
-    """The metadata as a plain-text README (UTF-8)."""
-    lines = [
-        metadata["title"],
-        "",
+def readme_text(metadata: Mapping, *, extra: str = "", contents: Sequence[str] = ()) -> str:
+    """The metadata as a plain-text README (UTF-8); ``contents`` lists the files beside it."""
+    lines = [metadata["title"], ""]
+    if contents:
+        lines += ["What's in this file 文件内容:", *(f"  {line}" for line in contents), ""]
+    lines += [
         f"Source document 来源文件: {metadata['source_document']}",
         f"Exported 导出日期: {metadata['exported']}   Format 格式: {metadata['format']}",
         *([f"  {metadata['format_note']}"] if metadata.get("format_note") else []),

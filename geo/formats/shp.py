@@ -77,6 +77,7 @@ def shapefile_frames(gdf: gpd.GeoDataFrame) -> dict[str, gpd.GeoDataFrame]:
 
 
 def shapefile_readme_extra(gdf: gpd.GeoDataFrame) -> str:
+    """The shapefile part of the README: field names and limits."""
     columns = [c for c in gdf.columns if c != gdf.geometry.name]
     lines = ["Shapefile field names 字段名对照 (dBASE allows 10 characters):"]
     lines += [f"  {shapefile_field(c):<10} ← {c}" for c in columns]
@@ -100,8 +101,11 @@ def _zip_write(archive: zipfile.ZipFile, name: str, data: bytes, exported: date)
 def write_shp(gdf: gpd.GeoDataFrame, path: Path, metadata: dict, bundle: ExportBundle) -> None:
     stem = path.name.removesuffix(".zip").removesuffix(".shp")
     exported = date.fromisoformat(metadata["exported"])
+    contents = []
     with tempfile.TemporaryDirectory(dir=path.parent) as scratch, zipfile.ZipFile(path, "w") as archive:
         for kind, frame in shapefile_frames(gdf).items():
+            layers = ", ".join(f"{k} {v}" for k, v in frame["layer"].value_counts(sort=False).items())
+            contents.append(f"{stem}_{kind}.shp (.shx .dbf .prj .cpg): {len(frame)} {kind} — {layers}")
             shp = Path(scratch) / f"{stem}_{kind}.shp"
             pyogrio.write_dataframe(
                 frame,
@@ -114,9 +118,11 @@ def write_shp(gdf: gpd.GeoDataFrame, path: Path, metadata: dict, bundle: ExportB
                 _zip_write(archive, member.name, member.read_bytes(), exported)
         for name, table in {**bundle.tables, **link_tables(gdf)}.items():
             _zip_write(archive, f"{name}.csv", csv_bytes(table), exported)
+            contents.append(f"{name}.csv: {len(table)} rows ({', '.join(table.columns)})")
+        contents.append("README.txt: this description")
         _zip_write(
             archive,
             "README.txt",
-            readme_text(metadata, extra=shapefile_readme_extra(gdf)).encode("utf-8"),
+            readme_text(metadata, extra=shapefile_readme_extra(gdf), contents=contents).encode("utf-8"),
             exported,
         )
