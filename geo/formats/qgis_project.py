@@ -42,16 +42,21 @@ class ProjectLayer:
     wkb_type: str  # Point, MultiPolygon …
 
 
-def _spatialrefsys(parent: ET.Element, crs: CRS) -> None:
+def _spatialrefsys_fields(crs: CRS) -> list[tuple[str, str]]:
+    """The children of QGIS's ``<spatialrefsys>``, worked out once per project."""
+    fields = [("wkt", crs.to_wkt())]
+    # Only an EPSG CRS has an authority; asking PROJ about a custom one searches its whole database.
+    epsg = crs.to_epsg()
+    if epsg is not None:
+        fields += [("srid", str(epsg)), ("authid", f"EPSG:{epsg}")]
+    fields += [("description", crs.name), ("projectionacronym", "longlat"), ("geographicflag", "true")]
+    return fields
+
+
+def _spatialrefsys(parent: ET.Element, fields: list[tuple[str, str]]) -> None:
     srs = ET.SubElement(parent, "spatialrefsys", {"nativeFormat": "Wkt"})
-    ET.SubElement(srs, "wkt").text = crs.to_wkt()
-    authority = crs.to_authority()
-    if authority is not None:
-        ET.SubElement(srs, "srid").text = authority[1]
-        ET.SubElement(srs, "authid").text = ":".join(authority)
-    ET.SubElement(srs, "description").text = crs.name
-    ET.SubElement(srs, "projectionacronym").text = "longlat"
-    ET.SubElement(srs, "geographicflag").text = "true"
+    for tag, text in fields:
+        ET.SubElement(srs, tag).text = text
 
 
 def project_xml(
@@ -65,7 +70,8 @@ def project_xml(
     root = ET.Element("qgis", {"projectname": title, "version": "3.22.0-Białowieża"})
     ET.SubElement(root, "homePath", {"path": ""})
     ET.SubElement(root, "title").text = title
-    _spatialrefsys(ET.SubElement(root, "projectCrs"), crs)
+    srs = _spatialrefsys_fields(crs)
+    _spatialrefsys(ET.SubElement(root, "projectCrs"), srs)
 
     def layer_id(layer: ProjectLayer) -> str:
         # QGIS keeps a layer id only if it is longer than 10 characters (zone_lines is not).
@@ -101,7 +107,7 @@ def project_xml(
     for tag, value in (("xmin", xmin), ("ymin", ymin), ("xmax", xmax), ("ymax", ymax)):
         ET.SubElement(box, tag).text = repr(round(value, 5))
     ET.SubElement(canvas, "rotation").text = "0"
-    _spatialrefsys(ET.SubElement(canvas, "destinationsrs"), crs)
+    _spatialrefsys(ET.SubElement(canvas, "destinationsrs"), srs)
 
     project_layers = ET.SubElement(root, "projectlayers")
     for layer in layers:
@@ -114,7 +120,7 @@ def project_xml(
         ET.SubElement(element, "id").text = layer_id(layer)
         ET.SubElement(element, "datasource").text = source(layer)
         ET.SubElement(element, "layername").text = layer.title
-        _spatialrefsys(ET.SubElement(element, "srs"), crs)
+        _spatialrefsys(ET.SubElement(element, "srs"), srs)
         ET.SubElement(element, "provider", {"encoding": "UTF-8"}).text = "ogr"
         element.append(renderer_element(layer.dimension, layer.look))
 
