@@ -159,3 +159,18 @@ def test_project_groups_layers_by_theme_with_admin_outlines_at_the_bottom(tmp_pa
         fills = [o.get("value") for o in layer.iter("Option") if o.get("name") == "style"]
         if layer.find("id").text.startswith("chengyu_admin_"):
             assert fills == ["no"]  # outlines only
+
+
+# -- KML -------------------------------------------------------------------------------------------
+def test_kml_has_a_folder_per_theme_in_the_apps_colours(tmp_path):
+    root = ET.parse(write_sample(tmp_path, "kml", "EPSG:4326")).getroot()
+    document = root.find("{*}Document")
+    folders = [folder.find("{*}name").text for folder in document.findall("{*}Folder")]
+    assert folders == [f"{look.title_zh} {look.title_en}" for look in LOOKS.values()]
+    styles = {style.get("id"): style for style in document.findall("{*}Style")}
+    for layer_id, look in LOOKS.items():
+        r, g, b = look.colour[1:3], look.colour[3:5], look.colour[5:7]
+        line = styles[layer_id].find("{*}LineStyle/{*}color").text
+        assert line == f"ff{b}{g}{r}".lower()  # KML colours are aabbggrr
+    schematic = document.find(".//{*}Placemark[@id='rail-sample']/{*}styleUrl").text
+    assert schematic == "#railway-schematic"
