@@ -16,7 +16,14 @@ import pandas as pd
 
 from geo.catalogue import LAYER_IDS, STATUS_EN, STATUSES
 from geo.errors import ExportError, GeoError
-from geo.export import CRS_CHOICES, DEFAULT_CRS, FORMATS, ExportBundle, export_bytes, selection_filename
+from geo.export import (
+    DEFAULT_CRS,
+    ExportBundle,
+    check_crs,
+    check_format,
+    export_bytes,
+    selection_filename,
+)
 from geo.features import (
     PROVINCE_SCOPE_EN,
     Selection,
@@ -182,10 +189,6 @@ def export_files(
 
 
 # -- the export page's link: the map page's parameters plus place, format and crs ------------------
-def _crs(text: str) -> str | None:
-    return next((c for c in CRS_CHOICES if c.lower() == text.strip().lower()), None)
-
-
 @dataclass(frozen=True)
 class ExportRequest:
     """What an export link asks for: a selection, a format and a CRS, plus the values not understood."""
@@ -205,11 +208,14 @@ def request_from_params(params: Mapping[str, str]) -> ExportRequest:
     """
     selection, bad = selection_from_params(params)
     fmt = str(params.get("format") or "geojson").strip().lower()
-    if fmt not in FORMATS:
+    try:
+        fmt = check_format(fmt)
+    except ExportError:
         bad.append(("format", fmt))
         fmt = "geojson"
-    crs = _crs(str(params.get("crs") or DEFAULT_CRS))
-    if crs is None:
+    try:
+        crs = check_crs(str(params.get("crs") or DEFAULT_CRS))
+    except ExportError:
         bad.append(("crs", str(params.get("crs"))))
         crs = DEFAULT_CRS
     adcode = place_name = None
