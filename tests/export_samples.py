@@ -137,6 +137,8 @@ def sample_frame() -> gpd.GeoDataFrame:
     is_area = gdf.geom_type.isin(["Polygon", "MultiPolygon"])
     gdf["length_km"] = np.where(is_line, 321.5, np.nan)
     gdf["area_km2"] = np.where(is_area, 1234.0, np.nan)
+    gdf["official_area_km2"] = np.where(gdf["id"] == "zone-sample-a", 262.0, np.nan)
+    gdf["whole_units"] = is_area
     return gdf
 
 

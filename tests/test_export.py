@@ -187,7 +187,17 @@ def test_geojson_follows_rfc_7946(tmp_path):
     metadata = document["metadata"]
     assert metadata["features"] == 7 and metadata["exported"] == "2026-01-02"
     assert any("Natural Earth" in line for line in metadata["licences"])
-    assert set(metadata["precision_classes"]) == {"exact", "seat", "area", "river", "schematic"}
+    assert set(metadata["precision_classes"]) == {
+        "exact",
+        "site",
+        "seat",
+        "area",
+        "route",
+        "river",
+        "schematic",
+    }
+    # No OpenStreetMap geometry in these features, so no OpenStreetMap licence line.
+    assert not any("OpenStreetMap" in line for line in metadata["licences"])
 
 
 # -- Shapefile ---------------------------------------------------------------------------------

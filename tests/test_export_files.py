@@ -125,7 +125,9 @@ def test_osm_licence_and_new_precision_classes_appear_when_present(tmp_path):
     assert rail.at[0, "length_km"] == pytest.approx(321.5)  # a real alignment is measured
     without = write_sample(tmp_path, "gpkg", "EPSG:4326")
     with sqlite3.connect(without) as connection:
-        assert not connection.execute("SELECT 1 FROM about WHERE value LIKE '%OpenStreetMap%'").fetchall()
+        assert not connection.execute(
+            "SELECT 1 FROM about WHERE key = 'licences' AND value LIKE '%OpenStreetMap%'"
+        ).fetchall()
 
 
 # -- the QGIS project inside the GeoPackage ------------------------------------------------------------

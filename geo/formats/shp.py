@@ -29,7 +29,8 @@ SHAPEFILE_FIELDS: dict[str, str] = {
     "sentence_text": "sent_text",
     "province_scope": "prov_scope",
     "straight_km": "straightkm",
-    "official_area_km2": "offarea_km",
+    "official_area_km2": "off_area",
+    "whole_units": "whole_unit",
 }
 
 
