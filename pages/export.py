@@ -260,11 +260,14 @@ def main() -> None:
         ):
             st.markdown(
                 tr(
-                    "- **QGIS**:把 GeoPackage 拖入 QGIS,逐个加载表格即带有与本应用一致的样式(示意线为虚线)。\n"
+                    "- **QGIS**:工程 ▸ 打开自 ▸ GeoPackage,即可打开文件内置的工程:按主题分组、行政区边界在底层,与本应用地图一致;"
+                    "也可把 GeoPackage 拖入 QGIS 逐个加载表格,样式相同(示意线为虚线)。\n"
                     "- **ArcGIS Pro**:解压 Shapefile 压缩包或直接添加 GeoPackage 表;中文由 .cpg 声明为 UTF-8。\n"
                     "- **Google Earth / 奥维互动地图**:导入 KML;奥维导入时坐标系选 WGS84(选了 GCJ-02 导出的文件则选 GCJ-02/火星坐标)。\n"
                     "- **Excel**:CSV 为带 BOM 的 UTF-8,中文直接可读;`wkt` 列为几何。",
-                    "- **QGIS**: drag the GeoPackage in; each table opens with the app's styling (schematic lines dashed).\n"
+                    "- **QGIS**: Project ▸ Open From ▸ GeoPackage opens the project stored in the file: layers grouped by theme, "
+                    "admin outlines at the bottom, as the app draws them; or drag the GeoPackage in and add tables, "
+                    "each with the same style (schematic lines dashed).\n"
                     "- **ArcGIS Pro**: unzip the shapefile archive or add the GeoPackage tables; the .cpg declares UTF-8 for Chinese.\n"
                     "- **Google Earth / 奥维 (Ovital)**: import the KML; in 奥维 choose WGS84 (or GCJ-02 for a GCJ-02 export).\n"
                     "- **Excel**: the CSV is UTF-8 with BOM, so Chinese shows; the `wkt` column holds the geometry.",
