@@ -38,6 +38,9 @@ FIELD_DESCRIPTIONS: dict[str, str] = {
     "area_is": "what the polygon is: 'whole units' = the union of whole administrative units standing in for the item 面积含义",
     "official_area_km2": "the area the plan or an official source publishes, km² 公布面积",
     "whole_units": "true when drawn as whole administrative units (overstates a part-unit item) 按整区县绘制",
+    "phase": "latest phase in the progress ledger as of the export's day; empty: no event, the plan's status holds 进展阶段",
+    "phase_date": "date of that event (YYYY-MM-DD, YYYY-MM or YYYY) 进展日期",
+    "phase_source": "source of that event (URL or document citation) 进展来源",
 }
 
 PRECISION_CLASSES: dict[str, str] = {

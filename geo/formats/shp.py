@@ -31,6 +31,7 @@ SHAPEFILE_FIELDS: dict[str, str] = {
     "straight_km": "straightkm",
     "official_area_km2": "off_area",
     "whole_units": "whole_unit",
+    "phase_source": "phase_src",
 }
 
 
