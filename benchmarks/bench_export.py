@@ -24,7 +24,7 @@ BUDGET_S = 2.0
 
 
 def main() -> None:
-    from geo.export import CRS_CHOICES, DEFAULT_CRS, FORMATS, export_filename, write_export
+    from geo.export import CRS_CHOICES, DEFAULT_CRS, FORMATS, GCJ02_REFUSED, export_filename, write_export
     from geo.export_selection import catalogue_bundle
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -49,6 +49,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as scratch:
         for crs in options.crs:
             for fmt in FORMATS:
+                if crs == "GCJ-02" and fmt in GCJ02_REFUSED:
+                    continue
                 walls, cpus = [], []
                 for _ in range(options.repeat):
                     path = Path(scratch) / export_filename(fmt, crs)

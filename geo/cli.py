@@ -6,6 +6,8 @@
                                                       tasks naming a place or a unit inside it, and
                                                       those a county receives (prefecture, groupings)
     python -m geo search QUERY [--json]               catalogue items by name, alias, pinyin, English
+    python -m geo check                               validate the catalogue
+    python -m geo export --format F --out PATH [...]  write a selection as a GIS file
     python -m geo progress add|list|import|export|phases   the progress ledger (geo.progress.cli)
 
 Each subcommand is one function taking the parsed arguments and returning an exit status.
@@ -19,11 +21,12 @@ import difflib
 import json
 import sys
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from geo.analysis_cli import add_corridor_arguments, add_coverage_arguments, run_corridor, run_coverage
-from geo.errors import GeoError, UnknownPlaceError
-from geo.export import add_export_arguments, run_export
+from geo.errors import ExportError, GeoError, UnknownPlaceError
+from geo.formats.core import FORMATS
+from geo.formats.crs import CRS_CHOICES, DEFAULT_CRS
 from geo.progress.cli import add_progress_parser
 
 EXIT_USAGE = 2
@@ -231,6 +234,91 @@ def cmd_check(args: argparse.Namespace) -> int:
         print(f"{len(problems)} problem(s) in {count} catalogue entries", file=sys.stderr)
         return 1
     print(f"ok: {count} catalogue entries, every quote verbatim, every geometry resolved and valid")
+    return 0
+
+
+# -- export -----------------------------------------------------------------------------------
+
+
+def add_export_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of ``python -m geo export`` (values are checked by :func:`run_export`)."""
+    parser.add_argument("--format", required=True, metavar="FORMAT", help=f"one of {', '.join(FORMATS)}")
+    parser.add_argument(
+        "--out",
+        default=".",
+        metavar="PATH",
+        help="output file, or an existing directory for the app's file name "
+        "chengyu-plan_<layers>_<status>_<crs>_<date>.<ext> (default: the current directory)",
+    )
+    parser.add_argument(
+        "--layer",
+        action="append",
+        default=[],
+        metavar="L",
+        help="layer id; repeat for several (default: all)",
+    )
+    parser.add_argument(
+        "--status", action="append", default=[], metavar="S", help="status, e.g. 加快建设; repeat for several"
+    )
+    parser.add_argument(
+        "--task", action="append", default=[], metavar="N", help="task number 1–47; repeat for several"
+    )
+    parser.add_argument(
+        "--place", metavar="NAME", help="only features in or touching this unit, e.g. 达州 or 万州区"
+    )
+    parser.add_argument(
+        "--crs",
+        default=DEFAULT_CRS,
+        metavar="CRS",
+        help=f"one of {', '.join(CRS_CHOICES)} (default {DEFAULT_CRS})",
+    )
+    parser.add_argument("--as-of", metavar="YYYY-MM-DD", help="phase columns as of this day (default: today)")
+
+
+def _task_numbers(values: Iterable[str]) -> tuple[int, ...]:
+    numbers = []
+    for value in values:
+        for part in str(value).replace(",", ",").split(","):
+            if not part.strip():
+                continue
+            try:
+                numbers.append(int(part))
+            except ValueError:
+                raise ExportError(f"--task {part!r} is not a task number (1–47)") from None
+    return tuple(numbers)
+
+
+def run_export(args: argparse.Namespace) -> int:
+    """Run ``python -m geo export``: 0 on success, 2 with a one-line message on a bad request."""
+    from datetime import UTC, datetime
+
+    from geo.export import export_target, write_target
+    from geo.export_selection import Selection, catalogue_bundle, export_name
+    from geo.progress.exporting import progress_bundle
+
+    exported = datetime.now(UTC).date()
+    named = Selection(layers=tuple(args.layer), statuses=tuple(args.status))
+    try:
+        # Checked before the (slower) selection is built, so a bad path fails at once.
+        target = export_target(
+            args.out,
+            fmt=args.format,
+            crs=args.crs,
+            default_name=lambda fmt, crs: export_name(named, fmt, crs, exported),
+        )
+        bundle = catalogue_bundle(
+            layers=tuple(args.layer),
+            statuses=tuple(args.status),
+            tasks=_task_numbers(args.task),
+            place=args.place,
+        )
+        bundle = progress_bundle(bundle, getattr(args, "as_of", None))
+        outputs = write_target(bundle, target, exported=exported)
+    except GeoError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    layers = ", ".join(f"{k} {v}" for k, v in bundle.features["layer"].value_counts(sort=False).items())
+    print(f"wrote {len(bundle.features)} features ({layers}) to {', '.join(map(str, outputs))}")
     return 0
 
 

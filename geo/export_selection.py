@@ -9,14 +9,21 @@ from __future__ import annotations
 import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import UTC, date, datetime
 
 import geopandas as gpd
 import pandas as pd
 
-from geo.catalogue import STATUS_EN
+from geo.catalogue import LAYER_IDS, STATUS_EN, STATUSES
 from geo.errors import ExportError, GeoError
-from geo.export import CRS_CHOICES, DEFAULT_CRS, FORMATS, ExportBundle, export_bytes
+from geo.export import (
+    DEFAULT_CRS,
+    ExportBundle,
+    check_crs,
+    check_format,
+    export_bytes,
+    selection_filename,
+)
 from geo.features import (
     PROVINCE_SCOPE_EN,
     Selection,
@@ -147,6 +154,15 @@ def catalogue_bundle(
     return selection_bundle(selection, place_name=name)
 
 
+def export_name(selection: Selection, fmt: str, crs: str, exported: date | None = None) -> str:
+    """The file name of an export of the selection (layers and statuses in the app's order), as
+    the app offers it and as the command line writes it by default."""
+    layers = sorted(selection.layers, key=lambda v: LAYER_IDS.index(v) if v in LAYER_IDS else len(LAYER_IDS))
+    statuses = sorted(selection.statuses, key=lambda v: STATUSES.index(v) if v in STATUSES else len(STATUSES))
+    exported = exported or datetime.now(UTC).date()
+    return selection_filename(fmt, crs, layers=layers, statuses=statuses, exported=exported)
+
+
 def export_files(
     selection: Selection,
     *,
@@ -161,15 +177,18 @@ def export_files(
     """
     from geo.progress.exporting import progress_bundle
 
+    exported = exported or datetime.now(UTC).date()
     bundle = progress_bundle(selection_bundle(selection, place_name=place_name), None)
-    return export_bytes(bundle, fmt=fmt, crs=crs, exported=exported)
+    return export_bytes(
+        bundle,
+        fmt=fmt,
+        crs=crs,
+        exported=exported,
+        name=lambda fmt, crs: export_name(selection, fmt, crs, exported),
+    )
 
 
 # -- the export page's link: the map page's parameters plus place, format and crs ------------------
-def _crs(text: str) -> str | None:
-    return next((c for c in CRS_CHOICES if c.lower() == text.strip().lower()), None)
-
-
 @dataclass(frozen=True)
 class ExportRequest:
     """What an export link asks for: a selection, a format and a CRS, plus the values not understood."""
@@ -189,11 +208,14 @@ def request_from_params(params: Mapping[str, str]) -> ExportRequest:
     """
     selection, bad = selection_from_params(params)
     fmt = str(params.get("format") or "geojson").strip().lower()
-    if fmt not in FORMATS:
+    try:
+        fmt = check_format(fmt)
+    except ExportError:
         bad.append(("format", fmt))
         fmt = "geojson"
-    crs = _crs(str(params.get("crs") or DEFAULT_CRS))
-    if crs is None:
+    try:
+        crs = check_crs(str(params.get("crs") or DEFAULT_CRS))
+    except ExportError:
         bad.append(("crs", str(params.get("crs"))))
         crs = DEFAULT_CRS
     adcode = place_name = None

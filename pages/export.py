@@ -20,13 +20,14 @@ from geo.export import (
     CRS_CHOICES,
     FORMAT_LABELS,
     FORMATS,
+    GCJ02_REFUSED,
     MEDIA_TYPES,
     csv_readme_path,
-    export_filename,
 )
 from geo.export_selection import (
     describe_selection,
     export_files,
+    export_name,
     request_from_params,
     resolve_place,
     selected_features,
@@ -38,7 +39,10 @@ from pages.ui import lang, remember_url, set_params, tr, url_changed, warn_bad_p
 
 PAGE = "export"
 FORMAT_HINTS = {
-    "geojson": ("网页地图与多数 GIS 软件;RFC 7946,WGS 84", "web maps and most GIS tools; RFC 7946, WGS 84"),
+    "geojson": (
+        "网页地图与多数 GIS 软件;WGS 84 时符合 RFC 7946",
+        "web maps and most GIS tools; RFC 7946 when WGS 84",
+    ),
     "gpkg": (
         "QGIS 首选:分图层、样式、任务表与行政区",
         "best for QGIS: a table per layer, styles, tasks and admin units",
@@ -72,6 +76,12 @@ CRS_HINTS = {
         "tools; the file name says gcj02. Do not overlay it on WGS 84 data.",
     ),
 }
+
+GEOJSON_CRS_NOTE = (
+    "此 GeoJSON 以旧版 crs 成员声明坐标系(GDAL、QGIS、geopandas 可识别),因此不符合 RFC 7946(RFC 7946 只允许 WGS 84)。",
+    "This GeoJSON declares its CRS in the legacy crs member (read by GDAL, QGIS, geopandas), so it is not "
+    "RFC 7946, which allows WGS 84 only.",
+)
 
 
 def _state_from_url() -> None:
@@ -174,6 +184,8 @@ def main() -> None:
         )
         if crs in CRS_HINTS:
             st.caption(tr(*CRS_HINTS[crs]))
+        if fmt == "geojson" and crs != CRS_CHOICES[0]:
+            st.caption(tr(*GEOJSON_CRS_NOTE))
     _write_url(selection, place_name)
     remember_url(PAGE)
 
@@ -188,8 +200,17 @@ def main() -> None:
 
     with output_column:
         st.subheader(tr("下载", "Download"))
-        file_name = export_filename(fmt, crs)
-        if features.empty:
+        file_name = export_name(selection, fmt, crs)
+        if fmt in GCJ02_REFUSED and crs == "GCJ-02":
+            st.warning(
+                tr(
+                    f"{FORMAT_LABELS[fmt]} 文件按标准只能是 WGS 84,无法声明 GCJ-02:请选择 WGS 84 或其他格式。",
+                    f"A {FORMAT_LABELS[fmt]} file is WGS 84 by definition and cannot declare GCJ-02: "
+                    "choose WGS 84 or another format.",
+                ),
+                icon="⚠️",
+            )
+        elif features.empty:
             st.info(
                 tr("没有符合条件的要素:请放宽筛选条件。", "No feature matches: relax the filters."),
                 icon=":material/search_off:",
@@ -239,11 +260,14 @@ def main() -> None:
         ):
             st.markdown(
                 tr(
-                    "- **QGIS**:把 GeoPackage 拖入 QGIS,逐个加载表格即带有与本应用一致的样式(示意线为虚线)。\n"
+                    "- **QGIS**:工程 ▸ 打开自 ▸ GeoPackage,即可打开文件内置的工程:按主题分组、行政区边界在底层,与本应用地图一致;"
+                    "也可把 GeoPackage 拖入 QGIS 逐个加载表格,样式相同(示意线为虚线)。\n"
                     "- **ArcGIS Pro**:解压 Shapefile 压缩包或直接添加 GeoPackage 表;中文由 .cpg 声明为 UTF-8。\n"
                     "- **Google Earth / 奥维互动地图**:导入 KML;奥维导入时坐标系选 WGS84(选了 GCJ-02 导出的文件则选 GCJ-02/火星坐标)。\n"
                     "- **Excel**:CSV 为带 BOM 的 UTF-8,中文直接可读;`wkt` 列为几何。",
-                    "- **QGIS**: drag the GeoPackage in; each table opens with the app's styling (schematic lines dashed).\n"
+                    "- **QGIS**: Project ▸ Open From ▸ GeoPackage opens the project stored in the file: layers grouped by theme, "
+                    "admin outlines at the bottom, as the app draws them; or drag the GeoPackage in and add tables, "
+                    "each with the same style (schematic lines dashed).\n"
                     "- **ArcGIS Pro**: unzip the shapefile archive or add the GeoPackage tables; the .cpg declares UTF-8 for Chinese.\n"
                     "- **Google Earth / 奥维 (Ovital)**: import the KML; in 奥维 choose WGS84 (or GCJ-02 for a GCJ-02 export).\n"
                     "- **Excel**: the CSV is UTF-8 with BOM, so Chinese shows; the `wkt` column holds the geometry.",

@@ -7,17 +7,19 @@ the page registers and run it, so they compare exactly what a user would receive
 from __future__ import annotations
 
 import argparse
+import re
 from pathlib import Path
 
 import pytest
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
-from test_export import sample_frame
 
 import geo.export_selection
 from geo import export
+from geo.cli import add_export_arguments, run_export
 from layers.frames import catalogue_frame
 from tests.apptest import run_script
+from tests.export_samples import sample_frame
 
 PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "export.py")
 
@@ -45,14 +47,16 @@ def _run(**params) -> AppTest:
     return run_script(PAGE, **params)
 
 
-def _cli(tmp_path: Path, *argv) -> bytes:
+def _cli(tmp_path: Path, *argv) -> Path:
+    """Run the export command into the empty directory ``tmp_path``: the file it wrote."""
+    tmp_path.mkdir()
     parser = argparse.ArgumentParser()
-    export.add_export_arguments(parser)
+    add_export_arguments(parser)
     args = parser.parse_args([str(a) for a in argv])
     args.out = str(tmp_path)
-    assert export.run_export(args) == 0
-    path = export.output_path(tmp_path, export.check_format(args.format), export.check_crs(args.crs))
-    return path.read_bytes()
+    assert run_export(args) == 0
+    (path,) = [p for p in tmp_path.iterdir() if not p.name.endswith(".README.txt")]
+    return path
 
 
 def test_whole_catalogue_by_default():
@@ -63,20 +67,33 @@ def test_whole_catalogue_by_default():
     assert at.radio(key="export_format").value == "geojson"
     assert at.radio(key="export_crs").value == "EPSG:4326"
     button = at.get("download_button")[0]
-    assert button.label.endswith("chengyu-plan_wgs84.geojson")
+    assert re.fullmatch(r"下载 chengyu-plan_all_all_wgs84_\d{8}\.geojson", button.label)
     assert f"**{len(catalogue_frame())}**" in " ".join(m.value for m in at.markdown)
 
 
 def test_deep_link_sets_the_widgets(sample_catalogue):
-    at = _run(layers="railway,zone", status="加快建设", task="10,20", format="kml", crs="GCJ-02", lang="en")
+    at = _run(layers="railway,zone", status="加快建设", task="10,20", format="shp", crs="GCJ-02", lang="en")
     assert not at.exception, at.exception
     assert at.multiselect(key="export_layers").value == ["railway", "zone"]
     assert at.multiselect(key="export_status").value == ["加快建设"]
     assert at.multiselect(key="export_task").value == [10, 20]
-    assert at.radio(key="export_format").value == "kml"
+    assert at.radio(key="export_format").value == "shp"
     assert at.radio(key="export_crs").value == "GCJ-02"
-    assert at.get("download_button")[0].label == "Download chengyu-plan_gcj02.kml"
+    label = at.get("download_button")[0].label
+    assert re.fullmatch(r"Download chengyu-plan_railway-zone_jiakuaijianshe_gcj02_\d{8}\.shp\.zip", label)
     assert "**2** features selected" in " ".join(m.value for m in at.markdown)
+
+
+def test_gcj02_kml_is_refused_and_geojson_says_it_is_not_rfc_7946(sample_catalogue):
+    at = _run(layers="railway", format="kml", crs="GCJ-02", lang="en")
+    assert not at.exception, at.exception
+    assert not at.get("download_button")
+    assert any("cannot declare GCJ-02" in w.value for w in at.warning)
+    at = _run(layers="railway", format="geojson", crs="EPSG:4490", lang="en")
+    assert at.get("download_button")
+    assert any("not RFC 7946" in c.value for c in at.caption)
+    at = _run(layers="railway", format="geojson", lang="en")
+    assert not any("not RFC 7946" in c.value for c in at.caption)
 
 
 def test_unknown_link_values_warn_and_are_left_out(sample_catalogue):
@@ -108,17 +125,21 @@ def test_download_is_the_cli_bytes(sample_catalogue, downloads, tmp_path, fmt):
         layers="aviation,zone", status="加快建设", task="9,20,23", place="自贡", format=fmt, crs="EPSG:4490"
     )
     assert not at.exception, at.exception
-    name = export.export_filename(fmt, "EPSG:4490")
+    name = geo.export_selection.export_name(
+        geo.export_selection.Selection(layers=("zone", "aviation"), statuses=("加快建设",)), fmt, "EPSG:4490"
+    )
+    assert name.startswith("chengyu-plan_aviation-zone_jiakuaijianshe_cgcs2000_")
     page_bytes = downloads[name]()
-    cli_bytes = _cli(
-        tmp_path,
+    cli_file = _cli(
+        tmp_path / "cli",
         "--format", fmt, "--out", tmp_path, "--layer", "aviation", "--layer", "zone", "--status", "加快建设",
         "--task", "9", "--task", "20", "--task", "23", "--place", "自贡", "--crs", "EPSG:4490",
     )  # fmt: skip
-    assert page_bytes == cli_bytes
+    assert cli_file.name == name  # the command line's default name is the app's
+    assert page_bytes == cli_file.read_bytes()
     if fmt == "csv":
         readme = export.csv_readme_path(Path(name)).name
-        assert downloads[readme]() == export.csv_readme_path(tmp_path / name).read_bytes()
+        assert downloads[readme]() == export.csv_readme_path(tmp_path / "cli" / name).read_bytes()
 
 
 FILTER_KEYS = ("export_layers", "export_status", "export_province", "export_chapter", "export_task")

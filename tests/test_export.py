@@ -12,7 +12,6 @@ import json
 import struct
 import xml.etree.ElementTree as ET
 import zipfile
-from datetime import date
 from pathlib import Path
 
 import geopandas as gpd
@@ -21,266 +20,70 @@ import pandas as pd
 import pyogrio
 import pytest
 import shapely
-from pyproj import CRS
-from shapely.geometry import LineString, MultiPoint, MultiPolygon, Point, Polygon
+from shapely.geometry import LineString
 
 from geo import export
+from geo.cli import add_export_arguments, run_export
 from geo.errors import ExportError
 from geo.export import (
     COORDINATE_DECIMALS,
     CRS_CHOICES,
     FORMATS,
+    GCJ02_REFUSED,
     SHAPEFILE_FIELDS,
     ExportBundle,
-    LayerLook,
     export_bytes,
-    export_filename,
     output_path,
     write_export,
 )
-from geo.gcj02 import geometry_wgs84_to_gcj02
-
-EXPORTED = date(2026, 1, 2)
-AWKWARD_NAME = '示例站点 "引号" <尖括号> & 逗号, 分号; 完'
-LONG_QUOTE = "加快建设" + "成渝地区双城经济圈" * 20  # > 254 UTF-8 bytes: cut in the shapefile only
-# Geometry may move by at most half a grid step per axis when rounded.
-TOLERANCE = 10.0**-COORDINATE_DECIMALS
-
-
-def sample_frame() -> gpd.GeoDataFrame:
-    """Seven features over four layers and every geometry type, with the catalogue's columns."""
-    clockwise_with_hole = Polygon(
-        [
-            (104.00001234, 30.50004321),
-            (104.00001234, 31.00009876),
-            (104.50007777, 31.00009876),
-            (104.50007777, 30.50004321),
-        ],
-        [[(104.1, 30.6), (104.2, 30.6), (104.2, 30.7), (104.1, 30.7)]],
-    )
-    two_parts = MultiPolygon(
-        [
-            Polygon([(105.2, 29.3), (105.5, 29.3), (105.5, 29.6), (105.2, 29.6)]),
-            Polygon([(105.7, 29.7), (105.9, 29.7), (105.9, 29.9)]),
-        ]
-    )
-    rows = [
-        (
-            "air-sample-a",
-            "示例国际机场",
-            "aviation",
-            "exact",
-            Point(104.441234567, 30.312345678),
-            [9],
-            ["成都市", "简阳市"],
-        ),
-        (
-            "air-sample-b",
-            AWKWARD_NAME,
-            "aviation",
-            "seat",
-            Point(103.765432109, 29.552345678),
-            [9, 10],
-            ["乐山市"],
-        ),
-        (
-            "rail-sample",
-            "成都至达州至万州铁路(示例)",
-            "railway",
-            "schematic",
-            LineString([(104.0655551, 30.6599991), (107.4677771, 31.2088881), (108.3899991, 30.8077771)]),
-            [10],
-            ["成都市", "达州市", "万州区"],
-        ),
-        (
-            "water-sample",
-            "长江宜宾至重庆段(示例)",
-            "waterway",
-            "river",
-            LineString([(104.6333333, 28.7666666), (105.4444444, 28.8888888), (106.5555555, 29.5666666)]),
-            [12, 13],
-            ["宜宾市", "泸州市", "重庆市"],
-        ),
-        (
-            "zone-sample-a",
-            "明月山绿色发展示范带(示例)",
-            "zone",
-            "area",
-            clockwise_with_hole,
-            [20],
-            ["梁平区", "垫江县"],
-        ),
-        (
-            "zone-sample-b",
-            "川南渝西融合发展试验区(示例)",
-            "zone",
-            "area",
-            two_parts,
-            [21, 22],
-            ["自贡市", "江津区"],
-        ),
-        (
-            "zone-sample-c",
-            "多点示例平台",
-            "zone",
-            "seat",
-            MultiPoint([(104.7777777, 29.3523456), (105.4412345, 28.8712345)]),
-            [23],
-            ["自贡市", "泸州市"],
-        ),
-    ]
-    records = []
-    for ident, name, layer, precision, geometry, tasks, places in rows:
-        records.append(
-            {
-                "id": ident, "name": name, "name_en": f"Sample {ident}", "layer": layer, "kind": "", "status": "加快建设",
-                "status_en": "accelerated construction", "verb": "加快建设", "tasks": tasks, "task": tasks[0],
-                "chapter": 2, "sentence": 1, "quote": LONG_QUOTE if ident == "rail-sample" else f"加快建设{name}",
-                "sentence_text": "加快建设" + name + "。", "precision": precision, "source": f"test data: {precision}",
-                "places": places, "province_scope": "跨省", "note": "", "search_text": ident,
-                "geometry": geometry,
-            }
-        )  # fmt: skip
-    gdf = gpd.GeoDataFrame(records, geometry="geometry", crs="EPSG:4326")
-    is_line = gdf.geom_type == "LineString"
-    is_area = gdf.geom_type.isin(["Polygon", "MultiPolygon"])
-    gdf["length_km"] = np.where(is_line, 321.5, np.nan)
-    gdf["area_km2"] = np.where(is_area, 1234.0, np.nan)
-    gdf["official_area_km2"] = np.where(gdf["id"] == "zone-sample-a", 262.0, np.nan)
-    gdf["whole_units"] = is_area
-    return gdf
-
-
-LOOKS = {
-    "aviation": LayerLook("aviation", "航空", "Aviation", "#1f77b4"),
-    "railway": LayerLook("railway", "铁路", "Railways", "#d62728"),
-    "waterway": LayerLook("waterway", "水运", "Waterways", "#17becf"),
-    "zone": LayerLook("zone", "合作平台与示范区", "Pilot & cooperation zones", "#ff9896"),
-}
-
-
-def sample_bundle() -> ExportBundle:
-    tasks = pd.DataFrame(
-        {
-            "number": [9, 10],
-            "chapter": [2, 2],
-            "title": ["任务九", "任务十"],
-            "text": ["正文九。", "正文十。"],
-        }
-    )
-    return ExportBundle(
-        sample_frame(), selection="test selection", layer_looks=LOOKS, tables={"tasks": tasks}
-    )
-
-
-def expected_geometry(geometry, crs: str):
-    return geometry_wgs84_to_gcj02(geometry) if crs == "GCJ-02" else geometry
-
-
-def _write(tmp_path: Path, fmt: str, crs: str) -> Path:
-    path = tmp_path / export_filename(fmt, crs, stem="sample")
-    written = write_export(sample_bundle(), path, fmt=fmt, crs=crs, exported=EXPORTED)
-    assert written[0] == path and path.exists()
-    return path
-
-
-# -- reading back ------------------------------------------------------------------------------
-def read_back(path: Path, fmt: str) -> dict[str, gpd.GeoDataFrame]:
-    """``{layer id: features}`` as GDAL (or pyarrow, for GeoParquet) reads the file."""
-    if fmt == "parquet":
-        gdf = gpd.read_parquet(path)
-        return {layer: part for layer, part in gdf.groupby("layer", sort=False)}
-    if fmt == "csv":
-        gdf = pyogrio.read_dataframe(path, GEOM_POSSIBLE_NAMES="wkt", KEEP_GEOM_COLUMNS="NO")
-        return {layer: part for layer, part in gdf.groupby("layer", sort=False)}
-    if fmt == "geojson":
-        gdf = pyogrio.read_dataframe(path)
-        return {layer: part for layer, part in gdf.groupby("layer", sort=False)}
-    if fmt == "shp":
-        with zipfile.ZipFile(path) as archive:
-            names = [n for n in archive.namelist() if n.endswith(".shp")]
-            encodings = {
-                n: archive.read(n.removesuffix(".shp") + ".cpg").decode("ascii").strip() for n in names
-            }
-        frames = [pyogrio.read_dataframe(f"/vsizip/{path}/{n}", encoding=encodings[n]) for n in names]
-        gdf = pd.concat(frames, ignore_index=True)
-        return {layer: part for layer, part in gdf.groupby("layer", sort=False)}
-    if fmt == "gpkg":
-        out: dict[str, list] = {}
-        for table, geometry_type in pyogrio.list_layers(path):
-            if geometry_type is None or table.startswith("admin_"):
-                continue
-            layer_id = table.rsplit("_", 1)[0]
-            part = pyogrio.read_dataframe(path, layer=table, use_arrow=True)
-            assert set(part["layer"]) == {layer_id}, table
-            out.setdefault(layer_id, []).append(part)
-        return {layer: pd.concat(parts, ignore_index=True) for layer, parts in out.items()}
-    if fmt == "kml":
-        titles = {f"{look.title_zh} {look.title_en}": layer for layer, look in LOOKS.items()}
-        out = {}
-        for folder, _ in pyogrio.list_layers(path):
-            part = pyogrio.read_dataframe(path, layer=folder)
-            part = part.rename(columns={"Name": "name"})
-            assert set(part["layer"]) == {titles[folder]}, folder
-            out[titles[folder]] = part
-        return out
-    raise AssertionError(fmt)
-
-
-def declared_crs(path: Path, fmt: str) -> str:
-    """The CRS a reader is told: from the file's CRS where it has one, else its metadata."""
-    if fmt in ("gpkg", "parquet", "shp"):
-        if fmt == "shp":
-            with zipfile.ZipFile(path) as archive:
-                prj = next(archive.read(n) for n in archive.namelist() if n.endswith(".prj")).decode()
-            crs = CRS.from_wkt(prj)
-        elif fmt == "gpkg":
-            crs = pyogrio.read_info(path, layer="aviation_points")["crs"]
-            crs = CRS.from_user_input(crs)
-        else:
-            crs = gpd.read_parquet(path).crs
-        if crs.name == "GCJ-02" or "GCJ-02" in crs.name:
-            return "GCJ-02"
-        return f"EPSG:{crs.to_epsg(min_confidence=70)}"
-    if fmt == "geojson":
-        return json.loads(path.read_text(encoding="utf-8"))["metadata"]["crs"]
-    if fmt == "csv":
-        readme = export.csv_readme_path(path).read_text(encoding="utf-8")
-        return next(c for c in CRS_CHOICES if f"CRS 坐标系: {export.CRS_TITLES[c]}" in readme)
-    if fmt == "kml":
-        document = ET.parse(path).getroot()
-        text = document.find("{*}Document/{*}description").text
-        return next(c for c in CRS_CHOICES if export.CRS_TITLES[c] in text)
-    raise AssertionError(fmt)
-
-
-def _same_shape(a, b) -> bool:
-    if a.geom_type.removeprefix("Multi") != b.geom_type.removeprefix("Multi"):
-        return False
-    return shapely.hausdorff_distance(a, b) <= TOLERANCE
+from tests.export_samples import (
+    AWKWARD_NAME,
+    EXPORTED,
+    LONG_QUOTE,
+    LOOKS,
+    read_back,
+    round_trip_problems,
+    same_shape,
+    sample_bundle,
+    sample_frame,
+    write_sample,
+)
 
 
 @pytest.mark.parametrize("crs", CRS_CHOICES)
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_round_trip(tmp_path, fmt, crs):
-    source = sample_frame()
-    path = _write(tmp_path, fmt, crs)
-    layers = read_back(path, fmt)
-    assert {layer: len(part) for layer, part in layers.items()} == source["layer"].value_counts().to_dict()
-    back = pd.concat(layers.values(), ignore_index=True).set_index("id")
-    assert sorted(back.index) == sorted(source["id"])
-    for row in source.itertuples():
-        assert back.at[row.id, "name"] == row.name  # Chinese (and <&"',;) intact
-        got = back.loc[row.id, "geometry"]
-        assert _same_shape(got, expected_geometry(row.geometry, crs)), (fmt, crs, row.id, got.wkt[:120])
-    assert declared_crs(path, fmt) == crs
+    """Each format × CRS read back: the CRS chosen, Chinese text, task and place lists, geometry."""
+    if fmt in GCJ02_REFUSED and crs == "GCJ-02":
+        with pytest.raises(ExportError, match="cannot say it holds GCJ-02"):
+            write_sample(tmp_path, fmt, crs)
+        assert list(tmp_path.iterdir()) == []
+        return
+    path = write_sample(tmp_path, fmt, crs)
+    assert round_trip_problems(path, fmt, crs, sample_frame()) == []
     if crs == "GCJ-02":
         assert "gcj02" in path.name
 
 
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_round_trip_check_finds_a_planted_error(tmp_path, fmt):
+    """The check above is not vacuous: a changed task list, a changed character and a wrong CRS
+    are each reported."""
+    crs = "EPSG:4326" if fmt == "kml" else "EPSG:4490"
+    path = write_sample(tmp_path, fmt, crs)
+    planted = sample_frame()
+    planted.at[2, "tasks"] = [10, 11]
+    planted.at[3, "name"] = planted.at[3, "name"].replace("长江", "长河")
+    problems = round_trip_problems(path, fmt, crs, planted)
+    assert any(p.startswith("rail-sample tasks") for p in problems), problems
+    assert any(p.startswith("water-sample name") for p in problems), problems
+    wrong = "GCJ-02" if crs != "GCJ-02" else "EPSG:4326"
+    assert any(p.startswith("declared CRS") for p in round_trip_problems(path, fmt, wrong, sample_frame()))
+
+
 def test_gcj02_moves_points_by_hundreds_of_metres(tmp_path):
-    wgs = read_back(_write(tmp_path, "gpkg", "EPSG:4326"), "gpkg")["aviation"].set_index("id")
-    gcj = read_back(_write(tmp_path, "gpkg", "GCJ-02"), "gpkg")["aviation"].set_index("id")
+    wgs = read_back(write_sample(tmp_path, "gpkg", "EPSG:4326"), "gpkg")["aviation"].set_index("id")
+    gcj = read_back(write_sample(tmp_path, "gpkg", "GCJ-02"), "gpkg")["aviation"].set_index("id")
     gdf = gpd.GeoDataFrame(
         geometry=[wgs.at["air-sample-a", "geometry"], gcj.at["air-sample-a", "geometry"]], crs=4326
     )
@@ -290,14 +93,50 @@ def test_gcj02_moves_points_by_hundreds_of_metres(tmp_path):
 
 def test_lists_and_numbers_survive_where_the_format_has_types(tmp_path):
     source = sample_frame().set_index("id")
-    for fmt in ("gpkg", "parquet", "geojson"):
-        back = pd.concat(read_back(_write(tmp_path, fmt, "EPSG:4326"), fmt).values()).set_index("id")
+    for fmt in ("parquet", "geojson"):
+        back = pd.concat(read_back(write_sample(tmp_path, fmt, "EPSG:4326"), fmt).values()).set_index("id")
         for ident in source.index:
             assert list(back.at[ident, "tasks"]) == source.at[ident, "tasks"], fmt
             assert list(back.at[ident, "places"]) == source.at[ident, "places"], fmt
-        assert back.at["rail-sample", "length_km"] == pytest.approx(321.5)
         assert back.at["rail-sample", "quote"] == LONG_QUOTE
         assert "search_text" not in back.columns
+
+
+@pytest.mark.parametrize("fmt", ["gpkg", "csv", "shp"])
+def test_lists_are_semicolon_text_with_join_tables(tmp_path, fmt):
+    back = pd.concat(read_back(write_sample(tmp_path, fmt, "EPSG:4326"), fmt).values()).set_index("id")
+    assert back.at["air-sample-b", "tasks"] == "9;10"
+    assert back.at["rail-sample", "places"] == "成都市;达州市;万州区"
+
+
+@pytest.mark.parametrize("fmt", ["gpkg", "parquet", "geojson"])
+def test_measures_say_what_they_measure(tmp_path, fmt):
+    """length_km only for real river/route lines; straight_km for schematic lines; area_is."""
+    back = pd.concat(read_back(write_sample(tmp_path, fmt, "EPSG:4326"), fmt).values()).set_index("id")
+    assert back.at["water-sample", "length_km"] == pytest.approx(321.5)  # river
+    assert pd.isna(back.at["water-sample", "straight_km"])
+    assert pd.isna(back.at["rail-sample", "length_km"])  # schematic: not a measured length
+    assert back.at["rail-sample", "straight_km"] == pytest.approx(321.5)
+    assert back.at["zone-sample-a", "area_km2"] == pytest.approx(1234.0)
+    assert back.at["zone-sample-a", "area_is"] == "whole units"
+    assert back.at["air-sample-a", "area_is"] in ("", None)
+
+
+def test_honest_measures_handle_any_precision_class():
+    from geo.formats.measures import honest_measures
+
+    frame = pd.DataFrame(
+        {
+            "precision": ["route", "site", "schematic", "area", "new-class"],
+            "length_km": [10.0, np.nan, 20.0, np.nan, 30.0],
+            "area_km2": [np.nan, np.nan, np.nan, 500.0, np.nan],
+        }
+    )
+    out = honest_measures(frame)
+    assert out["length_km"].tolist()[0] == 10.0 and out["length_km"].isna().tolist()[1:] == [True] * 4
+    assert out["straight_km"].tolist()[2] == 20.0 and out["straight_km"].tolist()[4] == 30.0
+    assert out["area_is"].tolist() == ["", "", "", "whole units", ""]
+    assert list(out.columns) == ["precision", "length_km", "straight_km", "area_km2", "area_is"]
 
 
 # -- GeoJSON: RFC 7946 -------------------------------------------------------------------------
@@ -314,7 +153,7 @@ def _ring_area(ring: list) -> float:
 
 
 def test_geojson_follows_rfc_7946(tmp_path):
-    path = _write(tmp_path, "geojson", "EPSG:4326")
+    path = write_sample(tmp_path, "geojson", "EPSG:4326")
     raw = path.read_bytes()
     document = json.loads(raw.decode("utf-8"))
     assert document["type"] == "FeatureCollection"
@@ -357,7 +196,8 @@ def test_geojson_follows_rfc_7946(tmp_path):
         "river",
         "schematic",
     }
-    assert any("© OpenStreetMap contributors" in line for line in metadata["licences"])
+    # No OpenStreetMap geometry in these features, so no OpenStreetMap licence line.
+    assert not any("OpenStreetMap" in line for line in metadata["licences"])
 
 
 # -- Shapefile ---------------------------------------------------------------------------------
@@ -382,7 +222,7 @@ def read_dbf(data: bytes, encoding: str) -> list[dict]:
 
 
 def test_shapefile_zip_has_cpg_prj_readme_and_mapped_fields(tmp_path):
-    path = _write(tmp_path, "shp", "EPSG:4326")
+    path = write_sample(tmp_path, "shp", "EPSG:4326")
     with zipfile.ZipFile(path) as archive:
         names = set(archive.namelist())
         stems = {n.rsplit(".", 1)[0] for n in names if n.endswith(".shp")}
@@ -403,9 +243,9 @@ def test_shapefile_zip_has_cpg_prj_readme_and_mapped_fields(tmp_path):
         assert "tasks.csv" in names and "feature_tasks.csv" in names
     assert {row["name"] for row in rows} == set(sample_frame()["name"])
     assert all(len(name) <= 10 for name in rows[0])
-    for long, short in SHAPEFILE_FIELDS.items():
-        if long in sample_frame().columns:
-            assert short in rows[0] and f"{short:<10} ← {long}" in readme
+    for long in ("sentence_text", "province_scope", "straight_km"):
+        short = SHAPEFILE_FIELDS[long]
+        assert short in rows[0] and f"{short:<10} ← {long}" in readme
     by_id = {row["id"]: row for row in rows}
     assert by_id["air-sample-b"]["tasks"] == "9;10"
     assert by_id["rail-sample"]["places"] == "成都市;达州市;万州区"
@@ -415,7 +255,7 @@ def test_shapefile_zip_has_cpg_prj_readme_and_mapped_fields(tmp_path):
 
 # -- KML, CSV, GeoPackage, Parquet details -----------------------------------------------------
 def test_kml_is_escaped_and_describes_status_task_quote(tmp_path):
-    path = _write(tmp_path, "kml", "EPSG:4326")
+    path = write_sample(tmp_path, "kml", "EPSG:4326")
     root = ET.parse(path).getroot()  # well-formed despite <, &, " in a name
     placemarks = {p.get("id"): p for p in root.iter("{http://www.opengis.net/kml/2.2}Placemark")}
     awkward = placemarks["air-sample-b"]
@@ -427,7 +267,7 @@ def test_kml_is_escaped_and_describes_status_task_quote(tmp_path):
 
 
 def test_csv_has_bom_wkt_and_point_lon_lat(tmp_path):
-    path = _write(tmp_path, "csv", "EPSG:4326")
+    path = write_sample(tmp_path, "csv", "EPSG:4326")
     raw = path.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     table = pd.read_csv(io.StringIO(raw.decode("utf-8-sig")), dtype=str, keep_default_na=False).set_index(
@@ -443,16 +283,12 @@ def test_csv_has_bom_wkt_and_point_lon_lat(tmp_path):
 def test_gpkg_has_styles_tables_and_metadata(tmp_path):
     import sqlite3
 
-    path = _write(tmp_path, "gpkg", "EPSG:4490")
+    path = write_sample(tmp_path, "gpkg", "EPSG:4490")
     tables = dict(pyogrio.list_layers(path))
     feature_tables = {t for t, kind in tables.items() if kind is not None}
-    assert feature_tables == {
-        "aviation_points",
-        "railway_lines",
-        "waterway_lines",
-        "zone_points",
-        "zone_polygons",
-    }
+    per_type = {"aviation_points", "railway_lines", "waterway_lines", "zone_points", "zone_polygons"}
+    views = {"aviation_all", "railway_all", "waterway_all", "zone_all"}
+    assert feature_tables == per_type | views
     assert {"tasks", "feature_tasks", "feature_places", "about", "layer_styles"} <= set(tables)
     with sqlite3.connect(path) as connection:
         styles = dict(
@@ -470,8 +306,11 @@ def test_gpkg_has_styles_tables_and_metadata(tmp_path):
             "SELECT styleSLD FROM layer_styles WHERE f_table_name = 'railway_lines'"
         ).fetchone()[0]
         contents = dict(connection.execute("SELECT table_name, identifier FROM gpkg_contents").fetchall())
-        about = dict(connection.execute("SELECT key, value FROM about").fetchall())
-    assert set(styles) == feature_tables
+        about_rows = connection.execute("SELECT key, value FROM about").fetchall()
+        projects = connection.execute("SELECT name FROM qgis_projects").fetchall()
+    about = dict(about_rows)
+    assert set(styles) == per_type
+    assert projects == [("chengyu-plan",)]
     assert all(
         geometry_columns[table] == column for table, column in styled_columns.items()
     )  # QGIS matches on both
@@ -481,14 +320,19 @@ def test_gpkg_has_styles_tables_and_metadata(tmp_path):
     assert ET.fromstring(sld.encode()).tag.endswith("StyledLayerDescriptor")
     assert contents["aviation_points"].startswith("航空 Aviation")
     assert about["crs"] == "EPSG:4490" and about["exported"] == "2026-01-02"
+    assert about["precision_classes.schematic"].startswith("a line through the named places")
+    assert sum(key == "licences" for key, _ in about_rows) >= 4
     links = pyogrio.read_dataframe(path, layer="feature_tasks")
     assert len(links) == sum(len(t) for t in sample_frame()["tasks"])
+    zone = pyogrio.read_dataframe(path, layer="zone_all").set_index("id")  # the theme view
+    assert sorted(zone.index) == ["zone-sample-a", "zone-sample-b", "zone-sample-c"]
+    assert zone.at["zone-sample-b", "tasks"] == "21;22" and str(zone.crs) == "EPSG:4490"
 
 
 def test_parquet_is_geoparquet_with_metadata(tmp_path):
     import pyarrow.parquet as pq
 
-    path = _write(tmp_path, "parquet", "EPSG:4326")
+    path = write_sample(tmp_path, "parquet", "EPSG:4326")
     schema_metadata = pq.read_schema(path).metadata
     geo = json.loads(schema_metadata[b"geo"])
     assert geo["primary_column"] == "geometry" and geo["columns"]["geometry"]["encoding"] == "WKB"
@@ -504,7 +348,7 @@ def test_union_leftovers_are_dropped_so_each_feature_has_one_geometry_type(tmp_p
     path = tmp_path / "x.gpkg"
     write_export(ExportBundle(gdf, layer_looks=LOOKS), path, fmt="gpkg", exported=EXPORTED)
     zone = pyogrio.read_dataframe(path, layer="zone_polygons").set_index("id")
-    assert _same_shape(zone.at["zone-sample-b", "geometry"], area)
+    assert same_shape(zone.at["zone-sample-b", "geometry"], area)
     assert "zone_lines" not in dict(pyogrio.list_layers(path))
 
 
@@ -557,8 +401,8 @@ def cli(monkeypatch):
 
     monkeypatch.setattr(geo.export_selection, "catalogue_frame", sample_frame)
     parser = argparse.ArgumentParser(prog="python -m geo export")
-    export.add_export_arguments(parser)
-    return lambda *argv: export.run_export(parser.parse_args([str(a) for a in argv]))
+    add_export_arguments(parser)
+    return lambda *argv: run_export(parser.parse_args([str(a) for a in argv]))
 
 
 def test_cli_writes_the_selection(cli, tmp_path, capsys):

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from geo import export
+from geo.cli import add_export_arguments, run_export
+from geo.export_selection import Selection, export_name
 from layers.frames import catalogue_frame
 from tests.e2e.conftest import SHOTS_DIR
 
@@ -19,9 +20,9 @@ TIMEOUT_MS = 90_000
 
 def _cli_geojson(tmp_path: Path, *argv: str) -> bytes:
     parser = argparse.ArgumentParser()
-    export.add_export_arguments(parser)
+    add_export_arguments(parser)
     out = tmp_path / "cli.geojson"
-    assert export.run_export(parser.parse_args(["--format", "geojson", "--out", str(out), *argv])) == 0
+    assert run_export(parser.parse_args(["--format", "geojson", "--out", str(out), *argv])) == 0
     return out.read_bytes()
 
 
@@ -32,13 +33,17 @@ def test_download_geojson_from_export_page(app_server, browser_page, tmp_path):
     )
     button = page.locator('[data-testid="stDownloadButton"] button').first
     button.wait_for(state="visible", timeout=TIMEOUT_MS)
-    assert "chengyu-plan_wgs84.geojson" in button.inner_text()
+    name = export_name(
+        Selection(layers=("aviation", "railway"), statuses=("建成", "加快建设")), "geojson", "EPSG:4326"
+    )
+    assert name.startswith("chengyu-plan_aviation-railway_jiancheng-jiakuaijianshe_wgs84_")
+    assert name in button.inner_text()
     page.screenshot(path=str(SHOTS_DIR / "export-page.png"), full_page=True)
 
     with page.expect_download(timeout=TIMEOUT_MS) as download_info:
         button.click()
     download = download_info.value
-    assert download.suggested_filename == "chengyu-plan_wgs84.geojson"
+    assert download.suggested_filename == name  # the name the command line gives by default
     downloaded = Path(download.path()).read_bytes()
 
     document = json.loads(downloaded.decode("utf-8"))

@@ -1,0 +1,53 @@
+"""CSV: one row per feature, WKT geometry, lon/lat for points, UTF-8 with BOM; README beside it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from geo.formats.core import COORDINATE_DECIMALS, ExportBundle, as_text, csv_bytes
+from geo.formats.crs import DEFAULT_CRS
+from geo.formats.metadata import readme_text
+
+
+# -- CSV ---------------------------------------------------------------------------------------
+def csv_readme_path(path: Path) -> Path:
+    """Where the README beside a CSV goes: ``x.csv`` → ``x.README.txt``."""
+    return path.with_name(path.name.removesuffix(".csv") + ".README.txt")
+
+
+def coordinate_columns(crs: str) -> tuple[str, str, str]:
+    """(lon, lat, wkt) column names: a CSV cannot declare a CRS, so GCJ-02 columns say it in their
+    names (``lon_gcj02`` …) wherever the rows are pasted; CGCS2000 numbers equal WGS 84 ones."""
+    tag = "_gcj02" if crs == "GCJ-02" else ""
+    return f"lon{tag}", f"lat{tag}", f"wkt{tag}"
+
+
+def csv_table(gdf: gpd.GeoDataFrame, crs: str = DEFAULT_CRS) -> pd.DataFrame:
+    """One row per feature: the attributes as text, lon/lat for points, WKT for every geometry."""
+    lon, lat, wkt = coordinate_columns(crs)
+    columns = [c for c in gdf.columns if c != gdf.geometry.name]
+    table = pd.DataFrame({c: gdf[c].map(as_text).to_numpy() for c in columns})
+    is_point = (gdf.geom_type == "Point").to_numpy()
+    coords = np.full((len(gdf), 2), np.nan)
+    if is_point.any():
+        coords[is_point] = shapely.get_coordinates(gdf.geometry.to_numpy()[is_point])
+    coords = np.round(coords, COORDINATE_DECIMALS)
+    table[lon] = [as_text(v) for v in coords[:, 0]]
+    table[lat] = [as_text(v) for v in coords[:, 1]]
+    table[wkt] = shapely.to_wkt(gdf.geometry.to_numpy(), rounding_precision=COORDINATE_DECIMALS, trim=True)
+    return table
+
+
+def write_csv(gdf: gpd.GeoDataFrame, path: Path, metadata: dict, bundle: ExportBundle) -> None:
+    path.write_bytes(csv_bytes(csv_table(gdf, metadata["crs"])))
+    lon, lat, wkt = coordinate_columns(metadata["crs"])
+    extra = (
+        f"CSV: one row per feature, UTF-8 with BOM (Excel shows Chinese). Geometry as WKT in the column "
+        f"'{wkt}'; for points also '{lon}' and '{lat}'. GDAL/QGIS: open with GEOM_POSSIBLE_NAMES={wkt}."
+    )
+    csv_readme_path(path).write_text(readme_text(metadata, extra=extra), encoding="utf-8")

@@ -1,0 +1,159 @@
+"""Writing an export: file names, the checked target, all-or-nothing writing, bytes for a download.
+
+Format, CRS and writability are checked once, by :func:`export_target`; everything after it takes
+the checked :class:`ExportTarget`. Files are written into a scratch directory beside the target
+and renamed into place, so a failed export leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import geopandas as gpd
+from pyogrio.errors import DataLayerError, DataSourceError
+
+from geo.errors import ExportError
+from geo.formats import csv, geojson, gpkg, kml, parquet, shp
+from geo.formats.core import DEFAULT_STEM, FORMAT_LABELS, SUFFIXES, ExportBundle
+from geo.formats.crs import CRS_FILE_LABELS, DEFAULT_CRS, check_request, prepare_frame
+from geo.formats.metadata import export_metadata
+
+WRITERS: dict[str, Callable[[gpd.GeoDataFrame, Path, dict, ExportBundle], None]] = {
+    "geojson": geojson.write_geojson,
+    "gpkg": gpkg.write_gpkg,
+    "shp": shp.write_shp,
+    "kml": kml.write_kml,
+    "csv": csv.write_csv,
+    "parquet": parquet.write_parquet,
+}
+
+
+# (format, CRS) → a file name for a directory given as the output.
+NameFor = Callable[[str, str], str]
+
+
+@dataclass(frozen=True)
+class ExportTarget:
+    """A checked request: a known format and CRS, and a path that can be written."""
+
+    path: Path
+    fmt: str
+    crs: str
+
+
+def export_filename(fmt: str, crs: str = DEFAULT_CRS, stem: str = DEFAULT_STEM) -> str:
+    """``chengyu-plan_wgs84.geojson``, ``chengyu-plan_gcj02.shp.zip`` …: the CRS is in the name."""
+    return f"{stem}_{CRS_FILE_LABELS[crs]}{SUFFIXES[fmt][0]}"
+
+
+def output_path(
+    out: str | os.PathLike, fmt: str, crs: str = DEFAULT_CRS, default_name: NameFor = export_filename
+) -> Path:
+    """Check an --out path for the format; a GCJ-02 file gets ``_gcj02`` in its name if it lacks it.
+
+    A directory gets ``default_name(fmt, crs)`` inside it.
+    """
+    path = Path(out).expanduser()
+    if path.is_dir():
+        return path / default_name(fmt, crs)
+    name = path.name
+    suffix = next((s for s in SUFFIXES[fmt] if name.lower().endswith(s) and len(name) > len(s)), None)
+    if suffix is None:
+        raise ExportError(f"{out}: a {FORMAT_LABELS[fmt]} file name must end in {' or '.join(SUFFIXES[fmt])}")
+    if crs == "GCJ-02" and "gcj" not in name.lower():
+        path = path.with_name(name[: -len(suffix)] + "_gcj02" + name[-len(suffix) :])
+    return path
+
+
+def _check_writable(path: Path) -> None:
+    parent = path.parent
+    if not parent.is_dir():
+        raise ExportError(f"cannot write {path}: the directory {parent} does not exist")
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise ExportError(f"cannot write {path}: the directory {parent} is not writable")
+    if path.exists() and path.is_dir():
+        raise ExportError(f"cannot write {path}: it is a directory")
+
+
+def export_target(
+    out: str | os.PathLike,
+    *,
+    fmt: str,
+    crs: str = DEFAULT_CRS,
+    default_name: NameFor = export_filename,
+) -> ExportTarget:
+    """The one check of a request: format, CRS, and the output path (named for them, writable)."""
+    fmt, crs = check_request(fmt, crs)
+    path = output_path(out, fmt, crs, default_name)
+    _check_writable(path)
+    return ExportTarget(path, fmt, crs)
+
+
+def export_outputs(path: Path, fmt: str) -> list[Path]:
+    """Every file an export to ``path`` writes (the CSV has a README beside it)."""
+    return [path, csv.csv_readme_path(path)] if fmt == "csv" else [path]
+
+
+def write_target(bundle: ExportBundle, target: ExportTarget, *, exported: date | None = None) -> list[Path]:
+    """Write the bundle's features to a checked target; returns the files written.
+
+    All-or-nothing: the files are made in a scratch directory beside the target and renamed into
+    place only when complete.
+    """
+    if bundle.features.empty:
+        raise ExportError("the selection matches no feature; nothing to export")
+    exported = exported or datetime.now(UTC).date()
+    # The seam between the features frame and the writers: one prepared frame, one metadata block.
+    gdf = prepare_frame(bundle.features, target.crs)
+    metadata = export_metadata(bundle, gdf, fmt=target.fmt, crs=target.crs, exported=exported)
+    try:
+        scratch = Path(tempfile.mkdtemp(prefix=".export-", dir=target.path.parent))
+    except OSError as exc:
+        raise ExportError(f"cannot write {target.path}: {exc.strerror}") from None
+    try:
+        WRITERS[target.fmt](gdf, scratch / target.path.name, metadata, bundle)
+        outputs = export_outputs(target.path, target.fmt)
+        for output in outputs:
+            os.replace(scratch / output.name, output)
+        return outputs
+    except OSError as exc:
+        raise ExportError(f"cannot write {target.path}: {exc.strerror or exc}") from None
+    except (DataSourceError, DataLayerError) as exc:  # GDAL's own I/O failures (disk full …)
+        raise ExportError(f"cannot write {target.path}: {str(exc).splitlines()[0]}") from None
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def write_export(
+    bundle: ExportBundle,
+    path: str | os.PathLike,
+    *,
+    fmt: str,
+    crs: str = DEFAULT_CRS,
+    exported: date | None = None,
+) -> list[Path]:
+    """Write the bundle's features to ``path`` in ``fmt``; returns the files written."""
+    return write_target(bundle, export_target(path, fmt=fmt, crs=crs), exported=exported)
+
+
+def export_bytes(
+    bundle: ExportBundle,
+    *,
+    fmt: str,
+    crs: str = DEFAULT_CRS,
+    exported: date | None = None,
+    name: NameFor = export_filename,
+) -> dict[str, bytes]:
+    """The export as ``{file name: bytes}`` (for a download): the same files :func:`write_export`
+    makes for the file name ``name(fmt, crs)``."""
+    fmt, crs = check_request(fmt, crs)
+    with tempfile.TemporaryDirectory(prefix="export-") as scratch:
+        target = ExportTarget(Path(scratch) / name(fmt, crs), fmt, crs)
+        outputs = write_target(bundle, target, exported=exported)
+        return {output.name: output.read_bytes() for output in outputs}
