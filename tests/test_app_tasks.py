@@ -1,6 +1,7 @@
 """任务 Task browser page: deep links, highlighted text, feature table."""
 
 import html
+import json
 import re
 from pathlib import Path
 
@@ -154,3 +155,21 @@ def test_english_interface_keeps_the_plan_text_chinese(task10):
     assert list(table.columns)[:4] == ["Name", "Layer", "Status", "Precision"]
     assert any("Chengdu" in name for name in table["Name"])
     assert "共建轨道上的双城经济圈" in _html(at)
+
+
+def test_feature_link_opens_its_details_beside_the_task_map():
+    from layers.frames import catalogue_frame
+
+    row = catalogue_frame().query("task == 10 and layer == 'railway'").iloc[0]
+    at = run_script(PAGE, task="10", feature=row["id"])
+    assert not at.exception, at.exception
+    text = "\n".join(m.value for m in at.markdown)
+    assert f"#### {row['name']}" in text and '<mark class="hl-feature"' in text
+    args = json.loads(at.get("component_instance")[0].proto.json_args)
+    assert f'"selected":"{row["id"]}"' in args["feature_group"]
+
+
+def test_feature_of_another_task_warns():
+    at = run_script(PAGE, task="10", feature="no-such-feature")
+    assert not at.exception, at.exception
+    assert any("feature=no-such-feature" in w.value for w in at.warning)
