@@ -230,7 +230,9 @@ def test_city_click_keeps_the_extent_names_the_place_and_draws_its_features(app_
 def test_county_labels_appear_at_higher_zoom(app_server, browser_page):
     page = browser_page
     page.goto(f"{app_server}/city?level=county")
-    frame = folium_frame(page, min_interactive=221)
+    folium_frame(page, min_interactive=221)
+    page.wait_for_selector(FINISHED, timeout=LOAD_TIMEOUT_MS)
+    frame = folium_frame(page, min_interactive=221)  # the map as it stands once the page has run
     assert frame.locator(".plan-label-county").count() == 0
     frame.evaluate("() => window.map.setView([30.53, 105.59], 9)")
     frame.locator(".plan-label-county", has_text="射洪").wait_for(timeout=LOAD_TIMEOUT_MS)
