@@ -5,7 +5,9 @@ CDN (common in mainland China, and always offline) leaves the map blank. The app
 the files from installed PyPI packages (``django-js-lib-leaflet`` for Leaflet 1.9.4,
 ``xstatic-jquery`` for jQuery) into ``./static/vendor/``, which Streamlit serves at
 ``/app/static/`` when ``server.enableStaticServing`` is on. Maps use only what is listed here:
-no Bootstrap, no awesome-markers, no icon fonts (points are circle markers).
+no Bootstrap, no awesome-markers, no icon fonts (points are circle markers). The map tools
+(fullscreen, measure, export, layer list) are the app's own code in ``static/planmap/`` (no
+third-party plugin), so nothing beyond Leaflet and jQuery needs a licence note.
 """
 
 from __future__ import annotations
@@ -19,6 +21,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 VENDOR_DIR = ROOT / "static" / "vendor"
 STATIC_URL = "/app/static/vendor"
+# The app's own map tools (static/planmap, in the repository) and data it writes at run time.
+PLANMAP_URL = "/app/static/planmap"
+GENERATED_DIR = ROOT / "static" / "generated"
+GENERATED_URL = "/app/static/generated"
 
 
 def _leaflet_dir() -> Path:
@@ -68,7 +74,9 @@ def ensure_assets() -> None:
 MAP_JS: list[tuple[str, str]] = [
     ("leaflet", f"{STATIC_URL}/leaflet/leaflet.js"),
     ("jquery", f"{STATIC_URL}/jquery/jquery.min.js"),
+    ("planmap", f"{PLANMAP_URL}/planmap.js"),
 ]
 MAP_CSS: list[tuple[str, str]] = [
     ("leaflet_css", f"{STATIC_URL}/leaflet/leaflet.css"),
+    ("planmap_css", f"{PLANMAP_URL}/planmap.css"),
 ]

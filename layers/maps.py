@@ -249,6 +249,8 @@ def new_map(
         # Quarter zoom steps let the region fill maps of any width.
         zoom_snap=0.25,
         zoom_delta=0.5,
+        # The page must keep scrolling: the wheel zooms only after a click (see static/planmap).
+        scroll_wheel_zoom=False,
     )
     if fit_region:
         m.fit_bounds(region_bounds(admin))

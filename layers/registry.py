@@ -30,12 +30,13 @@ __all__ = [
 
 
 def line_style(layer_id: str, precision: str) -> dict:
-    """Leaflet path options for a feature: schematic lines dashed, areas translucent."""
+    """Leaflet path options for a feature: schematic lines dashed, areas as outlines with a faint
+    fill (≤ 0.15, so nothing below is hidden), any other class a solid line."""
     colour = LAYERS[layer_id].colour
     if precision == "area":
-        return {"color": colour, "weight": 1.5, "fillColor": colour, "fillOpacity": 0.18, "dashArray": "4 3"}
+        return {"color": colour, "weight": 1.5, "fillColor": colour, "fillOpacity": 0.08, "dashArray": "4 3"}
     if precision == "schematic":
-        return {"color": colour, "weight": 3, "opacity": 0.9, "dashArray": "8 6"}
+        return {"color": colour, "weight": 2.5, "opacity": 0.75, "dashArray": "8 6"}
     if precision == "river":
         return {"color": colour, "weight": 5, "opacity": 0.85}
     if precision == "route":  # a real alignment: solid and a little heavier than a straight line

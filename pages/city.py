@@ -7,6 +7,7 @@ opening ``?place=遂宁`` (a name or an adcode; ``&level=county`` for county lev
 
 from __future__ import annotations
 
+import functools
 import time
 
 import geopandas as gpd
@@ -21,12 +22,14 @@ from geo.plan import task_title
 from layers.frames import features_in_unit
 from layers.maps import (
     HtmlControl,
+    VectorLayer,
     admin_frame,
-    choropleth_layer,
+    choropleth_json,
     choropleth_legend_html,
     highlight_group,
-    new_map,
+    label_points,
 )
+from layers.planmap import RevealUnit, ZoomLabels, feature_view, features_url, planner_map, unit_label_points
 from layers.registry import LAYERS, status_label
 from layers.summaries import Span, highlight_html
 from pages.ui import (
@@ -103,6 +106,41 @@ def _task_list(hits, language: str) -> None:
                 f'<div class="task-sentence">{highlight_html(sentence.text, spans)}</div>',
                 unsafe_allow_html=True,
             )
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _choropleth(level: str, language: str, inherited: bool) -> str:
+    return choropleth_json(units_frame(level), task_counts(level, inherited), lang=language)
+
+
+def _base_map(level: str, language: str, inherited: bool):
+    """The choropleth with labels and tools: the same on every run of a level and language, so a
+    click or a choice in the select box does not re-send or re-mount it."""
+    m = planner_map(
+        admin_levels=("province",),
+        lang=language,
+        labels=False,
+        title=tr("成渝双城经济圈规划:提及各地的任务数", "Chengdu–Chongqing plan: tasks naming each unit"),
+    )
+    VectorLayer(_choropleth(level, language, inherited), name="choropleth", hover_weight=2.2).add_to(m)
+    HtmlControl(choropleth_legend_html(language), position="bottomright").add_to(m)
+    ZoomLabels(label_points(admin_frame("prefecture"), language), min_zoom=0).add_to(m)
+    if level == "county":
+        ZoomLabels(
+            unit_label_points(units_frame("county"), language), min_zoom=8, css_class="plan-label-county"
+        ).add_to(m)
+    return m
+
+
+def _on_map_click(key: str) -> None:
+    """A click on a unit, applied before the run (one run, the map keeps its extent)."""
+    value = st.session_state.get(key) or {}
+    clicked = (value.get("last_active_drawing") or {}).get("properties") or {}
+    code = clicked.get("adcode")
+    if code and code != st.session_state.get("city_last_click"):
+        st.session_state["city_last_click"] = code
+        if code in set(units_frame(st.session_state.get("city_level", "prefecture"))["adcode"]):
+            st.session_state["city_place"] = code
 
 
 def _unit_label(row: pd.Series) -> str:
@@ -195,41 +233,59 @@ def unit_panel(adcode: str) -> None:
         )
         _task_list(received, language)
 
+
+def _unit_features(adcode: str | None) -> gpd.GeoDataFrame | None:
+    """The catalogue features in or touching the unit; None (after one line saying why) on error."""
+    if not adcode:
+        return None
     try:
-        features = features_in_unit(catalogue(), adcode)
+        return features_in_unit(catalogue(), adcode)
     except GeoError as exc:
         st.error(
             tr(f"规划要素目录无法读取:{exc}", f"The feature catalogue cannot be read: {exc}"),
             icon=":material/error:",
         )
-        return
+        return None
+
+
+def _unit_name(adcode: str) -> str:
+    unit = load_gazetteer().unit(adcode)
+    return (unit.name_en or unit.name) if lang() == "en" else unit.name
+
+
+def features_section(features: gpd.GeoDataFrame) -> None:
+    """The unit's features as a full-width table (every row and column shown, no inner scrolling)."""
+    language = lang()
     st.markdown(
         f"**{tr(f'位于或经过此地的规划要素:{len(features)} 个', f'Features in or touching it: {len(features)}')}**"
     )
     if features.empty:
         st.caption(tr("目录中没有位于此地的要素。", "No catalogue feature lies here."))
-    else:
-        table = pd.DataFrame(
-            {
-                tr("名称", "Name"): [
-                    en if language == "en" and en else zh
-                    for zh, en in zip(features["name"], features["name_en"], strict=True)
-                ],
-                tr("图层", "Layer"): [LAYERS[layer].title(language) for layer in features["layer"]],
-                tr("状态", "Status"): [status_label(s, language) for s in features["status"]],
-                tr("任务", "Task"): features["task"].astype(int),
-                tr("地图", "Map"): [page_href("map", feature=fid) for fid in features["id"]],
-            }
-        )
-        st.dataframe(
-            table,
-            hide_index=True,
-            width="stretch",
-            column_config={
-                tr("地图", "Map"): st.column_config.LinkColumn(display_text=tr("在地图上查看", "show on map"))
-            },
-        )
-        status_note()
+        return
+    table = pd.DataFrame(
+        {
+            tr("名称", "Name"): [
+                (e or n) if language == "en" else n
+                for n, e in zip(features["name"], features["name_en"], strict=True)
+            ],
+            tr("图层", "Layer"): [LAYERS[layer].title(language) for layer in features["layer"]],
+            tr("状态", "Status"): [status_label(s, language) for s in features["status"]],
+            tr("任务", "Task"): features["task"].astype(int),
+            tr("地图", "Map"): [page_href("map", feature=fid) for fid in features["id"]],
+        }
+    )
+    st.dataframe(
+        table,
+        hide_index=True,
+        width="stretch",
+        height=38 + 35 * len(table),
+        column_config={
+            tr("名称", "Name"): st.column_config.TextColumn(width="large"),
+            tr("地图", "Map"): st.column_config.LinkColumn(display_text=tr("在地图上查看", "show on map")),
+        },
+        key="city_features",
+    )
+    status_note()
 
 
 # -- page ------------------------------------------------------------------------------------------
@@ -246,8 +302,6 @@ def main() -> None:
     if url_changed(PAGE):
         _state_from_url()
         st.session_state["city_inherited"] = param("inherited") not in ("0", "no", "false")
-    if st.session_state.get("city_pending"):
-        st.session_state["city_place"] = st.session_state.pop("city_pending")
 
     level_column, select_column = st.columns([1, 2])
     with level_column:
@@ -302,34 +356,32 @@ def main() -> None:
     selected = st.session_state.get("city_place")
 
     map_column, panel_column = st.columns([3, 2], gap="medium")
+    features = _unit_features(selected)
     with map_column:
-        with st.spinner(tr("正在绘制地图…", "Drawing the map…")):
-            m = new_map(admin_levels=("province",), lang=language, labels=False)
-            choropleth_layer(units, counts, lang=language).add_to(m)
-            HtmlControl(choropleth_legend_html(language), position="bottomright").add_to(m)
-            highlight = units[units["adcode"] == selected] if selected else units.iloc[0:0]
-            centre = None
-            if selected and not highlight.empty:
-                point = highlight.geometry.iloc[0].representative_point()
-                centre = (point.y, point.x)
-            result = st_folium(
-                m,
-                key=f"city_map_{level}",
-                height=600,
-                use_container_width=True,
-                feature_group_to_add=[highlight_group(highlight)],
-                returned_objects=["last_active_drawing"],
-                center=centre,
-                zoom=7 if centre else None,
+        highlight = units[units["adcode"] == selected] if selected else units.iloc[0:0]
+        groups = [highlight_group(highlight)]
+        if not highlight.empty:
+            RevealUnit(highlight).add_to(groups[0])
+        if features is not None and not features.empty:
+            groups.append(
+                feature_view(
+                    features,
+                    url=features_url(language, "WGS84", "layer", catalogue()),
+                    lang=language,
+                    fit=False,
+                    subtitle=_unit_name(selected),
+                )
             )
-        clicked = ((result or {}).get("last_active_drawing") or {}).get("properties") or {}
-        clicked_code = clicked.get("adcode")
-        if clicked_code and clicked_code != st.session_state.get("city_last_click"):
-            st.session_state["city_last_click"] = clicked_code
-            if clicked_code in labels and clicked_code != selected:
-                # The select box is already drawn in this run: apply the click at the top of the next.
-                st.session_state["city_pending"] = clicked_code
-                st.rerun()
+        map_key = f"city_map_{level}_{int(inherited)}"
+        st_folium(
+            _base_map(level, language, inherited),
+            key=map_key,
+            height=600,
+            use_container_width=True,
+            feature_group_to_add=groups,
+            returned_objects=["last_active_drawing"],
+            on_change=functools.partial(_on_map_click, map_key),
+        )
 
     with panel_column:
         if selected:
@@ -356,6 +408,9 @@ def main() -> None:
                 width="stretch",
             )
 
+    if selected and features is not None:
+        features_section(features)
+
     set_params(
         level="" if level == "prefecture" else level,
         place=_place_param(selected),
@@ -371,18 +426,20 @@ def main() -> None:
 
 
 def _place_param(adcode: str | None) -> str:
-    """The URL keeps a readable name where it is unambiguous, else the adcode."""
+    """The URL names the unit (``?place=遂宁``): its short name, or its full name, whichever reads
+    back as the same unit; the adcode only when neither does."""
     if not adcode:
         return ""
     unit = load_gazetteer().unit(adcode)
-    current = param("place")
-    if current:
+    for name in dict.fromkeys((param("place"), unit.short_name, unit.name)):
+        if not name:
+            continue
         try:
-            if _resolve_place(current).adcode == adcode:
-                return current
+            if _resolve_place(name).adcode == adcode:
+                return name
         except (GeoError, KeyError):
-            pass
-    return adcode if unit is None else unit.adcode
+            continue
+    return adcode
 
 
 main()

@@ -16,7 +16,6 @@ from streamlit_folium import st_folium
 
 from geo.catalogue import LAYER_IDS
 from geo.features import selection_from_params
-from geo.plan import load_plan
 from geo.search import search_frame
 from layers.frames import PROVINCE_SCOPE_EN, Selection
 from layers.maps import (
@@ -26,18 +25,14 @@ from layers.maps import (
     colour_legend_html,
     datum_label,
     datum_of,
-    map_features,
-    new_map,
-    selected_feature_group,
-    theme_layers,
+    feature_collection_json,
 )
-from layers.registry import LAYERS, precision_explanation, precision_label, status_label
-from layers.summaries import FEATURE, Span, highlight_html
+from layers.planmap import feature_strings, feature_view, features_url, planner_map, write_static_text
+from layers.registry import LAYERS, precision_label, status_label
 from pages import map_progress
+from pages.details import feature_details
 from pages.filters import filter_state, plan_filters, search_suggestions, selection_params, set_filter_state
 from pages.ui import (
-    catalogue,
-    esc,
     lang,
     load_catalogue_or_stop,
     page_href,
@@ -51,21 +46,6 @@ from pages.ui import (
 
 PAGE = "map"
 COLOUR_MODES = ("layer", "status", "phase")
-HIGHLIGHT_CSS = """<style>
-mark.hl-feature { background: #ffe08a; padding: 0 2px; border-radius: 2px; }
-.feature-quote { font-size: 1.02rem; line-height: 1.7; border-left: 4px solid #c0392b; padding: 4px 12px; background: #fafafa; }
-</style>"""
-
-
-@st.cache_resource(show_spinner=False, max_entries=12)
-def _map_features(language: str, datum: str, colour_by: str) -> dict[str, dict]:
-    """Every feature ready to draw, per interface language, datum and colouring (once each)."""
-    return map_features(catalogue(), lang=language, datum=datum, colour_by=colour_by)
-
-
-@st.cache_resource(show_spinner=False)
-def _plan():
-    return load_plan()
 
 
 # -- URL → widgets ---------------------------------------------------------------------------------
@@ -145,72 +125,6 @@ def _write_url(selection: Selection) -> None:
     )
 
 
-# -- details ---------------------------------------------------------------------------------------
-def feature_details(row: pd.Series, latest: dict | None = None) -> None:
-    """Everything about one feature: what, where from in the plan, how precisely it is placed."""
-    language = lang()
-    plan = _plan()
-    layer = LAYERS[row["layer"]]
-    name = row["name"]
-    st.markdown(f"#### {esc(name)}", unsafe_allow_html=True)
-    if row.get("name_en"):
-        st.caption(row["name_en"])
-    chapter = plan.chapter(int(row["chapter"]))
-    task = plan.task(int(row["task"]))
-    verb = row.get("verb") or ""
-    status_text = status_label(row["status"], language)
-    if verb and verb != row["status"]:
-        status_text += tr(f"(原文:{verb})", f" (the plan says: {verb})")
-    lines = [
-        f"**{tr('图层', 'Layer')}:** {esc(layer.title(language))}",
-        f"**{tr('状态', 'Status')}:** {esc(status_text)}",
-        f"**{tr('任务', 'Task')}:** [{int(row['task'])}. {esc(task.title)}]({page_href('tasks', task=int(row['task']))})",
-        f"**{tr('方面', 'Chapter')}:** {esc(chapter.label)}、{esc(chapter.title)}",
-    ]
-    others = [int(t) for t in row["tasks"] if int(t) != int(row["task"])]
-    if others:
-        links = ", ".join(f"[{t}]({page_href('tasks', task=t)})" for t in others)
-        lines.append(f"**{tr('另见任务', 'Also in tasks')}:** {links}")
-    st.markdown("  \n".join(lines), unsafe_allow_html=True)
-    if latest is not None:
-        map_progress.details_line(row, latest, map_progress.current_as_of())
-
-    sentence = str(row["sentence_text"])
-    quote = str(row["quote"])
-    start = sentence.find(quote) if quote else -1
-    spans = [Span(start, start + len(quote), FEATURE, name)] if start >= 0 else []
-    st.markdown(HIGHLIGHT_CSS, unsafe_allow_html=True)
-    st.markdown(
-        f'<div class="feature-quote">{highlight_html(sentence, spans)}</div>',
-        unsafe_allow_html=True,
-    )
-    st.caption(
-        tr(
-            f"原文:任务 {task.number} 第 {int(row['sentence'])} 句",
-            f"Plan text: task {task.number}, sentence {int(row['sentence'])}",
-        )
-    )
-
-    precision = row["precision"]
-    st.markdown(
-        f"**{tr('位置精度', 'Precision')}:** {esc(precision_label(precision, language))} — {esc(precision_explanation(precision, language))}  \n"
-        f"**{tr('几何来源', 'Geometry source')}:** {esc(row['source'])}",
-        unsafe_allow_html=True,
-    )
-    measures = []
-    if pd.notna(row.get("length_km")):
-        measures.append(tr(f"长度约 {row['length_km']:.0f} km", f"length ≈ {row['length_km']:.0f} km"))
-    if pd.notna(row.get("area_km2")):
-        measures.append(tr(f"面积约 {row['area_km2']:,.0f} km²", f"area ≈ {row['area_km2']:,.0f} km²"))
-    places = list(row["places"]) if row.get("places") is not None else []
-    if places:
-        measures.append(tr("涉及:", "places: ") + "、".join(places))
-    if measures:
-        st.caption(" · ".join(measures))
-    if row.get("note"):
-        st.info(row["note"], icon=":material/edit_note:")
-
-
 def _measure(length_km, area_km2) -> str:
     if pd.notna(length_km):
         return f"{float(length_km):,.0f} km"
@@ -241,6 +155,38 @@ def _feature_table(gdf: gpd.GeoDataFrame) -> pd.DataFrame:
 
 
 # -- page ------------------------------------------------------------------------------------------
+def _on_map_click() -> None:
+    """A click on the map, handled before the run so the page runs once (not twice)."""
+    value = st.session_state.get("map_explorer") or {}
+    clicked = (value.get("last_active_drawing") or {}).get("properties") or {}
+    clicked_id = clicked.get("id")
+    if clicked_id and clicked_id != st.session_state.get("map_last_click"):
+        st.session_state["map_last_click"] = clicked_id
+        st.session_state["map_feature"] = clicked_id
+
+
+def _on_table_pick() -> None:
+    event = st.session_state.get("map_table")
+    rows = list(
+        getattr(getattr(event, "selection", None), "rows", None)
+        or (event or {}).get("selection", {}).get("rows", [])
+    )
+    ids = st.session_state.get("map_table_ids") or []
+    if rows and rows[0] < len(ids):
+        st.session_state["map_feature"] = ids[rows[0]]
+
+
+def _selection_subtitle(selection: Selection, shown: int, total: int) -> str:
+    parts = [tr(f"{shown} / {total} 个要素", f"{shown} of {total} features")]
+    if selection.tasks:
+        parts.append(tr("任务 ", "tasks ") + ",".join(str(t) for t in selection.tasks))
+    if selection.statuses:
+        parts.append(",".join(status_label(s, lang()) for s in selection.statuses))
+    if selection.query:
+        parts.append(f"“{selection.query}”")
+    return " · ".join(parts)
+
+
 def main() -> None:
     language = lang()
     st.title(tr("地图", "Map explorer"))
@@ -251,7 +197,7 @@ def main() -> None:
     if url_changed(PAGE):
         _state_from_url()
 
-    filters_column, map_column = st.columns([1, 3], gap="medium")
+    filters_column, map_column, details_column = st.columns([1.05, 3, 1.75], gap="small")
     with filters_column:
         selection = _filters(gdf_all)
     gdf = search_frame(gdf_all, selection) if selection.layers else gdf_all.iloc[0:0]
@@ -260,6 +206,10 @@ def main() -> None:
     colour_by = st.session_state["map_colour"]
     datum = datum_of(basemap)
     latest = map_progress.latest_events(map_progress.current_as_of())
+    chosen = st.session_state.get("map_feature")
+    if chosen and gdf_all[gdf_all["id"] == chosen].empty:
+        warn_bad_param("feature", chosen, tr("无", "none"))
+        st.session_state["map_feature"] = chosen = None
 
     with map_column:
         if not selection.layers:
@@ -286,72 +236,62 @@ def main() -> None:
                 )
                 + datum_label(datum, language)
             )
-        with st.spinner(tr("正在绘制地图…", "Drawing the map…")):
-            m = new_map(basemap=basemap, lang=language)
-            add_legend(m, lang=language)
-            features = _map_features(language, datum, "layer" if colour_by == "phase" else colour_by)
-            if colour_by == "phase":
-                features = map_progress.coloured_by_phase(features, latest, datum)
-            groups = theme_layers(gdf, selection.layers, lang=language, features=features)
-            chosen = st.session_state.get("map_feature")
-            if chosen:
-                groups.append(selected_feature_group(gdf_all[gdf_all["id"] == chosen], datum=datum))
-            result = st_folium(
-                m,
-                key="map_explorer",
-                height=620,
-                use_container_width=True,
-                feature_group_to_add=groups,
-                returned_objects=["last_active_drawing"],
-            )
+        m = _base_map(basemap, language)
+        view = feature_view(
+            gdf,
+            url=_features_url(language, datum, colour_by, gdf_all, latest),
+            selected=chosen,
+            lang=language,
+            subtitle=_selection_subtitle(selection, len(gdf), len(gdf_all)),
+        )
+        st_folium(
+            m,
+            key="map_explorer",
+            height=640,
+            use_container_width=True,
+            feature_group_to_add=[view],
+            returned_objects=["last_active_drawing"],
+            on_change=_on_map_click,
+        )
         shown_layers = [layer_id for layer_id in LAYER_IDS if layer_id in set(gdf["layer"])]
         legend = map_progress.legend_html() if colour_by == "phase" else None
         st.markdown(
             legend or colour_legend_html(shown_layers, lang=language, colour_by=colour_by),
             unsafe_allow_html=True,
         )
-        clicked = ((result or {}).get("last_active_drawing") or {}).get("properties") or {}
-        clicked_id = clicked.get("id")
-        # The component keeps reporting the last click; only a new one changes the selection.
-        if clicked_id and clicked_id != st.session_state.get("map_last_click"):
-            st.session_state["map_last_click"] = clicked_id
-            st.session_state["map_feature"] = clicked_id
+
+    with details_column:
+        if chosen:
+            with st.container(border=True, key="map_details"):
+                feature_details(gdf_all[gdf_all["id"] == chosen].iloc[0], latest)
+        elif not gdf.empty:
+            st.info(
+                tr(
+                    "点击地图上的要素或表格中的一行,在这里查看原文、状态和位置精度。",
+                    "Click a feature on the map or a row of the table to read its sentence, status and precision here.",
+                ),
+                icon=":material/touch_app:",
+            )
 
     st.subheader(tr("要素列表", "Features"))
     table = _feature_table(gdf)
-    event = st.dataframe(
-        table,
+    ids = list(gdf["id"])
+    st.session_state["map_table_ids"] = ids
+    shown = table
+    if chosen in ids:
+        position = ids.index(chosen)
+        shown = table.style.apply(
+            lambda row: ["background-color: #ffe08a" if row.name == position else "" for _ in row], axis=1
+        )
+    st.dataframe(
+        shown,
         hide_index=True,
         width="stretch",
-        on_select="rerun",
+        on_select=_on_table_pick,
         selection_mode="single-row",
         key="map_table",
         height=min(420, 38 + 35 * max(len(table), 1)),
     )
-    rows = event.selection.rows if event is not None and hasattr(event, "selection") else []
-    if rows and rows[0] < len(gdf):
-        picked = gdf.iloc[rows[0]]["id"]
-        if picked != st.session_state.get("map_table_pick"):
-            st.session_state["map_table_pick"] = picked
-            st.session_state["map_feature"] = picked
-
-    feature_id = st.session_state.get("map_feature")
-    with map_column:
-        if feature_id:
-            match = gdf_all[gdf_all["id"] == feature_id]
-            if match.empty:
-                warn_bad_param("feature", feature_id, tr("无", "none"))
-                st.session_state["map_feature"] = None
-            else:
-                with st.container(border=True):
-                    feature_details(match.iloc[0], latest)
-        elif not gdf.empty:
-            st.caption(
-                tr(
-                    "点击地图上的要素或表格中的一行,查看原文、状态和位置精度。",
-                    "Click a feature on the map or a row of the table to read its sentence, status and precision.",
-                )
-            )
 
     _write_url(selection)
     remember_url(PAGE)
@@ -369,6 +309,26 @@ def main() -> None:
             f"Page computed in {time.perf_counter() - started:.2f} s",
         )
     )
+
+
+def _features_url(language: str, datum: str, colour_by: str, gdf_all, latest) -> str:
+    """The static features file to draw from; colouring by progress recolours the layer colours
+    with the latest events (cached per set of events by map_progress) and writes that file."""
+    if colour_by != "phase":
+        return features_url(language, datum, colour_by, gdf_all)
+    coloured = map_progress.coloured_by_phase(feature_strings(language, datum, gdf_all), latest, datum)
+    return write_static_text(
+        f"features-{language}-{datum.lower()}-phase", feature_collection_json(coloured.values())
+    )
+
+
+def _base_map(basemap: str, language: str):
+    """The part of the map that is the same on every run (so it stays mounted)."""
+    m = planner_map(
+        basemap=basemap, lang=language, title=tr("成渝双城经济圈规划地图", "Chengdu–Chongqing Plan Map")
+    )
+    add_legend(m, lang=language, collapsed=True)
+    return m
 
 
 main()

@@ -5,18 +5,20 @@ State lives in the URL: ``?task=10`` opens a task, ``?chapter=2`` lists a chapte
 
 from __future__ import annotations
 
+import functools
+
 import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
 from geo.mentions import mentions_for_task
 from geo.plan import chapter_title, chinese_numeral, load_plan, task_title, to_chinese_numeral
-from layers.maps import add_legend, colour_legend_html, new_map, theme_layers
+from layers.maps import add_legend, colour_legend_html
+from layers.planmap import feature_view, features_url, planner_map
 from layers.registry import LAYERS, precision_label, status_label
 from layers.summaries import (
     english_notes,
     feature_spans,
-    focus_bounds,
     highlight_html,
     named_units,
     place_spans,
@@ -24,7 +26,8 @@ from layers.summaries import (
     task_feature_counts,
     task_features,
 )
-from pages.ui import esc, lang, load_catalogue_or_stop, page_href, status_note, tr, warn_bad_param
+from pages.details import feature_details
+from pages.ui import catalogue, esc, lang, load_catalogue_or_stop, page_href, status_note, tr, warn_bad_param
 
 HIGHLIGHT_CSS = """
 <style>
@@ -43,6 +46,7 @@ mark.hl-feature.hl-place { background: #ffe08a; }
 CHONGQING_PREFIX = "50"
 TASK_KEY = "tasks_task"
 CHAPTER_KEY = "tasks_chapter"
+FEATURE_KEY = "tasks_feature"
 
 
 @st.cache_resource(show_spinner=False)
@@ -72,12 +76,14 @@ def _int_param(name: str, valid: range, fallback: int, fallback_text: str) -> in
 def _open_task(number: int) -> None:
     st.query_params["task"] = str(number)
     st.query_params.pop("chapter", None)
+    st.query_params.pop("feature", None)
     st.session_state[TASK_KEY] = number
 
 
 def _open_chapter(number: int) -> None:
     st.query_params["chapter"] = str(number)
     st.query_params.pop("task", None)
+    st.query_params.pop("feature", None)
 
 
 def _on_task_select() -> None:
@@ -107,7 +113,15 @@ def _legend_html() -> str:
     )
 
 
-def _draw_features_map(features, key: str) -> None:
+def _on_map_click(key: str) -> None:
+    value = st.session_state.get(key) or {}
+    clicked = (value.get("last_active_drawing") or {}).get("properties") or {}
+    if clicked.get("id"):
+        st.session_state[FEATURE_KEY] = clicked["id"]
+        st.query_params["feature"] = clicked["id"]
+
+
+def _draw_features_map(features, key: str, selected: str | None = None, subtitle: str = "") -> None:
     if features.empty:
         st.info(
             tr(
@@ -117,13 +131,26 @@ def _draw_features_map(features, key: str) -> None:
         )
         return
     layer_ids = [layer_id for layer_id in LAYERS if layer_id in set(features["layer"])]
-    m = new_map(lang=lang())
-    for group in theme_layers(features, layer_ids, lang=lang()):
-        group.add_to(m)
-    add_legend(m, lang=lang(), collapsed=True)
-    m.fit_bounds(focus_bounds(features, _region_bounds()), padding=(16, 16), max_zoom=10)
-    st_folium(m, key=key, height=520, use_container_width=True, returned_objects=[])
-    st.markdown(colour_legend_html(layer_ids, lang=lang()), unsafe_allow_html=True)
+    language = lang()
+    m = planner_map(lang=language, title=tr("成渝双城经济圈规划地图", "Chengdu–Chongqing Plan Map"))
+    add_legend(m, lang=language, collapsed=True)
+    view = feature_view(
+        features,
+        url=features_url(language, "WGS84", "layer", catalogue()),
+        selected=selected,
+        lang=language,
+        subtitle=subtitle,
+    )
+    st_folium(
+        m,
+        key=key,
+        height=520,
+        use_container_width=True,
+        feature_group_to_add=[view],
+        returned_objects=["last_active_drawing"],
+        on_change=functools.partial(_on_map_click, key),
+    )
+    st.markdown(colour_legend_html(layer_ids, lang=language), unsafe_allow_html=True)
 
 
 def _features_table(features, task_number: int) -> None:
@@ -192,7 +219,23 @@ def _chapter_view(plan, chapter_number: int, gdf) -> None:
             )
             st.button(label, key=f"open_task_{task.number}", on_click=_open_task, args=(task.number,))
     with map_column, st.spinner(tr("正在绘制地图…", "Drawing the map…")):
-        _draw_features_map(gdf[gdf["chapter"] == chapter_number], key=f"chapter_map_{chapter_number}")
+        _draw_features_map(
+            gdf[gdf["chapter"] == chapter_number],
+            key=f"chapter_map_{chapter_number}",
+            subtitle=f"{chapter.label}、{chapter.title}",
+        )
+
+
+def _selected_feature(features) -> str | None:
+    """The feature chosen by a click or ``?feature=<id>``; an id not in this task warns."""
+    chosen = st.query_params.get("feature")
+    if not chosen:
+        return None
+    if chosen not in set(features["id"]):
+        warn_bad_param("feature", chosen, tr("无", "none"))
+        st.query_params.pop("feature", None)
+        return None
+    return chosen
 
 
 def _task_view(plan, task_number: int, gdf) -> None:
@@ -244,9 +287,18 @@ def _task_view(plan, task_number: int, gdf) -> None:
                 "The plan's own words (not translated), with each catalogue item's English name in brackets; marks show recognised places and catalogue features.",
             )
         )
+    selected = _selected_feature(features)
     with map_column:
         with st.spinner(tr("正在绘制地图…", "Drawing the map…")):
-            _draw_features_map(features, key=f"task_map_{task_number}")
+            _draw_features_map(
+                features,
+                key=f"task_map_{task_number}",
+                selected=selected,
+                subtitle=f"{task.label} {task.title}",
+            )
+        if selected:
+            with st.container(border=True, key="task_details"):
+                feature_details(features[features["id"] == selected].iloc[0])
 
         _places_line(mentions)
         if not features.empty:

@@ -63,7 +63,33 @@ def test_choropleth_polygons_carry_adcode_and_name_and_the_choice_is_outlined(su
     assert args["script"].count('"adcode":') >= 59
     assert '"adcode":"510900","name":"遂宁市"' in args["script"]
     assert '"adcode":"510900"' in args["feature_group"]  # the selected unit's outline
-    assert args["center"] is not None
+    # The user's extent is kept: no re-centring from the server; the browser pans only when the
+    # unit is off-screen.
+    assert args["center"] is None and args["zoom"] is None
+    assert "PlanMap.reveal(" in args["feature_group"]
+
+
+def test_the_units_own_features_are_drawn_over_the_choropleth_and_listed_in_full(suining):
+    from layers.frames import catalogue_frame, features_in_unit
+
+    inside = features_in_unit(catalogue_frame(), "510900")
+    assert len(inside) > 0
+    group = _folium_args(suining)["feature_group"]
+    assert "PlanMap.view(" in group
+    assert all(f'"{feature_id}"' in group for feature_id in inside["id"])
+    table = suining.dataframe[-1]
+    assert len(table.value) == len(inside)
+
+
+def test_the_map_stays_the_same_when_the_unit_changes(suining):
+    other = _run(place="绵阳")
+    assert _folium_args(other)["script"] == _folium_args(suining)["script"]
+
+
+def test_labels_name_the_prefecture_cities_and_counties_at_higher_zoom():
+    script = _folium_args(_run(level="county"))["script"]
+    assert "PlanMap.labels(" in script and '"遂宁"' in script
+    assert '"plan-label-county"' in script and '"射洪"' in script
 
 
 def test_panel_shows_how_each_task_names_the_place(suining):
@@ -105,7 +131,7 @@ def test_choosing_a_unit_in_the_select_box_writes_the_url():
     at.selectbox(key="city_place").set_value("500151").run()  # 铜梁区
     assert not at.exception, at.exception
     assert "### 铜梁区" in _markdown(at)
-    assert at.query_params["place"] in (["500151"], "500151")
+    assert at.query_params["place"] in (["铜梁"], "铜梁")  # the URL names the place
 
 
 def test_english_interface():

@@ -63,16 +63,43 @@ def test_default_page_has_every_widget_and_every_feature(default):
     assert not default.warning
 
 
-def test_map_is_one_st_folium_with_local_assets_and_one_group_per_layer(default):
+def _view_spec(at: AppTest) -> dict:
+    """What the page asked the map to show: ``PlanMap.view(map, group, spec)`` in the feature group."""
+    group = _folium_args(at)["feature_group"]
+    start = group.index("PlanMap.view(")
+    body = group[start:].split(",", 2)[2]
+    return json.JSONDecoder().raw_decode(body.strip())[0]
+
+
+def test_map_is_one_st_folium_with_local_assets_and_one_view_of_every_layer(default):
     args = _folium_args(default)
     assert args["returned_objects"] == ["last_active_drawing"]
-    assert args["js_links"] and all(link.startswith("/app/static/vendor/") for link in args["js_links"])
-    assert all(link.startswith("/app/static/vendor/") for link in args["css_links"])
-    layers_present = catalogue_frame()["layer"].nunique()
-    assert args["feature_group"].count("map_div.addLayer(feature_group_feature_group_") == layers_present
-    # The administrative basemap is in the static script, not in the groups that change.
-    assert '"adcode":"510900"' in args["script"]
+    assert args["js_links"] and all(link.startswith("/app/static/") for link in args["js_links"])
+    assert "/app/static/planmap/planmap.js" in args["js_links"]
+    assert args["css_links"] and all(link.startswith("/app/static/") for link in args["css_links"])
+    assert args["feature_group"].count("map_div.addLayer(feature_group_feature_group_") == 1
+    spec = _view_spec(default)
+    frame = catalogue_frame()
+    assert set(spec["groups"]) == set(frame["layer"])
+    assert sorted(i for ids in spec["groups"].values() for i in ids) == sorted(frame["id"])
+    # The features are a static file the browser fetches; the file holds every id with its popup.
+    path = Path(__file__).resolve().parents[1] / spec["url"].removeprefix("/app/")
+    data = json.loads(path.read_text(encoding="utf-8"))
+    assert {f["properties"]["id"] for f in data["features"]} == set(frame["id"])
+    assert all("<mark>" in f["properties"]["pop"] or f["properties"]["pop"] for f in data["features"])
+    # The administrative basemap and the tools are in the static script, not in the group that changes.
+    assert '"adcode":"510900"' in args["script"] and "PlanMap.init(" in args["script"]
     assert '"adcode":"510900"' not in args["feature_group"]
+
+
+def test_map_fits_the_selection_within_the_region():
+    at = _run(task="10")
+    spec = _view_spec(at)
+    (south, west), (north, east) = spec["bounds"]
+    # Task 10's railways run to Lanzhou, Xi'an and Kunming; the view stays on the two provinces.
+    assert 25 < south < north < 35 and 96 < west < east < 112
+    other = _view_spec(_run(task="9"))
+    assert other["key"] != spec["key"]
 
 
 def test_layers_link_shows_only_that_layer():
@@ -231,9 +258,8 @@ def test_the_colour_key_beside_the_map_lists_only_the_layers_shown():
     assert LAYERS["railway"].title_zh in key and LAYERS["aviation"].title_zh in key
     others = [layer for layer_id, layer in LAYERS.items() if layer_id not in ("railway", "aviation")]
     assert not any(layer.title_zh in key for layer in others)
-    # The map itself carries only the precision key, so changing layers does not redraw it.
-    script = json.dumps(_folium_args(at))
-    assert "plan-colour-legend" not in script and LAYERS["culture"].title_zh not in script
+    # Changing layers leaves the map's own script as it was, so the map is not redrawn.
+    assert _folium_args(at)["script"] == _folium_args(_run())["script"]
 
 
 def test_colouring_by_status_keys_the_statuses_in_english_too():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -26,8 +27,14 @@ def _details(at: AppTest) -> str:
 
 
 def _drawn(at: AppTest) -> str:
+    """What the map draws: its arguments and the static features file its view names."""
     (component,) = at.get("component_instance")
-    return json.dumps(json.loads(component.proto.json_args), ensure_ascii=False)
+    args = json.loads(component.proto.json_args)
+    text = json.dumps(args, ensure_ascii=False)
+    root = Path(__file__).resolve().parents[1]
+    for url in re.findall(r'"url":"(/app/static/generated/[^"]+)"', args["feature_group"]):
+        text += (root / url.removeprefix("/app/")).read_text(encoding="utf-8")
+    return text
 
 
 def test_details_show_the_latest_event_with_its_source_on_the_day():

@@ -1,6 +1,7 @@
 """任务 Task browser page: deep links, highlighted text, feature table."""
 
 import html
+import json
 import re
 from pathlib import Path
 
@@ -172,3 +173,21 @@ def test_chinese_interface_has_the_plans_titles_and_the_status_note(task10):
     assert task10.subheader[0].value == "(十) 共建轨道上的双城经济圈"
     assert '<span class="hl-note">' not in _html(task10)
     assert any("不是此后的实际进展" in c.value for c in task10.caption)
+
+
+def test_feature_link_opens_its_details_beside_the_task_map():
+    from layers.frames import catalogue_frame
+
+    row = catalogue_frame().query("task == 10 and layer == 'railway'").iloc[0]
+    at = run_script(PAGE, task="10", feature=row["id"])
+    assert not at.exception, at.exception
+    text = "\n".join(m.value for m in at.markdown)
+    assert f"#### {row['name']}" in text and '<mark class="hl-feature"' in text
+    args = json.loads(at.get("component_instance")[0].proto.json_args)
+    assert f'"selected":"{row["id"]}"' in args["feature_group"]
+
+
+def test_feature_of_another_task_warns():
+    at = run_script(PAGE, task="10", feature="no-such-feature")
+    assert not at.exception, at.exception
+    assert any("feature=no-such-feature" in w.value for w in at.warning)

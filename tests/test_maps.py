@@ -121,7 +121,8 @@ def test_map_uses_only_local_assets(full_map_html):
     assert f"{assets.STATIC_URL}/leaflet/leaflet.js" in urls
     assert f"{assets.STATIC_URL}/leaflet/leaflet.css" in urls
     assert f"{assets.STATIC_URL}/jquery/jquery.min.js" in urls
-    assert all(url.startswith("/app/static/vendor/") for url in urls), urls
+    assert f"{assets.PLANMAP_URL}/planmap.js" in urls
+    assert all(url.startswith("/app/static/") for url in urls), urls
     for host in CDN_HOSTS:
         assert host not in full_map_html
     assert "bootstrap" not in full_map_html.lower()
@@ -131,7 +132,7 @@ def test_map_uses_only_local_assets(full_map_html):
 def test_every_vendored_url_has_its_file():
     assets.ensure_assets()
     for _, url in [*assets.MAP_JS, *assets.MAP_CSS]:
-        path = assets.VENDOR_DIR / url.removeprefix(assets.STATIC_URL + "/")
+        path = assets.ROOT / url.removeprefix("/app/")
         assert path.is_file(), path
 
 
