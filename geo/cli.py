@@ -186,10 +186,22 @@ def cmd_tasks_for(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    """Validate the shipped catalogue; exit 1 with one line per problem when it is not sound."""
-    from geo.check import check_catalogue
+    """Validate the shipped data and catalogue; exit 1 with one line per problem when not sound."""
+    from geo.check import check_catalogue, data_problems
+    from geo.datafiles import data_dir
 
-    count, problems = check_catalogue()
+    problems = data_problems(data_dir())
+    if problems:
+        # Reading damaged files would only repeat these faults in other words.
+        for problem in problems:
+            print(problem)
+        print(f"{len(problems)} damaged or missing data file(s); catalogue not checked", file=sys.stderr)
+        return 1
+    try:
+        count, problems = check_catalogue()
+    except GeoError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
     for problem in problems:
         print(problem)
     if problems:

@@ -16,9 +16,10 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from geo import datafiles
 from geo.errors import PlanError
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+DATA_DIR = datafiles.DATA_DIR
 PLAN_PATH = DATA_DIR / "source" / "plan-article-2021-12-31.txt"
 
 PLAN_TITLE = "重庆四川两省市贯彻落实《成渝地区双城经济圈建设规划纲要》联合实施方案"
@@ -195,4 +196,5 @@ def parse_plan(article: str) -> Plan:
 @functools.cache
 def load_plan(path: Path = PLAN_PATH) -> Plan:
     """The shipped plan, parsed once per process."""
-    return parse_plan(path.read_text(encoding="utf-8"))
+    with datafiles.reading(path):
+        return parse_plan(path.read_text(encoding="utf-8"))
