@@ -6,8 +6,9 @@ Streamlit's automatic menu lists the files in ``pages/`` by file name, so it is 
 
 import streamlit as st
 
+from geo.errors import DataError
 from layers.assets import ensure_assets
-from pages.ui import APP_TITLE_EN, APP_TITLE_ZH, PAGES, sidebar_menu, tr
+from pages.ui import APP_TITLE_EN, APP_TITLE_ZH, PAGES, show_data_error, sidebar_menu, tr, warn_bad_lang
 
 st.set_page_config(page_title=tr(APP_TITLE_ZH, APP_TITLE_EN), page_icon="🗺️", layout="wide")
 ensure_assets()
@@ -23,4 +24,9 @@ pages = [
 ]
 navigation = st.navigation([page for _, page in pages], position="hidden")
 sidebar_menu(pages)
-navigation.run()
+warn_bad_lang()
+try:
+    navigation.run()
+except DataError as exc:
+    # A damaged data file: one message saying which and how to restore it, on every page.
+    show_data_error(exc)

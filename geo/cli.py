@@ -30,10 +30,12 @@ EXIT_USAGE = 2
 
 
 def _use_utf8() -> None:
-    for stream in (sys.stdout, sys.stderr):
+    # A file name that is not UTF-8 (bytes the file system took as given) is echoed as those
+    # bytes on stdout, like ls does, and as \xNN escapes in messages.
+    for stream, errors in ((sys.stdout, "surrogateescape"), (sys.stderr, "backslashreplace")):
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None:
-            reconfigure(encoding="utf-8")
+            reconfigure(encoding="utf-8", errors=errors)
 
 
 def _width(text: str) -> int:

@@ -26,7 +26,6 @@ import io
 import json
 import math
 import os
-import shutil
 import sqlite3
 import sys
 import tempfile
@@ -48,6 +47,7 @@ from pyogrio.errors import DataLayerError, DataSourceError
 from pyproj import CRS
 from shapely.geometry.base import BaseGeometry
 
+from geo import outfiles
 from geo.errors import ExportError, GeoError
 from geo.gcj02 import geometry_wgs84_to_gcj02
 from geo.plan import PLAN_DATE, PLAN_TITLE
@@ -1115,36 +1115,34 @@ def write_export(
     fmt: str,
     crs: str = DEFAULT_CRS,
     exported: date | None = None,
+    overwrite: bool = True,
 ) -> list[Path]:
     """Write the bundle's features to ``path`` in ``fmt``; returns the files written.
 
     All-or-nothing: the files are made in a scratch directory beside ``path`` and renamed into
-    place only when complete.
+    place only when complete. Never inside the project's data/; with ``overwrite=False`` an
+    existing file (or README beside it) is an error (see :mod:`geo.outfiles`).
     """
     fmt, crs = check_format(fmt), check_crs(crs)
     target = Path(path)
     _check_writable(target)
+    outfiles.check_targets(export_outputs(target, fmt), force=overwrite)
     if bundle.features.empty:
         raise ExportError("the selection matches no feature; nothing to export")
     exported = exported or datetime.now(UTC).date()
     gdf = prepare_frame(bundle.features, crs)
     metadata = export_metadata(bundle, gdf, fmt=fmt, crs=crs, exported=exported)
-    try:
-        scratch = Path(tempfile.mkdtemp(prefix=".export-", dir=target.parent))
-    except OSError as exc:
-        raise ExportError(f"cannot write {target}: {exc.strerror}") from None
-    try:
-        WRITERS[fmt](gdf, scratch / target.name, metadata, bundle)
-        outputs = export_outputs(target, fmt)
-        for output in outputs:
-            os.replace(scratch / output.name, output)
-        return outputs
-    except OSError as exc:
-        raise ExportError(f"cannot write {target}: {exc.strerror or exc}") from None
-    except (DataSourceError, DataLayerError) as exc:  # GDAL's own I/O failures (disk full …)
-        raise ExportError(f"cannot write {target}: {str(exc).splitlines()[0]}") from None
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
+    with outfiles.scratch_dir(target.parent) as scratch:
+        try:
+            WRITERS[fmt](gdf, scratch / target.name, metadata, bundle)
+            outputs = export_outputs(target, fmt)
+            for output in outputs:
+                outfiles.move_into_place(scratch / output.name, output, overwrite=overwrite)
+            return outputs
+        except OSError as exc:
+            raise ExportError(f"cannot write {target}: {exc.strerror or exc}") from None
+        except (DataSourceError, DataLayerError) as exc:  # GDAL's own I/O failures (disk full …)
+            raise ExportError(f"cannot write {target}: {str(exc).splitlines()[0]}") from None
 
 
 def export_bytes(
@@ -1164,6 +1162,7 @@ def add_export_arguments(parser: argparse.ArgumentParser) -> None:
     """The options of ``python -m geo export`` (values are checked by :func:`run_export`)."""
     parser.add_argument("--format", required=True, metavar="FORMAT", help=f"one of {', '.join(FORMATS)}")
     parser.add_argument("--out", required=True, metavar="PATH", help="output file (or an existing directory)")
+    parser.add_argument("--force", action="store_true", help="replace an existing output file")
     parser.add_argument(
         "--layer",
         action="append",
@@ -1206,8 +1205,10 @@ def run_export(args: argparse.Namespace) -> int:
     """Run ``python -m geo export``: 0 on success, 2 with a one-line message on a bad request."""
     try:
         fmt, crs = check_format(args.format), check_crs(args.crs)
-        path = output_path(args.out, fmt, crs)
+        path = output_path(outfiles.check_out_argument(args.out), fmt, crs)
         _check_writable(path)
+        outfiles.check_targets(export_outputs(path, fmt), force=args.force)
+        outfiles.check_place_argument(args.place)
         # export_selection builds on this module's writers: imported here to avoid a cycle.
         from geo.export_selection import catalogue_bundle
         from geo.progress.exporting import progress_bundle
@@ -1219,7 +1220,7 @@ def run_export(args: argparse.Namespace) -> int:
             place=args.place,
         )
         bundle = progress_bundle(bundle, getattr(args, "as_of", None))
-        outputs = write_export(bundle, path, fmt=fmt, crs=crs)
+        outputs = write_export(bundle, path, fmt=fmt, crs=crs, overwrite=args.force)
     except GeoError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

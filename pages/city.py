@@ -14,7 +14,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo.errors import GeoError
+from geo.errors import DataError, GeoError
 from geo.gazetteer import load_gazetteer
 from geo.mentions import HOW_ZH, tasks_for
 from layers.frames import features_in_unit
@@ -36,6 +36,7 @@ from pages.ui import (
     param,
     remember_url,
     set_params,
+    shown,
     tr,
     url_changed,
     warn_bad_param,
@@ -109,13 +110,15 @@ def _state_from_url() -> None:
     if place:
         try:
             unit = _resolve_place(place)
+        except DataError:
+            raise
         except (GeoError, KeyError) as exc:
             unit = None
-            message = str(exc) if isinstance(exc, GeoError) else f"unknown adcode: {place}"
+            message = shown(exc, 160) if isinstance(exc, GeoError) else tr("未知区划代码", "unknown adcode")
             st.warning(
                 tr(
-                    f"找不到地点“{place}”({message}),请在下拉框中选择。",
-                    f"Place “{place}” not found ({message}); choose one from the list.",
+                    f"找不到地点“{shown(place)}”({message}),请在下拉框中选择。",
+                    f"Place “{shown(place)}” not found ({message}); choose one from the list.",
                 ),
                 icon=":material/warning:",
             )
@@ -129,8 +132,8 @@ def _state_from_url() -> None:
             else:
                 st.warning(
                     tr(
-                        f"“{place}”({unit.name})不是四川或重庆的市州、区县,无法在图上选择。",
-                        f"“{place}” ({unit.name}) is not a prefecture, district or county of Sichuan or Chongqing.",
+                        f"“{shown(place)}”({unit.name})不是四川或重庆的市州、区县,无法在图上选择。",
+                        f"“{shown(place)}” ({unit.name}) is not a prefecture, district or county of Sichuan or Chongqing.",
                     ),
                     icon=":material/warning:",
                 )
@@ -172,6 +175,8 @@ def unit_panel(adcode: str) -> None:
 
     try:
         features = features_in_unit(catalogue(), adcode)
+    except DataError:
+        raise
     except GeoError as exc:
         st.error(
             tr(f"规划要素目录无法读取:{exc}", f"The feature catalogue cannot be read: {exc}"),
@@ -337,6 +342,8 @@ def _place_param(adcode: str | None) -> str:
         try:
             if _resolve_place(current).adcode == adcode:
                 return current
+        except DataError:
+            raise
         except (GeoError, KeyError):
             pass
     return adcode if unit is None else unit.adcode

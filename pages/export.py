@@ -9,13 +9,14 @@ same bytes for the same selection.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
 from geo.catalogue import LAYER_IDS
-from geo.errors import GeoError
+from geo.errors import DataError, GeoError
 from geo.export import (
     CRS_CHOICES,
     FORMAT_LABELS,
@@ -34,7 +35,7 @@ from geo.export_selection import (
 from layers.frames import Selection
 from layers.registry import LAYERS, PRECISION_LABELS, precision_explanation, precision_label
 from pages.filters import filter_state, plan_filters, selection_params, set_filter_state
-from pages.ui import lang, remember_url, set_params, tr, url_changed, warn_bad_param
+from pages.ui import clipped, lang, remember_url, set_params, shown, tr, url_changed, warn_bad_param
 
 PAGE = "export"
 FORMAT_HINTS = {
@@ -109,10 +110,13 @@ def _filters() -> tuple[Selection, str | None]:
     if place:
         try:
             adcode, place_name = resolve_place(place)
+        except DataError:
+            raise
         except GeoError as exc:
             st.warning(
                 tr(
-                    f"地区无法识别,未按地区筛选:{exc}", f"Place not recognised, not filtering by place: {exc}"
+                    f"地区无法识别,未按地区筛选:{shown(exc, 160)}",
+                    f"Place not recognised, not filtering by place: {shown(exc, 160)}",
                 ),
                 icon="⚠️",
             )
@@ -179,6 +183,8 @@ def main() -> None:
 
     try:
         features = selected_features(selection)
+    except DataError:
+        raise
     except GeoError as exc:
         st.error(
             tr(f"规划要素目录无法读取:{exc}", f"The feature catalogue cannot be read: {exc}"),
@@ -195,10 +201,12 @@ def main() -> None:
                 icon=":material/search_off:",
             )
         else:
+            clipped_query = replace(selection, query=clipped(selection.query))
+            described = shown(describe_selection(clipped_query, place_name, language), 1000)
             st.markdown(
                 tr(
-                    f"已选 **{len(features)}** 个要素:{describe_selection(selection, place_name, language)}",
-                    f"**{len(features)}** features selected: {describe_selection(selection, place_name, language)}",
+                    f"已选 **{len(features)}** 个要素:{described}",
+                    f"**{len(features)}** features selected: {described}",
                 )
             )
 
