@@ -7,6 +7,7 @@ a staged update before it is put in place); it is read when the process starts.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -37,6 +38,9 @@ def shown_path(path: Path) -> str:
     return path.name
 
 
+_ABSOLUTE_PATH = re.compile(r"(?<![\w.])/[^\s'\":,;)]+")
+
+
 def _describe(exc: BaseException) -> str:
     if isinstance(exc, FileNotFoundError):
         return "the file is missing"
@@ -49,8 +53,8 @@ def _describe(exc: BaseException) -> str:
     if isinstance(exc, KeyError):
         return f"a required field is missing ({exc})"
     text = " ".join(str(exc).split()) or type(exc).__name__
-    # Library messages can quote absolute paths; keep only what describes the fault.
-    text = text.replace(str(PROJECT_DATA_DIR), "data").replace(str(data_dir()), "data")
+    # Library messages quote absolute paths; a user sees only the file's name.
+    text = _ABSOLUTE_PATH.sub(lambda m: m.group(0).rsplit("/", 1)[-1], text)
     return "cannot be read: " + (text if len(text) <= 160 else text[:159] + "…")
 
 
