@@ -114,7 +114,7 @@ def _state_from_url() -> None:
             raise
         except (GeoError, KeyError) as exc:
             unit = None
-            message = shown(exc, 160) if isinstance(exc, GeoError) else tr("未知区划代码", "unknown adcode")
+            message = shown(exc) if isinstance(exc, GeoError) else tr("未知区划代码", "unknown adcode")
             st.warning(
                 tr(
                     f"找不到地点“{shown(place)}”({message}),请在下拉框中选择。",

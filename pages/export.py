@@ -115,8 +115,8 @@ def _filters() -> tuple[Selection, str | None]:
         except GeoError as exc:
             st.warning(
                 tr(
-                    f"地区无法识别,未按地区筛选:{shown(exc, 160)}",
-                    f"Place not recognised, not filtering by place: {shown(exc, 160)}",
+                    f"地区无法识别,未按地区筛选:{shown(exc)}",
+                    f"Place not recognised, not filtering by place: {shown(exc)}",
                 ),
                 icon="⚠️",
             )
