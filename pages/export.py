@@ -10,6 +10,7 @@ same bytes for the same selection.
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -145,6 +146,22 @@ def _summary(features: pd.DataFrame) -> pd.DataFrame:
     return counts
 
 
+def _utc_day() -> str:
+    return datetime.now(UTC).date().isoformat()
+
+
+# The bytes are made when the page is drawn and handed to the button, not generated on click:
+# Streamlit keeps a file made on click referenced by no session, so any two script runs of any
+# other visitor may delete it before this browser fetches it (a 404 under load). A file given to
+# the button stays referenced by this session until its next run. Cached, so a selection is
+# exported once per process and day (the README carries the export date), whoever asks.
+@st.cache_resource(max_entries=16, ttl=3600, show_spinner=False)
+def _export_payload(
+    selection_key: tuple, _selection: Selection, fmt: str, crs: str, place_name: str | None, day: str
+) -> dict[str, bytes]:
+    return export_files(_selection, fmt=fmt, crs=crs, place_name=place_name)
+
+
 def main() -> None:
     language = lang()
     st.title(tr("导出", "Export"))
@@ -210,13 +227,12 @@ def main() -> None:
                 )
             )
 
-            def payload(name: str):
-                # Runs only when the button is clicked (deferred download), on the same code path as the CLI.
-                return lambda: export_files(selection, fmt=fmt, crs=crs, place_name=place_name)[name]
-
+            with st.spinner(tr("正在生成文件…", "Making the file…")):
+                key = (repr(selection), tuple(features["id"]))
+                files = _export_payload(key, selection, fmt, crs, place_name, _utc_day())
             st.download_button(
                 tr(f"下载 {file_name}", f"Download {file_name}"),
-                data=payload(file_name),
+                data=files[file_name],
                 file_name=file_name,
                 mime=MEDIA_TYPES[fmt],
                 on_click="ignore",
@@ -228,7 +244,7 @@ def main() -> None:
                 readme = csv_readme_path(Path(file_name)).name
                 st.download_button(
                     tr(f"下载说明 {readme}", f"Download the README {readme}"),
-                    data=payload(readme),
+                    data=files[readme],
                     file_name=readme,
                     mime="text/plain",
                     on_click="ignore",
