@@ -58,12 +58,14 @@ def esc(text: object) -> str:
 
 SHOWN_MAX_CHARS = 80
 # The marks that start Markdown in Streamlit (CommonMark + GFM + its own directives and LaTeX):
-# links, images, HTML, emphasis, code, strike-through, tables, headings, entities, autolinks
-# (``https://``, ``a@b``, ``www.``), ``:red[…]`` and ``$…$``. Backslash-escaped, each shows as itself.
-# ``_`` inside a word and ``.``, ``:``, ``-`` elsewhere start nothing and stay as typed (EPSG:3857).
-_MARKDOWN_PUNCTUATION = re.compile(
-    r"([\\`*{}\[\]()<>#+!|~$&@/\"'=^]|(?<=[wW]{3})\.|(?<![0-9A-Za-z])_|_(?![0-9A-Za-z]))"
-)
+# links, images, HTML, emphasis, code, strike-through, tables, headings, entities, ``:red[…]``
+# and ``$…$``. Backslash-escaped, each shows as itself. ``_`` inside a word and ``.``, ``:``,
+# ``-`` start nothing and stay as typed (EPSG:3857, 贵州-金沙).
+_MARKDOWN_PUNCTUATION = re.compile(r"([\\`*{}\[\]()<>#+!|~$&@/\"'=^]|(?<![0-9A-Za-z])_|_(?![0-9A-Za-z]))")
+# GFM turns bare URLs and addresses into links after parsing, escapes or not: a zero-width space
+# inside ``://``, before the dot of ``www.`` and before ``@`` leaves them as text.
+_AUTOLINK = re.compile(r"(?<=:)(?=//)|(?<=[wW]{3})(?=\.)|(?=@)")
+ZERO_WIDTH_SPACE = "\u200b"
 
 
 def clipped(value: object, limit: int = SHOWN_MAX_CHARS) -> str:
@@ -77,7 +79,8 @@ def clipped(value: object, limit: int = SHOWN_MAX_CHARS) -> str:
 def shown(value: object, limit: int = SHOWN_MAX_CHARS) -> str:
     """A user-supplied value as plain text inside Markdown (warnings, captions): :func:`clipped`,
     then every Markdown/HTML mark escaped. Use it for anything from a URL or an input echoed on a page."""
-    return _MARKDOWN_PUNCTUATION.sub(r"\\\1", clipped(value, limit))
+    text = _AUTOLINK.sub(ZERO_WIDTH_SPACE, clipped(value, limit))
+    return _MARKDOWN_PUNCTUATION.sub(r"\\\1", text)
 
 
 def warn_bad_param(name: str, value: str, fallback: str) -> None:
