@@ -32,7 +32,7 @@ from geo.rules import (
 
 PROVENANCE_FILE = "PROVENANCE.json"
 # Every file in these sub-directories of data/, and every top-level YAML file, must be described.
-DESCRIBED_DIRS = ("gazetteer", "reference", "source", "catalogue")
+DESCRIBED_DIRS = ("gazetteer", "reference", "source", "progress", "catalogue", "assumptions")
 YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 

@@ -57,7 +57,7 @@ PROGRESS = DATA / "progress"
 CATALOGUE = DATA / "catalogue"
 # Every file in these directories (and the top-level YAML files) is described in PROVENANCE.json;
 # `python -m geo check` verifies each against its record.
-DESCRIBED_DIRS = (GAZETTEER, REFERENCE, SOURCE, PROGRESS, CATALOGUE)
+DESCRIBED_DIRS = (GAZETTEER, REFERENCE, SOURCE, PROGRESS, CATALOGUE, DATA / "assumptions")
 CURATED = {
     "source": "compiled from the plan text and the documents named in the file's header",
     "licence": "project data",

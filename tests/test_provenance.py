@@ -18,7 +18,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
-DESCRIBED_DIRS = ("gazetteer", "reference", "source", "progress", "catalogue")
+DESCRIBED_DIRS = ("gazetteer", "reference", "source", "progress", "catalogue", "assumptions")
 REFRESH = "run `python scripts/build_data.py --provenance-only` after editing a curated file"
 
 
