@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import signal
 import socket
 import statistics
 import subprocess
@@ -268,6 +269,8 @@ def main() -> None:
         parser.error(f"--sessions: between 1 and {MAX_SESSIONS}")
     if not Path(CHROMIUM).exists():
         raise SystemExit(f"{CHROMIUM} is missing: apt-get install chromium fonts-noto-cjk")
+    # SIGTERM unwinds like Ctrl-C, so the server this script started is stopped too.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     print(f"load test on {os.cpu_count()} cores; load average before: {os.getloadavg()[0]:.1f}")
     for n in args.sessions:
         report(measure(n, int(args.timeout * 1000)))
