@@ -6,8 +6,18 @@ Streamlit's automatic menu lists the files in ``pages/`` by file name, so it is 
 
 import streamlit as st
 
+from geo.errors import DataError
 from layers.assets import ensure_assets
-from pages.ui import APP_TITLE_EN, APP_TITLE_ZH, PAGES, html_lang, sidebar_menu, tr
+from pages.ui import (
+    APP_TITLE_EN,
+    APP_TITLE_ZH,
+    PAGES,
+    html_lang,
+    show_data_error,
+    sidebar_menu,
+    tr,
+    warn_bad_lang,
+)
 
 st.set_page_config(page_title=tr(APP_TITLE_ZH, APP_TITLE_EN), page_icon="🗺️", layout="wide")
 html_lang()
@@ -24,4 +34,9 @@ pages = [
 ]
 navigation = st.navigation([page for _, page in pages], position="hidden")
 sidebar_menu(pages)
-navigation.run()
+warn_bad_lang()
+try:
+    navigation.run()
+except DataError as exc:
+    # A damaged data file: one message saying which and how to restore it, on every page.
+    show_data_error(exc)

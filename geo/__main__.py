@@ -1,5 +1,6 @@
-"""``python -m geo``: see :mod:`geo.cli`."""
+"""``python -m geo``: see :mod:`geo.cli`; interruptions and OS failures end in one line (:mod:`geo.exits`)."""
 
 from geo.cli import main
+from geo.exits import run
 
-raise SystemExit(main())
+raise SystemExit(run(main))

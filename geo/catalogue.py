@@ -13,7 +13,8 @@ from pathlib import Path
 
 import yaml
 
-from geo.errors import CatalogueError
+from geo import datafiles
+from geo.errors import CatalogueError, DataError
 from geo.plan import DATA_DIR, Plan, load_plan
 
 CATALOGUE_DIR = DATA_DIR / "catalogue"
@@ -204,7 +205,10 @@ def read_catalogue_file(path: Path) -> list[Entry]:
     try:
         raw = yaml.load(path.read_text(encoding="utf-8"), Loader=YAML_LOADER) or []
     except yaml.YAMLError as exc:
-        raise CatalogueError(f"{path.name}: not valid YAML: {exc}".splitlines()[0]) from None
+        raise DataError(datafiles.shown_path(path), f"not valid YAML: {exc}".splitlines()[0]) from None
+    except (OSError, UnicodeError) as exc:
+        with datafiles.reading(path):
+            raise exc from None
     if not isinstance(raw, list):
         raise CatalogueError(f"{path.name}: the file must hold a list of entries")
     return [entry_from_mapping(item, file=path.name) for item in raw]
@@ -295,8 +299,9 @@ def load_unplaceable(path: Path = UNPLACEABLE_PATH) -> tuple[Unlocated, ...]:
 
 @functools.cache
 def load_unlocated(path: Path = UNLOCATED_PATH) -> tuple[Unlocated, ...]:
-    raw = yaml.load(path.read_text(encoding="utf-8"), Loader=YAML_LOADER) or []
-    return tuple(
-        Unlocated(str(r["name"]), int(r["task"]), str(r["quote"]), str(r["reason"]), str(r["reason_en"]))
-        for r in raw
-    )
+    with datafiles.reading(path):
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=YAML_LOADER) or []
+        return tuple(
+            Unlocated(str(r["name"]), int(r["task"]), str(r["quote"]), str(r["reason"]), str(r["reason_en"]))
+            for r in raw
+        )

@@ -23,6 +23,7 @@ import sys
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 
+from geo import outfiles
 from geo.analysis_cli import add_corridor_arguments, add_coverage_arguments, run_corridor, run_coverage
 from geo.errors import ExportError, GeoError, UnknownPlaceError
 from geo.formats.core import FORMATS
@@ -36,10 +37,12 @@ EXIT_USAGE = 2
 
 
 def _use_utf8() -> None:
-    for stream in (sys.stdout, sys.stderr):
+    # A file name that is not UTF-8 (bytes the file system took as given) is echoed as those
+    # bytes on stdout, like ls does, and as \xNN escapes in messages.
+    for stream, errors in ((sys.stdout, "surrogateescape"), (sys.stderr, "backslashreplace")):
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None:
-            reconfigure(encoding="utf-8")
+            reconfigure(encoding="utf-8", errors=errors)
 
 
 def _width(text: str) -> int:
@@ -224,10 +227,22 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    """Validate the shipped catalogue; exit 1 with one line per problem when it is not sound."""
-    from geo.check import check_catalogue
+    """Validate the shipped data and catalogue; exit 1 with one line per problem when not sound."""
+    from geo.check import check_catalogue, data_problems
+    from geo.datafiles import data_dir
 
-    count, problems = check_catalogue()
+    problems = data_problems(data_dir())
+    if problems:
+        # Reading damaged files would only repeat these faults in other words.
+        for problem in problems:
+            print(problem)
+        print(f"{len(problems)} damaged or missing data file(s); catalogue not checked", file=sys.stderr)
+        return 1
+    try:
+        count, problems = check_catalogue()
+    except GeoError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
     for problem in problems:
         print(problem)
     if problems:
@@ -250,6 +265,7 @@ def add_export_arguments(parser: argparse.ArgumentParser) -> None:
         help="output file, or an existing directory for the app's file name "
         "chengyu-plan_<layers>_<status>_<crs>_<date>.<ext> (default: the current directory)",
     )
+    parser.add_argument("--force", action="store_true", help="replace an existing output file")
     parser.add_argument(
         "--layer",
         action="append",
@@ -301,11 +317,13 @@ def run_export(args: argparse.Namespace) -> int:
     try:
         # Checked before the (slower) selection is built, so a bad path fails at once.
         target = export_target(
-            args.out,
+            outfiles.check_out_argument(args.out),
             fmt=args.format,
             crs=args.crs,
             default_name=lambda fmt, crs: export_name(named, fmt, crs, exported),
+            overwrite=args.force,
         )
+        outfiles.check_place_argument(args.place)
         bundle = catalogue_bundle(
             layers=tuple(args.layer),
             statuses=tuple(args.status),

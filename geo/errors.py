@@ -39,3 +39,22 @@ class CatalogueError(GeoError):
 
 class ExportError(GeoError):
     """An export request that cannot be fulfilled (unknown layer, empty selection, unwritable path)."""
+
+
+class DataError(GeoError):
+    """A shipped data file is missing, unreadable or damaged.
+
+    The message names the file relative to the project (never a server path), says what is wrong
+    and how to get a sound copy back, so the app and the command line can show it as it is.
+    """
+
+    def __init__(self, file: str, problem: str):
+        self.file = file
+        self.problem = problem
+        super().__init__(f"{file}: {problem} — {RESTORE_HINT}")
+
+
+RESTORE_HINT = (
+    "restore it with `git checkout -- data/` (or rebuild with `python scripts/build_data.py`), "
+    "then run `python -m geo check`"
+)

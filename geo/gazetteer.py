@@ -33,9 +33,10 @@ import shapely
 import yaml
 from shapely.geometry.base import BaseGeometry
 
-from geo.errors import AmbiguousPlaceError, GeoError, UnknownPlaceError
+from geo import datafiles
+from geo.errors import AmbiguousPlaceError, DataError, GeoError, UnknownPlaceError
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+DATA_DIR = datafiles.DATA_DIR
 GAZETTEER_DIR = DATA_DIR / "gazetteer"
 UNITS_PATH = GAZETTEER_DIR / "units.csv"
 BOUNDARIES_PATH = GAZETTEER_DIR / "boundaries.parquet"
@@ -228,17 +229,20 @@ class Gazetteer:
 
     @functools.cached_property
     def _frame(self) -> gpd.GeoDataFrame:
-        table = pq.read_table(self._boundaries_path, columns=["adcode", "geometry"])
-        adcodes = table.column("adcode").to_pylist()
-        geometries = shapely.from_wkb(table.column("geometry").to_pylist())
-        rows = []
-        for adcode in adcodes:
-            u = self.unit(adcode)
-            rows.append(
-                [u.adcode, u.name, u.short_name, u.level, u.parent, u.province, u.name_en, u.lon, u.lat]
+        with datafiles.reading(self._boundaries_path):
+            table = pq.read_table(self._boundaries_path, columns=["adcode", "geometry"])
+            adcodes = table.column("adcode").to_pylist()
+            geometries = shapely.from_wkb(table.column("geometry").to_pylist())
+            rows = []
+            for adcode in adcodes:
+                u = self.unit(adcode)
+                rows.append(
+                    [u.adcode, u.name, u.short_name, u.level, u.parent, u.province, u.name_en, u.lon, u.lat]
+                )
+            frame = gpd.GeoDataFrame(
+                rows, columns=BOUNDARY_COLUMNS, geometry=list(geometries), crs="EPSG:4326"
             )
-        frame = gpd.GeoDataFrame(rows, columns=BOUNDARY_COLUMNS, geometry=list(geometries), crs="EPSG:4326")
-        return frame.set_index(frame["adcode"].rename(None))
+            return frame.set_index(frame["adcode"].rename(None))
 
     def boundary(self, adcode: str) -> BaseGeometry | None:
         """The unit's polygon (WGS 84), or None for a unit outside Sichuan and Chongqing."""
@@ -292,7 +296,7 @@ def _check_level(level: str) -> None:
 
 
 def read_units(path: Path = UNITS_PATH) -> list[Unit]:
-    with path.open(encoding="utf-8", newline="") as f:
+    with datafiles.reading(path), path.open(encoding="utf-8", newline="") as f:
         return [
             Unit(
                 adcode=row["adcode"],
@@ -310,17 +314,23 @@ def read_units(path: Path = UNITS_PATH) -> list[Unit]:
 
 
 def read_nonunit_places(path: Path = NONUNIT_PATH) -> list[NonUnitPlace]:
-    entries = yaml.load(
-        path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    )
-    places = []
-    for name, entry in entries.items():
-        for alias in [name, *entry.get("aliases", [])]:
-            places.append(NonUnitPlace(alias, str(entry["unit"]), entry["kind"], entry["note"]))
-    return places
+    with datafiles.reading(path):
+        entries = yaml.load(
+            path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        )
+        places = []
+        for name, entry in entries.items():
+            for alias in [name, *entry.get("aliases", [])]:
+                places.append(NonUnitPlace(alias, str(entry["unit"]), entry["kind"], entry["note"]))
+        return places
 
 
 @functools.cache
 def load_gazetteer() -> Gazetteer:
     """The shipped gazetteer, read once per process (boundaries on first use)."""
-    return Gazetteer(read_units(), read_nonunit_places(), BOUNDARIES_PATH)
+    units, places = read_units(), read_nonunit_places()
+    try:
+        return Gazetteer(units, places, BOUNDARIES_PATH)
+    except GeoError as exc:  # a non-unit place pointing at a unit the units file lacks
+        shown = f"{datafiles.shown_path(UNITS_PATH)} or {NONUNIT_PATH.name}"
+        raise DataError(shown, f"the two files disagree ({exc})") from None

@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING
 
 import yaml
 
-from geo.errors import AmbiguousPlaceError, GeoError, UnknownPlaceError
+from geo import datafiles
+from geo.errors import AmbiguousPlaceError, DataError, GeoError, UnknownPlaceError
 from geo.plan import DATA_DIR
 
 if TYPE_CHECKING:
@@ -63,10 +64,11 @@ class Grouping:
 def _read_yaml(path: Path) -> dict:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise GeoError(f"cannot read {path.name}: {exc}") from None
+    except (OSError, UnicodeError, yaml.YAMLError) as exc:
+        with datafiles.reading(path):
+            raise exc from None
     if not isinstance(data, dict):
-        raise GeoError(f"{path.name}: expected a mapping at the top level")
+        raise DataError(datafiles.shown_path(path), "expected a mapping at the top level")
     return data
 
 

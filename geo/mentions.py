@@ -39,7 +39,8 @@ from typing import TYPE_CHECKING
 
 import yaml
 
-from geo.errors import GeoError
+from geo import datafiles
+from geo.errors import DataError, GeoError
 from geo.groupings import GAZETTEER_DIR, Abbreviations, Grouping, expand, load_abbreviations, load_groupings
 from geo.plan import Plan, Task, load_plan
 
@@ -220,10 +221,11 @@ class Matcher:
 def _read_yaml(path: Path) -> dict:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as exc:
-        raise GeoError(f"cannot read {path.name}: {exc}") from None
+    except (OSError, UnicodeError, yaml.YAMLError) as exc:
+        with datafiles.reading(path):
+            raise exc from None
     if not isinstance(data, dict):
-        raise GeoError(f"{path.name}: expected a mapping at the top level")
+        raise DataError(datafiles.shown_path(path), "expected a mapping at the top level")
     return data
 
 

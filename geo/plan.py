@@ -16,9 +16,10 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from geo import datafiles
 from geo.errors import PlanError
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+DATA_DIR = datafiles.DATA_DIR
 PLAN_PATH = DATA_DIR / "source" / "plan-article-2021-12-31.txt"
 
 PLAN_TITLE = "重庆四川两省市贯彻落实《成渝地区双城经济圈建设规划纲要》联合实施方案"
@@ -195,7 +196,8 @@ def parse_plan(article: str) -> Plan:
 @functools.cache
 def load_plan(path: Path = PLAN_PATH) -> Plan:
     """The shipped plan, parsed once per process."""
-    return parse_plan(path.read_text(encoding="utf-8"))
+    with datafiles.reading(path):
+        return parse_plan(path.read_text(encoding="utf-8"))
 
 
 PLAN_EN_PATH = DATA_DIR / "plan_en.yaml"
@@ -206,12 +208,10 @@ def load_titles_en(path: Path = PLAN_EN_PATH) -> tuple[dict[int, str], dict[int,
     """(chapter titles, task titles) in English, by number, from the reviewed ``plan_en.yaml``."""
     import yaml
 
-    try:
+    with datafiles.reading(path):
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         chapters = {int(k): str(v) for k, v in (data.get("chapters") or {}).items()}
         tasks = {int(k): str(v) for k, v in (data.get("tasks") or {}).items()}
-    except (OSError, yaml.YAMLError, AttributeError, ValueError) as exc:
-        raise PlanError(f"cannot read {path.name}: {exc}") from None
     return chapters, tasks
 
 

@@ -19,11 +19,12 @@ import pandas as pd
 import shapely
 import yaml
 
+from geo import datafiles
 from geo.analysis import distance_matrix_km, parent_name, units_touched
 from geo.errors import GeoError
 from geo.gazetteer import Gazetteer, load_gazetteer
 
-ASSUMPTIONS_PATH = Path(__file__).resolve().parent.parent / "data" / "assumptions" / "reach.yaml"
+ASSUMPTIONS_PATH = datafiles.DATA_DIR / "assumptions" / "reach.yaml"
 CENTRES = {"chengdu": "510100", "chongqing": "500000"}  # the plan's two central cities
 NETWORKS = ("rail", "rail+road")
 NETWORK_LAYERS = {"rail": ("railway",), "rail+road": ("railway", "highway")}
@@ -63,7 +64,8 @@ class Assumptions:
 
 @functools.cache
 def load_assumptions(path: Path = ASSUMPTIONS_PATH) -> Assumptions:
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    with datafiles.reading(path):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
     try:
         assumptions = Assumptions(
             minutes=float(data["minutes"]),

@@ -32,6 +32,7 @@ from shapely.geometry import LineString, MultiPoint, Point
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import substring
 
+from geo import datafiles
 from geo.catalogue import Entry, load_catalogue
 from geo.errors import CatalogueError, GeoError
 from geo.gazetteer import Gazetteer, Unit, load_gazetteer
@@ -95,28 +96,33 @@ def distance_km(a: BaseGeometry, b: BaseGeometry) -> float:
 @functools.cache
 def load_airports() -> pd.DataFrame:
     """The shipped airport reference (airportsdata subset), indexed by IATA code."""
-    return pd.read_csv(AIRPORTS_PATH, dtype=str, keep_default_na=False).set_index("iata")
+    with datafiles.reading(AIRPORTS_PATH):
+        return pd.read_csv(AIRPORTS_PATH, dtype=str, keep_default_na=False).set_index("iata")
 
 
 @functools.cache
 def load_rivers() -> gpd.GeoDataFrame:
     """Natural Earth centrelines, then the GSHHG lines of rivers Natural Earth lacks (涪江, 渠江)."""
-    natural_earth = gpd.read_file(RIVERS_PATH)
-    natural_earth["source"] = "Natural Earth 10m river centreline"
-    gshhg = gpd.read_file(GSHHG_RIVERS_PATH)[["name", "source", "geometry"]]
+    with datafiles.reading(RIVERS_PATH):
+        natural_earth = gpd.read_file(RIVERS_PATH)
+        natural_earth["source"] = "Natural Earth 10m river centreline"
+    with datafiles.reading(GSHHG_RIVERS_PATH):
+        gshhg = gpd.read_file(GSHHG_RIVERS_PATH)[["name", "source", "geometry"]]
     return gpd.GeoDataFrame(pd.concat([natural_earth, gshhg], ignore_index=True), crs=natural_earth.crs)
 
 
 @functools.cache
 def load_routes() -> gpd.GeoDataFrame:
     """Real railway alignments (OpenStreetMap) of plan items, indexed by key."""
-    return gpd.read_file(ROUTES_PATH).set_index("id")
+    with datafiles.reading(ROUTES_PATH):
+        return gpd.read_file(ROUTES_PATH).set_index("id")
 
 
 @functools.cache
 def load_sites() -> pd.DataFrame:
     """Known sites of non-unit places (OpenStreetMap stations, cited coordinates), by name."""
-    return pd.read_csv(SITES_PATH, dtype=str, keep_default_na=False).set_index("name")
+    with datafiles.reading(SITES_PATH):
+        return pd.read_csv(SITES_PATH, dtype=str, keep_default_na=False).set_index("name")
 
 
 class Resolver:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from geo import datafiles
 from geo.catalogue import LAYER_IDS, STATUSES
 from geo.plan import DATA_DIR, Task
 from geo.resolve import PRECISIONS
@@ -294,7 +295,8 @@ def _text(value) -> str:
 
 def provenance_records(path: Path = PROVENANCE_PATH) -> list[DatasetRecord]:
     """The records of ``data/PROVENANCE.json`` (a list, or a mapping keyed by file), by file name."""
-    raw = json.loads(path.read_text(encoding="utf-8"))
+    with datafiles.reading(path):
+        raw = json.loads(path.read_text(encoding="utf-8"))
     if isinstance(raw, dict):
         items = raw.get("files", raw)
         if isinstance(items, dict):

@@ -15,7 +15,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo.errors import GeoError
+from geo.errors import DataError, GeoError
 from geo.gazetteer import load_gazetteer
 from geo.mentions import HOW_EN, HOW_ZH, tasks_for
 from geo.plan import task_title
@@ -40,6 +40,7 @@ from pages.ui import (
     param,
     remember_url,
     set_params,
+    shown,
     status_note,
     tr,
     url_changed,
@@ -171,13 +172,15 @@ def _state_from_url() -> None:
     if place:
         try:
             unit = _resolve_place(place)
+        except DataError:
+            raise
         except (GeoError, KeyError) as exc:
             unit = None
-            message = str(exc) if isinstance(exc, GeoError) else f"unknown adcode: {place}"
+            message = shown(exc) if isinstance(exc, GeoError) else tr("未知区划代码", "unknown adcode")
             st.warning(
                 tr(
-                    f"找不到地点“{place}”({message}),请在下拉框中选择。",
-                    f"Place “{place}” not found ({message}); choose one from the list.",
+                    f"找不到地点“{shown(place)}”({message}),请在下拉框中选择。",
+                    f"Place “{shown(place)}” not found ({message}); choose one from the list.",
                 ),
                 icon=":material/warning:",
             )
@@ -191,8 +194,8 @@ def _state_from_url() -> None:
             else:
                 st.warning(
                     tr(
-                        f"“{place}”({unit.name})不是四川或重庆的市州、区县,无法在图上选择。",
-                        f"“{place}” ({unit.name}) is not a prefecture, district or county of Sichuan or Chongqing.",
+                        f"“{shown(place)}”({unit.name})不是四川或重庆的市州、区县,无法在图上选择。",
+                        f"“{shown(place)}” ({unit.name}) is not a prefecture, district or county of Sichuan or Chongqing.",
                     ),
                     icon=":material/warning:",
                 )
@@ -240,6 +243,8 @@ def _unit_features(adcode: str | None) -> gpd.GeoDataFrame | None:
         return None
     try:
         return features_in_unit(catalogue(), adcode)
+    except DataError:
+        raise
     except GeoError as exc:
         st.error(
             tr(f"规划要素目录无法读取:{exc}", f"The feature catalogue cannot be read: {exc}"),
@@ -437,6 +442,8 @@ def _place_param(adcode: str | None) -> str:
         try:
             if _resolve_place(name).adcode == adcode:
                 return name
+        except DataError:
+            raise
         except (GeoError, KeyError):
             continue
     return adcode

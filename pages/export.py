@@ -9,13 +9,15 @@ same bytes for the same selection.
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
 from geo.catalogue import LAYER_IDS
-from geo.errors import GeoError
+from geo.errors import DataError, GeoError
 from geo.export import (
     CRS_CHOICES,
     FORMAT_LABELS,
@@ -35,7 +37,7 @@ from geo.export_selection import (
 from layers.frames import Selection
 from layers.registry import LAYERS, PRECISION_LABELS, precision_explanation, precision_label
 from pages.filters import filter_state, plan_filters, selection_params, set_filter_state
-from pages.ui import lang, remember_url, set_params, tr, url_changed, warn_bad_param
+from pages.ui import clipped, lang, remember_url, set_params, shown, tr, url_changed, warn_bad_param
 
 PAGE = "export"
 FORMAT_HINTS = {
@@ -119,10 +121,13 @@ def _filters() -> tuple[Selection, str | None]:
     if place:
         try:
             adcode, place_name = resolve_place(place)
+        except DataError:
+            raise
         except GeoError as exc:
             st.warning(
                 tr(
-                    f"地区无法识别,未按地区筛选:{exc}", f"Place not recognised, not filtering by place: {exc}"
+                    f"地区无法识别,未按地区筛选:{shown(exc)}",
+                    f"Place not recognised, not filtering by place: {shown(exc)}",
                 ),
                 icon="⚠️",
             )
@@ -149,6 +154,22 @@ def _summary(features: pd.DataFrame) -> pd.DataFrame:
     counts.insert(0, tr("要素", "Features"), counts.sum(axis=1))
     counts.index = [LAYERS[layer_id].title(language) for layer_id in counts.index]
     return counts
+
+
+def _utc_day() -> str:
+    return datetime.now(UTC).date().isoformat()
+
+
+# The bytes are made when the page is drawn and handed to the button, not generated on click:
+# Streamlit keeps a file made on click referenced by no session, so any two script runs of any
+# other visitor may delete it before this browser fetches it (a 404 under load). A file given to
+# the button stays referenced by this session until its next run. Cached, so a selection is
+# exported once per process and day (the README carries the export date), whoever asks.
+@st.cache_resource(max_entries=16, ttl=3600, show_spinner=False)
+def _export_payload(
+    selection_key: tuple, _selection: Selection, fmt: str, crs: str, place_name: str | None, day: str
+) -> dict[str, bytes]:
+    return export_files(_selection, fmt=fmt, crs=crs, place_name=place_name)
 
 
 def main() -> None:
@@ -191,6 +212,8 @@ def main() -> None:
 
     try:
         features = selected_features(selection)
+    except DataError:
+        raise
     except GeoError as exc:
         st.error(
             tr(f"规划要素目录无法读取:{exc}", f"The feature catalogue cannot be read: {exc}"),
@@ -216,20 +239,21 @@ def main() -> None:
                 icon=":material/search_off:",
             )
         else:
+            clipped_query = replace(selection, query=clipped(selection.query))
+            described = shown(describe_selection(clipped_query, place_name, language), 1000)
             st.markdown(
                 tr(
-                    f"已选 **{len(features)}** 个要素:{describe_selection(selection, place_name, language)}",
-                    f"**{len(features)}** features selected: {describe_selection(selection, place_name, language)}",
+                    f"已选 **{len(features)}** 个要素:{described}",
+                    f"**{len(features)}** features selected: {described}",
                 )
             )
 
-            def payload(name: str):
-                # Runs only when the button is clicked (deferred download), on the same code path as the CLI.
-                return lambda: export_files(selection, fmt=fmt, crs=crs, place_name=place_name)[name]
-
+            with st.spinner(tr("正在生成文件…", "Making the file…")):
+                key = (repr(selection), tuple(features["id"]))
+                files = _export_payload(key, selection, fmt, crs, place_name, _utc_day())
             st.download_button(
                 tr(f"下载 {file_name}", f"Download {file_name}"),
-                data=payload(file_name),
+                data=files[file_name],
                 file_name=file_name,
                 mime=MEDIA_TYPES[fmt],
                 on_click="ignore",
@@ -241,7 +265,7 @@ def main() -> None:
                 readme = csv_readme_path(Path(file_name)).name
                 st.download_button(
                     tr(f"下载说明 {readme}", f"Download the README {readme}"),
-                    data=payload(readme),
+                    data=files[readme],
                     file_name=readme,
                     mime="text/plain",
                     on_click="ignore",

@@ -9,13 +9,15 @@ address bar is always a link a planner can send.
 from __future__ import annotations
 
 import html
+import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 import streamlit as st
 
 from geo.catalogue import STATUS_NOTE_EN, STATUS_NOTE_ZH
-from geo.errors import GeoError
+from geo.errors import DataError, GeoError
 from layers.frames import catalogue_frame
 
 LANGS = ("zh", "en")
@@ -70,14 +72,64 @@ def esc(text: object) -> str:
     return html.escape(str(text), quote=True)
 
 
+SHOWN_MAX_CHARS = 80
+# The marks that start Markdown in Streamlit (CommonMark + GFM + its own directives and LaTeX):
+# links, images, HTML, emphasis, code, strike-through, tables, headings, entities, ``:red[…]``
+# and ``$…$``. Backslash-escaped, each shows as itself. ``_`` inside a word and ``.``, ``:``,
+# ``-`` start nothing and stay as typed (EPSG:3857, 贵州-金沙).
+_MARKDOWN_PUNCTUATION = re.compile(r"([\\`*{}\[\]()<>#+!|~$&@/\"'=^]|(?<![0-9A-Za-z])_|_(?![0-9A-Za-z]))")
+# GFM turns bare URLs and addresses into links after parsing, escapes or not: a zero-width space
+# inside ``://``, before the dot of ``www.`` and before ``@`` leaves them as text.
+_AUTOLINK = re.compile(r"(?<=:)(?=//)|(?<=[wW]{3})(?=\.)|(?=@)")
+ZERO_WIDTH_SPACE = "\u200b"
+
+
+def clipped(value: object, limit: int = SHOWN_MAX_CHARS) -> str:
+    """A user-supplied value with control and format characters removed (terminal escapes,
+    newlines, bidi overrides) and at most ``limit`` characters, ending in an ellipsis if cut."""
+    text = "".join(ch if unicodedata.category(ch)[0] != "C" else " " for ch in str(value))
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def shown(value: object, limit: int = SHOWN_MAX_CHARS) -> str:
+    """A user-supplied value as plain text inside Markdown (warnings, captions): :func:`clipped`,
+    then every Markdown/HTML mark escaped. Use it for anything from a URL or an input echoed on a page."""
+    text = _AUTOLINK.sub(ZERO_WIDTH_SPACE, clipped(value, limit))
+    return _MARKDOWN_PUNCTUATION.sub(r"\\\1", text)
+
+
 def warn_bad_param(name: str, value: str, fallback: str) -> None:
     """One clear line for an unknown URL parameter value; the page goes on with the default."""
+    name, value = shown(name), shown(value)
     st.warning(
         tr(
             f"链接参数 {name}={value} 无法识别,已改用默认值:{fallback}",
             f"Link parameter {name}={value} is not recognised; using the default: {fallback}",
         ),
         icon=":material/warning:",
+    )
+
+
+def warn_bad_lang() -> None:
+    """``?lang=xx``: say so once, and carry on in Chinese."""
+    value = st.query_params.get(LANG_PARAM)
+    if value is not None and value not in LANGS:
+        warn_bad_param(LANG_PARAM, value, "中文 (zh)")
+
+
+def show_data_error(exc: DataError) -> None:
+    """The one message for a damaged or missing data file: what, which file, how to restore it."""
+    st.error(
+        tr(
+            f"数据文件损坏或缺失,页面无法显示。文件:`{exc.file}`;问题:{shown(exc.problem, 200)}。"
+            "请运维人员用 `git checkout -- data/` 恢复(或 `python scripts/build_data.py` 重建),"
+            "再运行 `python -m geo check` 确认。",
+            f"A data file is missing or damaged, so this page cannot be shown. File: `{exc.file}`; "
+            f"problem: {shown(exc.problem, 200)}. The operator can restore it with `git checkout -- data/` "
+            "(or rebuild it with `python scripts/build_data.py`) and confirm with `python -m geo check`.",
+        ),
+        icon=":material/error:",
     )
 
 
@@ -91,6 +143,8 @@ def load_catalogue_or_stop():
     """The catalogue, or one line saying why it cannot be shown (then the page stops)."""
     try:
         return catalogue()
+    except DataError:
+        raise  # shown once, by the app (show_data_error)
     except GeoError as exc:
         st.error(
             tr(f"规划要素目录无法读取:{exc}", f"The feature catalogue cannot be read: {exc}"),

@@ -54,6 +54,15 @@ GAZETTEER = DATA / "gazetteer"
 REFERENCE = DATA / "reference"
 SOURCE = DATA / "source"
 PROGRESS = DATA / "progress"
+CATALOGUE = DATA / "catalogue"
+# Every file in these directories (and the top-level YAML files) is described in PROVENANCE.json;
+# `python -m geo check` verifies each against its record.
+DESCRIBED_DIRS = (GAZETTEER, REFERENCE, SOURCE, PROGRESS, CATALOGUE, DATA / "assumptions")
+CURATED = {
+    "source": "compiled from the plan text and the documents named in the file's header",
+    "licence": "project data",
+    "processing": "curated by hand; see the file's header comment",
+}
 RIVERS_SOURCE = Path("/work/shared/sources/natural-earth")
 OSM_SOURCE = Path("/work/shared/sources/osm-railways-partial")
 GSHHG_BOX = (97.0, 110.5, 26.0, 34.5)  # lon_min, lon_max, lat_min, lat_max
@@ -614,20 +623,31 @@ def provenance_records() -> list[dict]:
         },
     }
     records.update(reference_extra_records())
+    return described_records(records)
+
+
+def described_files() -> list[Path]:
+    files = [path for directory in DESCRIBED_DIRS for path in sorted(directory.iterdir()) if path.is_file()]
+    return files + sorted(DATA.glob("*.yaml"))
+
+
+def described_records(records: dict[str, dict]) -> list[dict]:
+    """A record per shipped file: the given descriptions, curated YAML described as such."""
     out = []
-    for directory in (GAZETTEER, REFERENCE, SOURCE, PROGRESS):
-        for path in sorted(directory.iterdir()):
-            relative = path.relative_to(ROOT).as_posix()
-            record = records.get(relative)
-            if record is None and path.suffix == ".yaml" and directory == GAZETTEER:
-                record = {
-                    "source": "compiled from the plan text and the documents named in the file's header",
-                    "licence": "project data",
-                    "processing": "curated by hand; see the file's header comment",
-                }
-            if record is None:
-                raise SystemExit(f"{relative}: shipped file without a provenance record")
-            out.append({"path": relative, **record, "sha256": sha256(path), "rows": count_rows(path)})
+    for path in described_files():
+        relative = path.relative_to(ROOT).as_posix()
+        record = records.get(relative)
+        if record is None and path.suffix == ".yaml":
+            record = CURATED
+        if record is None and path.parent == CATALOGUE and path.suffix == ".md":
+            record = {
+                "source": "project documentation",
+                "licence": "project documentation",
+                "processing": "describes the catalogue's schema",
+            }
+        if record is None:
+            raise SystemExit(f"{relative}: shipped file without a provenance record")
+        out.append({"path": relative, **record, "sha256": sha256(path), "rows": count_rows(path)})
     return out
 
 
@@ -756,8 +776,15 @@ def build_reference_extras(units: dict[str, tuple[float, float]] | None = None) 
     print("rivers_gshhg.geojson:", ", ".join(f"{r.name} {r.len_km} km" for r in rivers.itertuples()))
 
 
-def write_provenance() -> None:
-    records = provenance_records()
+def refreshed_records() -> list[dict]:
+    """After a hand edit: checksums and rows recomputed, descriptions kept (no build packages needed)."""
+    current = json.loads((DATA / "PROVENANCE.json").read_text(encoding="utf-8"))
+    keep = ("source", "licence", "processing")
+    return described_records({r["path"]: {k: r[k] for k in keep} for r in current})
+
+
+def write_provenance(records: list[dict] | None = None) -> None:
+    records = provenance_records() if records is None else records
     (DATA / "PROVENANCE.json").write_text(
         json.dumps(records, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
     )
@@ -787,7 +814,7 @@ def main() -> None:
         return
     if "--provenance-only" in sys.argv[1:]:
         # After a hand edit of a curated YAML file: refresh checksums without the build packages.
-        write_provenance()
+        write_provenance(refreshed_records())
         return
     units, frame = build_units_and_boundaries()
     write_csv(GAZETTEER / "units.csv", units, UNIT_COLUMNS)

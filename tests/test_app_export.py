@@ -1,7 +1,7 @@
 """导出 Export page: deep links, warnings, and the download being the CLI's bytes.
 
-The page's download is deferred (made when the button is clicked); the tests record the callable
-the page registers and run it, so they compare exactly what a user would receive.
+The page hands the file's bytes to the download button; the tests record what the page gives
+Streamlit's media file manager, so they compare exactly what a user would receive.
 """
 
 from __future__ import annotations
@@ -26,15 +26,15 @@ PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "export.py")
 
 @pytest.fixture
 def downloads(monkeypatch) -> dict:
-    """``{file name: callable}`` of every download button the page draws."""
+    """``{file name: callable giving the bytes}`` of every download button the page draws."""
     recorded: dict = {}
-    original = MediaFileManager.add_deferred
+    original = MediaFileManager.add
 
-    def record(self, data_callable, mimetype, coordinates, file_name=None, **kwargs):
-        recorded[file_name] = data_callable
-        return original(self, data_callable, mimetype, coordinates, file_name, **kwargs)
+    def record(self, data, mimetype, coordinates, file_name=None, **kwargs):
+        recorded[file_name] = lambda: data
+        return original(self, data, mimetype, coordinates, file_name, **kwargs)
 
-    monkeypatch.setattr(MediaFileManager, "add_deferred", record)
+    monkeypatch.setattr(MediaFileManager, "add", record)
     return recorded
 
 

@@ -3,7 +3,7 @@
 import pytest
 
 from geo.catalogue import catalogue_problems, entry_from_mapping, entry_problems, read_catalogue_file
-from geo.errors import CatalogueError
+from geo.errors import CatalogueError, DataError
 from geo.plan import load_plan
 
 
@@ -66,6 +66,6 @@ def test_duplicate_ids_are_reported():
 def test_a_broken_yaml_file_gives_one_line(tmp_path):
     path = tmp_path / "bad.yaml"
     path.write_text("- id: [unclosed\n", encoding="utf-8")
-    with pytest.raises(CatalogueError) as info:
+    with pytest.raises(DataError) as info:
         read_catalogue_file(path)
     assert "\n" not in str(info.value) and "bad.yaml" in str(info.value)

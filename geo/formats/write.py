@@ -8,7 +8,6 @@ and renamed into place, so a failed export leaves nothing behind.
 from __future__ import annotations
 
 import os
-import shutil
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,6 +17,7 @@ from pathlib import Path
 import geopandas as gpd
 from pyogrio.errors import DataLayerError, DataSourceError
 
+from geo import outfiles
 from geo.errors import ExportError
 from geo.formats import csv, geojson, gpkg, kml, parquet, shp
 from geo.formats.core import DEFAULT_STEM, FORMAT_LABELS, SUFFIXES, ExportBundle
@@ -45,6 +45,8 @@ class ExportTarget:
     path: Path
     fmt: str
     crs: str
+    # Replace existing files (the library's default); the command line asks for --force.
+    overwrite: bool = True
 
 
 def export_filename(fmt: str, crs: str = DEFAULT_CRS, stem: str = DEFAULT_STEM) -> str:
@@ -87,12 +89,15 @@ def export_target(
     fmt: str,
     crs: str = DEFAULT_CRS,
     default_name: NameFor = export_filename,
+    overwrite: bool = True,
 ) -> ExportTarget:
-    """The one check of a request: format, CRS, and the output path (named for them, writable)."""
+    """The one check of a request: format, CRS, and the output path (named for them, writable,
+    never inside the project's data/, and not an existing file unless ``overwrite``)."""
     fmt, crs = check_request(fmt, crs)
     path = output_path(out, fmt, crs, default_name)
     _check_writable(path)
-    return ExportTarget(path, fmt, crs)
+    outfiles.check_targets(export_outputs(path, fmt), force=overwrite)
+    return ExportTarget(path, fmt, crs, overwrite)
 
 
 def export_outputs(path: Path, fmt: str) -> list[Path]:
@@ -112,22 +117,17 @@ def write_target(bundle: ExportBundle, target: ExportTarget, *, exported: date |
     # The seam between the features frame and the writers: one prepared frame, one metadata block.
     gdf = prepare_frame(bundle.features, target.crs)
     metadata = export_metadata(bundle, gdf, fmt=target.fmt, crs=target.crs, exported=exported)
-    try:
-        scratch = Path(tempfile.mkdtemp(prefix=".export-", dir=target.path.parent))
-    except OSError as exc:
-        raise ExportError(f"cannot write {target.path}: {exc.strerror}") from None
-    try:
-        WRITERS[target.fmt](gdf, scratch / target.path.name, metadata, bundle)
-        outputs = export_outputs(target.path, target.fmt)
-        for output in outputs:
-            os.replace(scratch / output.name, output)
-        return outputs
-    except OSError as exc:
-        raise ExportError(f"cannot write {target.path}: {exc.strerror or exc}") from None
-    except (DataSourceError, DataLayerError) as exc:  # GDAL's own I/O failures (disk full …)
-        raise ExportError(f"cannot write {target.path}: {str(exc).splitlines()[0]}") from None
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
+    with outfiles.scratch_dir(target.path.parent) as scratch:
+        try:
+            WRITERS[target.fmt](gdf, scratch / target.path.name, metadata, bundle)
+            outputs = export_outputs(target.path, target.fmt)
+            for output in outputs:
+                outfiles.move_into_place(scratch / output.name, output, overwrite=target.overwrite)
+            return outputs
+        except OSError as exc:
+            raise ExportError(f"cannot write {target.path}: {exc.strerror or exc}") from None
+        except (DataSourceError, DataLayerError) as exc:  # GDAL's own I/O failures (disk full …)
+            raise ExportError(f"cannot write {target.path}: {str(exc).splitlines()[0]}") from None
 
 
 def write_export(
@@ -137,9 +137,10 @@ def write_export(
     fmt: str,
     crs: str = DEFAULT_CRS,
     exported: date | None = None,
+    overwrite: bool = True,
 ) -> list[Path]:
     """Write the bundle's features to ``path`` in ``fmt``; returns the files written."""
-    return write_target(bundle, export_target(path, fmt=fmt, crs=crs), exported=exported)
+    return write_target(bundle, export_target(path, fmt=fmt, crs=crs, overwrite=overwrite), exported=exported)
 
 
 def export_bytes(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from geo.gazetteer import load_gazetteer
 from layers.frames import Selection, catalogue_frame, filter_frame
@@ -92,10 +93,8 @@ def test_clicking_a_feature_opens_its_sentence(app_server, browser_page):
     airports = catalogue_frame().query("layer == 'aviation' and precision == 'exact'")
     airport = airports.iloc[0]
     click_lat_lon(page, frame, airport.geometry.y, airport.geometry.x)
-    panel_quote = page.locator(".feature-quote mark")
-    panel_quote.first.wait_for(timeout=LOAD_TIMEOUT_MS)
-    assert airport["quote"] in page.locator(".feature-quote").first.inner_text()
-    # The link is written when the run that drew the panel ends.
+    # Wait for what the user sees: this airport's sentence in the panel, then the address bar.
+    expect(page.locator(".feature-quote").first).to_contain_text(airport["quote"], timeout=LOAD_TIMEOUT_MS)
     page.wait_for_function("() => location.search.includes('feature=')", timeout=LOAD_TIMEOUT_MS)
     shot(page, "e2e-map-click")
 
