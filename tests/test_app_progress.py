@@ -83,7 +83,7 @@ def test_an_event_without_source_is_refused_in_one_line(ledger_url):
 def test_unknown_item_in_the_link_warns_and_falls_back(ledger_url):
     at = run_script(PAGE, item="<b>nope</b>")
     assert not at.exception
-    assert any("item=<b>nope</b>" in w.value for w in at.warning)
+    assert any("item=\\<b\\>nope\\<\\/b\\>" in w.value for w in at.warning)
 
 
 def test_english_interface(ledger_url):

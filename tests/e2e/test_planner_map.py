@@ -220,7 +220,10 @@ def test_city_click_keeps_the_extent_names_the_place_and_draws_its_features(app_
     after = frame.evaluate(
         "() => [window.map.getZoom(), window.map.getCenter().lat, window.map.getCenter().lng]"
     )
-    assert after[0] == view[0] and after[1] == pytest.approx(view[1], abs=1e-6)
+    # Same zoom, same centre within a few pixels (a scroll bar appearing beside the new panel may
+    # resize the frame); a jump to the unit would move it by a degree or more.
+    assert after[0] == view[0]
+    assert after[1:] == pytest.approx(view[1:], abs=0.02)
     # The unit's feature table shows every row: its height holds them all.
     table = page.locator('[data-testid="stDataFrame"]').last
     assert table.bounding_box()["height"] >= 35 * (len(expected) + 1) - 5
