@@ -18,8 +18,10 @@ from pathlib import Path
 
 import pytest
 
-from geo import export, outfiles
+from geo import cli as geo_cli
+from geo import outfiles
 from geo.datafiles import PROJECT_DATA_DIR
+from geo.errors import ExportError
 from tests.test_export import sample_frame
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -32,8 +34,8 @@ def cli(monkeypatch):
 
     monkeypatch.setattr(geo.export_selection, "catalogue_frame", sample_frame)
     parser = argparse.ArgumentParser(prog="python -m geo export")
-    export.add_export_arguments(parser)
-    return lambda *argv: export.run_export(parser.parse_args([str(a) for a in argv]))
+    geo_cli.add_export_arguments(parser)
+    return lambda *argv: geo_cli.run_export(parser.parse_args([str(a) for a in argv]))
 
 
 def _one_error_line(err: str) -> str:
@@ -66,7 +68,7 @@ def test_a_file_appearing_while_writing_is_not_replaced(tmp_path):
     source, target = tmp_path / "new", tmp_path / "target"
     source.write_text("new", encoding="utf-8")
     target.write_text("theirs", encoding="utf-8")
-    with pytest.raises(export.ExportError, match="already exists"):
+    with pytest.raises(ExportError, match="already exists"):
         outfiles.move_into_place(source, target, overwrite=False)
     assert target.read_text(encoding="utf-8") == "theirs"
 
