@@ -131,7 +131,7 @@ def status_group_named(name: str) -> StatusGroup | None:
 GEOMETRY_KINDS = ("airport", "seat", "seats", "area", "river", "via", "site", "route")
 _ID_RE = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)+$")
 _REQUIRED = ("id", "name", "layer", "status", "tasks", "sentence", "quote", "geometry")
-_OPTIONAL = ("name_en", "aliases", "kind", "verb", "note", "official_area_km2")
+_OPTIONAL = ("name_en", "aliases", "kind", "verb", "note", "note_zh", "official_area_km2")
 
 
 @dataclass(frozen=True)
@@ -149,6 +149,8 @@ class Entry:
     kind: str | None = None
     verb: str | None = None
     note: str | None = None
+    # The note in Chinese, for the Chinese interface; required wherever ``note`` is given.
+    note_zh: str | None = None
     # The area the plan or an official source publishes (km²), where one is published.
     official_area_km2: float | None = None
     file: str = field(default="", compare=False)
@@ -182,6 +184,9 @@ def entry_from_mapping(raw: dict, *, file: str = "") -> Entry:
         raise CatalogueError(f"{ident}: every alias must be a non-empty name ({file})")
     if not isinstance(raw["geometry"], dict):
         raise CatalogueError(f"{ident}: geometry must be a mapping ({file})")
+    for key in ("note", "note_zh"):
+        if raw.get(key) is not None and not isinstance(raw[key], str):
+            raise CatalogueError(f"{ident}: {key} must be text ({file})")
     return Entry(
         id=str(raw["id"]),
         name=str(raw["name"]),
@@ -196,6 +201,7 @@ def entry_from_mapping(raw: dict, *, file: str = "") -> Entry:
         kind=raw.get("kind"),
         verb=raw.get("verb"),
         note=raw.get("note"),
+        note_zh=raw.get("note_zh"),
         official_area_km2=None if raw.get("official_area_km2") is None else float(raw["official_area_km2"]),
         file=file,
     )
@@ -252,6 +258,8 @@ def entry_problems(entry: Entry, plan: Plan) -> list[str]:
         problems.append(f"{entry.id}: an alias repeats the name or another alias")
     if entry.verb and entry.verb not in task.text:
         problems.append(f"{entry.id}: verb {entry.verb!r} does not occur in task {task.number}")
+    if entry.note and not (entry.note_zh or "").strip():
+        problems.append(f"{entry.id}: note has no Chinese version (note_zh)")
     return problems
 
 

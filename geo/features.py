@@ -29,7 +29,7 @@ TASK_NUMBERS = range(1, 48)
 COLUMNS = (
     "id", "name", "name_en", "aliases", "layer", "kind", "status", "status_en", "plan_phase", "verb", "tasks", "task",
     "chapter", "sentence", "quote", "sentence_text", "precision", "source", "places",
-    "province_scope", "note", "length_km", "area_km2", "official_area_km2", "whole_units",
+    "province_scope", "note", "note_zh", "length_km", "area_km2", "official_area_km2", "whole_units",
     "search_text",
 )  # fmt: skip
 
@@ -86,6 +86,7 @@ def frame_from_features(features: Iterable[Feature]) -> gpd.GeoDataFrame:
                 "places": list(feature.places),
                 "province_scope": _province_scope(feature.geometry, provinces),
                 "note": entry.note or "",
+                "note_zh": entry.note_zh or "",
                 # An area is the union of whole administrative units: it overstates an item that
                 # covers only parts of them; official_area_km2 gives the published figure.
                 "whole_units": feature.precision == "area",

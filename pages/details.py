@@ -84,5 +84,7 @@ def feature_details(row: pd.Series, latest: dict | None = None) -> None:
         measures.append(tr("涉及:", "places: ") + "、".join(places))
     if measures:
         st.caption(" · ".join(measures))
-    if row.get("note"):
-        st.info(row["note"], icon=":material/edit_note:")
+    # The note in the interface language; the English one stands in where a Chinese one is missing.
+    note = (row.get("note_zh") if lang() == "zh" else None) or row.get("note")
+    if note:
+        st.info(note, icon=":material/edit_note:")

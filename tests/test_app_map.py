@@ -275,3 +275,14 @@ def test_search_placeholder_suggests_an_abbreviation_that_finds_features():
     assert "万达开" in placeholder
     searched = _run(q="万达开")
     assert _shown(searched) >= 2
+
+
+def test_details_show_the_note_in_the_interface_language():
+    row = catalogue_frame().query("id == 'air-tianfu'").iloc[0]
+    assert row["note"] and row["note_zh"] and row["note"] != row["note_zh"]
+    zh = _run(feature=row["id"])
+    assert not zh.exception, zh.exception
+    assert [i.value for i in zh.info if row["note_zh"] in i.value or row["note"] in i.value] == [row["note_zh"]]
+    en = _run(feature=row["id"], lang="en")
+    assert not en.exception, en.exception
+    assert [i.value for i in en.info if row["note_zh"] in i.value or row["note"] in i.value] == [row["note"]]

@@ -2,7 +2,13 @@
 
 import pytest
 
-from geo.catalogue import catalogue_problems, entry_from_mapping, entry_problems, read_catalogue_file
+from geo.catalogue import (
+    CATALOGUE_DIR,
+    catalogue_problems,
+    entry_from_mapping,
+    entry_problems,
+    read_catalogue_file,
+)
 from geo.errors import CatalogueError, DataError
 from geo.plan import load_plan
 
@@ -69,3 +75,34 @@ def test_a_broken_yaml_file_gives_one_line(tmp_path):
     with pytest.raises(DataError) as info:
         read_catalogue_file(path)
     assert "\n" not in str(info.value) and "bad.yaml" in str(info.value)
+
+
+def test_a_note_needs_its_chinese_version():
+    note = "Opened in June 2021, in 简阳 east of the city."
+    assert entry_problems(make(note=note), load_plan()) == [
+        "air-tianfu: note has no Chinese version (note_zh)"
+    ]
+    assert entry_problems(make(note=note, note_zh="   "), load_plan()) == [
+        "air-tianfu: note has no Chinese version (note_zh)"
+    ]
+    assert entry_problems(make(note=note, note_zh="2021年6月投运，位于城区以东的简阳。"), load_plan()) == []
+    assert entry_problems(make(note_zh="没有英文备注也可以"), load_plan()) == []
+
+
+def test_a_note_must_be_text():
+    with pytest.raises(CatalogueError, match="air-tianfu: note_zh must be text"):
+        make(note="x", note_zh=["两", "行"])
+
+
+def test_a_planted_missing_note_zh_in_a_shipped_file_is_reported(tmp_path):
+    shipped = CATALOGUE_DIR / "aviation.yaml"
+    text = shipped.read_text(encoding="utf-8")
+    entries = read_catalogue_file(shipped)
+    assert not [p for p in catalogue_problems(entries, load_plan()) if "note_zh" in p]
+    first = next(e for e in entries if e.note)
+    line = next(ln for ln in text.splitlines(keepends=True) if ln.startswith("  note_zh: "))
+    assert first.note_zh in line
+    planted = tmp_path / "aviation.yaml"
+    planted.write_text(text.replace(line, "", 1), encoding="utf-8")
+    problems = catalogue_problems(read_catalogue_file(planted), load_plan())
+    assert problems == [f"{first.id}: note has no Chinese version (note_zh)"]

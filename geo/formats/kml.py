@@ -84,6 +84,7 @@ def kml_description(record: Mapping) -> str:
         ("来源 Source", record.get("source", "")),
         ("地区 Places", as_text(record.get("places", []))),
         ("备注 Note", record.get("note", "")),
+        ("备注(中文) Note in Chinese", record.get("note_zh", "")),
     ]
     return "<br/>".join(
         f"<b>{html_escape(label)}</b>: {html_escape(str(value))}" for label, value in rows if value

@@ -34,6 +34,7 @@ FIELD_DESCRIPTIONS: dict[str, str] = {
     "places": "administrative units the item lies in or connects (list) 涉及地区",
     "province_scope": "四川 / 重庆 / 跨省 (both)",
     "note": "how the location was chosen, what is uncertain 备注",
+    "note_zh": "the note in Chinese 备注(中文)",
     "length_km": "length in km (UTM 48N), only for a real alignment or river section (precision route/river) 长度(公里)",
     "straight_km": "length in km of a schematic line as drawn: straight segments between the named places, NOT the route 示意线长度",
     "area_km2": "area in km² (UTM 48N) of the polygon as drawn 面积(平方公里)",
