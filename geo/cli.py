@@ -20,11 +20,11 @@ import argparse
 import difflib
 import json
 import sys
-import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 
 from geo import outfiles
 from geo.analysis_cli import add_corridor_arguments, add_coverage_arguments, run_corridor, run_coverage
+from geo.cliformat import format_table
 from geo.errors import ExportError, GeoError, UnknownPlaceError
 from geo.formats.core import FORMATS
 from geo.formats.crs import CRS_CHOICES, DEFAULT_CRS
@@ -43,23 +43,6 @@ def _use_utf8() -> None:
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None:
             reconfigure(encoding="utf-8", errors=errors)
-
-
-def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def _pad(text: str, width: int) -> str:
-    return text + " " * max(0, width - _width(text))
-
-
-def format_table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
-    """A plain-text table aligned for terminals that draw CJK characters two columns wide."""
-    cells = [[str(c) for c in header]] + [["" if c is None else str(c) for c in row] for row in rows]
-    widths = [max(_width(row[i]) for row in cells) for i in range(len(header))]
-    lines = ["  ".join(_pad(c, w) for c, w in zip(row, widths, strict=True)).rstrip() for row in cells]
-    lines.insert(1, "  ".join("-" * w for w in widths))
-    return "\n".join(lines)
 
 
 def _print_json(data: object) -> None:

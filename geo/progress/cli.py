@@ -47,7 +47,7 @@ def cmd_add(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from geo.cli import format_table
+    from geo.cliformat import format_table
     from geo.progress.ledger import ProgressError, catalogue_ids, effective_events, list_events
 
     if args.item_id is not None and args.item_id not in catalogue_ids():
@@ -104,7 +104,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_phases(args: argparse.Namespace) -> int:
-    from geo.cli import format_table
+    from geo.cliformat import format_table
     from geo.progress.phases import load_phases
 
     phases = load_phases()

@@ -18,6 +18,7 @@ from datetime import UTC, date, datetime
 
 import sqlalchemy as sa
 
+from geo.datafiles import DATA_DIR
 from geo.errors import GeoError
 from geo.progress.phases import phase_id
 from geo.progress.schema import events as events_table
@@ -27,6 +28,9 @@ _DATE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
 IMPORT_COLUMNS = ("item_id", "date", "phase", "source")
 OPTIONAL_COLUMNS = ("note", "author", "supersedes", "id")
 MAX_AUTHOR = 80
+
+SEED_PATH = DATA_DIR / "progress" / "seed-events.csv"
+SEED_AUTHOR = "seed"
 
 
 class ProgressError(GeoError):
@@ -238,8 +242,6 @@ def add_events(
 
 def insert_seed_events(connection: sa.Connection) -> int:
     """The shipped public-record events, in the transaction that created the ledger."""
-    from geo.progress.store import SEED_AUTHOR, SEED_PATH
-
     events, _, _ = parse_import_csv(SEED_PATH.read_text(encoding="utf-8"), default_author=SEED_AUTHOR)
     rows = [validate_event(event) for event in events]
     return len(_insert(connection, rows, [None] * len(rows)))

@@ -18,13 +18,10 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
-from geo.plan import DATA_DIR
 from geo.progress.ledger import ProgressError
 from geo.progress.settings import database_url
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
-SEED_PATH = DATA_DIR / "progress" / "seed-events.csv"
-SEED_AUTHOR = "seed"
 BUSY_TIMEOUT_MS = 30_000
 MIGRATION_LOCK = 0x504D4150  # any constant shared by every process migrating the same database
 
