@@ -60,7 +60,7 @@ def bench(url: str, label: str) -> None:
 
 def bench_restyle() -> None:
     from layers.frames import catalogue_frame
-    from layers.maps import map_features
+    from layers.map_themes import map_features
     from layers.progress import ledger_events, phase_features
 
     features = map_features(catalogue_frame())

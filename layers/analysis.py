@@ -15,14 +15,8 @@ import pandas as pd
 import shapely
 
 from geo.analysis import MEASURED_PRECISIONS, circle
-from layers.maps import (
-    HtmlControl,
-    VectorLayer,
-    admin_frame,
-    map_display_frame,
-    new_map,
-    safe_json,
-)
+from layers.map_themes import map_display_frame
+from layers.maps import HtmlControl, VectorLayer, admin_frame, new_map, safe_json
 from layers.registry import LAYERS, line_style
 
 # Coverage classes of the airport map: within the radius today, brought within by the plan's

@@ -113,7 +113,7 @@ def restyle_feature(feature: dict, latest: Mapping[str, Event], *, lang: str = "
 def phase_features(
     features: Mapping[str, str], latest: Mapping[str, Event], *, lang: str = "zh"
 ) -> dict[str, str]:
-    """Ready-to-draw features (id → JSON, as ``layers.maps.map_features`` gives) coloured by phase."""
+    """Ready-to-draw features (id → JSON, as ``layers.map_themes.map_features`` gives) coloured by phase."""
     return {
         item_id: safe_json(restyle_feature(json.loads(text), latest, lang=lang))
         for item_id, text in features.items()

@@ -9,7 +9,9 @@ from streamlit_folium import st_folium
 
 from geo.plan import PLAN_DATE, PLAN_TITLE, load_plan
 from layers.frames import display_frame
-from layers.maps import add_legend, colour_legend_html, new_map, theme_layers
+from layers.legends import add_legend, colour_legend_html
+from layers.map_themes import theme_layers
+from layers.maps import new_map
 from layers.registry import LAYERS, STATUS_COLOURS, status_label
 from layers.summaries import (
     BUILDING_STATUSES,

@@ -11,7 +11,7 @@ from pyproj import Geod
 from shapely.geometry import LineString, MultiPoint, Point, box
 
 from geo.gazetteer import load_gazetteer
-from layers import assets, maps
+from layers import assets, legends, map_themes, maps
 from layers.registry import LAYERS, STATUS_COLOURS
 
 CDN_HOSTS = (
@@ -91,9 +91,9 @@ def _features() -> gpd.GeoDataFrame:
 @pytest.fixture(scope="module")
 def full_map_html() -> str:
     m = maps.new_map(admin=_admin())
-    for group in maps.theme_layers(_features()):
+    for group in map_themes.theme_layers(_features()):
         group.add_to(m)
-    maps.add_legend(m)
+    legends.add_legend(m)
     return maps.rendered_html(m)
 
 
@@ -138,7 +138,7 @@ def test_every_vendored_url_has_its_file():
 
 # -- layers ----------------------------------------------------------------------------------------
 def test_one_geojson_per_layer_and_points_as_circle_markers(full_map_html):
-    groups = maps.theme_layers(_features())
+    groups = map_themes.theme_layers(_features())
     assert [g.layer_name for g in groups] == [
         LAYERS[i].title() for i in ("aviation", "railway", "energy", "zone")
     ]
@@ -152,13 +152,13 @@ def test_one_geojson_per_layer_and_points_as_circle_markers(full_map_html):
 
 
 def test_styles_follow_precision():
-    prepared = maps.theme_frame_for_map(_features())
+    prepared = map_themes.theme_frame_for_map(_features())
     style = dict(zip(prepared["id"], prepared["style"], strict=True))
     assert style["rail-x"]["dashArray"]  # schematic: dashed
     assert style["zone-x"]["fillOpacity"] < 0.5  # area: translucent
     assert style["air-x"]["fillColor"] == LAYERS["aviation"].colour  # exact point: filled
     assert style["air-y"]["fillColor"] == "#ffffff"  # seat point: hollow
-    by_status = maps.theme_frame_for_map(_features(), colour_by="status")
+    by_status = map_themes.theme_frame_for_map(_features(), colour_by="status")
     styles = dict(zip(by_status["id"], by_status["style"], strict=True))
     assert styles["rail-x"]["color"] == STATUS_COLOURS["开工建设"]
 
@@ -174,18 +174,18 @@ def test_admin_basemap_is_drawn_and_not_clickable(full_map_html):
 
 
 def test_map_legend_shows_precision_classes_and_the_colour_key_only_the_layers_given(full_map_html):
-    legend = maps.precision_legend_html()
+    legend = legends.precision_legend_html()
     for word in ("精确", "站点", "驻地", "区域", "线位", "河段", "示意"):
         assert word in legend
     assert "© OpenStreetMap contributors" in legend  # route and site data are ODbL
     assert "stroke-dasharray" in legend
-    assert "<details open>" in legend and "<details>" in maps.precision_legend_html(collapsed=True)
-    assert "Precision" in maps.precision_legend_html(lang="en")
+    assert "<details open>" in legend and "<details>" in legends.precision_legend_html(collapsed=True)
+    assert "Precision" in legends.precision_legend_html(lang="en")
     # In the map only the precision key: layer titles would list all layers whatever is shown.
     assert _contains(full_map_html, "位置精度") and _contains(full_map_html, "stroke-dasharray")
     assert "plan-colour-legend" not in full_map_html
 
-    key = maps.colour_legend_html(["railway", "aviation"])
+    key = legends.colour_legend_html(["railway", "aviation"])
     assert LAYERS["railway"].title_zh in key and LAYERS["aviation"].title_zh in key
     assert all(
         layer.title_zh not in key
@@ -193,9 +193,9 @@ def test_map_legend_shows_precision_classes_and_the_colour_key_only_the_layers_g
         if layer_id not in ("railway", "aviation")
     )
     assert LAYERS["railway"].colour in key
-    assert LAYERS["railway"].title_en in maps.colour_legend_html(["railway"], lang="en")
-    assert maps.colour_legend_html([]) == ""
-    by_status = maps.colour_legend_html(["railway"], colour_by="status")
+    assert LAYERS["railway"].title_en in legends.colour_legend_html(["railway"], lang="en")
+    assert legends.colour_legend_html([]) == ""
+    by_status = legends.colour_legend_html(["railway"], colour_by="status")
     assert "状态" in by_status and "开工建设" in by_status and LAYERS["railway"].title_zh not in by_status
 
 
@@ -209,8 +209,8 @@ def _shift_m(a: Point, b: Point) -> float:
 
 
 def test_gaode_basemap_shifts_overlays_by_a_few_hundred_metres():
-    wgs = maps.theme_frame_for_map(_features(), datum=maps.WGS84)
-    gcj = maps.theme_frame_for_map(_features(), datum=maps.GCJ02)
+    wgs = map_themes.theme_frame_for_map(_features(), datum=maps.WGS84)
+    gcj = map_themes.theme_frame_for_map(_features(), datum=maps.GCJ02)
     point_wgs = wgs.set_index("id").geometry["air-x"]
     point_gcj = gcj.set_index("id").geometry["air-x"]
     assert 300 <= _shift_m(point_wgs, point_gcj) <= 600
@@ -235,7 +235,7 @@ def test_gaode_map_shows_its_datum_and_shifted_outlines():
 # -- escaping --------------------------------------------------------------------------------------
 def test_names_are_escaped_everywhere(full_map_html):
     assert "<script>alert" not in full_map_html
-    prepared = maps.theme_frame_for_map(_features())
+    prepared = map_themes.theme_frame_for_map(_features())
     tip = prepared.set_index("id")["tip"]["rail-x"]
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in tip
     assert "<script>" not in tip
@@ -244,21 +244,21 @@ def test_names_are_escaped_everywhere(full_map_html):
 # -- choropleth ------------------------------------------------------------------------------------
 def test_choropleth_polygons_carry_adcode_name_and_class_colour():
     units = _admin()["prefecture"]
-    layer = maps.choropleth_layer(units, {"510900": 10, "510100": 0})
+    layer = legends.choropleth_layer(units, {"510900": 10, "510100": 0})
     features = {f["properties"]["adcode"]: f["properties"] for f in json.loads(layer.data_json)["features"]}
     assert features["510900"]["name"] == "遂宁市"
     assert features["510900"]["count"] == 10
-    assert features["510900"]["style"]["fillColor"] == maps.count_colour(10) != maps.count_colour(0)
-    assert features["510100"]["style"]["fillColor"] == maps.COUNT_COLOURS[0]
+    assert features["510900"]["style"]["fillColor"] == legends.count_colour(10) != legends.count_colour(0)
+    assert features["510100"]["style"]["fillColor"] == legends.COUNT_COLOURS[0]
     assert "&lt;" not in features["510900"]["tip"] and "遂宁市" in features["510900"]["tip"]
 
 
 def test_count_classes_are_ordered_and_cover_every_count():
-    colours = [maps.count_colour(n) for n in range(0, 30)]
-    ranks = [maps.COUNT_COLOURS.index(c) for c in colours]
+    colours = [legends.count_colour(n) for n in range(0, 30)]
+    ranks = [legends.COUNT_COLOURS.index(c) for c in colours]
     assert ranks == sorted(ranks)
-    assert ranks[0] == 0 and ranks[-1] == len(maps.COUNT_COLOURS) - 1
-    assert len(maps.count_classes()) == len(maps.COUNT_COLOURS)
+    assert ranks[0] == 0 and ranks[-1] == len(legends.COUNT_COLOURS) - 1
+    assert len(legends.count_classes()) == len(legends.COUNT_COLOURS)
 
 
 def test_real_administrative_basemap_is_simplified_and_valid():
