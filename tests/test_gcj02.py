@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import importlib.util
+import importlib
 import math
 from pathlib import Path
 
@@ -24,11 +24,10 @@ def _km(lon1, lat1, lon2, lat2):
     return 2 * 6371.0088 * np.arcsin(np.sqrt(a))
 
 
-def _build_module():
-    spec = importlib.util.spec_from_file_location("build_data", ROOT / "scripts" / "build_data.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+def _build_module(monkeypatch):
+    """The gazetteer build step of ``scripts/build_data.py``, imported as the script imports it."""
+    monkeypatch.syspath_prepend(str(ROOT / "scripts"))
+    return importlib.import_module("build_gazetteer")
 
 
 def test_round_trip_is_below_a_micro_degree():
@@ -74,13 +73,13 @@ def test_geometry_helpers_move_every_vertex_like_the_point_functions():
     assert shapely.equals_exact(geometry_gcj02_to_wgs84(moved), square, tolerance=1e-6)
 
 
-def test_build_converts_a_gcj02_boundary_file_to_wgs84(tmp_path):
+def test_build_converts_a_gcj02_boundary_file_to_wgs84(tmp_path, monkeypatch):
     """The build's reader on a code-made GCJ-02 file: every vertex comes back to WGS 84."""
     wgs = Polygon([(105.5, 30.5), (105.7, 30.5), (105.7, 30.6), (105.5, 30.6)])
     gcj = geometry_wgs84_to_gcj02(wgs)
     path = tmp_path / "510900.geojson"
     path.write_text(shapely.to_geojson(gcj), encoding="utf-8")
-    converted = _build_module().read_boundary(path)
+    converted = _build_module(monkeypatch).read_boundary(path)
     got = shapely.get_coordinates(converted)
     assert np.max(np.abs(got - shapely.get_coordinates(wgs))) < 1e-6
     shift = _km(got[:, 0], got[:, 1], *shapely.get_coordinates(gcj).T)
