@@ -8,7 +8,7 @@ import streamlit as st
 
 from geo.errors import DataError
 from layers.assets import ensure_assets
-from pages.ui import (
+from ui.common import (
     APP_TITLE_EN,
     APP_TITLE_ZH,
     PAGES,

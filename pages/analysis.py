@@ -36,7 +36,7 @@ from geo.coverage import (
 from geo.reach import NETWORKS, ReachReport, reach_report
 from layers.analysis import airport_map, corridor_map, reach_map
 from layers.registry import LAYERS, precision_label, status_label
-from pages.ui import (
+from ui.common import (
     esc,
     lang,
     load_catalogue_or_stop,

@@ -26,7 +26,7 @@ from layers.maps import HtmlControl, VectorLayer, admin_frame, label_points
 from layers.planmap import RevealUnit, ZoomLabels, feature_view, features_url, planner_map, unit_label_points
 from layers.registry import LAYERS, status_label
 from layers.summaries import Span, highlight_html
-from pages.ui import (
+from ui.common import (
     catalogue,
     esc,
     lang,

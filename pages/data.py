@@ -19,7 +19,7 @@ from layers.summaries import (
     provenance_records,
     source_notes,
 )
-from pages.ui import esc, lang, load_catalogue_or_stop, tr
+from ui.common import esc, lang, load_catalogue_or_stop, tr
 
 REPOSITORY_NAME = "成渝双城经济圈规划地图 (Chengdu–Chongqing Plan Map)"
 

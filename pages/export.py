@@ -36,8 +36,8 @@ from geo.export_selection import (
 )
 from layers.frames import Selection
 from layers.registry import LAYERS, PRECISION_LABELS, precision_explanation, precision_label
-from pages.filters import filter_state, plan_filters, selection_params, set_filter_state
-from pages.ui import clipped, lang, remember_url, set_params, shown, tr, url_changed, warn_bad_param
+from ui.common import clipped, lang, remember_url, set_params, shown, tr, url_changed, warn_bad_param
+from ui.filters import filter_state, plan_filters, selection_params, set_filter_state
 
 PAGE = "export"
 FORMAT_HINTS = {

@@ -20,7 +20,7 @@ from layers.summaries import (
     task_feature_counts,
     tasks_per_unit,
 )
-from pages.ui import catalogue, esc, lang, load_catalogue_or_stop, page_href, status_note, tr
+from ui.common import catalogue, esc, lang, load_catalogue_or_stop, page_href, status_note, tr
 
 # The overview map shows the two provinces at once: detail finer than ~1 km is invisible there.
 OVERVIEW_TOLERANCE_DEG = 0.01

@@ -22,10 +22,8 @@ from layers.legends import add_legend, colour_legend_html
 from layers.maps import BASEMAPS, DEFAULT_BASEMAP, datum_label, datum_of, feature_collection_json
 from layers.planmap import feature_strings, feature_view, features_url, planner_map, write_static_text
 from layers.registry import LAYERS, precision_label, status_label
-from pages import map_progress
-from pages.details import feature_details
-from pages.filters import filter_state, plan_filters, search_suggestions, selection_params, set_filter_state
-from pages.ui import (
+from ui import map_progress
+from ui.common import (
     lang,
     load_catalogue_or_stop,
     page_href,
@@ -36,6 +34,8 @@ from pages.ui import (
     url_changed,
     warn_bad_param,
 )
+from ui.details import feature_details
+from ui.filters import filter_state, plan_filters, search_suggestions, selection_params, set_filter_state
 
 PAGE = "map"
 COLOUR_MODES = ("layer", "status", "phase")

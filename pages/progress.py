@@ -25,7 +25,7 @@ from layers.progress import (
     timeline_rows,
 )
 from layers.registry import LAYERS
-from pages.ui import esc, lang, load_catalogue_or_stop, page_href, param, set_params, tr, warn_bad_param
+from ui.common import esc, lang, load_catalogue_or_stop, page_href, param, set_params, tr, warn_bad_param
 
 PAGE = "progress"
 RECENT = 10

@@ -26,8 +26,8 @@ from layers.summaries import (
     task_feature_counts,
     task_features,
 )
-from pages.details import feature_details
-from pages.ui import catalogue, esc, lang, load_catalogue_or_stop, page_href, status_note, tr, warn_bad_param
+from ui.common import catalogue, esc, lang, load_catalogue_or_stop, page_href, status_note, tr, warn_bad_param
+from ui.details import feature_details
 
 HIGHLIGHT_CSS = """
 <style>

@@ -166,7 +166,7 @@ def test_bad_parameters_warn_and_fall_back():
     at = _run(analysis="circle", radius="-5", scenario="mars", corridor="<b>x</b>", network="air")
     assert not at.exception, at.exception
     warnings = " ".join(w.value for w in at.warning)
-    # The value is shown as typed, with its Markdown/HTML marks escaped (pages.ui.shown).
+    # The value is shown as typed, with its Markdown/HTML marks escaped (ui.common.shown).
     for name in ("analysis=circle", "radius=-5", "scenario=mars", r"corridor=\<b\>x\<\/b\>", "network=air"):
         assert name in warnings
     assert at.session_state["analysis_kind"] == "airports"

@@ -236,7 +236,7 @@ APP_UNDER_DAMAGE = textwrap.dedent(
     """
     import json, sys
     from streamlit.testing.v1 import AppTest
-    from pages.ui import PAGES
+    from ui.common import PAGES
     report = {}
     for spec in PAGES:
         at = AppTest.from_file("app.py", default_timeout=300)

@@ -9,8 +9,8 @@ import re
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from pages.ui import PAGES, SHOWN_MAX_CHARS, clipped, shown
 from tests.apptest import ROOT, TIMEOUT_S, run_script
+from ui.common import PAGES, SHOWN_MAX_CHARS, clipped, shown
 
 LINK = "[text](https://evil.example/phish)"
 IMAGE = "![t](https://evil.example/track.png)"

@@ -1,4 +1,4 @@
-"""The architecture holds: imports point one way and only pages use Streamlit."""
+"""The architecture holds: imports point one way and only pages and ui/ use Streamlit."""
 
 import ast
 import shutil
@@ -29,14 +29,28 @@ def test_the_library_never_imports_streamlit(package):
         assert not {"streamlit", "streamlit_folium"} & modules, path
 
 
-def test_geo_never_imports_layers_or_pages():
+def test_geo_never_imports_layers_ui_or_pages():
     for path in (ROOT / "geo").rglob("*.py"):
-        assert not {"layers", "pages"} & imported_modules(path), path
+        assert not {"layers", "ui", "pages"} & imported_modules(path), path
 
 
-def test_layers_never_import_pages():
+def test_layers_never_import_ui_or_pages():
     for path in (ROOT / "layers").rglob("*.py"):
+        assert not {"ui", "pages"} & imported_modules(path), path
+
+
+def test_ui_never_imports_pages():
+    for path in (ROOT / "ui").rglob("*.py"):
         assert "pages" not in imported_modules(path), path
+
+
+def test_pages_holds_only_pages():
+    # Every module in pages/ is a page of the menu; shared parts live in ui/.
+    from ui.common import PAGES
+
+    assert sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "pages").rglob("*.py")) == sorted(
+        spec.path for spec in PAGES
+    )
 
 
 def test_the_library_imports_without_streamlit_installed():

@@ -10,6 +10,7 @@ missing browser is a failure instead.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -54,11 +55,11 @@ def _wait_until_ready(url: str, process: subprocess.Popen, log_path: Path) -> No
     )
 
 
-@pytest.fixture(scope="session")
-def app_server(tmp_path_factory):
-    """Base URL (``http://127.0.0.1:<port>``) of the app, started once for the session."""
+@contextlib.contextmanager
+def running_app(log_dir: Path):
+    """``streamlit run app.py`` on a free port, stopped on exit; yields its base URL."""
     port = _free_port()
-    log_path = tmp_path_factory.mktemp("streamlit") / "server.log"
+    log_path = log_dir / "server.log"
     command = [
         sys.executable, "-m", "streamlit", "run", "app.py",
         "--server.port", str(port),
@@ -82,6 +83,20 @@ def app_server(tmp_path_factory):
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def app_server(tmp_path_factory):
+    """Base URL (``http://127.0.0.1:<port>``) of the app, started once for the session."""
+    with running_app(tmp_path_factory.mktemp("streamlit")) as url:
+        yield url
+
+
+@pytest.fixture
+def fresh_app_server(tmp_path):
+    """A server of its own that no page has been asked of yet (its first request is the test's)."""
+    with running_app(tmp_path) as url:
+        yield url
 
 
 def _require_chromium() -> None:

@@ -7,8 +7,8 @@ from urllib.parse import quote
 
 import pytest
 
-from pages.ui import PAGES
 from tests.e2e.browser import open_page
+from ui.common import PAGES
 
 pytestmark = pytest.mark.browser
 

@@ -88,3 +88,14 @@ def test_english_task_page(app_server, browser_page):
     assert page.get_by_role("heading", name="Task browser").count() == 1
     map_shapes(page)
     screenshot(page, "tasks-10-en")
+
+
+def test_a_first_visit_to_a_page_runs_it_through_the_app(fresh_app_server, browser_page):
+    # pages/ beside app.py puts Streamlit in its old "pages directory" mode until the app's own
+    # navigation has run once: the first request of a new server must still get the menu and title.
+    page = browser_page
+    page.goto(f"{fresh_app_server}/map")
+    links = page.locator('[data-testid="stPageLink"]')
+    links.first.wait_for(timeout=TIMEOUT_MS)
+    assert links.count() == 8
+    page.wait_for_function("document.title === '成渝双城经济圈规划地图'", timeout=TIMEOUT_MS)

@@ -8,7 +8,7 @@ import streamlit as st
 from geo.plan import load_plan
 from layers.registry import LAYERS, precision_explanation, precision_label, status_label
 from layers.summaries import FEATURE, Span, highlight_html
-from pages.ui import esc, lang, page_href, tr
+from ui.common import esc, lang, page_href, tr
 
 HIGHLIGHT_CSS = """<style>
 mark.hl-feature { background: #ffe08a; padding: 0 2px; border-radius: 2px; }
@@ -48,7 +48,7 @@ def feature_details(row: pd.Series, latest: dict | None = None) -> None:
         lines.append(f"**{tr('另见任务', 'Also in tasks')}:** {links}")
     st.markdown("  \n".join(lines), unsafe_allow_html=True)
     if latest is not None:
-        from pages import map_progress
+        from ui import map_progress
 
         map_progress.details_line(row, latest, map_progress.current_as_of())
 

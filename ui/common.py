@@ -29,8 +29,10 @@ def _leave_pages_directory_mode() -> None:
 
     Streamlit keeps its old "pages/ directory" mode until ``st.navigation`` is first called in the
     process; a first visitor who lands on ``/map`` would get pages/map.py run on its own (no menu,
-    no page config, file names for titles). Every page asks for the language first, so this is
-    where the mode is switched off, and the run restarts through app.py.
+    no page config, file names for titles). The mode follows from a ``pages/`` directory beside
+    app.py, which holds the pages. Every page asks for the language first, so this is where the
+    mode is switched off, and the run restarts through app.py (tests/e2e/test_pages.py visits
+    /map first on a fresh server).
     """
     try:
         from streamlit.runtime.pages_manager import PagesManager

@@ -21,7 +21,7 @@ from layers.progress import (
     phase_features,
     phase_legend_html,
 )
-from pages.ui import lang, param, tr, warn_bad_param
+from ui.common import lang, param, tr, warn_bad_param
 
 AS_OF_KEY = "map_as_of"
 EARLIEST = date(2000, 1, 1)

@@ -12,7 +12,7 @@ from geo.catalogue import LAYER_IDS, STATUSES, status_group
 from geo.plan import load_plan
 from layers.frames import PROVINCE_SCOPE_EN, PROVINCE_SCOPES, Selection
 from layers.registry import status_label
-from pages.ui import lang, status_note, tr
+from ui.common import lang, status_note, tr
 
 
 def plan_filters(prefix: str) -> None:
