@@ -43,28 +43,17 @@ from geo import datafiles
 from geo.errors import DataError, GeoError
 from geo.groupings import GAZETTEER_DIR, Abbreviations, Grouping, expand, load_abbreviations, load_groupings
 from geo.plan import Plan, Task, load_plan
+from geo.vocabularies import HOW_TERMS
 
 if TYPE_CHECKING:
     from geo.gazetteer import Gazetteer, Unit
 
 RULES_PATH = GAZETTEER_DIR / "mention_rules.yaml"
 
-HOWS: tuple[str, ...] = ("direct", "site", "abbreviation", "grouping", "prefecture")
+HOWS: tuple[str, ...] = tuple(HOW_TERMS)
 HOW_RANK = {how: rank for rank, how in enumerate(HOWS)}
-HOW_ZH = {
-    "direct": "直接",
-    "site": "地点",
-    "abbreviation": "简称",
-    "grouping": "组合",
-    "prefecture": "所属市",
-}
-HOW_EN = {
-    "direct": "named directly",
-    "site": "a site in it",
-    "abbreviation": "abbreviation",
-    "grouping": "grouping",
-    "prefecture": "its prefecture",
-}
+HOW_ZH = {how: term["zh"] for how, term in HOW_TERMS.items()}
+HOW_EN = {how: term["en"] for how, term in HOW_TERMS.items()}
 # Routes by which a task reaches a unit without naming it: the unit receives the task.
 RECEIVED_HOWS: frozenset[str] = frozenset({"grouping", "prefecture"})
 

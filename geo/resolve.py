@@ -38,6 +38,7 @@ from geo.errors import CatalogueError, GeoError
 from geo.gazetteer import Gazetteer, Unit, load_gazetteer
 from geo.groupings import expand
 from geo.plan import DATA_DIR
+from geo.vocabularies import PRECISION_TERMS
 
 AIRPORTS_PATH = DATA_DIR / "reference" / "airports.csv"
 RIVERS_PATH = DATA_DIR / "reference" / "rivers.geojson"
@@ -46,7 +47,7 @@ ROUTES_PATH = DATA_DIR / "reference" / "railways_osm.geojson"
 SITES_PATH = DATA_DIR / "reference" / "sites.csv"
 OSM_ATTRIBUTION = "© OpenStreetMap contributors"
 
-PRECISIONS: tuple[str, ...] = ("exact", "site", "seat", "area", "route", "river", "schematic")
+PRECISIONS: tuple[str, ...] = tuple(PRECISION_TERMS)
 PRECISION_BY_SPEC = {
     "airport": "exact",
     "seat": "seat",

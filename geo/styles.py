@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from geo.catalogue import LAYER_IDS, STATUS_EN, STATUSES
+from geo.vocabularies import PRECISION_TERMS
 
 
 @dataclass(frozen=True)
@@ -185,44 +186,9 @@ def status_label(status: str, lang: str = "zh") -> str:
 
 
 PRECISION_LABELS: dict[str, tuple[str, str, str, str]] = {
-    # id: (中文, English, 中文说明, English explanation)
-    "exact": (
-        "精确",
-        "exact",
-        "来自维护中的数据集的坐标(如 airportsdata 机场坐标)",
-        "a coordinate from a maintained dataset (e.g. airportsdata)",
-    ),
-    "site": (
-        "站点",
-        "site",
-        "非行政单元地点(新区核心、高新区、车站、枢纽)的已知位置,误差约 2 公里,来源见备注(OpenStreetMap 等)",
-        "a known site (±2 km) of a place that is not a unit (a new area's core, a station, a dam), source in the note (OpenStreetMap, …)",
-    ),
-    "seat": (
-        "驻地",
-        "seat",
-        "规划未给出具体选址,以所在行政区驻地表示",
-        "the plan fixes no site: shown at the seat of the named unit",
-    ),
-    "area": ("区域", "area", "由成员行政区边界合并而成的范围", "the union of the member units' boundaries"),
-    "route": (
-        "线位",
-        "route",
-        "真实铁路线位,来自 OpenStreetMap(© OpenStreetMap contributors)",
-        "a real railway alignment from OpenStreetMap (© OpenStreetMap contributors)",
-    ),
-    "river": (
-        "河段",
-        "river",
-        "真实河流线(Natural Earth;涪江、渠江为 GSHHG)在两地之间的河段",
-        "a real river line (Natural Earth; GSHHG for 涪江 and 渠江) between two places",
-    ),
-    "schematic": (
-        "示意",
-        "schematic",
-        "按规划列出的途经城市连线,并非实际线位,以虚线表示",
-        "a line through the named places in order, not the alignment; drawn dashed",
-    ),
+    # id: (中文, English, 中文说明, English explanation), from data/vocabularies.yaml
+    precision: (term["zh"], term["en"], term["explanation_zh"], term["explanation_en"])
+    for precision, term in PRECISION_TERMS.items()
 }
 
 

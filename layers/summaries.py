@@ -19,6 +19,7 @@ from geo import datafiles
 from geo.catalogue import LAYER_IDS, STATUSES
 from geo.plan import DATA_DIR, Task
 from geo.resolve import PRECISIONS
+from geo.vocabularies import HOW_TERMS
 
 PROVENANCE_PATH = DATA_DIR / "PROVENANCE.json"
 
@@ -27,12 +28,7 @@ FEATURE = "feature"
 PLACE = "place"
 HIGHLIGHT_KINDS = (FEATURE, PLACE)
 # How a place is named (geo.mentions.HOWS), for hover labels: Chinese and English together.
-HOW_LABELS = {
-    "direct": "",
-    "site": "地点 site",
-    "abbreviation": "简称 abbreviation",
-    "grouping": "组合 grouping",
-}
+HOW_LABELS = {how: term["hover"] for how, term in HOW_TERMS.items() if "hover" in term}
 
 
 # --- counts ---------------------------------------------------------------------------------

@@ -34,6 +34,7 @@ from geo.export_selection import (
     resolve_place,
     selected_features,
 )
+from geo.vocabularies import CRS_TERMS
 from layers.frames import Selection
 from layers.registry import LAYERS, PRECISION_LABELS, precision_explanation, precision_label
 from ui.common import clipped, lang, remember_url, set_params, shown, tr, url_changed, warn_bad_param
@@ -61,23 +62,8 @@ FORMAT_HINTS = {
     "parquet": ("Python / R / DuckDB 数据分析(GeoParquet)", "data science in Python, R, DuckDB (GeoParquet)"),
 }
 
-CRS_LABELS = {
-    "EPSG:4326": ("WGS 84 (EPSG:4326) — GPS 与本应用地图所用", "WGS 84 (EPSG:4326) — GPS and the app's map"),
-    "EPSG:4490": ("CGCS2000 国家大地坐标系 (EPSG:4490)", "CGCS2000, the national standard (EPSG:4490)"),
-    "GCJ-02": ("GCJ-02 火星坐标(高德等)— 不是 WGS 84", "GCJ-02 (Gaode/AMap datum) — not WGS 84"),
-}
-CRS_HINTS = {
-    "EPSG:4490": (
-        "CGCS2000 与 WGS 84 相差远小于 1 米,坐标数值相同,仅文件声明的坐标系不同。",
-        "CGCS2000 and WGS 84 differ by far less than a metre: the numbers are the same, only the declared CRS differs.",
-    ),
-    "GCJ-02": (
-        "由 WGS 84 按偏移算法转换(成都约 0.36 公里,重庆约 0.48 公里),供粘贴到高德等工具;文件名含 gcj02。"
-        "切勿与 WGS 84 数据直接叠加。",
-        "WGS 84 shifted by the obfuscation formula (≈0.36 km at Chengdu, ≈0.48 km at Chongqing) for Gaode-based "
-        "tools; the file name says gcj02. Do not overlay it on WGS 84 data.",
-    ),
-}
+CRS_LABELS = {crs: (term["choice_zh"], term["choice_en"]) for crs, term in CRS_TERMS.items()}
+CRS_HINTS = {crs: (term["hint_zh"], term["hint_en"]) for crs, term in CRS_TERMS.items() if "hint_zh" in term}
 
 GEOJSON_CRS_NOTE = (
     "此 GeoJSON 以旧版 crs 成员声明坐标系(GDAL、QGIS、geopandas 可识别),因此不符合 RFC 7946(RFC 7946 只允许 WGS 84)。",

@@ -20,28 +20,13 @@ from geo.errors import ExportError
 from geo.formats.core import COORDINATE_DECIMALS, INTERNAL_COLUMNS, check_format
 from geo.formats.measures import honest_measures
 from geo.gcj02 import geometry_wgs84_to_gcj02
+from geo.vocabularies import CRS_TERMS
 
-CRS_CHOICES: tuple[str, ...] = ("EPSG:4326", "EPSG:4490", "GCJ-02")
-DEFAULT_CRS = "EPSG:4326"
-CRS_FILE_LABELS = {"EPSG:4326": "wgs84", "EPSG:4490": "cgcs2000", "GCJ-02": "gcj02"}
-CRS_TITLES = {
-    "EPSG:4326": "WGS 84 (EPSG:4326), longitude/latitude in degrees",
-    "EPSG:4490": "CGCS2000 (EPSG:4490), the national standard; longitude/latitude in degrees",
-    "GCJ-02": "GCJ-02 (Gaode/AMap datum), longitude/latitude in degrees — NOT WGS 84",
-}
-CRS_NOTES = {
-    "EPSG:4326": "The datum of GPS and of the app's map.",
-    "EPSG:4490": (
-        "CGCS2000 and WGS 84 agree to well under a metre, far finer than this catalogue's "
-        "positions, so the numbers equal the WGS 84 ones; only the declared CRS differs."
-    ),
-    "GCJ-02": (
-        "GCJ-02 is WGS 84 shifted by the obfuscation formula of GB 20263 (≈0.36 km at 成都, "
-        "≈0.48 km at 重庆), for pasting into Gaode-based tools. It has no EPSG code: files that "
-        "can declare a CRS declare a custom geographic CRS named GCJ-02. Do not overlay these "
-        "coordinates on WGS 84 data without converting them back."
-    ),
-}
+CRS_CHOICES: tuple[str, ...] = tuple(CRS_TERMS)
+DEFAULT_CRS = CRS_CHOICES[0]
+CRS_FILE_LABELS = {crs: term["file_label"] for crs, term in CRS_TERMS.items()}
+CRS_TITLES = {crs: term["title"] for crs, term in CRS_TERMS.items()}
+CRS_NOTES = {crs: term["note"] for crs, term in CRS_TERMS.items()}
 GCJ02_WKT = (
     'GEOGCRS["GCJ-02",'
     'DATUM["GCJ-02 (WGS 84 with the GB 20263 obfuscation offset)",'

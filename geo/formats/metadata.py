@@ -11,6 +11,7 @@ from geo.formats.core import COORDINATE_DECIMALS, FORMAT_LABELS, LIST_SEPARATOR,
 from geo.formats.crs import CRS_NOTES, CRS_TITLES, DEFAULT_CRS
 from geo.plan import PLAN_DATE, PLAN_TITLE
 from geo.styles import PRECISION_LABELS, precision_explanation, precision_label
+from geo.vocabularies import PRECISION_TERMS
 
 FIELD_DESCRIPTIONS: dict[str, str] = {
     "id": "stable identifier of the item 条目编号",
@@ -46,15 +47,7 @@ FIELD_DESCRIPTIONS: dict[str, str] = {
     "phase_source": "source of that event (URL or document citation) 进展来源",
 }
 
-PRECISION_CLASSES: dict[str, str] = {
-    "exact": "a coordinate from a maintained dataset (airportsdata) 精确",
-    "site": "a known site (±2 km) of a place that is not a unit, from a cited source (OpenStreetMap, ...) 站点",
-    "seat": "the plan fixes no site: the seat of the named unit stands for it 驻地",
-    "area": "the union of the member units' administrative boundaries 区域",
-    "route": "a real railway alignment from OpenStreetMap 实际线位",
-    "river": "a real river line (Natural Earth 1:10m; GSHHG for 涪江, 渠江) between two named places 河段",
-    "schematic": "a line through the named places in order, NOT the alignment (drawn dashed) 示意",
-}
+PRECISION_CLASSES: dict[str, str] = {precision: term["export"] for precision, term in PRECISION_TERMS.items()}
 
 LICENCES: tuple[str, ...] = (
     f"Plan text: {PLAN_TITLE} ({PLAN_DATE}), a public government document, as published on 2021-12-31.",
