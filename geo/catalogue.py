@@ -14,8 +14,9 @@ from pathlib import Path
 import yaml
 
 from geo import datafiles
+from geo.datafiles import DATA_DIR
 from geo.errors import CatalogueError, DataError
-from geo.plan import DATA_DIR, Plan, load_plan
+from geo.plan import Plan, load_plan
 
 CATALOGUE_DIR = DATA_DIR / "catalogue"
 # libyaml's safe loader is several times faster than the pure-Python one; same semantics.

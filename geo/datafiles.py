@@ -25,6 +25,7 @@ def data_dir() -> Path:
 
 
 DATA_DIR = data_dir()
+GAZETTEER_DIR = DATA_DIR / "gazetteer"
 
 
 def shown_path(path: Path) -> str:

@@ -34,10 +34,9 @@ import yaml
 from shapely.geometry.base import BaseGeometry
 
 from geo import datafiles
+from geo.datafiles import GAZETTEER_DIR
 from geo.errors import AmbiguousPlaceError, DataError, GeoError, UnknownPlaceError
 
-DATA_DIR = datafiles.DATA_DIR
-GAZETTEER_DIR = DATA_DIR / "gazetteer"
 UNITS_PATH = GAZETTEER_DIR / "units.csv"
 BOUNDARIES_PATH = GAZETTEER_DIR / "boundaries.parquet"
 NONUNIT_PATH = GAZETTEER_DIR / "nonunit_places.yaml"

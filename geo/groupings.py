@@ -19,13 +19,12 @@ from typing import TYPE_CHECKING
 import yaml
 
 from geo import datafiles
+from geo.datafiles import GAZETTEER_DIR
 from geo.errors import AmbiguousPlaceError, DataError, GeoError, UnknownPlaceError
-from geo.plan import DATA_DIR
 
 if TYPE_CHECKING:
     from geo.gazetteer import Gazetteer, Unit
 
-GAZETTEER_DIR = DATA_DIR / "gazetteer"
 ABBREVIATIONS_PATH = GAZETTEER_DIR / "abbreviations.yaml"
 GROUPINGS_PATH = GAZETTEER_DIR / "groupings.yaml"
 

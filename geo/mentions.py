@@ -40,8 +40,9 @@ from typing import TYPE_CHECKING
 import yaml
 
 from geo import datafiles
+from geo.datafiles import GAZETTEER_DIR
 from geo.errors import DataError, GeoError
-from geo.groupings import GAZETTEER_DIR, Abbreviations, Grouping, expand, load_abbreviations, load_groupings
+from geo.groupings import Abbreviations, Grouping, expand, load_abbreviations, load_groupings
 from geo.plan import Plan, Task, load_plan
 from geo.vocabularies import HOW_TERMS
 

@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from geo import datafiles
+from geo.datafiles import DATA_DIR
 from geo.errors import PlanError
 
-DATA_DIR = datafiles.DATA_DIR
 PLAN_PATH = DATA_DIR / "source" / "plan-article-2021-12-31.txt"
 
 PLAN_TITLE = "重庆四川两省市贯彻落实《成渝地区双城经济圈建设规划纲要》联合实施方案"

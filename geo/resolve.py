@@ -34,10 +34,10 @@ from shapely.ops import substring
 
 from geo import datafiles
 from geo.catalogue import Entry, load_catalogue
+from geo.datafiles import DATA_DIR
 from geo.errors import CatalogueError, GeoError
 from geo.gazetteer import Gazetteer, Unit, load_gazetteer
 from geo.groupings import expand
-from geo.plan import DATA_DIR
 from geo.vocabularies import PRECISION_TERMS
 
 AIRPORTS_PATH = DATA_DIR / "reference" / "airports.csv"

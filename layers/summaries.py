@@ -17,7 +17,8 @@ import pandas as pd
 
 from geo import datafiles
 from geo.catalogue import LAYER_IDS, STATUSES
-from geo.plan import DATA_DIR, Task
+from geo.datafiles import DATA_DIR
+from geo.plan import Task
 from geo.resolve import PRECISIONS
 from geo.vocabularies import HOW_TERMS
 

@@ -19,7 +19,10 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-DATA = ROOT / "data"
+from geo.datafiles import PROJECT_DATA_DIR  # noqa: E402  (after the path above)
+
+# The build writes the project's own data/, whatever PLANMAP_DATA_DIR says.
+DATA = PROJECT_DATA_DIR
 GAZETTEER = DATA / "gazetteer"
 REFERENCE = DATA / "reference"
 SOURCE = DATA / "source"

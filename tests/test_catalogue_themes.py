@@ -10,7 +10,8 @@ import pytest
 import yaml
 
 from geo.catalogue import CATALOGUE_DIR, GEOMETRY_KINDS, LAYER_IDS, STATUSES
-from geo.plan import DATA_DIR, load_plan
+from geo.datafiles import DATA_DIR
+from geo.plan import load_plan
 
 THEME_FILES = (
     "energy.yaml",

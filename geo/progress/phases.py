@@ -8,7 +8,7 @@ from pathlib import Path
 
 import yaml
 
-from geo.plan import DATA_DIR
+from geo.datafiles import DATA_DIR
 
 PHASES_PATH: Path = DATA_DIR / "progress" / "phases.yaml"
 
