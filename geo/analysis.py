@@ -91,10 +91,12 @@ CIRCLE_QUAD_SEGS = 64
 
 
 def to_metric(geometry: BaseGeometry) -> BaseGeometry:
+    """The geometry in the metric CRS used for lengths and distances (metres)."""
     return shapely.transform(geometry, lambda xy: np.column_stack(_TO_METRIC.transform(xy[:, 0], xy[:, 1])))
 
 
 def from_metric(geometry: BaseGeometry) -> BaseGeometry:
+    """The geometry back from the metric CRS to WGS 84 longitude/latitude."""
     return shapely.transform(geometry, lambda xy: np.column_stack(_FROM_METRIC.transform(xy[:, 0], xy[:, 1])))
 
 
@@ -121,6 +123,7 @@ def metric_xy(lon, lat):
 
 
 def parent_name(gazetteer: Gazetteer, parent: str | None, *, english: bool = False) -> str:
+    """The name of the unit ``parent`` (Chinese, or English with ``english``); empty when there is none."""
     if not parent:
         return ""
     unit = gazetteer.unit(parent)
@@ -146,6 +149,7 @@ MEASURED_PRECISIONS = ("route", "river")
 
 
 def is_measured(precision: str) -> bool:
+    """True when a feature of this precision is a real line whose length means something."""
     return precision in MEASURED_PRECISIONS
 
 

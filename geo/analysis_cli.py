@@ -23,6 +23,7 @@ def _number(text: str) -> float:
 
 
 def add_coverage_arguments(parser: argparse.ArgumentParser) -> None:
+    """The arguments of ``python -m geo coverage``."""
     from geo.coverage import DEFAULT_SCENARIO, DEFAULT_SERVICE_RADIUS_KM, SCENARIOS
 
     parser.add_argument(
@@ -41,6 +42,7 @@ def add_coverage_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run_coverage(args: argparse.Namespace) -> int:
+    """``python -m geo coverage``: airport coverage of the units; returns the exit status."""
     from geo.coverage import coverage_report
     from geo.features import catalogue_frame
 
@@ -66,6 +68,7 @@ def run_coverage(args: argparse.Namespace) -> int:
 
 
 def add_corridor_arguments(parser: argparse.ArgumentParser) -> None:
+    """The arguments of ``python -m geo corridor``."""
     parser.add_argument(
         "name", nargs="?", metavar="NAME", help="feature id, or its exact Chinese or English name"
     )
@@ -76,6 +79,7 @@ def add_corridor_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run_corridor(args: argparse.Namespace) -> int:
+    """``python -m geo corridor``: the units along a line feature; returns the exit status."""
     from geo.analysis import corridor_lines, corridor_report, find_corridor
     from geo.features import catalogue_frame
 

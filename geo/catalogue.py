@@ -137,6 +137,8 @@ _OPTIONAL = ("name_en", "aliases", "kind", "verb", "note", "note_zh", "official_
 
 @dataclass(frozen=True)
 class Entry:
+    """One catalogue item as curated: name, layer, status, task, quote and how to place it."""
+
     id: str
     name: str
     layer: str
@@ -209,6 +211,7 @@ def entry_from_mapping(raw: dict, *, file: str = "") -> Entry:
 
 
 def read_catalogue_file(path: Path) -> list[Entry]:
+    """The entries of one catalogue YAML file; CatalogueError naming the file when it is malformed."""
     try:
         raw = yaml.load(path.read_text(encoding="utf-8"), Loader=YAML_LOADER) or []
     except yaml.YAMLError as exc:
@@ -308,6 +311,7 @@ def load_unplaceable(path: Path = UNPLACEABLE_PATH) -> tuple[Unlocated, ...]:
 
 @functools.cache
 def load_unlocated(path: Path = UNLOCATED_PATH) -> tuple[Unlocated, ...]:
+    """The places the plan names that the catalogue deliberately does not locate, with the reason."""
     with datafiles.reading(path):
         raw = yaml.load(path.read_text(encoding="utf-8"), Loader=YAML_LOADER) or []
         return tuple(

@@ -66,6 +66,7 @@ def _suggest(name: str) -> str:
 
 
 def cmd_tasks(args: argparse.Namespace) -> int:
+    """``tasks``: the 47 tasks with their sentences (table or JSON)."""
     from geo.plan import load_plan
 
     tasks = load_plan().tasks
@@ -115,6 +116,7 @@ def _unit_dict(query: str, unit, note: str | None = None) -> dict:
 
 
 def cmd_place(args: argparse.Namespace) -> int:
+    """``place``: the units a name stands for (table, JSON or GeoJSON)."""
     rows = _place_rows(args.names)
     if args.geojson:
         from shapely.geometry import Point, mapping
@@ -157,6 +159,7 @@ def cmd_place(args: argparse.Namespace) -> int:
 
 
 def cmd_tasks_for(args: argparse.Namespace) -> int:
+    """``tasks-for``: the tasks naming a place or a unit inside it."""
     from geo.mentions import tasks_for
 
     results = [(name, tasks_for(name, inherited=args.inherited)) for name in args.names]
@@ -327,6 +330,7 @@ def run_export(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of ``python -m geo`` with every sub-command."""
     parser = argparse.ArgumentParser(
         prog="python -m geo",
         description="成渝双城经济圈联合实施方案: tasks, places and the tasks that name them.",
@@ -389,6 +393,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line on ``argv``; returns the exit status (2 for a bad request)."""
     _use_utf8()
     args = build_parser().parse_args(argv)
     func: Callable[[argparse.Namespace], int] = args.func

@@ -101,6 +101,7 @@ def plan_additions(catalogue: pd.DataFrame) -> pd.DataFrame:
 
 
 def scenario_airports(catalogue: pd.DataFrame, scenario: str) -> pd.DataFrame:
+    """The airports of a scenario: today's, or today's plus the plan's; GeoError for an unknown one."""
     if scenario not in SCENARIOS:
         raise GeoError(f"unknown scenario: {scenario} (expected {' or '.join(SCENARIOS)})")
     today = today_airports()

@@ -81,6 +81,8 @@ class Resolution:
 
 @dataclass(frozen=True)
 class NonUnitPlace:
+    """A named place that is not an administrative unit, and the unit it lies in."""
+
     name: str
     adcode: str
     kind: str
@@ -295,6 +297,7 @@ def _check_level(level: str) -> None:
 
 
 def read_units(path: Path = UNITS_PATH) -> list[Unit]:
+    """Every unit of ``units.csv``; DataError when the file cannot be read."""
     with datafiles.reading(path), path.open(encoding="utf-8", newline="") as f:
         return [
             Unit(
@@ -313,6 +316,7 @@ def read_units(path: Path = UNITS_PATH) -> list[Unit]:
 
 
 def read_nonunit_places(path: Path = NONUNIT_PATH) -> list[NonUnitPlace]:
+    """Every place of ``nonunit_places.yaml``; DataError when the file cannot be read."""
     with datafiles.reading(path):
         entries = yaml.load(
             path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)

@@ -44,12 +44,16 @@ class Compound:
 
 @dataclass(frozen=True)
 class Abbreviations:
+    """Single-character and compound abbreviations, each with the units it stands for."""
+
     single: dict[str, tuple[str, ...]]
     compounds: dict[str, Compound]
 
 
 @dataclass(frozen=True)
 class Grouping:
+    """A named group of units (e.g. a metropolitan area) with its members and source."""
+
     name: str
     members: tuple[str, ...]
     source: str
@@ -120,6 +124,7 @@ def parse_groupings(data: dict, *, origin: str = "groupings") -> dict[str, Group
 
 @functools.cache
 def load_abbreviations(path: Path = ABBREVIATIONS_PATH) -> Abbreviations:
+    """The shipped abbreviations (``abbreviations.yaml``)."""
     return parse_abbreviations(_read_yaml(path), origin=path.name)
 
 

@@ -84,6 +84,8 @@ class Hit:
 
 @dataclass(frozen=True)
 class Mention:
+    """One place named in one sentence of a task: where, what was matched and how."""
+
     task: int
     sentence: int
     text: str
@@ -100,6 +102,8 @@ class Mention:
 
 @dataclass(frozen=True)
 class SentenceHit:
+    """A sentence of a task and the spans that name the place asked about."""
+
     index: int
     text: str
     spans: tuple[tuple[int, int, str], ...]
@@ -128,6 +132,8 @@ class Route:
 
 @dataclass(frozen=True)
 class TaskHit:
+    """A task reaching a place, how it does (see :data:`HOWS`) and the sentences that show it."""
+
     task: int
     title: str
     how: str
@@ -221,6 +227,7 @@ def _read_yaml(path: Path) -> dict:
 
 @functools.cache
 def load_rules(path: Path = RULES_PATH) -> dict:
+    """The mention rules (``mention_rules.yaml``)."""
     return _read_yaml(path)
 
 
@@ -290,6 +297,7 @@ def build_terms(
 
 @functools.cache
 def load_matcher() -> Matcher:
+    """The matcher for every term of the shipped gazetteer."""
     from geo.gazetteer import load_gazetteer
 
     return Matcher(build_terms(load_gazetteer()))
@@ -299,6 +307,7 @@ def load_matcher() -> Matcher:
 
 
 def mentions_in_sentences(task_number: int, sentences: Iterable[str], matcher: Matcher) -> list[Mention]:
+    """Every place mention in the sentences of task ``task_number``."""
     mentions = []
     for index, sentence in enumerate(sentences):
         for hit in matcher.find(sentence):
@@ -330,6 +339,7 @@ def all_mentions() -> tuple[Mention, ...]:
 
 
 def strongest(hows: Iterable[str]) -> str:
+    """The most direct of several ways of naming a unit (the order of :data:`HOWS`)."""
     return min(hows, key=HOW_RANK.__getitem__)
 
 

@@ -35,12 +35,14 @@ class Terminated(BaseException):
 
 
 def check_out_argument(value: str) -> str:
+    """The ``--out`` value unchanged; ExportError when it is empty."""
     if not value.strip():
         raise ExportError("--out is empty: give a file name or an existing directory")
     return value
 
 
 def check_place_argument(value: str | None) -> str | None:
+    """The ``--place`` value unchanged; ExportError when it is given but empty."""
     if value is not None and not value.strip():
         raise ExportError("--place is empty: give a place name such as 达州, or leave --place out")
     return value
@@ -74,6 +76,7 @@ def check_targets(paths: Iterable[Path], *, force: bool) -> None:
 
 
 def move_into_place(source: Path, target: Path, *, overwrite: bool) -> None:
+    """Move a finished file to ``target``; without ``overwrite`` an existing file is never replaced."""
     if overwrite:
         os.replace(source, target)
         return

@@ -72,6 +72,8 @@ def split_sentences(text: str) -> list[str]:
 
 @dataclass(frozen=True)
 class Task:
+    """One of the plan's 47 tasks: number, chapter, title, text and sentences."""
+
     number: int
     chapter: int
     title: str
@@ -102,6 +104,8 @@ class Task:
 
 @dataclass(frozen=True)
 class Chapter:
+    """One of the plan's ten chapters and its tasks."""
+
     number: int
     title: str
     tasks: tuple[Task, ...] = field(default_factory=tuple)
@@ -117,6 +121,8 @@ class Chapter:
 
 @dataclass(frozen=True)
 class Plan:
+    """The whole plan: title, preamble and chapters."""
+
     title: str
     preamble: str
     chapters: tuple[Chapter, ...]
@@ -225,6 +231,7 @@ def task_title(number: int, lang: str = "zh") -> str:
 
 
 def chapter_title(number: int, lang: str = "zh") -> str:
+    """The chapter's title in ``lang`` (the Chinese title where no English one is shipped)."""
     if lang == "en":
         english = load_titles_en()[0].get(number)
         if english:

@@ -38,6 +38,8 @@ KIND_LABELS = {
 
 @dataclass(frozen=True)
 class Assumptions:
+    """The travel assumptions of the reach analysis (``data/assumptions/reach.yaml``)."""
+
     minutes: float
     detour_factor: float
     access_radius_km: float
@@ -64,6 +66,7 @@ class Assumptions:
 
 @functools.cache
 def load_assumptions(path: Path = ASSUMPTIONS_PATH) -> Assumptions:
+    """The shipped reach assumptions; DataError when the file cannot be read."""
     with datafiles.reading(path):
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     try:
@@ -153,6 +156,8 @@ def centre_sources(
 
 @dataclass(frozen=True)
 class ReachReport:
+    """What the reach analysis found: the network, its assumptions, its edges and the seats with minutes."""
+
     network: str
     assumptions: Assumptions
     edges: pd.DataFrame

@@ -91,6 +91,7 @@ def metric(geometry: BaseGeometry) -> BaseGeometry:
 
 
 def distance_km(a: BaseGeometry, b: BaseGeometry) -> float:
+    """The distance between two WGS 84 geometries in kilometres (metric CRS)."""
     return metric(a).distance(metric(b)) / 1000.0
 
 

@@ -147,6 +147,7 @@ TARGET_SUFFIXES = ("示范区", "先行区", "试验区", "示范带", "示范�
 
 
 def status_problems(entries: Sequence[Entry]) -> list[str]:
+    """Catalogue items marked 建成 whose name is a target (an aim, not a finished thing)."""
     return [
         f"{entry.id}: status 建成 on a target ({entry.name}); 建成…{entry.name[-3:]} is an aim, use 推进"
         for entry in entries

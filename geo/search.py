@@ -30,6 +30,8 @@ EXACT, PREFIX, SUBSTRING, IN_ORDER = 100.0, 80.0, 60.0, 40.0
 
 @dataclass(frozen=True)
 class SearchResult:
+    """A catalogue item found by a search, its score and the field that matched."""
+
     entry: Entry
     score: float
     field: str

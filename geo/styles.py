@@ -16,6 +16,8 @@ from geo.vocabularies import PRECISION_TERMS
 
 @dataclass(frozen=True)
 class Layer:
+    """A thematic layer of the registry: id, titles, colour, icon and legend texts."""
+
     id: str
     title_zh: str
     title_en: str
@@ -182,6 +184,7 @@ assert tuple(STATUS_COLOURS) == STATUSES
 
 
 def status_label(status: str, lang: str = "zh") -> str:
+    """The status in ``lang`` (statuses are Chinese words; English from the vocabulary)."""
     return STATUS_EN.get(status, status) if lang == "en" else status
 
 
@@ -193,10 +196,12 @@ PRECISION_LABELS: dict[str, tuple[str, str, str, str]] = {
 
 
 def precision_label(precision: str, lang: str = "zh") -> str:
+    """The short label of a precision class in ``lang``."""
     zh, en, _, _ = PRECISION_LABELS.get(precision, (precision, precision, "", ""))
     return en if lang == "en" else zh
 
 
 def precision_explanation(precision: str, lang: str = "zh") -> str:
+    """What a precision class means, in ``lang``; empty for an unknown class."""
     _, _, zh, en = PRECISION_LABELS.get(precision, ("", "", "", ""))
     return en if lang == "en" else zh

@@ -88,6 +88,7 @@ class ExportBundle:
 
 
 def check_format(fmt: str) -> str:
+    """The format name as :data:`FORMATS` spells it; ExportError for any other."""
     value = str(fmt).strip().lower()
     if value not in FORMATS:
         raise ExportError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
@@ -95,6 +96,7 @@ def check_format(fmt: str) -> str:
 
 
 def geometry_dimension(geom_type: str) -> str:
+    """``points``, ``lines`` or ``polygons``: the kind of a geometry type name; ExportError otherwise."""
     if geom_type in ("Point", "MultiPoint"):
         return "points"
     if geom_type in ("LineString", "MultiLineString", "LinearRing"):
@@ -105,6 +107,7 @@ def geometry_dimension(geom_type: str) -> str:
 
 
 def common_geometry_type(types: Iterable[str]) -> str:
+    """One geometry type covering all of ``types`` (the Multi form when single and multi mix)."""
     kinds = set(types)
     if len(kinds) == 1:
         return kinds.pop()
@@ -151,6 +154,7 @@ def as_text(value) -> str:
 
 
 def records(gdf: gpd.GeoDataFrame) -> list[dict]:
+    """The rows as plain Python dicts (no geometry), ready for JSON or XML."""
     columns = [c for c in gdf.columns if c != gdf.geometry.name]
     return [
         {c: native(v) for c, v in zip(columns, row, strict=True)}
@@ -159,6 +163,7 @@ def records(gdf: gpd.GeoDataFrame) -> list[dict]:
 
 
 def layer_look(bundle: ExportBundle, layer_id: str) -> LayerLook:
+    """The title and colour of a layer in this export (a plain default for an unknown layer)."""
     look = bundle.layer_looks.get(layer_id)
     if look is None:
         return LayerLook(layer_id, layer_id, layer_id, DEFAULT_COLOUR)
@@ -173,6 +178,7 @@ def layer_look(bundle: ExportBundle, layer_id: str) -> LayerLook:
 
 
 def layers_in_order(gdf: gpd.GeoDataFrame, bundle: ExportBundle) -> list[str]:
+    """The layers present in ``gdf``, in the registry's order."""
     present = list(dict.fromkeys(gdf["layer"]))
     order = {layer_id: i for i, layer_id in enumerate(bundle.layer_looks)}
     return sorted(present, key=lambda layer_id: (order.get(layer_id, len(order)), present.index(layer_id)))
@@ -199,6 +205,7 @@ def feature_places_table(gdf: gpd.GeoDataFrame) -> pd.DataFrame:
 
 
 def link_tables(gdf: gpd.GeoDataFrame) -> dict[str, pd.DataFrame]:
+    """The tables linking features to tasks and places (one row per pair), keyed by table name."""
     tables = {}
     if "tasks" in gdf:
         tables["feature_tasks"] = feature_tasks_table(gdf)
@@ -209,6 +216,7 @@ def link_tables(gdf: gpd.GeoDataFrame) -> dict[str, pd.DataFrame]:
 
 @contextmanager
 def gdal_options(options: Mapping[str, str]):
+    """Set GDAL configuration options for the body of a ``with`` block, then restore them."""
     previous = {key: pyogrio.get_gdal_config_option(key) for key in options}
     pyogrio.set_gdal_config_options(dict(options))
     try:
@@ -224,6 +232,7 @@ def rgba(colour: str, alpha: int = 255) -> tuple[int, int, int, int]:
 
 
 def csv_bytes(table: pd.DataFrame) -> bytes:
+    """The table as UTF-8 CSV with a byte-order mark and CRLF line ends (what spreadsheets expect)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(table.columns)

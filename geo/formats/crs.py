@@ -77,6 +77,7 @@ def check_request(fmt: str, crs: str) -> tuple[str, str]:
 
 
 def crs_object(crs: str) -> CRS:
+    """The pyproj CRS of a choice (GCJ-02 as its custom geographic CRS)."""
     return _CustomCRS.from_wkt(GCJ02_WKT) if crs == "GCJ-02" else CRS.from_user_input(crs)
 
 

@@ -44,6 +44,7 @@ def csv_table(gdf: gpd.GeoDataFrame, crs: str = DEFAULT_CRS) -> pd.DataFrame:
 
 
 def write_csv(gdf: gpd.GeoDataFrame, path: Path, metadata: dict, bundle: ExportBundle) -> None:
+    """Write the selection as CSV at ``path``, coordinates as columns and WKT."""
     path.write_bytes(csv_bytes(csv_table(gdf, metadata["crs"])))
     lon, lat, wkt = coordinate_columns(metadata["crs"])
     extra = (

@@ -53,6 +53,7 @@ def crs_member(crs: str) -> dict | None:
 
 
 def write_geojson(gdf: gpd.GeoDataFrame, path: Path, metadata: dict, bundle: ExportBundle) -> None:
+    """Write the selection as one GeoJSON FeatureCollection at ``path``."""
     features = [
         {"type": "Feature", "id": record["id"], "geometry": geojson_geometry(geometry), "properties": record}
         for record, geometry in zip(records(gdf), gdf.geometry, strict=True)

@@ -89,6 +89,7 @@ def theme_view_name(layer_id: str) -> str:
 
 
 def write_gpkg(gdf: gpd.GeoDataFrame, path: Path, metadata: dict, bundle: ExportBundle) -> None:
+    """Write the selection as a GeoPackage at ``path`` with its styles and metadata."""
     stamp = f"{metadata['exported']}T00:00:00.000Z"
     flat_metadata = {
         key: json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else value

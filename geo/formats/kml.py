@@ -92,6 +92,7 @@ def kml_description(record: Mapping) -> str:
 
 
 def write_kml(gdf: gpd.GeoDataFrame, path: Path, metadata: dict, bundle: ExportBundle) -> None:
+    """Write the selection as KML at ``path``, with a style per layer."""
     ET.register_namespace("", KML_NS)
     kml = ET.Element("kml", {"xmlns": KML_NS})
     document = ET.SubElement(kml, "Document")

@@ -14,6 +14,7 @@ PARQUET_METADATA_KEY = b"chengyu_plan_export"
 
 
 def write_parquet(gdf: gpd.GeoDataFrame, path: Path, metadata: dict, bundle: ExportBundle) -> None:
+    """Write the selection as GeoParquet at ``path`` with the export's metadata."""
     import pyarrow.parquet as pq
     from geopandas.io.arrow import _geopandas_to_arrow
 

@@ -37,6 +37,7 @@ SHAPEFILE_FIELDS: dict[str, str] = {
 
 # -- Shapefile (zip) ---------------------------------------------------------------------------
 def shapefile_field(column: str) -> str:
+    """The column's name as a Shapefile field (at most ten characters)."""
     return SHAPEFILE_FIELDS.get(column, column)
 
 
@@ -101,6 +102,7 @@ def _zip_write(archive: zipfile.ZipFile, name: str, data: bytes, exported: date)
 
 
 def write_shp(gdf: gpd.GeoDataFrame, path: Path, metadata: dict, bundle: ExportBundle) -> None:
+    """Write the selection as a zipped Shapefile set at ``path`` (one per geometry kind)."""
     stem = path.name.removesuffix(".zip").removesuffix(".shp")
     exported = date.fromisoformat(metadata["exported"])
     contents = []

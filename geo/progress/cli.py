@@ -28,6 +28,7 @@ def _ledger(args: argparse.Namespace):
 
 
 def cmd_add(args: argparse.Namespace) -> int:
+    """``progress add``: record one event after validating it; returns the exit status."""
     from geo.progress.ledger import NewEvent, add_event, validate_event
 
     # Validation happens before the database is opened: a refused event touches nothing.
@@ -47,6 +48,7 @@ def cmd_add(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
+    """``progress list``: the events of the ledger (table or JSON)."""
     from geo.cliformat import format_table
     from geo.progress.ledger import ProgressError, catalogue_ids, effective_events, list_events
 
@@ -66,6 +68,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    """``progress import``: record the events of a CSV file, all or nothing."""
     from geo.progress.ledger import ProgressError, add_events, parse_import_csv, validate_event
 
     path = Path(args.file)
@@ -85,6 +88,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    """``progress export``: the ledger as CSV on stdout."""
     from geo.progress.ledger import ProgressError, events_csv, list_events
 
     events = list_events(_ledger(args))
@@ -104,6 +108,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_phases(args: argparse.Namespace) -> int:
+    """``progress phases``: the vocabulary of phases."""
     from geo.cliformat import format_table
     from geo.progress.phases import load_phases
 

@@ -85,6 +85,7 @@ class Event:
 
 
 def format_event_date(day: date, precision: str) -> str:
+    """The date as precise as it was recorded: ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``."""
     if precision == "year":
         return f"{day.year:04d}"
     if precision == "month":
@@ -123,12 +124,14 @@ def parse_as_of(text: str | None) -> date:
 
 @functools.cache
 def catalogue_ids() -> frozenset[str]:
+    """The ids of every catalogue item (what an event may refer to)."""
     from geo.catalogue import load_catalogue
 
     return frozenset(entry.id for entry in load_catalogue())
 
 
 def default_author() -> str:
+    """The user's login name, the author of events recorded without one."""
     try:
         return getpass.getuser()
     except (KeyError, OSError):
@@ -343,6 +346,7 @@ EXPORT_COLUMNS = (
 
 
 def events_csv(events: Iterable[Event]) -> str:
+    """The events as CSV text in the export columns."""
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=EXPORT_COLUMNS, lineterminator="\n")
     writer.writeheader()

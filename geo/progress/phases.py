@@ -15,6 +15,8 @@ PHASES_PATH: Path = DATA_DIR / "progress" / "phases.yaml"
 
 @dataclass(frozen=True)
 class Phase:
+    """One phase of a project: id, English name, colour and meaning."""
+
     id: str
     en: str
     colour: str
@@ -29,6 +31,7 @@ class Phase:
 
 @functools.cache
 def load_phases(path: Path = PHASES_PATH) -> tuple[Phase, ...]:
+    """The shipped phases, in order (``data/progress/phases.yaml``)."""
     raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     return tuple(Phase(str(p["id"]), str(p["en"]), str(p["colour"]), str(p["meaning"])) for p in raw)
 
@@ -37,6 +40,7 @@ PHASE_IDS: tuple[str, ...] = tuple(p.id for p in load_phases())
 
 
 def phases_by_id() -> dict[str, Phase]:
+    """Phase id → phase."""
     return {p.id: p for p in load_phases()}
 
 

@@ -27,6 +27,7 @@ def read_secrets(path: Path = SECRETS_PATH) -> dict:
 
 
 def default_sqlite_path() -> Path:
+    """The ledger's SQLite file in the user's data directory (outside the repository)."""
     base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
     return Path(base) / APP_DIR / "progress.sqlite"
 

@@ -64,6 +64,7 @@ def _sqlite_engine(url: str) -> sa.Engine:
 
 
 def create_engine(url: str) -> sa.Engine:
+    """A SQLAlchemy engine for ``url`` (for a SQLite file, its directory is created first)."""
     if url.startswith("sqlite"):
         path = sa.make_url(url).database
         if path and path != ":memory:":
@@ -73,16 +74,19 @@ def create_engine(url: str) -> sa.Engine:
 
 
 def alembic_config() -> Config:
+    """The Alembic configuration pointing at the ledger's migrations."""
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     return config
 
 
 def head_revision() -> str:
+    """The newest schema revision the code knows."""
     return ScriptDirectory.from_config(alembic_config()).get_current_head()
 
 
 def current_revision(engine: sa.Engine) -> str | None:
+    """The schema revision of the database; None before the first migration."""
     with engine.connect() as connection:
         return MigrationContext.configure(connection).get_current_revision()
 
