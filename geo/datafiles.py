@@ -59,6 +59,25 @@ def _describe(exc: BaseException) -> str:
     return "cannot be read: " + (text if len(text) <= 160 else text[:159] + "…")
 
 
+def read_yaml_mapping(path: Path, *, empty_ok: bool = False) -> dict:
+    """A YAML file whose top level is a mapping; DataError naming the file otherwise.
+
+    ``empty_ok``: an empty file reads as an empty mapping instead of being an error.
+    """
+    import yaml
+
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeError, yaml.YAMLError) as exc:
+        with reading(path):
+            raise exc from None
+    if empty_ok and not data:
+        data = {}
+    if not isinstance(data, dict):
+        raise DataError(shown_path(path), "expected a mapping at the top level")
+    return data
+
+
 @contextmanager
 def reading(path: Path) -> Iterator[None]:
     """Run a loader's body; any failure becomes one :class:`DataError` naming ``path``.

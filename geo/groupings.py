@@ -16,11 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import yaml
-
 from geo import datafiles
 from geo.datafiles import GAZETTEER_DIR
-from geo.errors import AmbiguousPlaceError, DataError, GeoError, UnknownPlaceError
+from geo.errors import AmbiguousPlaceError, GeoError, UnknownPlaceError
 
 if TYPE_CHECKING:
     from geo.gazetteer import Gazetteer, Unit
@@ -62,17 +60,6 @@ class Grouping:
     @property
     def names(self) -> tuple[str, ...]:
         return (self.name, *self.aliases)
-
-
-def _read_yaml(path: Path) -> dict:
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeError, yaml.YAMLError) as exc:
-        with datafiles.reading(path):
-            raise exc from None
-    if not isinstance(data, dict):
-        raise DataError(datafiles.shown_path(path), "expected a mapping at the top level")
-    return data
 
 
 def parse_abbreviations(data: dict, *, origin: str = "abbreviations") -> Abbreviations:
@@ -125,13 +112,13 @@ def parse_groupings(data: dict, *, origin: str = "groupings") -> dict[str, Group
 @functools.cache
 def load_abbreviations(path: Path = ABBREVIATIONS_PATH) -> Abbreviations:
     """The shipped abbreviations (``abbreviations.yaml``)."""
-    return parse_abbreviations(_read_yaml(path), origin=path.name)
+    return parse_abbreviations(datafiles.read_yaml_mapping(path), origin=path.name)
 
 
 @functools.cache
 def load_groupings(path: Path = GROUPINGS_PATH) -> dict[str, Grouping]:
     """Groupings keyed by name and by alias (an alias maps to the same :class:`Grouping`)."""
-    return parse_groupings(_read_yaml(path), origin=path.name)
+    return parse_groupings(datafiles.read_yaml_mapping(path), origin=path.name)
 
 
 def _default_gazetteer() -> Gazetteer:

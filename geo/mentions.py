@@ -37,11 +37,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import yaml
-
 from geo import datafiles
 from geo.datafiles import GAZETTEER_DIR
-from geo.errors import DataError, GeoError
+from geo.errors import GeoError
 from geo.groupings import Abbreviations, Grouping, expand, load_abbreviations, load_groupings
 from geo.plan import Plan, Task, load_plan
 from geo.vocabularies import HOW_TERMS
@@ -214,21 +212,10 @@ class Matcher:
         return sorted((hit for hit in kept if not hit.term.blocks), key=lambda h: h.start)
 
 
-def _read_yaml(path: Path) -> dict:
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, UnicodeError, yaml.YAMLError) as exc:
-        with datafiles.reading(path):
-            raise exc from None
-    if not isinstance(data, dict):
-        raise DataError(datafiles.shown_path(path), "expected a mapping at the top level")
-    return data
-
-
 @functools.cache
 def load_rules(path: Path = RULES_PATH) -> dict:
     """The mention rules (``mention_rules.yaml``)."""
-    return _read_yaml(path)
+    return datafiles.read_yaml_mapping(path, empty_ok=True)
 
 
 def nonunit_names() -> list[str]:

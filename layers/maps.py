@@ -386,8 +386,14 @@ def label_points(gdf: gpd.GeoDataFrame, lang: str = "zh") -> list[list]:
         for parent, group in districts.groupby("parent"):
             point = _seat_of(str(parent)) or group.geometry.union_all().representative_point()
             points.append([round(point.y, 4), round(point.x, 4), _short_name_of(str(parent), lang)])
+    return points + unit_label_points(gdf, lang)
+
+
+def unit_label_points(gdf: gpd.GeoDataFrame, lang: str = "zh") -> list[list]:
+    """[lat, lon, name] of every unit (short name, or English), at a point inside it."""
     column = "name_en" if lang == "en" and "name_en" in gdf.columns else "short_name"
     names = gdf[column] if column in gdf.columns else gdf["name"]
+    points = []
     for name, geometry in zip(names, gdf.geometry, strict=True):
         if geometry is None or geometry.is_empty:
             continue

@@ -344,16 +344,3 @@ class RevealUnit(MacroElement):
         self._name = "RevealUnit"
         west, south, east, north = (round(float(v), 4) for v in unit.total_bounds)
         self.bounds = [[south, west], [north, east]]
-
-
-def unit_label_points(gdf: gpd.GeoDataFrame, lang: str = "zh") -> list[list]:
-    """[lat, lon, name] of every unit (short name, or English), at a point inside it."""
-    column = "name_en" if lang == "en" and "name_en" in gdf.columns else "short_name"
-    names = gdf[column] if column in gdf.columns else gdf["name"]
-    points = []
-    for name, geometry in zip(names, gdf.geometry, strict=True):
-        if geometry is None or geometry.is_empty:
-            continue
-        point = geometry.representative_point()
-        points.append([round(point.y, 4), round(point.x, 4), str(name)])
-    return points
