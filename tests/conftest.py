@@ -4,8 +4,11 @@ is a known test value."""
 
 import os
 
+import geopandas as gpd
 import pytest
+from shapely.geometry import box
 
+from geo.gazetteer import Gazetteer, Unit
 from geo.plan import load_plan
 
 TEST_EDITOR_KEY = "test-editor-key"
@@ -29,3 +32,27 @@ def scratch_progress_database(tmp_path_factory):
             os.environ.pop(name, None)
         else:
             os.environ[name] = value
+
+
+@pytest.fixture(scope="session")
+def row_of_squares(tmp_path_factory) -> Gazetteer:
+    """Three 1°×1° counties west to east (甲, 乙, 丙) and a fourth (丁) north of 乙."""
+    squares = {
+        "510101": ("甲县", box(100, 30, 101, 31)),
+        "510102": ("乙县", box(101, 30, 102, 31)),
+        "510103": ("丙县", box(102, 30, 103, 31)),
+        "510104": ("丁县", box(101, 31, 102, 32)),
+    }
+    units = [
+        Unit("510000", "四川省", "四川", "province", None, "四川省", 101.0, 30.0, "Sichuan"),
+        Unit("510100", "某市", "某市", "prefecture", "510000", "四川省", 101.5, 30.5, "Moushi"),
+    ]
+    for adcode, (name, square) in squares.items():
+        units.append(
+            Unit(adcode, name, name, "county", "510100", "四川省", square.centroid.x, square.centroid.y, name)
+        )
+    path = tmp_path_factory.mktemp("gaz") / "boundaries.parquet"
+    gpd.GeoDataFrame(
+        {"adcode": list(squares)}, geometry=[s for _, s in squares.values()], crs="EPSG:4326"
+    ).to_parquet(path)
+    return Gazetteer(units, [], path)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import geopandas as gpd
 import pytest
 from shapely.geometry import LineString, MultiLineString, Point, box
 
@@ -10,7 +9,7 @@ from geo import analysis
 from geo.analysis import units_touched
 from geo.errors import GeoError
 from geo.features import catalogue_frame
-from geo.gazetteer import Gazetteer, Unit, load_gazetteer
+from geo.gazetteer import Unit, load_gazetteer
 
 
 @pytest.fixture(scope="module")
@@ -28,27 +27,6 @@ def catalogue():
 
 def _unit(adcode: str, name: str, lon: float, lat: float, level: str = "county", parent: str = "510100"):
     return Unit(adcode, name, name, level, parent, "四川省", lon, lat, name)
-
-
-@pytest.fixture(scope="module")
-def row_of_squares(tmp_path_factory) -> Gazetteer:
-    """Three 1°×1° counties west to east (A, B, C) and a fourth (D) north of B."""
-    squares = {
-        "510101": ("甲县", box(100, 30, 101, 31)),
-        "510102": ("乙县", box(101, 30, 102, 31)),
-        "510103": ("丙县", box(102, 30, 103, 31)),
-        "510104": ("丁县", box(101, 31, 102, 32)),
-    }
-    units = [_unit("510000", "四川省", 101, 30, "province", "")]
-    units[0] = Unit("510000", "四川省", "四川", "province", None, "四川省", 101.0, 30.0, "Sichuan")
-    units.append(_unit("510100", "某市", 101.5, 30.5, "prefecture", "510000"))
-    for adcode, (name, square) in squares.items():
-        units.append(_unit(adcode, name, square.centroid.x, square.centroid.y))
-    path = tmp_path_factory.mktemp("gaz") / "boundaries.parquet"
-    gpd.GeoDataFrame(
-        {"adcode": list(squares)}, geometry=[s for _, s in squares.values()], crs="EPSG:4326"
-    ).to_parquet(path)
-    return Gazetteer(units, [], path)
 
 
 def _names(units):

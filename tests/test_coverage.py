@@ -7,7 +7,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import geopandas as gpd
 import pandas as pd
 import pytest
 import shapely
@@ -17,7 +16,6 @@ from geo import coverage
 from geo.analysis import to_metric
 from geo.errors import GeoError
 from geo.features import catalogue_frame
-from geo.gazetteer import Gazetteer, Unit
 from geo.resolve import load_airports
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -31,30 +29,6 @@ def catalogue():
 @pytest.fixture(scope="module")
 def reports(catalogue):
     return {s: coverage.coverage_report(catalogue, s, 100.0) for s in coverage.SCENARIOS}
-
-
-@pytest.fixture(scope="module")
-def row_of_squares(tmp_path_factory) -> Gazetteer:
-    """Three 1°×1° counties west to east (甲, 乙, 丙) and a fourth (丁) north of 乙."""
-    squares = {
-        "510101": ("甲县", box(100, 30, 101, 31)),
-        "510102": ("乙县", box(101, 30, 102, 31)),
-        "510103": ("丙县", box(102, 30, 103, 31)),
-        "510104": ("丁县", box(101, 31, 102, 32)),
-    }
-    units = [
-        Unit("510000", "四川省", "四川", "province", None, "四川省", 101.0, 30.0, "Sichuan"),
-        Unit("510100", "某市", "某市", "prefecture", "510000", "四川省", 101.5, 30.5, "Moushi"),
-    ]
-    for adcode, (name, square) in squares.items():
-        units.append(
-            Unit(adcode, name, name, "county", "510100", "四川省", square.centroid.x, square.centroid.y, name)
-        )
-    path = tmp_path_factory.mktemp("gaz") / "boundaries.parquet"
-    gpd.GeoDataFrame(
-        {"adcode": list(squares)}, geometry=[s for _, s in squares.values()], crs="EPSG:4326"
-    ).to_parquet(path)
-    return Gazetteer(units, [], path)
 
 
 def _airports(*points, source="today"):
