@@ -33,6 +33,10 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.e2e.browser import RAILWAY_POINT  # noqa: E402
+
 CHROMIUM = "/usr/bin/chromium"
 MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 FINISHED = '[data-testid="stApp"][data-test-script-state="notRunning"]'
@@ -132,6 +136,18 @@ class Probe:
     def close(self) -> None:
         self.context.close()
 
+    def __enter__(self) -> Probe:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def open_map(self, base: str, path: str):
+        """Load ``path``, wait for its script to end, and give the map's frame."""
+        self.load(base, path)
+        self.finished()
+        return self.frame()
+
     def frame(self):
         handle = self.page.wait_for_selector(MAP_FRAME, timeout=TIMEOUT_MS)
         return handle.content_frame()
@@ -170,17 +186,6 @@ class Probe:
         self.page.mouse.click(box["x"] + point[0], box["y"] + point[1])
 
 
-RAILWAY_POINT = """(colour) => {
-  const paths = Array.from(document.querySelectorAll('path.leaflet-interactive'))
-    .filter(p => p.getAttribute('stroke') === colour);
-  for (const p of paths) {
-    const len = p.getTotalLength(); if (len < 60) continue;
-    const pt = p.getPointAtLength(len / 2); const m = p.getScreenCTM();
-    const x = pt.x * m.a + pt.y * m.c + m.e, y = pt.x * m.b + pt.y * m.d + m.f;
-    const top = document.elementFromPoint(x, y);
-    if (top === p && x > 80 && y > 80 && x < innerWidth - 80 && y < innerHeight - 80) return [x, y];
-  }
-  return null; }"""
 SHAPES = "() => document.querySelectorAll('path.leaflet-interactive').length"
 DETAILS = {"app": ".st-key-map_details", "naive": ".st-key-naive_details"}
 
@@ -193,37 +198,26 @@ def sample_loads(browser, build: str, base: str) -> dict:
         ("load_city", "/city?place=遂宁"),
         ("load_tasks", "/tasks?task=10"),
     ):
-        probe = Probe(browser)
-        try:
+        with Probe(browser) as probe:
             out[name] = probe.load(base, path)
             if name == "load_map":
                 probe.finished()
                 out["ws_first_map"] = probe.received
-        finally:
-            probe.close()
     return out
 
 
 def sample_city_click(browser, build: str, base: str) -> dict:
-    probe = Probe(browser)
-    try:
-        probe.load(base, "/city")
-        probe.finished()
-        frame = probe.frame()
+    with Probe(browser) as probe:
+        frame = probe.open_map(base, "/city")
         started = time.perf_counter()
         probe.click_lat_lon(frame, *SUINING)
         probe.page.get_by_role("heading", name="遂宁市").first.wait_for(timeout=TIMEOUT_MS)
         return {"click_city": time.perf_counter() - started}
-    finally:
-        probe.close()
 
 
 def sample_map_interactions(browser, build: str, base: str) -> dict:
-    probe = Probe(browser)
-    try:
-        probe.load(base, "/map")
-        probe.finished()
-        frame = probe.frame()
+    with Probe(browser) as probe:
+        frame = probe.open_map(base, "/map")
         frame.evaluate("() => { window.__benchMark = 1; }")
         before = probe.received
         started = time.perf_counter()
@@ -251,8 +245,6 @@ def sample_map_interactions(browser, build: str, base: str) -> dict:
             "ws_filter_map": probe.received - before,
             "filter_remounted": bool(remounted),
         }
-    finally:
-        probe.close()
 
 
 def _wait_for_redraw(probe: Probe, before: int) -> None:
@@ -273,11 +265,8 @@ def _wait_for_redraw(probe: Probe, before: int) -> None:
 def sample_first_visit(browser, server: Server) -> float:
     server.stop()
     server.start()
-    probe = Probe(browser)
-    try:
+    with Probe(browser) as probe:
         return probe.load(server.url, "/map")
-    finally:
-        probe.close()
 
 
 def memory(browser, server: Server) -> dict:

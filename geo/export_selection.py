@@ -135,9 +135,7 @@ def resolve_place(place: str) -> tuple[str, str]:
     """(adcode, full name) of a place given by name (达州, 万州区) or by its 6-digit code."""
     from geo.gazetteer import load_gazetteer
 
-    gazetteer = load_gazetteer()
-    text = place.strip()
-    unit = gazetteer.unit(text) if text.isdigit() else gazetteer.resolve(text).unit
+    unit = load_gazetteer().resolve(place).unit
     return unit.adcode, unit.name
 
 

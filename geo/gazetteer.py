@@ -75,7 +75,7 @@ class Resolution:
 
     query: str
     unit: Unit
-    how: str  # "name" | "short_name" | "nonunit"
+    how: str  # "adcode" | "name" | "short_name" | "nonunit"
     note: str | None = None
 
 
@@ -164,8 +164,15 @@ class Gazetteer:
         return full + short
 
     def resolve(self, name: str, *, context: str | None = None) -> Resolution:
+        """The one unit a place text means: a 6-digit code (511724), a full or short name, a
+        non-unit place (两江新区 → 渝北区, with its note) or a qualified name (贵州/金沙).
+
+        Raises UnknownPlaceError for nothing, AmbiguousPlaceError for several equal candidates.
+        """
         query = name
         name = name.strip()
+        if name.isascii() and name.isdigit():
+            return Resolution(query, self.unit(name), "adcode", None)
         for separator in _QUALIFIER_SEPARATORS:
             if separator in name:
                 qualifier, _, name = (part.strip() for part in name.rpartition(separator))

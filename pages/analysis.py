@@ -167,6 +167,25 @@ def map_beside_table(build_map, *, key: str):
     return table_column
 
 
+DISTANCE_HEADINGS = {"today": ("现状(公里)", "km today"), "plan": ("规划后(公里)", "km with plan")}
+
+
+def _county_distances(table: pd.DataFrame, en: bool, *, airports: dict[str, tuple[str, str]]) -> pd.DataFrame:
+    """County units with their distance in each scenario and, where ``airports`` gives a heading,
+    the nearest airport in that scenario."""
+    columns = {
+        tr("区县", "Unit"): table["name_en"] if en else table["name"],
+        tr("所属", "In"): table["prefecture_en"] if en else table["prefecture"],
+    }
+    for scenario, heading in DISTANCE_HEADINGS.items():
+        columns[tr(*heading)] = table[f"distance_km_{scenario}"].round(0).astype(int)
+        if scenario in airports:
+            columns[tr(*airports[scenario])] = table[
+                f"airport_en_{scenario}" if en else f"airport_{scenario}"
+            ]
+    return pd.DataFrame(columns)
+
+
 def airports_section(language: str) -> dict:
     st.radio(
         tr("情形", "Scenario"),
@@ -207,29 +226,31 @@ def airports_section(language: str) -> dict:
         other = report_for("plan" if scenario == "today" else "today", radius)
     coverage, compare = report.coverage, other.coverage
 
-    def other_figure(share: float) -> str:
-        """The other scenario's share, shown beside this one's (grey: a comparison, not a change)."""
-        label = tr("规划后", "with the plan") if scenario == "today" else tr("现状", "today")
-        return f"{label} {share:.0%}"
+    def share_metric(column, label: str, share: float, compared: float, help_text: str) -> None:
+        """A share in this scenario with the other scenario's beside it (grey: a comparison, not a change)."""
+        other_label = tr("规划后", "with the plan") if scenario == "today" else tr("现状", "today")
+        column.metric(
+            label, f"{share:.0%}", delta=f"{other_label} {compared:.0%}", delta_color="off", help=help_text
+        )
 
     c1, c2, c3, c4 = st.columns(4)
     c1.metric(tr("机场数", "Airports"), report.airports["id"].nunique())
-    c2.metric(
+    share_metric(
+        c2,
         tr(f"驻地在{radius:g}公里内的区县", f"County units with seat within {radius:g} km"),
-        f"{coverage.unit_share:.0%}",
-        delta=other_figure(compare.unit_share),
-        delta_color="off",
-        help=tr(
+        coverage.unit_share,
+        compare.unit_share,
+        tr(
             f"{coverage.units_within} / {coverage.units_total} 个区县级单位(驻地到最近机场的直线距离)",
             f"{coverage.units_within} of {coverage.units_total} county-level units (seat to nearest airport, straight line)",
         ),
     )
-    c3.metric(
+    share_metric(
+        c3,
         tr(f"{radius:g}公里内的面积", f"Area within {radius:g} km"),
-        f"{coverage.area_share:.0%}",
-        delta=other_figure(compare.area_share),
-        delta_color="off",
-        help=tr(
+        coverage.area_share,
+        compare.area_share,
+        tr(
             f"{coverage.area_within_km2:,.0f} / {coverage.area_total_km2:,.0f} 平方公里(机场周围直线半径圆与区域求交)",
             f"{coverage.area_within_km2:,.0f} of {coverage.area_total_km2:,.0f} km² (straight-line discs round the airports, intersected with the region)",
         ),
@@ -261,17 +282,7 @@ def airports_section(language: str) -> dict:
             st.caption(tr("在这个半径下没有。", "None at this radius."))
         else:
             st.dataframe(
-                pd.DataFrame(
-                    {
-                        tr("区县", "Unit"): gains["name_en"] if en else gains["name"],
-                        tr("所属", "In"): gains["prefecture_en"] if en else gains["prefecture"],
-                        tr("现状(公里)", "km today"): gains["distance_km_today"].round(0).astype(int),
-                        tr("规划后(公里)", "km with plan"): gains["distance_km_plan"].round(0).astype(int),
-                        tr("规划机场", "Plan airport"): gains["airport_en_plan"]
-                        if en
-                        else gains["airport_plan"],
-                    }
-                ),
+                _county_distances(gains, en, airports={"plan": ("规划机场", "Plan airport")}),
                 hide_index=True,
                 width="stretch",
             )
@@ -279,19 +290,13 @@ def airports_section(language: str) -> dict:
     with st.expander(tr("全部区县", "Every county unit")):
         table = report.table.sort_values(f"distance_km_{scenario}", ascending=False)
         st.dataframe(
-            pd.DataFrame(
-                {
-                    tr("区县", "Unit"): table["name_en"] if en else table["name"],
-                    tr("所属", "In"): table["prefecture_en"] if en else table["prefecture"],
-                    tr("现状(公里)", "km today"): table["distance_km_today"].round(0).astype(int),
-                    tr("最近现有机场", "Nearest airport today"): table["airport_en_today"]
-                    if en
-                    else table["airport_today"],
-                    tr("规划后(公里)", "km with plan"): table["distance_km_plan"].round(0).astype(int),
-                    tr("规划后最近机场", "Nearest with the plan"): table["airport_en_plan"]
-                    if en
-                    else table["airport_plan"],
-                }
+            _county_distances(
+                table,
+                en,
+                airports={
+                    "today": ("最近现有机场", "Nearest airport today"),
+                    "plan": ("规划后最近机场", "Nearest with the plan"),
+                },
             ),
             hide_index=True,
             width="stretch",

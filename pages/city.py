@@ -34,6 +34,7 @@ from ui.common import (
     param,
     remember_url,
     set_params,
+    show_catalogue_error,
     shown,
     status_note,
     tr,
@@ -148,14 +149,6 @@ def _unit_label(row: pd.Series) -> str:
 
 
 # -- URL → state -----------------------------------------------------------------------------------
-def _resolve_place(text: str):
-    """A unit from a name or an adcode; a GeoError with a plain message otherwise."""
-    gazetteer = load_gazetteer()
-    if text.isdigit():
-        return gazetteer.unit(text)
-    return gazetteer.resolve(text).unit
-
-
 def _state_from_url() -> None:
     level = param("level") or "prefecture"
     if level not in LEVELS:
@@ -165,7 +158,7 @@ def _state_from_url() -> None:
     place = param("place")
     if place:
         try:
-            unit = _resolve_place(place)
+            unit = load_gazetteer().resolve(place).unit
         except DataError:
             raise
         except (GeoError, KeyError) as exc:
@@ -240,10 +233,7 @@ def _unit_features(adcode: str | None) -> gpd.GeoDataFrame | None:
     except DataError:
         raise
     except GeoError as exc:
-        st.error(
-            tr(f"规划要素目录无法读取:{exc}", f"The feature catalogue cannot be read: {exc}"),
-            icon=":material/error:",
-        )
+        show_catalogue_error(exc)
         return None
 
 
@@ -434,7 +424,7 @@ def _place_param(adcode: str | None) -> str:
         if not name:
             continue
         try:
-            if _resolve_place(name).adcode == adcode:
+            if load_gazetteer().resolve(name).unit.adcode == adcode:
                 return name
         except DataError:
             raise

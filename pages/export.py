@@ -37,7 +37,17 @@ from geo.export_selection import (
 from geo.vocabularies import CRS_TERMS
 from layers.frames import Selection
 from layers.registry import LAYERS, PRECISION_LABELS, precision_explanation, precision_label
-from ui.common import clipped, lang, remember_url, set_params, shown, tr, url_changed, warn_bad_param
+from ui.common import (
+    clipped,
+    lang,
+    remember_url,
+    set_params,
+    show_catalogue_error,
+    shown,
+    tr,
+    url_changed,
+    warn_bad_param,
+)
 from ui.filters import filter_state, plan_filters, selection_params, set_filter_state
 
 PAGE = "export"
@@ -201,10 +211,7 @@ def main() -> None:
     except DataError:
         raise
     except GeoError as exc:
-        st.error(
-            tr(f"规划要素目录无法读取:{exc}", f"The feature catalogue cannot be read: {exc}"),
-            icon=":material/error:",
-        )
+        show_catalogue_error(exc)
         st.stop()
 
     with output_column:

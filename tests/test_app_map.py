@@ -282,7 +282,9 @@ def test_details_show_the_note_in_the_interface_language():
     assert row["note"] and row["note_zh"] and row["note"] != row["note_zh"]
     zh = _run(feature=row["id"])
     assert not zh.exception, zh.exception
-    assert [i.value for i in zh.info if row["note_zh"] in i.value or row["note"] in i.value] == [row["note_zh"]]
+    assert [i.value for i in zh.info if row["note_zh"] in i.value or row["note"] in i.value] == [
+        row["note_zh"]
+    ]
     en = _run(feature=row["id"], lang="en")
     assert not en.exception, en.exception
     assert [i.value for i in en.info if row["note_zh"] in i.value or row["note"] in i.value] == [row["note"]]

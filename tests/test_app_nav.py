@@ -15,17 +15,11 @@ def _run(**params) -> AppTest:
     return run_script(APP, **params)
 
 
+PAGE_PATHS = ["", "map", "city", "tasks", "analysis", "progress", "export", "data"]
+
+
 def test_page_addresses_are_short_and_files_exist():
-    assert [spec.url_path for spec in PAGES] == [
-        "",
-        "map",
-        "city",
-        "tasks",
-        "analysis",
-        "progress",
-        "export",
-        "data",
-    ]
+    assert [spec.url_path for spec in PAGES] == PAGE_PATHS
     for spec in PAGES:
         assert (ROOT / spec.path).is_file(), spec.path
 
@@ -44,16 +38,7 @@ def test_menu_shows_chinese_titles_and_links_every_page():
         "导出",
         "数据说明",
     ]
-    assert [link.proto.page for link in links] == [
-        "",
-        "map",
-        "city",
-        "tasks",
-        "analysis",
-        "progress",
-        "export",
-        "data",
-    ]
+    assert [link.proto.page for link in links] == PAGE_PATHS
     assert all(link.proto.query_string == "" for link in links)
 
 

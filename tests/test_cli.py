@@ -116,6 +116,8 @@ def test_tasks_for_county_inherits_with_how_and_via():
     assert tasks[7]["how"] == "direct" and tasks[7]["via"] is None and not tasks[7]["received"]
     [named] = run_json("tasks-for", "大竹县", "--json", "--no-inherited")
     assert {t["task"] for t in named["tasks"]} == {7, 11}
+    [by_code] = run_json("tasks-for", "511724", "--json")
+    assert by_code["tasks"] == result["tasks"]
 
 
 @pytest.mark.parametrize(

@@ -186,49 +186,39 @@ def _assert_data_error(info, name: str) -> None:
     assert str(ROOT) not in message and "/tmp" not in message
 
 
-def test_loaders_raise_data_error(tmp_path):
-    missing = tmp_path / "units.csv"
-    with pytest.raises(DataError) as info:
-        read_units(missing)
-    _assert_data_error(info, "units.csv")
-    assert "missing" in str(info.value)
+def _boundary_reader(path: Path):
+    return Gazetteer(read_units(), read_nonunit_places(), path).boundary("510100")
 
-    broken = tmp_path / "nonunit_places.yaml"
-    broken.write_bytes(_truncate((DATA / "gazetteer" / "nonunit_places.yaml").read_bytes()) + b"\n  - [")
-    with pytest.raises(DataError) as info:
-        read_nonunit_places(broken)
-    _assert_data_error(info, "nonunit_places.yaml")
 
-    plan = tmp_path / "plan.txt"
-    plan.write_bytes(_reencode((DATA / "source" / "plan-article-2021-12-31.txt").read_bytes()))
-    with pytest.raises(DataError) as info:
-        load_plan(plan)
-    _assert_data_error(info, "plan.txt")
+LOADER_FAULTS = [
+    # (file written, the shipped file it damages or None, how, the loader that reads it)
+    ("units.csv", None, None, read_units),
+    (
+        "nonunit_places.yaml",
+        "gazetteer/nonunit_places.yaml",
+        lambda b: _truncate(b) + b"\n  - [",
+        read_nonunit_places,
+    ),
+    ("plan.txt", "source/plan-article-2021-12-31.txt", _reencode, load_plan),
+    ("short-plan.txt", "source/plan-article-2021-12-31.txt", _truncate, load_plan),
+    ("zone.yaml", "catalogue/zone.yaml", _utf16, read_catalogue_file),
+    ("unlocated.yaml", None, lambda _: b"- name: x\n", load_unlocated),
+    ("boundaries.parquet", "gazetteer/boundaries.parquet", _truncate, _boundary_reader),
+]
 
-    short_plan = tmp_path / "short-plan.txt"
-    short_plan.write_bytes(_truncate((DATA / "source" / "plan-article-2021-12-31.txt").read_bytes()))
-    with pytest.raises(DataError) as info:
-        load_plan(short_plan)
-    _assert_data_error(info, "short-plan.txt")
 
-    zone = tmp_path / "zone.yaml"
-    zone.write_bytes(_utf16((DATA / "catalogue" / "zone.yaml").read_bytes()))
+@pytest.mark.parametrize(
+    ("name", "shipped", "damage", "reader"), LOADER_FAULTS, ids=[f[0] for f in LOADER_FAULTS]
+)
+def test_loaders_raise_data_error(tmp_path, name, shipped, damage, reader):
+    path = tmp_path / name
+    if damage is not None:
+        path.write_bytes(damage((DATA / shipped).read_bytes() if shipped else b""))
     with pytest.raises(DataError) as info:
-        read_catalogue_file(zone)
-    _assert_data_error(info, "zone.yaml")
-
-    unlocated = tmp_path / "unlocated.yaml"
-    unlocated.write_text("- name: x\n", encoding="utf-8")
-    with pytest.raises(DataError) as info:
-        load_unlocated(unlocated)
-    _assert_data_error(info, "unlocated.yaml")
-
-    parquet = tmp_path / "boundaries.parquet"
-    parquet.write_bytes(_truncate((DATA / "gazetteer" / "boundaries.parquet").read_bytes()))
-    gazetteer = Gazetteer(read_units(), read_nonunit_places(), parquet)
-    with pytest.raises(DataError) as info:
-        gazetteer.boundary("510100")
-    _assert_data_error(info, "boundaries.parquet")
+        reader(path)
+    _assert_data_error(info, name)
+    if damage is None:
+        assert "missing" in str(info.value)
 
 
 # -- the app: one message on every page -------------------------------------------------------------

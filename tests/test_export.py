@@ -36,6 +36,7 @@ from geo.export import (
     output_path,
     write_export,
 )
+from geo.resolve import PRECISIONS
 from tests.export_samples import (
     AWKWARD_NAME,
     EXPORTED,
@@ -187,15 +188,7 @@ def test_geojson_follows_rfc_7946(tmp_path):
     metadata = document["metadata"]
     assert metadata["features"] == 7 and metadata["exported"] == "2026-01-02"
     assert any("Natural Earth" in line for line in metadata["licences"])
-    assert set(metadata["precision_classes"]) == {
-        "exact",
-        "site",
-        "seat",
-        "area",
-        "route",
-        "river",
-        "schematic",
-    }
+    assert set(metadata["precision_classes"]) == set(PRECISIONS)
     # No OpenStreetMap geometry in these features, so no OpenStreetMap licence line.
     assert not any("OpenStreetMap" in line for line in metadata["licences"])
 

@@ -10,7 +10,7 @@ import shapely
 import yaml
 
 from geo.errors import AmbiguousPlaceError, GeoError, UnknownPlaceError
-from geo.gazetteer import NONUNIT_PATH, load_gazetteer
+from geo.gazetteer import BOUNDARY_COLUMNS, NONUNIT_PATH, load_gazetteer
 
 ROOT = Path(__file__).resolve().parent.parent
 PLAN_TEXT = ROOT / "data" / "source" / "plan-article-2021-12-31.txt"
@@ -65,17 +65,7 @@ def test_prefecture_level_map_is_sichuan_prefectures_and_chongqing_counties(gaze
     frame = gazetteer.boundaries("prefecture")
     assert len(frame) == 21 + 38
     assert frame.crs.to_epsg() == 4326
-    assert set(frame.columns) >= {
-        "adcode",
-        "name",
-        "short_name",
-        "level",
-        "parent",
-        "province",
-        "name_en",
-        "lon",
-        "lat",
-    }
+    assert list(frame.columns) == [*BOUNDARY_COLUMNS, "geometry"]
     chongqing = frame[frame["province"] == "重庆市"]
     assert len(chongqing) == 38 and set(chongqing["level"]) == {"county"}
     assert len(gazetteer.boundaries("county")) == 221
@@ -152,6 +142,8 @@ def test_english_names(gazetteer, name, english):
         ("阿坝", "513200", "short_name"),  # the prefecture, not 阿坝县
         ("达州", "511700", "short_name"),
         ("重庆", "500000", "short_name"),
+        ("511724", "511724", "adcode"),  # 大竹县 by its code
+        (" 500105 ", "500105", "adcode"),
     ],
 )
 def test_resolve_in_the_region(gazetteer, query, adcode, how):
@@ -223,6 +215,11 @@ def test_unknown_names_raise(gazetteer):
 def test_candidates_include_namesakes_outside_the_region(gazetteer):
     adcodes = {u.adcode for u in gazetteer.candidates("江北")}
     assert {"500105", "330205"} <= adcodes
+
+
+def test_an_unknown_code_is_an_unknown_place(gazetteer):
+    with pytest.raises(UnknownPlaceError, match="999999"):
+        gazetteer.resolve("999999")
 
 
 def test_wansheng_resolves_to_qijiang_with_a_note(gazetteer):

@@ -7,6 +7,7 @@ import pytest
 
 from geo.catalogue import LAYER_IDS, STATUSES
 from geo.plan import Task, split_sentences
+from geo.resolve import PRECISIONS
 from layers.summaries import (
     FEATURE,
     PLACE,
@@ -66,15 +67,7 @@ def test_empty_frame_gives_zero_tables():
     gdf = _frame([]).iloc[0:0]
     assert counts_by_layer_and_status(_frame([{}]).iloc[0:0]).to_numpy().sum() == 0
     assert counts_by_precision(gdf).sum() == 0
-    assert list(counts_by_precision(gdf).index) == [
-        "exact",
-        "site",
-        "seat",
-        "area",
-        "route",
-        "river",
-        "schematic",
-    ]
+    assert list(counts_by_precision(gdf).index) == list(PRECISIONS)
 
 
 def test_precision_counts_per_layer():

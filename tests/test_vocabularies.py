@@ -30,6 +30,18 @@ def test_every_term_has_its_fields_filled():
             assert all(term[field].strip() for field in fields[table]), (table, key)
 
 
+def test_precision_classes_run_from_most_to_least_precise():
+    assert tuple(vocabularies.PRECISION_TERMS) == (
+        "exact",
+        "site",
+        "seat",
+        "area",
+        "route",
+        "river",
+        "schematic",
+    )
+
+
 def test_library_layers_and_exports_read_the_same_table():
     assert PRECISIONS == tuple(vocabularies.PRECISION_TERMS) == tuple(PRECISION_CLASSES)
     assert HOWS == tuple(vocabularies.HOW_TERMS)

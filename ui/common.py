@@ -135,6 +135,17 @@ def show_data_error(exc: DataError) -> None:
     )
 
 
+def show_catalogue_error(exc: GeoError) -> None:
+    """One line for a catalogue whose files read but do not make a catalogue (a CatalogueError)."""
+    st.error(
+        tr(
+            f"规划要素目录无法读取:{shown(exc, 200)}",
+            f"The feature catalogue cannot be read: {shown(exc, 200)}",
+        ),
+        icon=":material/error:",
+    )
+
+
 @st.cache_resource(show_spinner=False)
 def catalogue():
     """The whole catalogue, once per process for every page (read-only: filters return new frames)."""
@@ -148,10 +159,7 @@ def load_catalogue_or_stop():
     except DataError:
         raise  # shown once, by the app (show_data_error)
     except GeoError as exc:
-        st.error(
-            tr(f"规划要素目录无法读取:{exc}", f"The feature catalogue cannot be read: {exc}"),
-            icon=":material/error:",
-        )
+        show_catalogue_error(exc)
         st.stop()
 
 

@@ -118,21 +118,14 @@ def write_gpkg(gdf: gpd.GeoDataFrame, path: Path, metadata: dict, bundle: Export
             look = layer_look(bundle, layer_id)
             title = f"{look.title_zh} {look.title_en} ({DIMENSION_ZH[dimension]} {dimension})"
             geometry_type = common_geometry_type(part.geom_type)
-            pyogrio.write_dataframe(
+            _write_features(
                 part,
                 path,
-                layer=name,
-                driver="GPKG",
-                geometry_type=geometry_type,
-                append=not first,
-                dataset_metadata=flat_metadata if first else None,
-                # GeoPackage 1.2: read without warnings by the GDAL of every QGIS 3 and ArcGIS Pro.
-                dataset_options={"VERSION": "1.2"} if first else None,
-                layer_options={
-                    "IDENTIFIER": title,
-                    "DESCRIPTION": look.legend_zh or look.title_en,
-                    "GEOMETRY_NAME": GPKG_GEOMETRY_COLUMN,
-                },
+                name,
+                geometry_type,
+                identifier=title,
+                description=look.legend_zh or look.title_en,
+                first_metadata=flat_metadata if first else None,
             )
             first = False
             project.append(
@@ -142,18 +135,13 @@ def write_gpkg(gdf: gpd.GeoDataFrame, path: Path, metadata: dict, bundle: Export
             admin_export = prepare_frame(admin, metadata["crs"])
             zh, en = ADMIN_TITLES.get(name, (name, name))
             geometry_type = common_geometry_type(admin_export.geom_type)
-            pyogrio.write_dataframe(
+            _write_features(
                 admin_export,
                 path,
-                layer=name,
-                driver="GPKG",
-                geometry_type=geometry_type,
-                append=True,
-                layer_options={
-                    "IDENTIFIER": f"{zh} {en}",
-                    "DESCRIPTION": "administrative units 行政区 (reference only)",
-                    "GEOMETRY_NAME": GPKG_GEOMETRY_COLUMN,
-                },
+                name,
+                geometry_type,
+                identifier=f"{zh} {en}",
+                description="administrative units 行政区 (reference only)",
             )
             look = LayerLook(name, zh, en, DEFAULT_COLOUR)
             dimension = f"admin_{name.removeprefix('admin_')}"
@@ -161,6 +149,36 @@ def write_gpkg(gdf: gpd.GeoDataFrame, path: Path, metadata: dict, bundle: Export
         for name, table in {**reference, "about": about_table(metadata)}.items():
             pyogrio.write_dataframe(table, path, layer=name, driver="GPKG", append=True)
     _finish(path, ordered, project, metadata, stamp)
+
+
+def _write_features(
+    frame: gpd.GeoDataFrame,
+    path: Path,
+    name: str,
+    geometry_type: str,
+    *,
+    identifier: str,
+    description: str,
+    first_metadata: Mapping | None = None,
+) -> None:
+    """One feature table; the first one (given ``first_metadata``) creates the file."""
+    first = first_metadata is not None
+    pyogrio.write_dataframe(
+        frame,
+        path,
+        layer=name,
+        driver="GPKG",
+        geometry_type=geometry_type,
+        append=not first,
+        dataset_metadata=dict(first_metadata) if first else None,
+        # GeoPackage 1.2: read without warnings by the GDAL of every QGIS 3 and ArcGIS Pro.
+        dataset_options={"VERSION": "1.2"} if first else None,
+        layer_options={
+            "IDENTIFIER": identifier,
+            "DESCRIPTION": description,
+            "GEOMETRY_NAME": GPKG_GEOMETRY_COLUMN,
+        },
+    )
 
 
 def _finish(

@@ -10,6 +10,19 @@ from tests.e2e.conftest import SHOTS_DIR
 TIMEOUT_MS = 90_000
 MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 SCRIPT_FINISHED = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+# The screen point (inside the map frame) of the middle of a long line drawn in ``colour`` that is
+# on top there and away from the map's edges; null when none is in view.
+RAILWAY_POINT = """(colour) => {
+  const paths = Array.from(document.querySelectorAll('path.leaflet-interactive'))
+    .filter(p => p.getAttribute('stroke') === colour);
+  for (const p of paths) {
+    const len = p.getTotalLength(); if (len < 60) continue;
+    const pt = p.getPointAtLength(len / 2); const m = p.getScreenCTM();
+    const x = pt.x * m.a + pt.y * m.c + m.e, y = pt.x * m.b + pt.y * m.d + m.f;
+    if (document.elementFromPoint(x, y) === p && x > 80 && y > 80 && x < innerWidth - 80 && y < innerHeight - 80)
+      return [x, y];
+  }
+  return null; }"""
 
 
 def wait_until_finished(page) -> None:

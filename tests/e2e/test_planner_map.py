@@ -12,22 +12,12 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from layers.frames import catalogue_frame, features_in_unit
 from layers.registry import LAYERS
+from tests.e2e.browser import RAILWAY_POINT
 from tests.e2e.test_map_city import LOAD_TIMEOUT_MS, click_lat_lon, folium_frame, shot
 
 pytestmark = pytest.mark.browser
 
 FINISHED = '[data-testid="stApp"][data-test-script-state="notRunning"]'
-RAILWAY_POINT = """(colour) => {
-  const paths = Array.from(document.querySelectorAll('path.leaflet-interactive'))
-    .filter(p => p.getAttribute('stroke') === colour);
-  for (const p of paths) {
-    const len = p.getTotalLength(); if (len < 60) continue;
-    const pt = p.getPointAtLength(len / 2); const m = p.getScreenCTM();
-    const x = pt.x * m.a + pt.y * m.c + m.e, y = pt.x * m.b + pt.y * m.d + m.f;
-    if (document.elementFromPoint(x, y) === p && x > 80 && y > 80 && x < innerWidth - 80 && y < innerHeight - 80)
-      return [x, y];
-  }
-  return null; }"""
 
 
 def features_drawn(frame) -> int:
