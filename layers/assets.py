@@ -14,7 +14,12 @@ from __future__ import annotations
 
 import filecmp
 import functools
+import hashlib
+import json
+import os
 import shutil
+import threading
+from collections.abc import Mapping
 from importlib import resources
 from pathlib import Path
 
@@ -80,3 +85,22 @@ MAP_CSS: list[tuple[str, str]] = [
     ("leaflet_css", f"{STATIC_URL}/leaflet/leaflet.css"),
     ("planmap_css", f"{PLANMAP_URL}/planmap.css"),
 ]
+
+
+def write_static_json(prefix: str, data: Mapping | list) -> str:
+    """Write ``data`` under static/generated with a content hash in its name; returns its URL."""
+    return write_static_text(prefix, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+
+
+def write_static_text(prefix: str, text: str) -> str:
+    """Write JSON ``text`` under static/generated with a content hash in its name; returns its URL."""
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+    name = f"{prefix}-{digest}.json"
+    path = GENERATED_DIR / name
+    if not path.is_file():
+        GENERATED_DIR.mkdir(parents=True, exist_ok=True)
+        # A name of its own per writer: two sessions writing the same file never share a scratch.
+        tmp = path.with_suffix(f".{os.getpid()}-{threading.get_ident()}.tmp")
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(path)
+    return f"{GENERATED_URL}/{name}"

@@ -29,7 +29,7 @@ from jinja2 import Template
 from jinja2.utils import htmlsafe_json_dumps
 
 from geo.gcj02 import geometry_wgs84_to_gcj02
-from layers.assets import MAP_CSS, MAP_JS, ensure_assets
+from layers.assets import MAP_CSS, MAP_JS, ensure_assets, write_static_text
 from layers.frames import display_frame
 
 WGS84 = "WGS84"
@@ -345,17 +345,52 @@ class VectorLayer(MacroElement):
         self.hover_weight = hover_weight
 
 
+# Backdrop panes sit under Leaflet's overlay pane (400), one per level so the province fill stays
+# under the outlines whichever file arrives first.
+BACKDROP_PANES = {"province": 350, "prefecture": 351, "county": 352}
+
+
+class BackdropLayer(MacroElement):
+    """Administrative outlines fetched from a static file the browser caches, drawn in a pane of
+    their own under everything and never clickable: a script run then sends their URL, not them."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = PlanMap.backdrop({{ this._parent.get_name() }}, {{ this.url|tojson }},
+            {{ this.style|tojson }}, {{ this.pane|tojson }}, {{ this.z_index|tojson }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, url: str, *, name: str, style: dict, pane: str, z_index: int):
+        super().__init__()
+        self._name = "BackdropLayer"
+        self.layer_name = name
+        self.url = url
+        self.style = style
+        self.pane = pane
+        self.z_index = z_index
+        self.interactive = False
+
+
 @functools.cache
 def _admin_json(level: str, datum: str) -> str:
     return safe_json(_geojson(to_datum(_admin_frame(level), datum), ["adcode"]))
 
 
+@functools.cache
+def _admin_url(level: str, datum: str) -> str:
+    return write_static_text(f"admin-{level}-{datum.lower()}", _admin_json(level, datum))
+
+
 def admin_layer(
     gdf: gpd.GeoDataFrame | None, level: str, *, tiled: bool = False, datum: str = WGS84
-) -> VectorLayer:
+) -> VectorLayer | BackdropLayer:
     """The outlines of one administrative level, drawn under everything and never clickable.
 
-    ``gdf`` None means the gazetteer's boundaries, encoded once per process and datum.
+    ``gdf`` None means the gazetteer's boundaries: a static file written once per process and
+    datum, which the browser fetches (and caches); other outlines travel inside the map.
     """
     if level == "province":
         style = {
@@ -369,7 +404,16 @@ def admin_layer(
         style = {"color": "#8a8a8a", "weight": 1.0, "fill": False}
     else:
         style = {"color": "#b0b0b0", "weight": 0.6, "fill": False}
-    data = _admin_json(level, datum) if gdf is None else _geojson(to_datum(gdf, datum), ["adcode"])
+    if gdf is None:
+        pane = f"plan-admin-{level}"
+        return BackdropLayer(
+            _admin_url(level, datum),
+            name=f"admin-{level}",
+            style=style,
+            pane=pane,
+            z_index=BACKDROP_PANES[level],
+        )
+    data = _geojson(to_datum(gdf, datum), ["adcode"])
     return VectorLayer(data, name=f"admin-{level}", style=style, interactive=False)
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 
 import folium
 import geopandas as gpd
@@ -21,7 +21,7 @@ import shapely
 from branca.element import MacroElement
 from jinja2 import Template
 
-from layers.assets import GENERATED_DIR, GENERATED_URL
+from layers.assets import write_static_json
 from layers.map_themes import theme_frame_for_map
 from layers.maps import WGS84, _esc, region_bounds, safe_json
 from layers.registry import LAYERS, PRECISION_LABELS, precision_label, status_label
@@ -205,24 +205,6 @@ def features_collection(
     columns = ["id", "name", "layer", "status", "precision", "task", "style", "tip", "pop", "lp"]
     trimmed = gpd.GeoDataFrame(prepared[columns].copy(), geometry=prepared.geometry.values, crs=prepared.crs)
     return json.loads(trimmed.to_json(drop_id=True, na="null", to_wgs84=False))
-
-
-def write_static_json(prefix: str, data: Mapping | list) -> str:
-    """Write ``data`` under static/generated with a content hash in its name; returns its URL."""
-    return write_static_text(prefix, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
-
-
-def write_static_text(prefix: str, text: str) -> str:
-    """Write JSON ``text`` under static/generated with a content hash in its name; returns its URL."""
-    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
-    name = f"{prefix}-{digest}.json"
-    path = GENERATED_DIR / name
-    if not path.is_file():
-        GENERATED_DIR.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(path)
-    return f"{GENERATED_URL}/{name}"
 
 
 _FEATURE_URLS: dict[tuple[str, str, str], str] = {}

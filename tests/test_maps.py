@@ -12,6 +12,7 @@ from shapely.geometry import LineString, MultiPoint, Point, box
 
 from geo.gazetteer import load_gazetteer
 from layers import assets, legends, map_themes, maps
+from layers.assets import GENERATED_DIR, GENERATED_URL
 from layers.registry import LAYERS, STATUS_COLOURS
 
 CDN_HOSTS = (
@@ -171,6 +172,27 @@ def test_admin_basemap_is_drawn_and_not_clickable(full_map_html):
     assert {layer.layer_name for layer in admin_layers} == {"admin-province", "admin-prefecture"}
     assert all(layer.interactive is False for layer in admin_layers)
     assert _contains(full_map_html, "遂宁")  # its label
+
+
+def test_gazetteer_outlines_travel_as_a_static_file_under_the_features():
+    m = maps.new_map(admin_levels=("province", "prefecture", "county"))
+    backdrops = [c for c in m._children.values() if isinstance(c, maps.BackdropLayer)]
+    assert [b.layer_name for b in backdrops] == ["admin-province", "admin-prefecture", "admin-county"]
+    # Each pane under Leaflet's overlay pane (400), the province fill lowest.
+    assert [b.z_index for b in backdrops] == sorted(b.z_index for b in backdrops)
+    assert all(b.z_index < 400 and b.interactive is False for b in backdrops)
+    html = maps.rendered_html(m)
+    assert "510100" not in html  # the outlines are not inside the page
+    for backdrop in backdrops:
+        assert backdrop.url.startswith(GENERATED_URL + "/admin-") and backdrop.url in html
+        written = GENERATED_DIR / backdrop.url.rsplit("/", 1)[1]
+        collection = json.loads(written.read_text(encoding="utf-8"))
+        level = backdrop.layer_name.removeprefix("admin-")
+        codes = {f["properties"]["adcode"] for f in collection["features"]}
+        assert codes == set(maps.admin_frame(level)["adcode"])
+    gcj = maps.new_map(basemap="gaode", admin_levels=("province",))
+    [gcj_backdrop] = [c for c in gcj._children.values() if isinstance(c, maps.BackdropLayer)]
+    assert gcj_backdrop.url != backdrops[0].url  # one file per datum
 
 
 def test_map_legend_shows_precision_classes_and_the_colour_key_only_the_layers_given(full_map_html):

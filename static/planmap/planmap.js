@@ -67,6 +67,24 @@
     return S.data[url];
   };
 
+  // Administrative outlines from a static file, in a pane of their own under the features.
+  PM.backdrop = function (map, url, style, paneName, zIndex) {
+    var pane = map.getPane(paneName) || map.createPane(paneName);
+    pane.style.zIndex = zIndex;
+    pane.style.pointerEvents = "none";
+    var layer = L.geoJson(null, {
+      pane: paneName,
+      interactive: false,
+      style: function () {
+        return style;
+      },
+    }).addTo(map);
+    PM.fetchData(url).then(function (data) {
+      layer.addData(data);
+    });
+    return layer;
+  };
+
   // -- scroll wheel: zoom only once the map was clicked, or with Ctrl -----------------------------
   function wheelGate(map) {
     map.scrollWheelZoom.disable();
@@ -429,7 +447,14 @@
     ctx.fillStyle = "#eef3f7";
     ctx.fillRect(0, top, size.x, size.y);
     var box = map.getContainer().getBoundingClientRect();
+    // Painted bottom pane first: the backdrop panes come after the overlay pane in the document.
     var svgs = Array.prototype.slice.call(map.getContainer().querySelectorAll(".leaflet-pane svg"));
+    var depth = function (svg) {
+      return parseInt(window.getComputedStyle(svg.parentNode).zIndex, 10) || 0;
+    };
+    svgs.sort(function (a, b) {
+      return depth(a) - depth(b);
+    });
     var loads = svgs.map(function (svg) {
       var r = svg.getBoundingClientRect();
       var clone = svg.cloneNode(true);
