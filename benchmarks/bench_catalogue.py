@@ -12,7 +12,7 @@ CHILD = """
 import time
 t0 = time.perf_counter()
 from geo.resolve import resolve_catalogue
-from layers.frames import catalogue_frame
+from geo.features import catalogue_frame
 t1 = time.perf_counter()
 features = resolve_catalogue()
 t2 = time.perf_counter()

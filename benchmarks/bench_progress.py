@@ -59,7 +59,7 @@ def bench(url: str, label: str) -> None:
 
 
 def bench_restyle() -> None:
-    from layers.frames import catalogue_frame
+    from geo.features import catalogue_frame
     from layers.map_themes import map_features
     from layers.progress import ledger_events, phase_features
 

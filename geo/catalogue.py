@@ -22,7 +22,7 @@ CATALOGUE_DIR = DATA_DIR / "catalogue"
 # libyaml's safe loader is several times faster than the pure-Python one; same semantics.
 YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-# Layer ids in display order; presentation (titles, colours) lives in layers.registry.
+# Layer ids in display order; presentation (titles, colours) lives in geo.styles.
 LAYER_IDS: tuple[str, ...] = (
     "aviation",
     "railway",

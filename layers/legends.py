@@ -11,8 +11,7 @@ import geopandas as gpd
 import pandas as pd
 
 from geo.resolve import OSM_ATTRIBUTION
-from layers.maps import WGS84, HtmlControl, VectorLayer, _esc, _geojson, safe_json, to_datum
-from layers.registry import (
+from geo.styles import (
     LAYERS,
     PRECISION_LABELS,
     STATUS_COLOURS,
@@ -20,6 +19,7 @@ from layers.registry import (
     precision_label,
     status_label,
 )
+from layers.maps import WGS84, HtmlControl, VectorLayer, _esc, _geojson, safe_json, to_datum
 
 
 # -- legend ----------------------------------------------------------------------------------------

@@ -13,9 +13,10 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
+from geo.styles import LAYERS, STATUS_COLOURS, precision_label, status_label
 from layers.frames import display_frame
 from layers.maps import WGS84, VectorLayer, _esc, _geojson, feature_collection_json, safe_json, to_datum
-from layers.registry import LAYERS, STATUS_COLOURS, line_style, marker_style, precision_label, status_label
+from layers.registry import line_style, marker_style
 
 # -- thematic layers -------------------------------------------------------------------------------
 # Display geometry for the map: areas are unions of administrative polygons whose exact outline

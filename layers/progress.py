@@ -16,7 +16,6 @@ import geopandas as gpd
 import pandas as pd
 
 from geo.progress import (
-    PHASE_IDS,
     Event,
     NewEvent,
     add_event,
@@ -26,32 +25,10 @@ from geo.progress import (
     open_ledger,
 )
 from geo.progress.frames import with_phase_columns
-from geo.progress.ledger import effective_events, parse_as_of
+from geo.progress.ledger import effective_events
 from geo.progress.phases import phases_by_id
-from geo.progress.settings import editor_key
 from geo.styles import status_label
 from layers.maps import safe_json
-
-__all__ = [
-    "NO_EVENT_COLOUR",
-    "PHASE_IDS",
-    "Event",
-    "NewEvent",
-    "editor_key",
-    "ledger_events",
-    "parse_as_of",
-    "phase_colour",
-    "latest_as_of",
-    "latest_event_markdown",
-    "phase_features",
-    "phase_frame",
-    "phase_label",
-    "phase_legend_html",
-    "record_event",
-    "restyle_feature",
-    "since_plan_counts",
-    "timeline_rows",
-]
 
 NO_EVENT_COLOUR = "#bdbdbd"
 

@@ -1,32 +1,12 @@
 """Leaflet styles of the thematic layers.
 
 Titles, colours and labels are shared with the exports and live in :mod:`geo.styles`; this module
-adds how a feature is drawn on the web map.
+holds only how a feature is drawn on the web map.
 """
 
 from __future__ import annotations
 
-from geo.styles import (
-    LAYERS,
-    PRECISION_LABELS,
-    STATUS_COLOURS,
-    Layer,
-    precision_explanation,
-    precision_label,
-    status_label,
-)
-
-__all__ = [
-    "LAYERS",
-    "PRECISION_LABELS",
-    "STATUS_COLOURS",
-    "Layer",
-    "line_style",
-    "marker_style",
-    "precision_explanation",
-    "precision_label",
-    "status_label",
-]
+from geo.styles import LAYERS
 
 
 def line_style(layer_id: str, precision: str) -> dict:

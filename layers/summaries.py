@@ -1,6 +1,6 @@
 """Tables and text the overview, task and data pages show: counts, highlight spans, provenance.
 
-Everything here is computed from the catalogue frame (:func:`layers.frames.catalogue_frame`), the
+Everything here is computed from the catalogue frame (:func:`geo.features.catalogue_frame`), the
 plan and the shipped provenance records; the pages only draw it. Highlighted text is built from
 escaped pieces, so no character of the plan or of a name reaches HTML unescaped.
 """

@@ -34,8 +34,8 @@ from geo.coverage import (
     coverage_report,
 )
 from geo.reach import NETWORKS, ReachReport, reach_report
+from geo.styles import LAYERS, precision_label, status_label
 from layers.analysis import airport_map, corridor_map, reach_map
-from layers.registry import LAYERS, precision_label, status_label
 from ui.common import (
     esc,
     lang,

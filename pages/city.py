@@ -16,15 +16,15 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo.errors import DataError, GeoError
+from geo.features import features_in_unit
 from geo.gazetteer import load_gazetteer
 from geo.mentions import HOW_EN, HOW_ZH, tasks_for
 from geo.plan import task_title
-from layers.frames import features_in_unit
+from geo.styles import LAYERS, status_label
 from layers.legends import choropleth_json, choropleth_legend_html
 from layers.map_themes import highlight_group
 from layers.maps import HtmlControl, VectorLayer, admin_frame, label_points, unit_label_points
 from layers.planmap import RevealUnit, ZoomLabels, feature_view, features_url, planner_map
-from layers.registry import LAYERS, status_label
 from layers.summaries import Span, highlight_html
 from ui.common import (
     catalogue,

@@ -11,7 +11,7 @@ from geo.catalogue import load_unlocated, load_unplaceable
 from geo.check import check_catalogue
 from geo.plan import PLAN_TITLE
 from geo.resolve import OSM_ATTRIBUTION, PRECISIONS
-from layers.registry import LAYERS, precision_explanation, precision_label
+from geo.styles import LAYERS, precision_explanation, precision_label
 from layers.summaries import (
     PROVENANCE_PATH,
     counts_by_precision,

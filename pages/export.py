@@ -34,9 +34,9 @@ from geo.export_selection import (
     resolve_place,
     selected_features,
 )
+from geo.features import Selection
+from geo.styles import LAYERS, PRECISION_LABELS, precision_explanation, precision_label
 from geo.vocabularies import CRS_TERMS
-from layers.frames import Selection
-from layers.registry import LAYERS, PRECISION_LABELS, precision_explanation, precision_label
 from ui.common import (
     clipped,
     lang,

@@ -8,11 +8,11 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo.plan import PLAN_DATE, PLAN_TITLE, load_plan
+from geo.styles import LAYERS, STATUS_COLOURS, status_label
 from layers.frames import display_frame
 from layers.legends import add_legend, colour_legend_html
 from layers.map_themes import theme_layers
 from layers.maps import new_map
-from layers.registry import LAYERS, STATUS_COLOURS, status_label
 from layers.summaries import (
     BUILDING_STATUSES,
     building_count,

@@ -15,14 +15,13 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo.catalogue import LAYER_IDS
-from geo.features import selection_from_params
+from geo.features import PROVINCE_SCOPE_EN, Selection, selection_from_params
 from geo.search import search_frame
+from geo.styles import LAYERS, precision_label, status_label
 from layers.assets import write_static_text
-from layers.frames import PROVINCE_SCOPE_EN, Selection
 from layers.legends import add_legend, colour_legend_html
 from layers.maps import BASEMAPS, DEFAULT_BASEMAP, datum_label, datum_of, feature_collection_json
 from layers.planmap import feature_strings, feature_view, features_url, planner_map
-from layers.registry import LAYERS, precision_label, status_label
 from ui import map_progress
 from ui.common import (
     lang,

@@ -14,17 +14,10 @@ import pandas as pd
 import streamlit as st
 
 from geo.errors import GeoError
-from layers.progress import (
-    PHASE_IDS,
-    NewEvent,
-    editor_key,
-    ledger_events,
-    phase_label,
-    record_event,
-    since_plan_counts,
-    timeline_rows,
-)
-from layers.registry import LAYERS
+from geo.progress import PHASE_IDS, NewEvent
+from geo.progress.settings import editor_key
+from geo.styles import LAYERS
+from layers.progress import ledger_events, phase_label, record_event, since_plan_counts, timeline_rows
 from ui.common import esc, lang, load_catalogue_or_stop, page_href, param, set_params, tr, warn_bad_param
 
 PAGE = "progress"

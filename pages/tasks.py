@@ -13,9 +13,9 @@ from streamlit_folium import st_folium
 
 from geo.mentions import mentions_for_task
 from geo.plan import chapter_title, chinese_numeral, load_plan, task_title, to_chinese_numeral
+from geo.styles import LAYERS, precision_label, status_label
 from layers.legends import add_legend, colour_legend_html
 from layers.planmap import feature_view, features_url, planner_map
-from layers.registry import LAYERS, precision_label, status_label
 from layers.summaries import (
     english_notes,
     feature_spans,

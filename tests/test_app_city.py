@@ -70,7 +70,7 @@ def test_choropleth_polygons_carry_adcode_and_name_and_the_choice_is_outlined(su
 
 
 def test_the_units_own_features_are_drawn_over_the_choropleth_and_listed_in_full(suining):
-    from layers.frames import catalogue_frame, features_in_unit
+    from geo.features import catalogue_frame, features_in_unit
 
     inside = features_in_unit(catalogue_frame(), "510900")
     assert len(inside) > 0

@@ -36,7 +36,7 @@ def test_precision_classes_are_explained_and_counted():
     assert len(precision_table) == 7
     assert {"site", "route"} <= set(precision_table["精度"].str.extract(r"\((\w+)\)")[0])
     assert all(precision_table["含义"].str.len() > 5)
-    from layers.frames import catalogue_frame
+    from geo.features import catalogue_frame
 
     assert precision_table["项目数"].sum() == len(catalogue_frame())
 

@@ -17,7 +17,7 @@ from streamlit.testing.v1 import AppTest
 import geo.export_selection
 from geo import export
 from geo.cli import add_export_arguments, run_export
-from layers.frames import catalogue_frame
+from geo.features import catalogue_frame
 from tests.apptest import run_script
 from tests.export_samples import sample_frame
 

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from layers.frames import catalogue_frame
+from geo.features import catalogue_frame
 from tests.apptest import run_script
 
 PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "home.py")

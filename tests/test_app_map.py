@@ -7,7 +7,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from geo.catalogue import LAYER_IDS, STATUS_EN
-from layers.frames import Selection, catalogue_frame, filter_frame
+from geo.features import Selection, catalogue_frame, filter_frame
 from tests.apptest import run_script
 
 PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "map.py")
@@ -250,7 +250,7 @@ def _colour_key(at: AppTest) -> str:
 
 
 def test_the_colour_key_beside_the_map_lists_only_the_layers_shown():
-    from layers.registry import LAYERS
+    from geo.styles import LAYERS
 
     at = _run(layers="railway,aviation")
     assert not at.exception, at.exception

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from geo.features import catalogue_frame
 from geo.plan import load_plan
-from layers.frames import catalogue_frame
 from layers.summaries import task_feature_counts
 from tests.apptest import run_script
 
@@ -176,7 +176,7 @@ def test_chinese_interface_has_the_plans_titles_and_the_status_note(task10):
 
 
 def test_feature_link_opens_its_details_beside_the_task_map():
-    from layers.frames import catalogue_frame
+    from geo.features import catalogue_frame
 
     row = catalogue_frame().query("task == 10 and layer == 'railway'").iloc[0]
     at = run_script(PAGE, task="10", feature=row["id"])

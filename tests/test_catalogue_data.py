@@ -10,11 +10,11 @@ import shapely
 from shapely.geometry import Point
 
 from geo.catalogue import LAYER_IDS, catalogue_problems, load_catalogue
+from geo.features import catalogue_frame, layer_frames
 from geo.gazetteer import load_gazetteer
 from geo.groupings import expand
 from geo.plan import load_plan
 from geo.resolve import distance_km, load_sites, metric, resolve_catalogue
-from layers.frames import catalogue_frame, layer_frames
 
 
 @pytest.fixture(scope="module")

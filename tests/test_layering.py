@@ -44,6 +44,56 @@ def test_ui_never_imports_pages():
         assert "pages" not in imported_modules(path), path
 
 
+def _defined_names(path: Path) -> set[str]:
+    """Names a module defines itself (functions, classes, assignments), not the ones it imports."""
+    names = set()
+    for node in ast.parse(path.read_text(encoding="utf-8")).body:
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            names.add(node.name)
+        elif isinstance(node, ast.Assign):
+            names.update(t.id for t in node.targets if isinstance(t, ast.Name))
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+            names.add(node.target.id)
+    return names
+
+
+def facade_imports(root: Path) -> list[str]:
+    """``from layers.x import name`` anywhere under ``root`` where layers/x.py only imports ``name``:
+    layers/ draws, and what the library defines is imported from geo/ itself."""
+    tracked = subprocess.run(
+        ["git", "ls-files", "*.py"], cwd=root, capture_output=True, text=True, check=True
+    ).stdout.split()
+    found = []
+    for relative in tracked:
+        tree = ast.parse((root / relative).read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if not (isinstance(node, ast.ImportFrom) and (node.module or "").startswith("layers.")):
+                continue
+            module = root / (node.module.replace(".", "/") + ".py")
+            if not module.is_file():
+                continue
+            defined = _defined_names(module)
+            found.extend(
+                f"{relative}: {node.module}.{alias.name}" for alias in node.names if alias.name not in defined
+            )
+    return found
+
+
+def test_layers_is_no_facade_for_the_library():
+    assert facade_imports(ROOT) == []
+
+
+def test_the_facade_check_finds_a_re_export(tmp_path):
+    (tmp_path / "layers").mkdir()
+    (tmp_path / "layers" / "frames.py").write_text(
+        "from geo.features import catalogue_frame\n", encoding="utf-8"
+    )
+    (tmp_path / "page.py").write_text("from layers.frames import catalogue_frame\n", encoding="utf-8")
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    subprocess.run(["git", "add", "."], cwd=tmp_path, check=True)
+    assert facade_imports(tmp_path) == ["page.py: layers.frames.catalogue_frame"]
+
+
 def test_pages_holds_only_pages():
     # Every module in pages/ is a page of the menu; shared parts live in ui/.
     from ui.common import PAGES

@@ -11,9 +11,9 @@ from pyproj import Geod
 from shapely.geometry import LineString, MultiPoint, Point, box
 
 from geo.gazetteer import load_gazetteer
+from geo.styles import LAYERS, STATUS_COLOURS
 from layers import assets, legends, map_themes, maps
 from layers.assets import GENERATED_DIR, GENERATED_URL
-from layers.registry import LAYERS, STATUS_COLOURS
 
 CDN_HOSTS = (
     "cdn.jsdelivr.net",

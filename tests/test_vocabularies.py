@@ -7,8 +7,8 @@ from geo.formats.crs import CRS_CHOICES, CRS_FILE_LABELS
 from geo.formats.metadata import PRECISION_CLASSES
 from geo.mentions import HOW_EN, HOW_ZH, HOWS
 from geo.resolve import PRECISIONS
+from geo.styles import precision_explanation, precision_label
 from layers.legends import precision_legend_html
-from layers.registry import precision_explanation, precision_label
 
 
 def test_every_term_has_its_fields_filled():

@@ -18,7 +18,7 @@ import streamlit as st
 
 from geo.catalogue import STATUS_NOTE_EN, STATUS_NOTE_ZH
 from geo.errors import DataError, GeoError
-from layers.frames import catalogue_frame
+from geo.features import catalogue_frame
 
 LANGS = ("zh", "en")
 LANG_PARAM = "lang"

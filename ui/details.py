@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from geo.plan import load_plan
-from layers.registry import LAYERS, precision_explanation, precision_label, status_label
+from geo.styles import LAYERS, precision_explanation, precision_label, status_label
 from layers.summaries import FEATURE, Span, highlight_html
 from ui.common import esc, lang, page_href, tr
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 import streamlit as st
 
 from geo.catalogue import LAYER_IDS, STATUSES, status_group
+from geo.features import PROVINCE_SCOPE_EN, PROVINCE_SCOPES, Selection
 from geo.plan import load_plan
-from layers.frames import PROVINCE_SCOPE_EN, PROVINCE_SCOPES, Selection
-from layers.registry import status_label
+from geo.styles import status_label
 from ui.common import lang, status_note, tr
 
 

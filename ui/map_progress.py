@@ -12,15 +12,8 @@ import pandas as pd
 import streamlit as st
 
 from geo.errors import GeoError
-from layers.progress import (
-    Event,
-    latest_as_of,
-    latest_event_markdown,
-    ledger_events,
-    parse_as_of,
-    phase_features,
-    phase_legend_html,
-)
+from geo.progress import Event, latest_as_of, parse_as_of
+from layers.progress import latest_event_markdown, ledger_events, phase_features, phase_legend_html
 from ui.common import lang, param, tr, warn_bad_param
 
 AS_OF_KEY = "map_as_of"

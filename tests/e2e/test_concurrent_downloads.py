@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from layers.frames import catalogue_frame
+from geo.features import catalogue_frame
 from tests.e2e.conftest import _is_local
 
 pytestmark = pytest.mark.browser

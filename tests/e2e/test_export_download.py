@@ -10,7 +10,7 @@ import pytest
 
 from geo.cli import add_export_arguments, run_export
 from geo.export_selection import Selection, export_name
-from layers.frames import catalogue_frame
+from geo.features import catalogue_frame
 from tests.e2e.conftest import SHOTS_DIR
 
 pytestmark = pytest.mark.browser

@@ -7,8 +7,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from geo.features import Selection, catalogue_frame, filter_frame
 from geo.gazetteer import load_gazetteer
-from layers.frames import Selection, catalogue_frame, filter_frame
 from tests.e2e.conftest import SHOTS_DIR
 
 pytestmark = pytest.mark.browser
@@ -154,7 +154,7 @@ def test_filtering_updates_the_layers_without_reloading_the_map(app_server, brow
 
 
 def test_colour_key_beside_the_map_follows_the_layers(app_server, browser_page):
-    from layers.registry import LAYERS
+    from geo.styles import LAYERS
 
     page = browser_page
     page.goto(f"{app_server}/map?layers=aviation,railway")
