@@ -204,24 +204,23 @@ def named_units(mentions: Iterable) -> list:
     return list(seen.values())
 
 
-def tasks_per_unit(level: str = "prefecture") -> pd.DataFrame:
-    """Tasks naming each unit of the region's map at ``level``, or a unit inside it.
+def tasks_per_unit(level: str = "prefecture", *, inherited: bool = True) -> pd.DataFrame:
+    """Tasks reaching each unit of the region's map at ``level``: what :func:`geo.mentions.tasks_for`
+    gives the unit (a unit inside it counts; with ``inherited``, a county also receives its
+    prefecture's and its groupings' tasks), so the overview and the city page count alike.
 
     At "prefecture" level the units are Sichuan's 21 prefectures and Chongqing's 38 districts and
-    counties (the gazetteer's prefecture-level map). Abbreviations and groupings count for every
-    member. Columns ``adcode``, ``name``, ``short_name``, ``name_en``, ``province`` (四川/重庆),
-    ``tasks`` (count) and ``task_list``; most named first.
+    counties (the gazetteer's prefecture-level map). Columns ``adcode``, ``name``, ``short_name``,
+    ``name_en``, ``province`` (四川/重庆), ``tasks`` (count) and ``task_list``; most tasks first.
     """
     from geo.gazetteer import load_gazetteer
-    from geo.mentions import all_mentions, target_adcodes
+    from geo.mentions import tasks_for
 
     gazetteer = load_gazetteer()
-    mentions = all_mentions()
     rows = []
     for code in gazetteer.boundaries(level)["adcode"]:
         unit = gazetteer.unit(str(code))
-        codes = target_adcodes([unit], gazetteer)
-        tasks = sorted({m.task for m in mentions if any(u.adcode in codes for u in m.units)})
+        tasks = sorted(hit.task for hit in tasks_for(unit, gazetteer, inherited=inherited))
         rows.append(
             {
                 "adcode": unit.adcode,

@@ -25,7 +25,7 @@ from layers.legends import choropleth_json, choropleth_legend_html
 from layers.map_themes import highlight_group
 from layers.maps import HtmlControl, VectorLayer, admin_frame, label_points, unit_label_points
 from layers.planmap import RevealUnit, ZoomLabels, feature_view, features_url, planner_map
-from layers.summaries import Span, highlight_html
+from layers.summaries import Span, highlight_html, tasks_per_unit
 from ui.common import (
     catalogue,
     esc,
@@ -73,12 +73,9 @@ def units_frame(level: str) -> gpd.GeoDataFrame:
 @st.cache_data(show_spinner=False)
 def task_counts(level: str, inherited: bool = True) -> dict[str, int]:
     """adcode → number of tasks naming the unit or a unit inside it; with ``inherited``, also
-    those it receives through its prefecture and its groupings."""
-    gazetteer = load_gazetteer()
-    return {
-        code: len(tasks_for(gazetteer.unit(code), gazetteer, inherited=inherited))
-        for code in units_frame(level)["adcode"]
-    }
+    those it receives through its prefecture and its groupings (the overview's count too)."""
+    table = tasks_per_unit(level, inherited=inherited)
+    return dict(zip(table["adcode"], table["tasks"], strict=True))
 
 
 def _task_list(hits, language: str) -> None:

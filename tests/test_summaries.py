@@ -208,3 +208,32 @@ def test_building_count_counts_only_construction_statuses():
     gdf = _frame([{"status": "开工建设"}, {"status": "扩能改造"}, {"status": "规划研究"}, {"status": "建成"}])
     assert building_count(gdf) == 2
     assert building_count(gdf.iloc[0:0]) == 0
+
+
+def test_tasks_per_unit_counts_what_the_city_page_lists():
+    from geo.gazetteer import load_gazetteer
+    from geo.mentions import tasks_for
+    from layers.summaries import tasks_per_unit
+
+    gazetteer = load_gazetteer()
+    table = tasks_per_unit("prefecture")
+    assert len(table) == 21 + 38 and set(table["province"]) == {"四川", "重庆"}
+    assert list(table["tasks"]) == sorted(table["tasks"], reverse=True)
+    suining = table.set_index("short_name").loc["遂宁"]
+    assert {2, 3, 7} <= set(suining["task_list"]) and suining["tasks"] == len(suining["task_list"])
+    for adcode, tasks in zip(table["adcode"], table["task_list"], strict=True):
+        assert tasks == sorted(hit.task for hit in tasks_for(gazetteer.unit(adcode), gazetteer))
+
+
+def test_tasks_per_unit_at_county_level_counts_received_tasks_only_when_asked():
+    from layers.summaries import tasks_per_unit
+
+    received = tasks_per_unit("county").set_index("adcode")
+    named = tasks_per_unit("county", inherited=False).set_index("adcode")
+    assert len(received) == len(named) == 221
+    sichuan = received[received["province"] == "四川"]
+    assert (sichuan["tasks"] > 0).all()  # every Sichuan county receives its prefecture's tasks
+    assert (named["tasks"] <= received.loc[named.index, "tasks"]).all()
+    assert (named["tasks"] == 0).sum() > 0
+    dazhu = received.loc["511724"]
+    assert {4, 35, 46} <= set(dazhu["task_list"]) and set(named.loc["511724", "task_list"]) == {7, 11}
