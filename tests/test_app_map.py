@@ -1,6 +1,7 @@
 """地图 page, run headless with Streamlit's AppTest: widgets, deep links, bad values, details."""
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -87,9 +88,15 @@ def test_map_is_one_st_folium_with_local_assets_and_one_view_of_every_layer(defa
     data = json.loads(path.read_text(encoding="utf-8"))
     assert {f["properties"]["id"] for f in data["features"]} == set(frame["id"])
     assert all("<mark>" in f["properties"]["pop"] or f["properties"]["pop"] for f in data["features"])
-    # The administrative basemap and the tools are in the static script, not in the group that changes.
-    assert '"adcode":"510900"' in args["script"] and "PlanMap.init(" in args["script"]
-    assert '"adcode":"510900"' not in args["feature_group"]
+    # The administrative basemap and the tools are in the static script, not in the group that
+    # changes; the outlines themselves are a static file the script names.
+    assert "PlanMap.init(" in args["script"] and "PlanMap.backdrop(" in args["script"]
+    [outline_url] = re.findall(r'"(/app/static/generated/admin-prefecture-[^"]+)"', args["script"])
+    outlines = (Path(__file__).resolve().parents[1] / outline_url.removeprefix("/app/")).read_text(
+        encoding="utf-8"
+    )
+    assert '"adcode":"510900"' in outlines and '"adcode":"510900"' not in args["script"]
+    assert "PlanMap.backdrop(" not in args["feature_group"]
 
 
 def test_map_fits_the_selection_within_the_region():
