@@ -376,7 +376,10 @@ class BackdropLayer(MacroElement):
 
 @functools.cache
 def _admin_json(level: str, datum: str) -> str:
-    return safe_json(_geojson(to_datum(_admin_frame(level), datum), ["adcode"]))
+    frame = to_datum(_admin_frame(level), datum)
+    if datum != WGS84:  # shifted vertices carry full precision again: round them as the WGS 84 ones
+        frame = frame.set_geometry(shapely.set_precision(frame.geometry.values, 10**-ADMIN_DECIMALS))
+    return safe_json(_geojson(frame, ["adcode"]))
 
 
 @functools.cache
