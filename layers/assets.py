@@ -28,6 +28,7 @@ VENDOR_DIR = ROOT / "static" / "vendor"
 STATIC_URL = "/app/static/vendor"
 # The app's own map tools (static/planmap, in the repository) and data it writes at run time.
 PLANMAP_URL = "/app/static/planmap"
+PLANMAP_DIR = ROOT / "static" / "planmap"
 GENERATED_DIR = ROOT / "static" / "generated"
 GENERATED_URL = "/app/static/generated"
 
@@ -76,14 +77,21 @@ def ensure_assets() -> None:
     install_assets()
 
 
+def _versioned(name: str) -> str:
+    """URL of a map-tools file with its content hash: a browser holding an older copy fetches the
+    new one (Streamlit sends static files without cache headers)."""
+    digest = hashlib.sha256((PLANMAP_DIR / name).read_bytes()).hexdigest()[:10]
+    return f"{PLANMAP_URL}/{name}?v={digest}"
+
+
 MAP_JS: list[tuple[str, str]] = [
     ("leaflet", f"{STATIC_URL}/leaflet/leaflet.js"),
     ("jquery", f"{STATIC_URL}/jquery/jquery.min.js"),
-    ("planmap", f"{PLANMAP_URL}/planmap.js"),
+    ("planmap", _versioned("planmap.js")),
 ]
 MAP_CSS: list[tuple[str, str]] = [
     ("leaflet_css", f"{STATIC_URL}/leaflet/leaflet.css"),
-    ("planmap_css", f"{PLANMAP_URL}/planmap.css"),
+    ("planmap_css", _versioned("planmap.css")),
 ]
 
 
@@ -101,6 +109,9 @@ def write_static_text(prefix: str, text: str) -> str:
         GENERATED_DIR.mkdir(parents=True, exist_ok=True)
         # A name of its own per writer: two sessions writing the same file never share a scratch.
         tmp = path.with_suffix(f".{os.getpid()}-{threading.get_ident()}.tmp")
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(path)
+        try:
+            tmp.write_text(text, encoding="utf-8")
+            tmp.replace(path)
+        finally:
+            tmp.unlink(missing_ok=True)
     return f"{GENERATED_URL}/{name}"

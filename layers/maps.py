@@ -382,8 +382,8 @@ def _admin_json(level: str, datum: str) -> str:
     return safe_json(_geojson(frame, ["adcode"]))
 
 
-@functools.cache
 def _admin_url(level: str, datum: str) -> str:
+    # Not cached: the file is written again should it have been removed while the app runs.
     return write_static_text(f"admin-{level}-{datum.lower()}", _admin_json(level, datum))
 
 

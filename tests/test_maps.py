@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 
@@ -122,7 +123,7 @@ def test_map_uses_only_local_assets(full_map_html):
     assert f"{assets.STATIC_URL}/leaflet/leaflet.js" in urls
     assert f"{assets.STATIC_URL}/leaflet/leaflet.css" in urls
     assert f"{assets.STATIC_URL}/jquery/jquery.min.js" in urls
-    assert f"{assets.PLANMAP_URL}/planmap.js" in urls
+    assert any(url.startswith(f"{assets.PLANMAP_URL}/planmap.js?v=") for url in urls)
     assert all(url.startswith("/app/static/") for url in urls), urls
     for host in CDN_HOSTS:
         assert host not in full_map_html
@@ -133,8 +134,15 @@ def test_map_uses_only_local_assets(full_map_html):
 def test_every_vendored_url_has_its_file():
     assets.ensure_assets()
     for _, url in [*assets.MAP_JS, *assets.MAP_CSS]:
-        path = assets.ROOT / url.removeprefix("/app/")
+        path = assets.ROOT / url.removeprefix("/app/").split("?")[0]
         assert path.is_file(), path
+
+
+def test_the_map_tools_url_changes_with_the_file():
+    # A browser holding an older planmap.js must not keep it: the URL carries the content's hash.
+    url = dict(assets.MAP_JS)["planmap"]
+    digest = url.rsplit("?v=", 1)[1]
+    assert digest == hashlib.sha256((assets.PLANMAP_DIR / "planmap.js").read_bytes()).hexdigest()[:10]
 
 
 # -- layers ----------------------------------------------------------------------------------------

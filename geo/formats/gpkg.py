@@ -142,7 +142,9 @@ def write_gpkg(gdf: gpd.GeoDataFrame, path: Path, metadata: dict, bundle: Export
                 geometry_type,
                 identifier=f"{zh} {en}",
                 description="administrative units 行政区 (reference only)",
+                first_metadata=flat_metadata if first else None,
             )
+            first = False
             look = LayerLook(name, zh, en, DEFAULT_COLOUR)
             dimension = f"admin_{name.removeprefix('admin_')}"
             project.append(ProjectLayer(name, ADMIN_GROUP, f"{zh} {en}", dimension, look, geometry_type))

@@ -59,10 +59,15 @@
   // -- data -----------------------------------------------------------------------------------
   PM.fetchData = function (url) {
     if (!S.data[url]) {
-      S.data[url] = fetch(url, { credentials: "same-origin" }).then(function (r) {
-        if (!r.ok) throw new Error(url + ": " + r.status);
-        return r.json();
-      });
+      S.data[url] = fetch(url, { credentials: "same-origin" })
+        .then(function (r) {
+          if (!r.ok) throw new Error(url + ": " + r.status);
+          return r.json();
+        })
+        .catch(function (error) {
+          delete S.data[url]; // the next run asks again
+          throw error;
+        });
     }
     return S.data[url];
   };
@@ -79,9 +84,13 @@
         return style;
       },
     }).addTo(map);
-    PM.fetchData(url).then(function (data) {
-      layer.addData(data);
-    });
+    PM.fetchData(url)
+      .then(function (data) {
+        layer.addData(data);
+      })
+      .catch(function (error) {
+        console.warn("outlines not drawn:", error);
+      });
     return layer;
   };
 
