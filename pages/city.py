@@ -417,7 +417,7 @@ def _place_param(adcode: str | None) -> str:
     if not adcode:
         return ""
     unit = load_gazetteer().unit(adcode)
-    for name in dict.fromkeys((param("place"), unit.short_name, unit.name)):
+    for name in dict.fromkeys(((param("place") or "").strip(), unit.short_name, unit.name)):
         if not name:
             continue
         try:
