@@ -63,6 +63,16 @@ def test_default_view_is_readable_area_fills_faint(app_server, browser_page):
     assert max(fills) <= 0.15
     for layer_id in ("aviation", "railway", "highway", "waterway"):
         assert frame.evaluate(f"() => window.map.hasLayer(window.PlanMap.state.layers['{layer_id}'])")
+    # The outlines arrive from their own file into panes under the features: 2 provinces, and
+    # Sichuan's 21 prefectures with Chongqing's 38 districts and counties.
+    provinces = frame.locator(".leaflet-plan-admin-province-pane path")
+    prefectures = frame.locator(".leaflet-plan-admin-prefecture-pane path")
+    prefectures.nth(58).wait_for(state="attached", timeout=LOAD_TIMEOUT_MS)
+    assert (provinces.count(), prefectures.count()) == (2, 59)
+    depth = "n => Number(getComputedStyle(document.querySelector(n)).zIndex)"
+    assert frame.evaluate(depth, ".leaflet-plan-admin-prefecture-pane") < frame.evaluate(
+        depth, ".leaflet-overlay-pane"
+    )
     shot(page, "e2e-planner-default")
 
 
