@@ -135,6 +135,7 @@ async def visit(browser, url: str, suining: tuple[float, float], timeout_ms: int
     await context.route("**/*", local_only)
     page = await context.new_page()
     times: dict[str, float] = {}
+    step = "map"
     try:
         started = time.perf_counter()
         await page.goto(f"{url}/map?layers=railway", wait_until="domcontentloaded", timeout=timeout_ms)
@@ -142,6 +143,7 @@ async def visit(browser, url: str, suining: tuple[float, float], timeout_ms: int
         await _finished(page, timeout_ms)
         times["map"] = time.perf_counter() - started
 
+        step = "filter"
         started = time.perf_counter()
         await page.goto(
             f"{url}/map?layers=railway&status=加快建设", wait_until="domcontentloaded", timeout=timeout_ms
@@ -151,6 +153,7 @@ async def visit(browser, url: str, suining: tuple[float, float], timeout_ms: int
         await _finished(page, timeout_ms)
         times["filter"] = time.perf_counter() - started
 
+        step = "city click"
         started = time.perf_counter()
         await page.goto(f"{url}/city", wait_until="domcontentloaded", timeout=timeout_ms)
         frame = await _map_shapes(page, timeout_ms, at_least=59)
@@ -165,6 +168,7 @@ async def visit(browser, url: str, suining: tuple[float, float], timeout_ms: int
         await page.get_by_role("heading", name="遂宁市").first.wait_for(timeout=timeout_ms)
         times["city click"] = time.perf_counter() - started
 
+        step = "export download"
         started = time.perf_counter()
         await page.goto(f"{url}/export?layers=railway", wait_until="domcontentloaded", timeout=timeout_ms)
         button = page.locator('[data-testid="stDownloadButton"] button').first
@@ -176,6 +180,14 @@ async def visit(browser, url: str, suining: tuple[float, float], timeout_ms: int
             raise RuntimeError(f"download failed: {await download.failure()}")
         times["export download"] = time.perf_counter() - started
         return times
+    except Exception as exc:  # the report counts failures by the step they happened in
+        first_line = str(exc).splitlines()[0] if str(exc) else ""
+        shot = Path(tempfile.mkstemp(prefix="load-failure-", suffix=".png")[1])
+        try:
+            await page.screenshot(path=str(shot), full_page=True, timeout=30_000)
+        except Exception:  # a page that cannot even be photographed: the message says so
+            shot = Path("(no screenshot)")
+        raise RuntimeError(f"{step}: {type(exc).__name__}: {first_line} at {page.url} ({shot})") from exc
     finally:
         await context.close()
 
