@@ -26,6 +26,7 @@ from layers.map_themes import highlight_group
 from layers.maps import HtmlControl, VectorLayer, admin_frame, label_points, unit_label_points
 from layers.planmap import RevealUnit, ZoomLabels, feature_view, features_url, planner_map
 from layers.summaries import Span, highlight_html, tasks_per_unit
+from ui.clicks import CLICK_OBJECTS, clicked_point, clicked_properties
 from ui.common import (
     catalogue,
     esc,
@@ -127,13 +128,16 @@ def _base_map(level: str, language: str, inherited: bool):
 
 def _on_map_click(key: str) -> None:
     """A click on a unit, applied before the run (one run, the map keeps its extent)."""
-    value = st.session_state.get(key) or {}
-    clicked = (value.get("last_active_drawing") or {}).get("properties") or {}
-    code = clicked.get("adcode")
-    if code and code != st.session_state.get("city_last_click"):
-        st.session_state["city_last_click"] = code
-        if code in set(units_frame(st.session_state.get("city_level", "prefecture"))["adcode"]):
-            st.session_state["city_place"] = code
+    level = st.session_state.get("city_level", "prefecture")
+    code = clicked_properties(key).get("adcode")
+    point = clicked_point(key)
+    if not code and point is not None:
+        # A feature drawn over the units (a zone, a line) took the click: the place is the unit
+        # under the pointer, as a planner clicking "there" means.
+        unit = load_gazetteer().containing(*point, level=level)
+        code = unit.adcode if unit is not None else None
+    if code and code in set(units_frame(level)["adcode"]):
+        st.session_state["city_place"] = code
 
 
 def _unit_label(row: pd.Series) -> str:
@@ -365,7 +369,7 @@ def main() -> None:
             height=600,
             use_container_width=True,
             feature_group_to_add=groups,
-            returned_objects=["last_active_drawing"],
+            returned_objects=CLICK_OBJECTS,
             on_change=functools.partial(_on_map_click, map_key),
         )
 

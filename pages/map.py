@@ -23,6 +23,7 @@ from layers.legends import add_legend, colour_legend_html
 from layers.maps import BASEMAPS, DEFAULT_BASEMAP, datum_label, datum_of, feature_collection_json
 from layers.planmap import feature_strings, feature_view, features_url, planner_map
 from ui import map_progress
+from ui.clicks import CLICK_OBJECTS, clicked_properties
 from ui.common import (
     lang,
     load_catalogue_or_stop,
@@ -150,11 +151,8 @@ def _feature_table(gdf: gpd.GeoDataFrame) -> pd.DataFrame:
 # -- page ------------------------------------------------------------------------------------------
 def _on_map_click() -> None:
     """A click on the map, handled before the run so the page runs once (not twice)."""
-    value = st.session_state.get("map_explorer") or {}
-    clicked = (value.get("last_active_drawing") or {}).get("properties") or {}
-    clicked_id = clicked.get("id")
-    if clicked_id and clicked_id != st.session_state.get("map_last_click"):
-        st.session_state["map_last_click"] = clicked_id
+    clicked_id = clicked_properties("map_explorer").get("id")
+    if clicked_id:
         st.session_state["map_feature"] = clicked_id
 
 
@@ -243,7 +241,7 @@ def main() -> None:
             height=640,
             use_container_width=True,
             feature_group_to_add=[view],
-            returned_objects=["last_active_drawing"],
+            returned_objects=CLICK_OBJECTS,
             on_change=_on_map_click,
         )
         shown_layers = [layer_id for layer_id in LAYER_IDS if layer_id in set(gdf["layer"])]

@@ -26,6 +26,7 @@ from layers.summaries import (
     task_feature_counts,
     task_features,
 )
+from ui.clicks import CLICK_OBJECTS, clicked_properties
 from ui.common import catalogue, esc, lang, load_catalogue_or_stop, page_href, status_note, tr, warn_bad_param
 from ui.details import feature_details
 
@@ -114,8 +115,7 @@ def _legend_html() -> str:
 
 
 def _on_map_click(key: str) -> None:
-    value = st.session_state.get(key) or {}
-    clicked = (value.get("last_active_drawing") or {}).get("properties") or {}
+    clicked = clicked_properties(key)
     if clicked.get("id"):
         st.session_state[FEATURE_KEY] = clicked["id"]
         st.query_params["feature"] = clicked["id"]
@@ -147,7 +147,7 @@ def _draw_features_map(features, key: str, selected: str | None = None, subtitle
         height=520,
         use_container_width=True,
         feature_group_to_add=[view],
-        returned_objects=["last_active_drawing"],
+        returned_objects=CLICK_OBJECTS,
         on_change=functools.partial(_on_map_click, key),
     )
     st.markdown(colour_legend_html(layer_ids, lang=language), unsafe_allow_html=True)

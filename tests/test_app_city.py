@@ -59,7 +59,11 @@ def test_place_link_opens_the_panel_with_tasks_2_3_7(suining):
 
 def test_choropleth_polygons_carry_adcode_and_name_and_the_choice_is_outlined(suining):
     args = _folium_args(suining)
-    assert args["returned_objects"] == ["last_active_drawing"]
+    assert args["returned_objects"] == [
+        "last_active_drawing",
+        "last_object_clicked",
+        "last_object_clicked_count",
+    ]
     assert args["script"].count('"adcode":') >= 59
     assert '"adcode":"510900","name":"遂宁市"' in args["script"]
     assert '"adcode":"510900"' in args["feature_group"]  # the selected unit's outline

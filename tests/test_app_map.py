@@ -74,7 +74,11 @@ def _view_spec(at: AppTest) -> dict:
 
 def test_map_is_one_st_folium_with_local_assets_and_one_view_of_every_layer(default):
     args = _folium_args(default)
-    assert args["returned_objects"] == ["last_active_drawing"]
+    assert args["returned_objects"] == [
+        "last_active_drawing",
+        "last_object_clicked",
+        "last_object_clicked_count",
+    ]
     assert args["js_links"] and all(link.startswith("/app/static/") for link in args["js_links"])
     assert any(link.startswith("/app/static/planmap/planmap.js?v=") for link in args["js_links"])
     assert args["css_links"] and all(link.startswith("/app/static/") for link in args["css_links"])

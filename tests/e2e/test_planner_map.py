@@ -231,6 +231,34 @@ def test_city_click_keeps_the_extent_names_the_place_and_draws_its_features(app_
     shot(page, "e2e-city-planner")
 
 
+def test_a_unit_clicked_again_after_choosing_another_is_shown_again(app_server, browser_page):
+    """Map click, then a choice in the list, then the first unit clicked again: each one counts,
+    though 成都's zones are now drawn over 遂宁 and take the second click (the unit under the
+    pointer is meant)."""
+    from geo.gazetteer import load_gazetteer
+
+    page = browser_page
+    page.goto(f"{app_server}/city")
+    frame = folium_frame(page, min_interactive=59)
+    page.wait_for_selector(FINISHED, timeout=LOAD_TIMEOUT_MS)
+    inside = load_gazetteer().boundary("510900").representative_point()
+    click_lat_lon(page, frame, inside.y, inside.x)
+    page.get_by_role("heading", name=re.compile("遂宁市")).wait_for(timeout=LOAD_TIMEOUT_MS)
+    page.wait_for_selector(FINISHED, timeout=LOAD_TIMEOUT_MS)
+
+    page.locator('[data-testid="stSelectbox"] input').first.click()
+    page.keyboard.type("成都市")
+    page.keyboard.press("Enter")
+    page.get_by_role("heading", name=re.compile("成都市")).wait_for(timeout=LOAD_TIMEOUT_MS)
+    page.wait_for_selector(FINISHED, timeout=LOAD_TIMEOUT_MS)
+
+    frame = next(f for f in page.frames if "streamlit_folium" in f.url)
+    click_lat_lon(page, frame, inside.y, inside.x)
+    page.get_by_role("heading", name=re.compile("遂宁市")).wait_for(timeout=LOAD_TIMEOUT_MS)
+    page.wait_for_selector(FINISHED, timeout=LOAD_TIMEOUT_MS)
+    assert unquote(parse_qs(urlparse(page.url).query)["place"][0]) == "遂宁"
+
+
 def test_county_labels_appear_at_higher_zoom(app_server, browser_page):
     page = browser_page
     page.goto(f"{app_server}/city?level=county")
