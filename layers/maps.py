@@ -31,6 +31,7 @@ from jinja2.utils import htmlsafe_json_dumps
 from geo.gcj02 import geometry_wgs84_to_gcj02
 from layers.assets import MAP_CSS, MAP_JS, ensure_assets, write_static_text
 from layers.frames import display_frame
+from layers.labels import LabelLayer, label_points
 
 WGS84 = "WGS84"
 GCJ02 = "GCJ02"
@@ -420,89 +421,9 @@ def admin_layer(
     return VectorLayer(data, name=f"admin-{level}", style=style, interactive=False)
 
 
-def label_points(gdf: gpd.GeoDataFrame, lang: str = "zh") -> list[list]:
-    """[lat, lon, short name] at a point inside each unit.
-
-    Chongqing's 38 districts and counties would crowd a regional map: they get one label, 重庆,
-    at the seat of the municipality, and each prefecture of Sichuan gets its own.
-    """
-    points = []
-    if {"level", "parent"} <= set(gdf.columns):
-        districts = gdf[(gdf["level"] == "county") & gdf["parent"].notna()]
-        gdf = gdf.drop(districts.index)
-        for parent, group in districts.groupby("parent"):
-            point = _seat_of(str(parent)) or group.geometry.union_all().representative_point()
-            points.append([round(point.y, 4), round(point.x, 4), _short_name_of(str(parent), lang)])
-    return points + unit_label_points(gdf, lang)
-
-
-def unit_label_points(gdf: gpd.GeoDataFrame, lang: str = "zh") -> list[list]:
-    """[lat, lon, name] of every unit (short name, or English), at a point inside it."""
-    column = "name_en" if lang == "en" and "name_en" in gdf.columns else "short_name"
-    names = gdf[column] if column in gdf.columns else gdf["name"]
-    points = []
-    for name, geometry in zip(names, gdf.geometry, strict=True):
-        if geometry is None or geometry.is_empty:
-            continue
-        point = geometry.representative_point()
-        points.append([round(point.y, 4), round(point.x, 4), str(name)])
-    return points
-
-
-def _seat_of(adcode: str):
-    from shapely.geometry import Point
-
-    from geo.errors import GeoError
-    from geo.gazetteer import load_gazetteer
-
-    try:
-        unit = load_gazetteer().unit(adcode)
-    except GeoError:
-        return None
-    return Point(unit.lon, unit.lat)
-
-
-def _short_name_of(adcode: str, lang: str = "zh") -> str:
-    from geo.errors import GeoError
-    from geo.gazetteer import load_gazetteer
-
-    try:
-        unit = load_gazetteer().unit(adcode)
-        return unit.name_en if lang == "en" and unit.name_en else unit.short_name
-    except GeoError:
-        return adcode
-
-
 @functools.cache
 def _admin_labels(level: str, datum: str, lang: str = "zh") -> tuple:
     return tuple(tuple(p) for p in label_points(to_datum(_admin_frame(level), datum), lang))
-
-
-class LabelLayer(MacroElement):
-    """Place names as plain text on the map (not clickable); names are set as text, never HTML."""
-
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        var {{ this.get_name() }} = L.layerGroup();
-        {{ this.points|tojson }}.forEach(function (p) {
-            var div = document.createElement("div");
-            div.className = "plan-label";
-            div.textContent = p[2];
-            L.marker([p[0], p[1]], {
-                interactive: false, keyboard: false,
-                icon: L.divIcon({html: div, className: "plan-label-icon", iconSize: [60, 14], iconAnchor: [30, 7]})
-            }).addTo({{ this.get_name() }});
-        });
-        {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
-        {% endmacro %}
-        """
-    )
-
-    def __init__(self, points):
-        super().__init__()
-        self._name = "LabelLayer"
-        self.points = [list(p) for p in points]
 
 
 def rendered_html(m: folium.Map) -> str:

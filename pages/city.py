@@ -21,9 +21,10 @@ from geo.gazetteer import load_gazetteer
 from geo.mentions import HOW_EN, HOW_ZH, tasks_for
 from geo.plan import task_title
 from geo.styles import LAYERS, status_label
+from layers.labels import label_points, unit_label_points
 from layers.legends import choropleth_json, choropleth_legend_html
 from layers.map_themes import highlight_group
-from layers.maps import HtmlControl, VectorLayer, admin_frame, label_points, unit_label_points
+from layers.maps import HtmlControl, VectorLayer, admin_frame
 from layers.planmap import RevealUnit, ZoomLabels, feature_view, features_url, planner_map
 from layers.summaries import Span, highlight_html, tasks_per_unit
 from ui.clicks import CLICK_OBJECTS, clicked_point, clicked_properties

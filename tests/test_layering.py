@@ -94,6 +94,19 @@ def test_the_facade_check_finds_a_re_export(tmp_path):
     assert facade_imports(tmp_path) == ["page.py: layers.frames.catalogue_frame"]
 
 
+def test_no_source_file_is_over_500_lines():
+    tracked = subprocess.run(
+        ["git", "ls-files", "*.py"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.split()
+    long = {}
+    for relative in tracked:
+        if relative.startswith(("app.py", "pages/", "ui/", "layers/", "geo/", "scripts/")):
+            lines = (ROOT / relative).read_text(encoding="utf-8").count("\n")
+            if lines > 500:
+                long[relative] = lines
+    assert long == {}
+
+
 def test_pages_holds_only_pages():
     # Every module in pages/ is a page of the menu; shared parts live in ui/.
     from ui.common import PAGES

@@ -13,7 +13,7 @@ from shapely.geometry import LineString, MultiPoint, Point, box
 
 from geo.gazetteer import load_gazetteer
 from geo.styles import LAYERS, STATUS_COLOURS
-from layers import assets, legends, map_themes, maps
+from layers import assets, labels, legends, map_themes, maps
 from layers.assets import GENERATED_DIR, GENERATED_URL
 
 CDN_HOSTS = (
@@ -316,8 +316,8 @@ def test_chongqing_districts_share_one_label_at_the_municipal_seat():
         ],
         crs="EPSG:4326",
     )
-    labels = {name: (lat, lon) for lat, lon, name in maps.label_points(frame)}
-    assert set(labels) == {"遂宁", "重庆"}
+    placed = {name: (lat, lon) for lat, lon, name in labels.label_points(frame)}
+    assert set(placed) == {"遂宁", "重庆"}
     seat = load_gazetteer().unit("500000")
-    assert labels["重庆"] == (round(seat.lat, 4), round(seat.lon, 4))
-    assert {name for _, _, name in maps.label_points(frame, "en")} == {"Suining", "Chongqing"}
+    assert placed["重庆"] == (round(seat.lat, 4), round(seat.lon, 4))
+    assert {name for _, _, name in labels.label_points(frame, "en")} == {"Suining", "Chongqing"}
