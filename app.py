@@ -1,7 +1,9 @@
 """成渝双城经济圈规划地图 — entry point: page config, navigation and the menu.
 
-Streamlit's automatic menu lists the files in ``pages/`` by file name, so it is hidden
-(``position="hidden"``) and the menu is drawn with ``st.page_link`` and the pages' own titles.
+The pages live in ``app_pages/``, not ``pages/``: a folder of that name beside app.py puts Streamlit
+in its older folder-of-pages mode until the navigation has first run, so a fresh server's first
+visitors would get bare pages with file names for titles. Streamlit's own menu is hidden
+(``position="hidden"``); the menu is drawn with ``st.page_link`` and the pages' own titles.
 """
 
 import streamlit as st

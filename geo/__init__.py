@@ -39,5 +39,5 @@ Plumbing
     :mod:`geo.cli`, :mod:`geo.analysis_cli`, :mod:`geo.cliformat`, :mod:`geo.exits`
                              the command line ``python -m geo``
 
-Imports point one way: geo/ never imports layers/, ui/ or pages/, and reads only ``data/``.
+Imports point one way: geo/ never imports layers/, ui/ or app_pages/, and reads only ``data/``.
 """

@@ -15,7 +15,7 @@ from geo.features import catalogue_frame
 from tests.apptest import run_script
 
 ROOT = Path(__file__).resolve().parents[1]
-PAGE = str(ROOT / "pages" / "analysis.py")
+PAGE = str(ROOT / "app_pages" / "analysis.py")
 APP = str(ROOT / "app.py")
 
 
@@ -206,6 +206,6 @@ def test_app_menu_links_the_analysis_page():
     links = at.sidebar.get("page_link")
     assert "分析" in [link.proto.label for link in links]
     assert "analysis" in [link.proto.page for link in links]
-    at.switch_page("pages/analysis.py").run()
+    at.switch_page("app_pages/analysis.py").run()
     assert not at.exception, at.exception
     assert at.title[0].value == "分析"

@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from tests.apptest import run_script
 
-PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "city.py")
+PAGE = str(Path(__file__).resolve().parents[1] / "app_pages" / "city.py")
 
 
 def _run(**params) -> AppTest:

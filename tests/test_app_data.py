@@ -7,7 +7,7 @@ from streamlit.testing.v1 import AppTest
 from geo.check import check_catalogue
 from tests.apptest import run_script
 
-PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "data.py")
+PAGE = str(Path(__file__).resolve().parents[1] / "app_pages" / "data.py")
 
 
 def _run(**params) -> AppTest:

@@ -21,7 +21,7 @@ from geo.features import catalogue_frame
 from tests.apptest import run_script
 from tests.export_samples import sample_frame
 
-PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "export.py")
+PAGE = str(Path(__file__).resolve().parents[1] / "app_pages" / "export.py")
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from streamlit.testing.v1 import AppTest
 from geo.features import catalogue_frame
 from tests.apptest import run_script
 
-PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "home.py")
+PAGE = str(Path(__file__).resolve().parents[1] / "app_pages" / "home.py")
 
 
 def _run(**params) -> AppTest:

@@ -11,7 +11,7 @@ from geo.catalogue import LAYER_IDS, STATUS_EN
 from geo.features import Selection, catalogue_frame, filter_frame
 from tests.apptest import run_script
 
-PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "map.py")
+PAGE = str(Path(__file__).resolve().parents[1] / "app_pages" / "map.py")
 
 
 def _run(**params) -> AppTest:

@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 from geo.progress.phases import phases_by_id
 from tests.apptest import run_script
 
-PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "map.py")
+PAGE = str(Path(__file__).resolve().parents[1] / "app_pages" / "map.py")
 COMPLETED = phases_by_id()["建成投运"].colour
 
 

@@ -67,9 +67,9 @@ def test_unknown_language_falls_back_to_chinese():
 
 def test_switching_to_the_map_and_city_pages_runs_them():
     at = _run()
-    at.switch_page("pages/map.py").run()
+    at.switch_page("app_pages/map.py").run()
     assert not at.exception, at.exception
     assert at.title[0].value == "地图"
-    at.switch_page("pages/city.py").run()
+    at.switch_page("app_pages/city.py").run()
     assert not at.exception, at.exception
     assert at.title[0].value == "城市"

@@ -11,7 +11,7 @@ from geo.progress import list_events, open_ledger
 from tests.apptest import run_script
 from tests.conftest import TEST_EDITOR_KEY
 
-PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "progress.py")
+PAGE = str(Path(__file__).resolve().parents[1] / "app_pages" / "progress.py")
 
 
 @pytest.fixture

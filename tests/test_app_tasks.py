@@ -13,7 +13,7 @@ from geo.plan import load_plan
 from layers.summaries import task_feature_counts
 from tests.apptest import run_script
 
-PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "tasks.py")
+PAGE = str(Path(__file__).resolve().parents[1] / "app_pages" / "tasks.py")
 
 
 def _run(**params) -> AppTest:

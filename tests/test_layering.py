@@ -29,19 +29,19 @@ def test_the_library_never_imports_streamlit(package):
         assert not {"streamlit", "streamlit_folium"} & modules, path
 
 
-def test_geo_never_imports_layers_ui_or_pages():
+def test_geo_never_imports_layers_ui_or_app_pages():
     for path in (ROOT / "geo").rglob("*.py"):
-        assert not {"layers", "ui", "pages"} & imported_modules(path), path
+        assert not {"layers", "ui", "app_pages"} & imported_modules(path), path
 
 
 def test_layers_never_import_ui_or_pages():
     for path in (ROOT / "layers").rglob("*.py"):
-        assert not {"ui", "pages"} & imported_modules(path), path
+        assert not {"ui", "app_pages"} & imported_modules(path), path
 
 
 def test_ui_never_imports_pages():
     for path in (ROOT / "ui").rglob("*.py"):
-        assert "pages" not in imported_modules(path), path
+        assert "app_pages" not in imported_modules(path), path
 
 
 def _defined_names(path: Path) -> set[str]:
@@ -100,18 +100,18 @@ def test_no_source_file_is_over_500_lines():
     ).stdout.split()
     long = {}
     for relative in tracked:
-        if relative.startswith(("app.py", "pages/", "ui/", "layers/", "geo/", "scripts/")):
+        if relative.startswith(("app.py", "app_pages/", "ui/", "layers/", "geo/", "scripts/")):
             lines = (ROOT / relative).read_text(encoding="utf-8").count("\n")
             if lines > 500:
                 long[relative] = lines
     assert long == {}
 
 
-def test_pages_holds_only_pages():
-    # Every module in pages/ is a page of the menu; shared parts live in ui/.
+def test_app_pages_holds_only_pages():
+    # Every module in app_pages/ is a page of the menu; shared parts live in ui/.
     from ui.common import PAGES
 
-    assert sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "pages").rglob("*.py")) == sorted(
+    assert sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "app_pages").rglob("*.py")) == sorted(
         spec.path for spec in PAGES
     )
 

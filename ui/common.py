@@ -24,27 +24,7 @@ LANGS = ("zh", "en")
 LANG_PARAM = "lang"
 
 
-def _leave_pages_directory_mode() -> None:
-    """Run pages through app.py even on a fresh server's first request.
-
-    Streamlit keeps its old "pages/ directory" mode until ``st.navigation`` is first called in the
-    process; a first visitor who lands on ``/map`` would get pages/map.py run on its own (no menu,
-    no page config, file names for titles). The mode follows from a ``pages/`` directory beside
-    app.py, which holds the pages. Every page asks for the language first, so this is where the
-    mode is switched off, and the run restarts through app.py (tests/e2e/test_pages.py visits
-    /map first on a fresh server).
-    """
-    try:
-        from streamlit.runtime.pages_manager import PagesManager
-    except ImportError:
-        return
-    if getattr(PagesManager, "uses_pages_directory", False):
-        PagesManager.uses_pages_directory = False
-        st.rerun()
-
-
 def lang() -> str:
-    _leave_pages_directory_mode()
     value = st.query_params.get(LANG_PARAM, "zh")
     return value if value in LANGS else "zh"
 
@@ -177,14 +157,14 @@ class PageSpec:
 
 
 PAGES: tuple[PageSpec, ...] = (
-    PageSpec("pages/home.py", "", "总览", "Overview", ":material/dashboard:"),
-    PageSpec("pages/map.py", "map", "地图", "Map explorer", ":material/map:"),
-    PageSpec("pages/city.py", "city", "城市", "Cities & districts", ":material/location_city:"),
-    PageSpec("pages/tasks.py", "tasks", "任务", "Tasks", ":material/checklist:"),
-    PageSpec("pages/analysis.py", "analysis", "分析", "Analysis", ":material/analytics:"),
-    PageSpec("pages/progress.py", "progress", "进展", "Progress", ":material/timeline:"),
-    PageSpec("pages/export.py", "export", "导出", "Export", ":material/download:"),
-    PageSpec("pages/data.py", "data", "数据说明", "Data & sources", ":material/info:"),
+    PageSpec("app_pages/home.py", "", "总览", "Overview", ":material/dashboard:"),
+    PageSpec("app_pages/map.py", "map", "地图", "Map explorer", ":material/map:"),
+    PageSpec("app_pages/city.py", "city", "城市", "Cities & districts", ":material/location_city:"),
+    PageSpec("app_pages/tasks.py", "tasks", "任务", "Tasks", ":material/checklist:"),
+    PageSpec("app_pages/analysis.py", "analysis", "分析", "Analysis", ":material/analytics:"),
+    PageSpec("app_pages/progress.py", "progress", "进展", "Progress", ":material/timeline:"),
+    PageSpec("app_pages/export.py", "export", "导出", "Export", ":material/download:"),
+    PageSpec("app_pages/data.py", "data", "数据说明", "Data & sources", ":material/info:"),
 )
 APP_TITLE_ZH = "成渝双城经济圈规划地图"
 APP_TITLE_EN = "Chengdu–Chongqing Plan Map"

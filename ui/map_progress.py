@@ -1,6 +1,6 @@
 """The map page's "as of" control: the day whose progress colours the map and fills the details.
 
-Kept beside pages/map.py so the map page needs only a few calls: read the day from the URL
+Kept beside app_pages/map.py so the map page needs only a few calls: read the day from the URL
 (``?as_of=YYYY-MM-DD``, default today), draw the control, restyle features, write the day back.
 """
 

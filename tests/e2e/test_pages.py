@@ -90,12 +90,22 @@ def test_english_task_page(app_server, browser_page):
     screenshot(page, "tasks-10-en")
 
 
-def test_a_first_visit_to_a_page_runs_it_through_the_app(fresh_app_server, browser_page):
-    # pages/ beside app.py puts Streamlit in its old "pages directory" mode until the app's own
-    # navigation has run once: the first request of a new server must still get the menu and title.
-    page = browser_page
-    page.goto(f"{fresh_app_server}/map")
-    links = page.locator('[data-testid="stPageLink"]')
-    links.first.wait_for(timeout=TIMEOUT_MS)
-    assert links.count() == 8
-    page.wait_for_function("document.title === '成渝双城经济圈规划地图'", timeout=TIMEOUT_MS)
+FIRST_VISITS = ("/map", "/city", "/tasks?task=10", "/progress", "/export", "/data", "/", "/analysis")
+
+
+def test_eight_first_visitors_at_once_all_get_the_menu_and_title(fresh_app_server, _browser):
+    # Eight sessions reach a server no page has been asked of yet, all before any has drawn:
+    # every one must be run through app.py (menu of 8 links, the app's title), none as a bare file.
+    contexts = [_browser.new_context(viewport={"width": 1400, "height": 1000}) for _ in FIRST_VISITS]
+    try:
+        pages = [context.new_page() for context in contexts]
+        for page, path in zip(pages, FIRST_VISITS, strict=True):
+            page.goto(f"{fresh_app_server}{path}", wait_until="commit")
+        for page, path in zip(pages, FIRST_VISITS, strict=True):
+            links = page.locator('[data-testid="stPageLink"]')
+            expect(links, path).to_have_count(8, timeout=TIMEOUT_MS)
+            page.wait_for_function("document.title === '成渝双城经济圈规划地图'", timeout=TIMEOUT_MS)
+            assert page.locator('[data-testid="stException"]').count() == 0, path
+    finally:
+        for context in contexts:
+            context.close()
