@@ -112,13 +112,17 @@ def test_clicking_suining_on_the_city_map_lists_tasks_2_3_7(app_server, browser_
     )
     assert focused[0] != "path" or focused[1] == "none"
     page.get_by_role("heading", name=re.compile("遂宁市")).wait_for(timeout=LOAD_TIMEOUT_MS)
-    links = page.locator("a[href*='/tasks?task=']")
-    numbers = {
-        int(re.search(r"task=(\d+)", href).group(1))
-        for href in links.evaluate_all("els => els.map(e => e.getAttribute('href'))")
-    }
-    assert {2, 3, 7} <= numbers
-    assert "place=" in page.url
+    # The task list is drawn after the heading, one block at a time: wait until it names 2, 3 and 7.
+    page.wait_for_function(
+        """wanted => {
+            const numbers = new Set([...document.querySelectorAll("a[href*='/tasks?task=']")]
+                .map(a => Number((a.getAttribute('href').match(/task=(\\d+)/) || [])[1])));
+            return wanted.every(n => numbers.has(n));
+        }""",
+        arg=[2, 3, 7],
+        timeout=LOAD_TIMEOUT_MS,
+    )
+    page.wait_for_function("() => location.search.includes('place=')", timeout=LOAD_TIMEOUT_MS)
     shot(page, "e2e-city-suining")
 
 
