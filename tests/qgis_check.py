@@ -4,7 +4,8 @@ Run with the system Python that has Debian's ``python3-qgis`` (not the project's
 
     QT_QPA_PLATFORM=offscreen /usr/bin/python3 tests/qgis_check.py REQUEST.json
 
-The request names GeoPackages (every feature table is opened, then the stored project),
+The request names GeoPackages (every sub-layer QGIS lists is opened as QGIS opens it, then every
+feature table, then the stored project),
 other files to open (a URI and the CRS expected) and where to render the project as PNG. Only
 the standard library and QGIS are imported here; the test reads the report and the images.
 """
@@ -19,16 +20,19 @@ import sys
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from qgis.core import (  # noqa: E402
+    Qgis,
     QgsApplication,
     QgsFillSymbol,
     QgsMapRendererSequentialJob,
     QgsMapSettings,
     QgsProject,
+    QgsProviderRegistry,
     QgsRectangle,
     QgsRenderContext,
     QgsSingleSymbolRenderer,
     QgsSymbol,
     QgsVectorLayer,
+    QgsWkbTypes,
 )
 from qgis.PyQt.QtCore import QSize  # noqa: E402
 from qgis.PyQt.QtGui import QColor  # noqa: E402
@@ -73,6 +77,28 @@ def feature_tables(path: str) -> list[str]:
     return [row[0] for row in rows]
 
 
+def sublayers(path: str) -> list[dict]:
+    """Every sub-layer QGIS offers for the file, as the Browser and drag-and-drop list them (a table
+    of several geometry types once per type), each opened as QGIS opens it: with its default style
+    from ``layer_styles``, and how many styles the database holds for it."""
+    found = []
+    query = Qgis.SublayerQueryFlag.ResolveGeometryType
+    for detail in QgsProviderRegistry.instance().querySublayers(path, query):
+        layer = QgsVectorLayer(detail.uri(), detail.name(), detail.providerKey())
+        styles = layer.listStylesInDatabase()[0] if layer.isValid() else 0
+        found.append(
+            {
+                "name": detail.name(),
+                "uri": detail.uri().split("|", 1)[-1],
+                "geometry": QgsWkbTypes.displayString(detail.wkbType()),
+                "spatial": layer.isSpatial(),
+                "styles": styles,
+                **describe(layer),
+            }
+        )
+    return found
+
+
 def check_gpkg(path: str) -> dict:
     tables = {}
     for table in feature_tables(path):
@@ -89,7 +115,11 @@ def check_gpkg(path: str) -> dict:
         for group in root.children()
     ]
     layers = {layer.id(): describe(layer) for layer in project.mapLayers().values()}
-    return {"tables": tables, "project": {"opened": opened, "groups": groups, "layers": layers}}
+    return {
+        "sublayers": sublayers(path),
+        "tables": tables,
+        "project": {"opened": opened, "groups": groups, "layers": layers},
+    }
 
 
 def render_project(path: str, out_dir: str, size: int = 900) -> dict:

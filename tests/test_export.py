@@ -281,8 +281,9 @@ def test_gpkg_has_styles_tables_and_metadata(tmp_path):
     feature_tables = {t for t, kind in tables.items() if kind is not None}
     per_type = {"aviation_points", "railway_lines", "waterway_lines", "zone_points", "zone_polygons"}
     views = {"aviation_all", "railway_all", "waterway_all", "zone_all"}
-    assert feature_tables == per_type | views
-    assert {"tasks", "feature_tasks", "feature_places", "about", "layer_styles"} <= set(tables)
+    assert feature_tables == per_type  # the theme views are attribute tables, so no GIS splits them
+    assert {"tasks", "feature_tasks", "feature_places", "about", "layer_styles"} | views <= set(tables)
+    assert "theme_view_types" not in tables
     with sqlite3.connect(path) as connection:
         styles = dict(
             connection.execute(
@@ -317,9 +318,15 @@ def test_gpkg_has_styles_tables_and_metadata(tmp_path):
     assert sum(key == "licences" for key, _ in about_rows) >= 4
     links = pyogrio.read_dataframe(path, layer="feature_tasks")
     assert len(links) == sum(len(t) for t in sample_frame()["tasks"])
-    zone = pyogrio.read_dataframe(path, layer="zone_all").set_index("id")  # the theme view
+    zone_info = pyogrio.read_info(path, layer="zone_all")  # the theme view
+    zone = pyogrio.read_dataframe(path, layer="zone_all", fid_as_index=True)
+    assert zone_info["fid_column"] == "fid" and zone_info["geometry_type"] is None
+    assert dict(zip(zone_info["fields"], zone_info["dtypes"], strict=True))["task"] == "int64"
+    assert zone.index.is_unique
+    zone = zone.set_index("id")
     assert sorted(zone.index) == ["zone-sample-a", "zone-sample-b", "zone-sample-c"]
-    assert zone.at["zone-sample-b", "tasks"] == "21;22" and str(zone.crs) == "EPSG:4490"
+    assert zone.at["zone-sample-b", "tasks"] == "21;22"
+    assert set(zone["feature_table"]) == {"zone_points", "zone_polygons"}
 
 
 def test_parquet_is_geoparquet_with_metadata(tmp_path):

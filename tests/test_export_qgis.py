@@ -94,18 +94,43 @@ def _expected_label(crs: str) -> str:
 
 
 @pytest.mark.parametrize("crs", CRS_CHOICES)
+def test_every_sublayer_qgis_lists_is_valid_and_every_spatial_one_styled(qgis, crs):
+    """What a user sees on dragging the GeoPackage into QGIS: every table it offers opens, and
+    every one with geometry opens with the app's look (its default style in ``layer_styles``)."""
+    report, files, _ = qgis
+    found = report["gpkg"][str(files[("gpkg", crs)])]
+    listed = found["sublayers"]
+    names = [sub["name"] for sub in listed]
+    assert len(names) == len(set(names)), names  # no table offered once per geometry type
+    assert {"tasks", "feature_tasks", "feature_places", "place_tasks", "about"} <= set(names)
+    assert not {"layer_styles", "qgis_projects"} & set(names)
+    invalid = [sub["uri"] for sub in listed if not sub["valid"]]
+    assert not invalid
+    spatial = [sub for sub in listed if sub["spatial"]]
+    assert {sub["name"] for sub in spatial} == set(found["tables"])  # each feature table, once
+    unstyled = [
+        (sub["name"], sub["renderer"], sub["styles"])
+        for sub in spatial
+        if sub["renderer"] != "RuleRenderer" or sub["styles"] < 1
+    ]
+    assert not unstyled
+    tables = [sub for sub in listed if not sub["spatial"]]
+    assert tables and all(sub["geometry"] == "NoGeometry" and sub["features"] > 0 for sub in tables)
+    themes = {name.rsplit("_", 1)[0] for name in found["tables"] if not name.startswith("admin_")}
+    assert {sub["name"] for sub in tables if sub["name"].endswith("_all")} == {f"{t}_all" for t in themes}
+
+
+@pytest.mark.parametrize("crs", CRS_CHOICES)
 def test_every_geopackage_table_loads_valid_with_the_crs_and_a_style(qgis, crs):
     report, files, _ = qgis
     tables = report["gpkg"][str(files[("gpkg", crs)])]["tables"]
-    views = {name for name in tables if name.endswith("_all")}
     admin = {name for name in tables if name.startswith("admin_")}
-    assert views and admin == {"admin_province", "admin_prefecture", "admin_county"}
+    assert admin == {"admin_province", "admin_prefecture", "admin_county"}
     for name, seen in tables.items():
         assert seen["valid"], name
         assert seen["crs"] == _expected_label(crs), (name, seen["crs"])
         assert seen["features"] > 0, name
-        if name not in views:  # a view opens as one sub-layer per geometry type, unstyled
-            assert seen["renderer"] == "RuleRenderer", (name, seen["renderer"])  # from layer_styles
+        assert seen["renderer"] == "RuleRenderer", (name, seen["renderer"])  # from layer_styles
     for name in admin:
         assert tables[name]["fills"] == [0, 0, 0][: len(tables[name]["fills"])] and tables[name]["fills"]
     polygons = [seen for name, seen in tables.items() if name.endswith("_polygons")]
@@ -118,8 +143,7 @@ def test_stored_project_opens_with_every_layer_valid_grouped_by_theme(qgis, crs)
     found = report["gpkg"][str(files[("gpkg", crs)])]
     project, tables = found["project"], found["tables"]
     assert project["opened"]
-    map_tables = [name for name in tables if not name.endswith("_all")]
-    assert len(project["layers"]) == len(map_tables)
+    assert len(project["layers"]) == len(tables)
     assert all(
         layer["valid"] and layer["crs"] == _expected_label(crs) for layer in project["layers"].values()
     )

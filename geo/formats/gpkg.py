@@ -32,8 +32,6 @@ from geo.formats.styles import qml_style, sld_style
 GPKG_GEOMETRY_COLUMN = "geom"
 DIMENSION_ZH = {"points": "点", "lines": "线", "polygons": "面"}
 DIMENSIONS = ("points", "lines", "polygons")
-# An empty table (not a GeoPackage content) that gives the theme views their column types.
-VIEW_TYPES_TABLE = "theme_view_types"
 
 
 def gpkg_tables(gdf: gpd.GeoDataFrame) -> dict[str, tuple[str, str, gpd.GeoDataFrame]]:
@@ -226,59 +224,53 @@ def _extent(connection: sqlite3.Connection, tables: list[str]) -> tuple[float, f
 def _add_theme_views(
     connection: sqlite3.Connection, ordered: Mapping[str, tuple[str, str, gpd.GeoDataFrame]], stamp: str
 ) -> None:
-    """A view per theme uniting its geometry tables (``railway_all``), registered as a feature table
-    of geometry type GEOMETRY: one table to query, filter or join per theme. QGIS offers such a
-    table as one sub-layer per geometry type, so the map layers stay the per-type tables. ``fid`` is the source table's
-    fid × 3 + the table's place (points, lines, polygons), so it is unique and stable."""
-    connection.execute(
-        f"CREATE TABLE {VIEW_TYPES_TABLE} (fid INTEGER PRIMARY KEY, {GPKG_GEOMETRY_COLUMN} GEOMETRY)"
-    )
+    """A view per theme uniting the attributes of its tables (``railway_all``), registered as an
+    attribute table: one table to query, filter or join per theme, whatever the geometry type.
+
+    It carries no geometry: a table mixing points, lines and polygons is one GIS tools split into
+    a layer per type (QGIS) or refuse (ArcGIS), and no single style fits it; the map layers are
+    the per-type tables, named in ``feature_table``. ``fid`` is the source table's fid × 3 + the
+    table's place (points, lines, polygons), so it is unique and stable.
+    """
     by_layer: dict[str, list[tuple[str, str]]] = {}
     for name, (layer_id, dimension, _) in ordered.items():
         by_layer.setdefault(layer_id, []).append((name, dimension))
     for layer_id, members in by_layer.items():
         first = members[0][0]
         columns = [
-            row[1] for row in connection.execute(f'PRAGMA table_info("{first}")') if row[1] not in ("fid",)
+            row[1]
+            for row in connection.execute(f'PRAGMA table_info("{first}")')
+            if row[1] not in ("fid", GPKG_GEOMETRY_COLUMN)
         ]
         column_list = ", ".join(f'"{c}"' for c in columns)
-        # A view column takes its declared type from the first SELECT; a typed empty first branch
-        # gives fid INTEGER and geom GEOMETRY, which every GDAL (and so QGIS) reads as the view's
-        # key and geometry.
-        typed = ", ".join(f"h.{c}" if c == GPKG_GEOMETRY_COLUMN else f'a."{c}"' for c in columns)
-        selects = [f'SELECT h.fid, {typed} FROM {VIEW_TYPES_TABLE} h, "{first}" a WHERE 0']
+        # A view column takes its declared type from the first SELECT, and only a plain column
+        # reference has one: an empty first branch over the first table (fid INTEGER, the
+        # attributes) and gpkg_contents (table_name TEXT) gives GDAL, and so QGIS, the view's
+        # integer key and every column's type.
+        typed = ", ".join(f'a."{c}"' for c in columns)
+        selects = [
+            f'SELECT a.fid, c.table_name AS feature_table, {typed} FROM "{first}" a, gpkg_contents c WHERE 0'
+        ]
         selects += [
-            f'SELECT fid * 3 + {DIMENSIONS.index(dimension)}, {column_list} FROM "{name}"'
+            f"SELECT fid * 3 + {DIMENSIONS.index(dimension)}, '{name}', {column_list} FROM \"{name}\""
             for name, dimension in members
         ]
         view = theme_view_name(layer_id)
         connection.execute(f'CREATE VIEW "{view}" AS ' + " UNION ALL ".join(selects))
         names = [name for name, _ in members]
-        marks = ",".join("?" * len(names))
-        srs_id, identifier = connection.execute(
-            "SELECT srs_id, identifier FROM gpkg_contents WHERE table_name = ?", (first,)
-        ).fetchone()
-        bounds = connection.execute(
-            f"SELECT min(min_x), min(min_y), max(max_x), max(max_y) FROM gpkg_contents WHERE table_name IN ({marks})",
-            names,
-        ).fetchone()
+        identifier = connection.execute(
+            "SELECT identifier FROM gpkg_contents WHERE table_name = ?", (first,)
+        ).fetchone()[0]
         title = identifier.rsplit(" (", 1)[0]
         connection.execute(
-            "INSERT INTO gpkg_contents (table_name, data_type, identifier, description, last_change, "
-            "min_x, min_y, max_x, max_y, srs_id) VALUES (?, 'features', ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO gpkg_contents (table_name, data_type, identifier, description, last_change) "
+            "VALUES (?, 'attributes', ?, ?, ?)",
             (
                 view,
-                f"{title} (all geometry types)",
-                f"view uniting {', '.join(names)}",
+                f"{title} (attributes of every geometry type)",
+                f"attributes of {', '.join(names)}, one row per feature; geometry in the table named by feature_table",
                 stamp,
-                *bounds,
-                srs_id,
             ),
-        )
-        connection.execute(
-            "INSERT INTO gpkg_geometry_columns (table_name, column_name, geometry_type_name, srs_id, z, m) "
-            "VALUES (?, ?, 'GEOMETRY', ?, 0, 0)",
-            (view, GPKG_GEOMETRY_COLUMN, srs_id),
         )
 
 
