@@ -16,6 +16,7 @@ from streamlit_folium import st_folium
 
 from geo.catalogue import LAYER_IDS
 from geo.features import PROVINCE_SCOPE_EN, Selection, selection_from_params
+from geo.formats.measures import length_wording
 from geo.search import search_frame
 from geo.styles import LAYERS, precision_label, status_label
 from layers.assets import write_static_text
@@ -119,9 +120,9 @@ def _write_url(selection: Selection) -> None:
     )
 
 
-def _measure(length_km, area_km2) -> str:
+def _measure(length_km, area_km2, precision: str) -> str:
     if pd.notna(length_km):
-        return f"{float(length_km):,.0f} km"
+        return tr(*length_wording(length_km, precision))
     if pd.notna(area_km2):
         return f"{float(area_km2):,.0f} km²"
     return ""
@@ -141,7 +142,10 @@ def _feature_table(gdf: gpd.GeoDataFrame) -> pd.DataFrame:
             ],
             tr("精度", "Precision"): [precision_label(p, language) for p in gdf["precision"]],
             tr("长度/面积", "Length / area"): [
-                _measure(length, area) for length, area in zip(gdf["length_km"], gdf["area_km2"], strict=True)
+                _measure(length, area, precision)
+                for length, area, precision in zip(
+                    gdf["length_km"], gdf["area_km2"], gdf["precision"], strict=True
+                )
             ],
         }
     )

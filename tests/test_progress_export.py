@@ -25,7 +25,9 @@ def test_gpkg_has_phase_columns_as_of_the_day_and_the_events_table(tmp_path, cap
         == 0
     )
     points = pyogrio.read_dataframe(out, layer="aviation_points").set_index("id")
-    assert points.loc["air-tianfu", ["phase", "phase_date"]].tolist() == ["建成投运", "2021-06-27"]
+    tianfu = points.loc["air-tianfu"]
+    assert tianfu["phase"] == "建成投运" and tianfu["phase_date"] == pd.Timestamp("2021-06-27")  # a DATE
+    assert tianfu["phase_date_precision"] == "day"
     assert "fjdaily.com" in points.loc["air-tianfu", "phase_source"]
     assert pd.isna(points.loc["air-dazhou", "phase"])  # opened the next day
     assert points.loc["air-langzhong", "phase"] == "开工"  # 2020; opened only in 2023

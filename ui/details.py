@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from geo.formats.measures import length_wording
 from geo.plan import load_plan
 from geo.styles import LAYERS, precision_explanation, precision_label, status_label
 from layers.summaries import FEATURE, Span, highlight_html
@@ -76,7 +77,7 @@ def feature_details(row: pd.Series, latest: dict | None = None) -> None:
     )
     measures = []
     if pd.notna(row.get("length_km")):
-        measures.append(tr(f"长度约 {row['length_km']:.0f} km", f"length ≈ {row['length_km']:.0f} km"))
+        measures.append(tr(*length_wording(row["length_km"], row["precision"])))
     if pd.notna(row.get("area_km2")):
         measures.append(tr(f"面积约 {row['area_km2']:,.0f} km²", f"area ≈ {row['area_km2']:,.0f} km²"))
     places = list(row["places"]) if row.get("places") is not None else []

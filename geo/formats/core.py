@@ -12,6 +12,7 @@ import math
 from collections.abc import Iterable, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import date
 
 import geopandas as gpd
 import numpy as np
@@ -127,11 +128,14 @@ def _is_missing(value) -> bool:
 
 
 def native(value):
-    """A value as plain Python (lists of plain values, None for missing numbers)."""
+    """A value as plain Python, ready for JSON or XML: lists of plain values, None for missing
+    numbers, dates as ISO ``YYYY-MM-DD`` text (which GDAL reads back from GeoJSON as dates)."""
     if isinstance(value, list | tuple | np.ndarray):
         return [native(v) for v in value]
     if _is_missing(value):
         return None
+    if isinstance(value, date):
+        return value.isoformat()
     if isinstance(value, np.integer):
         return int(value)
     if isinstance(value, np.floating):

@@ -18,6 +18,7 @@ from shapely.geometry.base import BaseGeometry
 
 from geo.errors import ExportError
 from geo.formats.core import COORDINATE_DECIMALS, INTERNAL_COLUMNS, check_format
+from geo.formats.fields import typed_phase_dates
 from geo.formats.measures import honest_measures
 from geo.gcj02 import geometry_wgs84_to_gcj02
 from geo.vocabularies import CRS_TERMS
@@ -117,7 +118,7 @@ def prepare_frame(gdf: gpd.GeoDataFrame, crs: str = DEFAULT_CRS) -> gpd.GeoDataF
     if gdf.crs is not None and not gdf.crs.equals(CRS.from_epsg(4326)):
         gdf = gdf.to_crs(4326)
     columns = [c for c in gdf.columns if c != gdf.geometry.name and c not in INTERNAL_COLUMNS]
-    data = honest_measures(pd.DataFrame({c: gdf[c].to_numpy() for c in columns}))
+    data = typed_phase_dates(honest_measures(pd.DataFrame({c: gdf[c].to_numpy() for c in columns})))
     geometry = prepare_geometries(gdf.geometry.to_numpy(), crs)
     out = gpd.GeoDataFrame(data, geometry=gpd.GeoSeries(geometry, crs=crs_object(crs)))
     if out.geometry.is_empty.any() or out.geometry.isna().any():

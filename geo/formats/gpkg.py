@@ -173,6 +173,8 @@ def _write_features(
         dataset_metadata=dict(first_metadata) if first else None,
         # GeoPackage 1.2: read without warnings by the GDAL of every QGIS 3 and ArcGIS Pro.
         dataset_options={"VERSION": "1.2"} if first else None,
+        # Through Arrow, a column of dates becomes a DATE column (the classic path writes text).
+        use_arrow=True,
         layer_options={
             "IDENTIFIER": identifier,
             "DESCRIPTION": description,

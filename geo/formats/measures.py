@@ -4,7 +4,8 @@ The catalogue frame carries ``length_km`` for every line and ``area_km2`` for ev
 file handed to an analyst those would read as measured facts, so an export keeps them only where
 they are: ``length_km`` for a real alignment (precision ``route``) or a real river section
 (``river``). Any other line — a schematic line through the named places — carries the length of
-what is drawn as ``straight_km``. A polygon standing in for an item the plan does not bound (an
+what is drawn as ``straight_km``, and wherever such a figure is shown it is called a straight-line
+distance (直线距离), never a length. A polygon standing in for an item the plan does not bound (an
 ``area``: the union of whole administrative units) keeps ``area_km2`` of what is drawn, with
 ``area_is`` saying so.
 """
@@ -21,6 +22,20 @@ AREA_IS: dict[str, str] = {"area": "whole units"}
 AREA_IS_DEFAULT = "drawn shape"
 
 
+def is_real_length(precision: str) -> bool:
+    """True when a line of this precision class is the thing itself, so its length is a length."""
+    return precision in LENGTH_PRECISIONS
+
+
+def length_wording(length_km: float, precision: str) -> tuple[str, str]:
+    """(Chinese, English) words for a line's kilometres: ``长度 315 km`` for a real alignment or
+    river section, ``直线距离约 844 km`` for any other line (straight legs between named places)."""
+    km = f"{float(length_km):,.0f} km"
+    if is_real_length(precision):
+        return f"长度 {km}", f"length {km}"
+    return f"直线距离约 {km}", f"straight-line distance ≈ {km}"
+
+
 def honest_measures(frame: pd.DataFrame) -> pd.DataFrame:
     """``length_km`` only for ``route``/``river`` lines, ``straight_km`` for other lines, and
     ``area_is`` beside ``area_km2`` (``"whole units"`` for area stand-ins). Frames without the
@@ -30,7 +45,7 @@ def honest_measures(frame: pd.DataFrame) -> pd.DataFrame:
     frame = frame.copy()
     precision = frame["precision"].astype(str)
     length = pd.to_numeric(frame["length_km"], errors="coerce")
-    is_real = precision.isin(LENGTH_PRECISIONS).to_numpy()
+    is_real = precision.map(is_real_length).to_numpy(dtype=bool)
     columns = list(frame.columns)
     frame["length_km"] = np.where(is_real, length, np.nan)
     frame["straight_km"] = np.where(is_real, np.nan, length)

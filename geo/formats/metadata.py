@@ -9,6 +9,7 @@ import geopandas as gpd
 
 from geo.formats.core import COORDINATE_DECIMALS, FORMAT_LABELS, LIST_SEPARATOR, ExportBundle, layers_in_order
 from geo.formats.crs import CRS_NOTES, CRS_TITLES, DEFAULT_CRS
+from geo.formats.fields import field_type
 from geo.plan import PLAN_DATE, PLAN_TITLE
 from geo.styles import PRECISION_LABELS, precision_explanation, precision_label
 from geo.vocabularies import PRECISION_TERMS
@@ -36,14 +37,15 @@ FIELD_DESCRIPTIONS: dict[str, str] = {
     "province_scope": "四川 / 重庆 / 跨省 (both)",
     "note": "how the location was chosen, what is uncertain 备注",
     "note_zh": "the note in Chinese 备注(中文)",
-    "length_km": "length in km (UTM 48N), only for a real alignment or river section (precision route/river) 长度(公里)",
-    "straight_km": "length in km of a schematic line as drawn: straight segments between the named places, NOT the route 示意线长度",
+    "length_km": "length in km (UTM 48N) of a real alignment or river section (precision route/river) only 长度(公里)",
+    "straight_km": "straight-line distance in km along a schematic line: straight legs between the named places, NOT the route length 直线距离(公里)",
     "area_km2": "area in km² (UTM 48N) of the polygon as drawn 面积(平方公里)",
     "area_is": "what the polygon is: 'whole units' = the union of whole administrative units standing in for the item 面积含义",
     "official_area_km2": "the area the plan or an official source publishes, km² 公布面积",
     "whole_units": "true when drawn as whole administrative units (overstates a part-unit item) 按整区县绘制",
     "phase": "latest phase in the progress ledger as of the export's day; empty: no event, the plan's status holds 进展阶段",
-    "phase_date": "date of that event (YYYY-MM-DD, YYYY-MM or YYYY) 进展日期",
+    "phase_date": "date of that event: its first day as far as known (see phase_date_precision) 进展日期",
+    "phase_date_precision": "how much of phase_date is known: day, month (2024-06-01 = June 2024) or year 日期精度",
     "phase_source": "source of that event (URL or document citation) 进展来源",
 }
 
@@ -121,6 +123,12 @@ def export_metadata(
         "features_per_layer": per_layer,
         "precision_classes": precision_classes(present),
         "fields": fields,
+        "field_types": {c: field_type(c) for c in fields},
+        "field_types_note": (
+            "the same type in every format that has it; where a format lacks it (CSV and KML have no types, "
+            "GeoPackage and Shapefile no lists) the text form: dates YYYY-MM-DD, lists joined by "
+            f"'{LIST_SEPARATOR}', numbers and booleans (True/False) as text"
+        ),
         "list_fields": (
             "tasks and places are lists in GeoJSON and GeoParquet; the other formats write them as text "
             f"joined by '{LIST_SEPARATOR}' (e.g. 10;11) and add the join tables feature_tasks and feature_places"
@@ -151,8 +159,12 @@ def readme_text(metadata: Mapping, *, extra: str = "", contents: Sequence[str] =
         "Precision classes 定位精度:",
         *(f"  {name:<10} {text}" for name, text in metadata["precision_classes"].items()),
         "",
-        "Fields 字段:",
-        *(f"  {name:<15} {text}" for name, text in metadata["fields"].items()),
+        "Fields 字段 (name, type, meaning):",
+        *(
+            f"  {name:<15} {metadata['field_types'].get(name, 'text'):<16} {text}"
+            for name, text in metadata["fields"].items()
+        ),
+        f"  (types: {metadata['field_types_note']})",
         f"  ({metadata['list_fields']})",
         "",
         "Sources and licences 数据来源与许可:",

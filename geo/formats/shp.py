@@ -20,6 +20,7 @@ from geo.formats.core import (
     csv_bytes,
     link_tables,
 )
+from geo.formats.fields import field_type
 from geo.formats.metadata import readme_text
 
 DBF_TEXT_BYTES = 254  # the dBASE limit for a character field
@@ -31,6 +32,7 @@ SHAPEFILE_FIELDS: dict[str, str] = {
     "straight_km": "straightkm",
     "official_area_km2": "off_area",
     "whole_units": "whole_unit",
+    "phase_date_precision": "phase_prec",
     "phase_source": "phase_src",
 }
 
@@ -72,9 +74,11 @@ def shapefile_frames(gdf: gpd.GeoDataFrame) -> dict[str, gpd.GeoDataFrame]:
         data = {}
         for column in columns:
             values = part[column]
-            if column in LIST_COLUMNS or not pd.api.types.is_numeric_dtype(values):
+            if column in LIST_COLUMNS or not (
+                pd.api.types.is_numeric_dtype(values) or field_type(column) == "date"
+            ):
                 values = values.map(lambda v: dbf_text(as_text(v)))
-            data[shapefile_field(column)] = values.to_numpy()
+            data[shapefile_field(column)] = values.array  # keeps a date column's type
         frames[kind] = gpd.GeoDataFrame(data, geometry=gpd.GeoSeries(part.geometry.to_numpy(), crs=gdf.crs))
     return frames
 
@@ -117,6 +121,7 @@ def write_shp(gdf: gpd.GeoDataFrame, path: Path, metadata: dict, bundle: ExportB
                 driver="ESRI Shapefile",
                 encoding="UTF-8",
                 geometry_type=common_geometry_type(frame.geom_type),
+                use_arrow=True,  # dates as dBASE dates (the classic path writes text)
             )
             for member in sorted(Path(scratch).glob(f"{stem}_{kind}.*")):
                 _zip_write(archive, member.name, member.read_bytes(), exported)
