@@ -19,15 +19,39 @@ from geo.formats.core import (
     as_text,
     layer_look,
     layers_in_order,
+    native,
     records,
     rgba,
 )
 from geo.formats.crs import DEFAULT_CRS
+from geo.formats.fields import field_type
 from geo.formats.metadata import PRECISION_CLASSES, readme_text
 
 # -- KML ---------------------------------------------------------------------------------------
 KML_NS = "http://www.opengis.net/kml/2.2"
 KML_ICON = "http://maps.google.com/mapfiles/kml/shapes/placemark_circle.png"
+SCHEMA_ID = "fields"
+# KML's types for the export's field types (OGC 12-007r2 §9.9); KML has no date or list type, so
+# those are strings holding the text form (YYYY-MM-DD, items joined by ';').
+KML_TYPES = {"integer": "int", "real": "double", "boolean": "bool"}
+
+
+def kml_value(value) -> str | None:
+    """A value as KML SimpleData text (true/false for booleans); None for a missing value."""
+    value = native(value)
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return as_text(value)
+
+
+def _add_schema(document: ET.Element, columns: list[str]) -> None:
+    """The typed field list every Placemark's SchemaData follows, so readers get numbers as numbers."""
+    schema = ET.SubElement(document, "Schema", {"name": "chengyu_plan", "id": SCHEMA_ID})
+    for column in columns:
+        kml_type = KML_TYPES.get(field_type(column), "string")
+        ET.SubElement(schema, "SimpleField", {"name": column, "type": kml_type})
 
 
 def _kml_colour(colour: str, alpha: int = 255) -> str:
@@ -113,7 +137,9 @@ def write_kml(gdf: gpd.GeoDataFrame, path: Path, metadata: dict, bundle: ExportB
             ET.SubElement(line, "width").text = width
             poly = ET.SubElement(style, "PolyStyle")
             ET.SubElement(poly, "color").text = _kml_colour(look.colour, 46)
-    columns = [c for c in gdf.columns if c != gdf.geometry.name]
+    # The Placemark's <name> holds the name.
+    columns = [c for c in gdf.columns if c not in (gdf.geometry.name, "name")]
+    _add_schema(document, columns)
     for layer_id in layer_ids:
         look = layer_look(bundle, layer_id)
         folder = ET.SubElement(document, "Folder", {"id": layer_id})
@@ -127,12 +153,13 @@ def write_kml(gdf: gpd.GeoDataFrame, path: Path, metadata: dict, bundle: ExportB
             ET.SubElement(placemark, "description").text = kml_description(record)
             variant = "-schematic" if record.get("precision") == "schematic" else ""
             ET.SubElement(placemark, "styleUrl").text = f"#{layer_id}{variant}"
-            extended = ET.SubElement(placemark, "ExtendedData")
+            data = ET.SubElement(
+                ET.SubElement(placemark, "ExtendedData"), "SchemaData", {"schemaUrl": f"#{SCHEMA_ID}"}
+            )
             for column in columns:
-                if column == "name":  # already the Placemark's <name>
-                    continue
-                data = ET.SubElement(extended, "Data", {"name": column})
-                ET.SubElement(data, "value").text = as_text(record[column])
+                value = kml_value(record[column])
+                if value is not None:  # a missing value is left out, not written as empty text
+                    ET.SubElement(data, "SimpleData", {"name": column}).text = value
             _kml_geometry(placemark, geometry)
     ET.indent(kml, space=" ")
     ET.ElementTree(kml).write(path, encoding="UTF-8", xml_declaration=True)
