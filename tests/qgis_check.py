@@ -34,7 +34,7 @@ from qgis.core import (  # noqa: E402
     QgsVectorLayer,
     QgsWkbTypes,
 )
-from qgis.PyQt.QtCore import QSize  # noqa: E402
+from qgis.PyQt.QtCore import QSize, QVariant  # noqa: E402
 from qgis.PyQt.QtGui import QColor  # noqa: E402
 
 
@@ -52,6 +52,10 @@ def describe(layer) -> dict:
         "features": layer.featureCount() if layer.isValid() else None,
         "renderer": renderer.type() if renderer is not None else None,
         "fills": fill_alphas(renderer),
+        # Each field's type as QGIS holds it (QDate, QString, qlonglong, double, bool …).
+        "fields": {f.name(): QVariant.typeToName(f.type()) for f in layer.fields()}
+        if layer.isValid()
+        else {},
     }
 
 

@@ -22,6 +22,7 @@ from PIL import Image
 
 from geo.export import CRS_CHOICES, CRS_FILE_LABELS, write_export
 from geo.export_selection import catalogue_bundle
+from geo.progress.exporting import progress_bundle
 from geo.styles import LAYERS
 
 SYSTEM_PYTHON = "/usr/bin/python3"
@@ -51,8 +52,9 @@ def qgis(tmp_path_factory):
             pytest.fail(f"QGIS is required in CI: {reason}")
         pytest.skip(reason)
     out = tmp_path_factory.mktemp("qgis")
-    everything = catalogue_bundle()
-    transport = catalogue_bundle(layers=("aviation", "railway"))
+    # With the progress as of today, so the phase columns are there to be typed.
+    everything = progress_bundle(catalogue_bundle(), None)
+    transport = progress_bundle(catalogue_bundle(layers=("aviation", "railway")), None)
     files = {}
     for crs in CRS_CHOICES:
         label = CRS_FILE_LABELS[crs]
@@ -197,3 +199,34 @@ def test_shapefile_zip_and_geojson_load_with_the_right_crs(qgis):
             assert seen["crs"] in ("GCJ-02", "GCS_GCJ-02"), (uri, seen["crs"])
         else:
             assert seen["crs"] == crs, (uri, seen["crs"])
+
+
+# The type QGIS gives each field, in every file it opens: one type per field across formats.
+QGIS_TYPES = {
+    "phase_date": {"QDate"},
+    "phase_date_precision": {"QString"},
+    "task": {"int", "qlonglong"},
+    "length_km": {"double"},
+    "whole_units": {"bool"},
+    "id": {"QString"},
+}
+SHAPEFILE_NAMES = {"phase_date_precision": "phase_prec", "whole_units": "whole_unit"}
+
+
+def test_qgis_reads_each_field_with_one_type_in_geopackage_shapefile_and_geojson(qgis):
+    report, _, _ = qgis
+    opened = [
+        (name, seen["fields"])
+        for found in report["gpkg"].values()
+        for name, seen in found["tables"].items()
+        if not name.startswith("admin_")
+    ]
+    opened += [(uri, seen["fields"]) for uri, seen in report["files"].items()]
+    assert sum(uri.endswith(".shp") for uri, _ in opened) >= 6
+    for where, fields in opened:
+        shapefile = where.endswith(".shp")
+        for field, types in QGIS_TYPES.items():
+            name = SHAPEFILE_NAMES.get(field, field) if shapefile else field
+            if shapefile and field == "whole_units":  # booleans as True/False text (no dBASE logical)
+                types = {"QString"}
+            assert fields.get(name) in types, (where, field, fields.get(name))

@@ -1,8 +1,9 @@
 """One type per exported field, the same in every format that has the type.
 
 A format without the type writes the field's text form: a date as ISO ``YYYY-MM-DD``, a list as
-items joined by ``;``, a number or boolean as its plain text. CSV and KML have no types at all;
-GeoPackage and Shapefile have no lists.
+items joined by ``;``, a number or boolean as its plain text (``True``/``False``). CSV has no types
+at all, KML no dates or lists, GeoPackage no lists, Shapefile no lists and no booleans that
+readers agree on (a dBASE logical field is T/F text to many, GDAL 3.6 and so QGIS 3.22 among them).
 
 The ledger records a phase's date to the day, the month or the year (``2024-06-18``, ``2024-06``,
 ``2024``). An export gives ``phase_date`` as a date — the first day of what is known — and

@@ -125,8 +125,8 @@ def export_metadata(
         "fields": fields,
         "field_types": {c: field_type(c) for c in fields},
         "field_types_note": (
-            "the same type in every format that has it; where a format lacks it (CSV and KML have no types, "
-            "GeoPackage and Shapefile no lists) the text form: dates YYYY-MM-DD, lists joined by "
+            "the same type in every format that has it; where a format lacks it (CSV has no types, KML no "
+            "dates or lists, GeoPackage no lists, Shapefile no lists or booleans) the text form: dates YYYY-MM-DD, lists joined by "
             f"'{LIST_SEPARATOR}', numbers and booleans (True/False) as text"
         ),
         "list_fields": (

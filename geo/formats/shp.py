@@ -74,9 +74,12 @@ def shapefile_frames(gdf: gpd.GeoDataFrame) -> dict[str, gpd.GeoDataFrame]:
         data = {}
         for column in columns:
             values = part[column]
-            if column in LIST_COLUMNS or not (
-                pd.api.types.is_numeric_dtype(values) or field_type(column) == "date"
-            ):
+            # Numbers and dates keep their type; lists and booleans become their text form: a
+            # dBASE logical field is T/F text to many readers (GDAL 3.6, and so QGIS 3.22).
+            typed = field_type(column) == "date" or (
+                pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values)
+            )
+            if column in LIST_COLUMNS or not typed:
                 values = values.map(lambda v: dbf_text(as_text(v)))
             data[shapefile_field(column)] = values.array  # keeps a date column's type
         frames[kind] = gpd.GeoDataFrame(data, geometry=gpd.GeoSeries(part.geometry.to_numpy(), crs=gdf.crs))
@@ -89,7 +92,7 @@ def shapefile_readme_extra(gdf: gpd.GeoDataFrame) -> str:
     lines = ["Shapefile field names 字段名对照 (dBASE allows 10 characters):"]
     lines += [f"  {shapefile_field(c):<10} ← {c}" for c in columns]
     lines += [
-        f"Text fields are UTF-8 (see the .cpg files); lists are joined by '{LIST_SEPARATOR}'. Text longer than "
+        f"Text fields are UTF-8 (see the .cpg files); lists are joined by '{LIST_SEPARATOR}', booleans are True/False text. Text longer than "
         f"{DBF_TEXT_BYTES} bytes (about 84 Chinese characters) is cut and ends with {TRUNCATION_MARK}; the full text "
         "is in the GeoPackage, GeoJSON or CSV export, and every quote is in the plan (task, sentence).",
         "One shapefile per geometry type: *_points, *_multipoints (items located at several seats), *_lines, *_polygons.",
