@@ -23,14 +23,13 @@ import sys
 from collections.abc import Callable, Iterable, Sequence
 
 from geo import outfiles
+from geo.exits import EXIT_USAGE, OneLineParser, say_error
 from geo.analysis_cli import add_corridor_arguments, add_coverage_arguments, run_corridor, run_coverage
 from geo.cliformat import format_table
 from geo.errors import ExportError, GeoError, UnknownPlaceError
 from geo.formats.core import FORMATS
 from geo.formats.crs import CRS_CHOICES, DEFAULT_CRS
 from geo.progress.cli import add_progress_parser
-
-EXIT_USAGE = 2
 
 
 # -- output helpers -----------------------------------------------------------------------------
@@ -202,7 +201,7 @@ def cmd_search(args: argparse.Namespace) -> int:
     if not results:
         close = suggestions(args.query)
         hint = f" — did you mean: {', '.join(close)}" if close else ""
-        print(f"error: no catalogue item matches {args.query!r}{hint}", file=sys.stderr)
+        say_error(f"no catalogue item matches {args.query!r}{hint}")
         return EXIT_USAGE
     if args.json:
         _print_json([result.to_dict() for result in results])
@@ -227,7 +226,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     try:
         count, problems = check_catalogue()
     except GeoError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        say_error(exc)
         return 1
     for problem in problems:
         print(problem)
@@ -319,7 +318,7 @@ def run_export(args: argparse.Namespace) -> int:
         bundle = progress_bundle(bundle, getattr(args, "as_of", None))
         outputs = write_target(bundle, target, exported=exported)
     except GeoError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        say_error(exc)
         return EXIT_USAGE
     layers = ", ".join(f"{k} {v}" for k, v in bundle.features["layer"].value_counts(sort=False).items())
     print(f"wrote {len(bundle.features)} features ({layers}) to {', '.join(map(str, outputs))}")
@@ -331,7 +330,7 @@ def run_export(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``python -m geo`` with every sub-command."""
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="python -m geo",
         description="成渝双城经济圈联合实施方案: tasks, places and the tasks that name them.",
     )
@@ -400,8 +399,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return func(args)
     except UnknownPlaceError as exc:
-        print(f"error: {exc}{_suggest(exc.name)}", file=sys.stderr)
+        say_error(f"{exc}{_suggest(exc.name)}")
         return EXIT_USAGE
     except GeoError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        say_error(exc)
         return EXIT_USAGE

@@ -1,9 +1,32 @@
-"""Output shared by the command-line sub-commands: plain-text tables for terminals."""
+"""Output shared by the command-line sub-commands: plain-text tables for terminals, and text a
+terminal shows as text.
+
+Stored or echoed text can hold escape sequences (``ESC [2J`` clears the screen, BEL rings, a bidi
+override reorders what follows it). Everything printed as a table cell or an error line goes
+through :func:`terminal_text` first; JSON output needs no such care, as JSON escapes them itself.
+"""
 
 from __future__ import annotations
 
 import unicodedata
 from collections.abc import Sequence
+
+# Marks that reorder the text around them (LRE … RLO, LRI … PDI, ALM, LRM, RLM).
+BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+# Characters a terminal breaks the line on: one line of output stays one line.
+LINE_BREAKS = frozenset("\n\r\t\v\f\x85\u2028\u2029")
+
+
+def terminal_text(value: object) -> str:
+    """``value`` as text a terminal shows as it is: line breaks and tabs become spaces, other C0
+    and C1 control characters and bidi controls are removed."""
+    text = str(value)
+    return "".join(
+        " " if ch in LINE_BREAKS else ""
+        if ch in BIDI_CONTROLS or unicodedata.category(ch) in ("Cc", "Cs")
+        else ch
+        for ch in text
+    )
 
 
 def _width(text: str) -> int:
@@ -15,8 +38,10 @@ def _pad(text: str, width: int) -> str:
 
 
 def format_table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
-    """A plain-text table aligned for terminals that draw CJK characters two columns wide."""
-    cells = [[str(c) for c in header]] + [["" if c is None else str(c) for c in row] for row in rows]
+    """A plain-text table aligned for terminals that draw CJK characters two columns wide; cells
+    pass through :func:`terminal_text`, so a stored escape sequence is never sent to the terminal."""
+    cells = [[terminal_text(c) for c in header]]
+    cells += [["" if c is None else terminal_text(c) for c in row] for row in rows]
     widths = [max(_width(row[i]) for row in cells) for i in range(len(header))]
     lines = ["  ".join(_pad(c, w) for c, w in zip(row, widths, strict=True)).rstrip() for row in cells]
     lines.insert(1, "  ".join("-" * w for w in widths))

@@ -1,18 +1,23 @@
-"""How ``python -m geo`` ends when something outside the request goes wrong: one line, a status.
+"""How ``python -m geo`` ends when something goes wrong: one line on stderr, a status.
 
-The subcommands report bad requests themselves (exit 2). What is left are interruptions and the
-environment: Ctrl-C (130), SIGTERM (143; scratch is removed on the way out), a closed pipe such as
-``| head`` (141), a name the file system or the terminal cannot take, a full disk (2). None of
-them deserves a traceback.
+Every error line of the command line is printed here (:func:`say_error`), stripped of control
+characters, so echoed input such as ``$'\e[2J'`` cannot clear the screen. Bad requests are exit 2,
+argparse's complaints included (:class:`OneLineParser`: one line instead of a usage block). What is
+left are interruptions and the environment: Ctrl-C (130), SIGTERM (143; scratch is removed on the
+way out), a closed pipe such as ``| head`` (141), a name the file system or the terminal cannot
+take, a full disk (2). None of them deserves a traceback.
 """
 
 from __future__ import annotations
 
+import argparse
 import errno
 import os
 import sys
 from collections.abc import Callable, Sequence
+from typing import NoReturn
 
+from geo.cliformat import terminal_text
 from geo.outfiles import Terminated, terminate_like_interrupt
 
 EXIT_USAGE = 2
@@ -30,11 +35,24 @@ OS_ERRORS = {
 }
 
 
-def _say(message: str) -> None:
+def say_error(message: object, *, prefix: str = "error: ") -> None:
+    """Print one error line on stderr, control characters removed."""
     try:
-        print(f"error: {message}", file=sys.stderr, flush=True)
+        print(prefix + terminal_text(message), file=sys.stderr, flush=True)
     except (OSError, ValueError):
         pass  # stderr itself is gone: the exit status has to speak
+
+
+class OneLineParser(argparse.ArgumentParser):
+    """An argument parser whose complaints are one line and exit 2, pointing at ``--help``.
+
+    Sub-command parsers are made of the same class (argparse uses the parent's class), so every
+    level of ``python -m geo`` answers alike.
+    """
+
+    def error(self, message: str) -> NoReturn:
+        say_error(f"{message}; see {self.prog} --help", prefix="geo: error: ")
+        raise SystemExit(EXIT_USAGE)
 
 
 def _printable(value: object) -> str:
@@ -61,22 +79,22 @@ def run(main: Callable[[Sequence[str] | None], int], argv: Sequence[str] | None 
         sys.stdout.flush()
         return status
     except KeyboardInterrupt:
-        _say("interrupted")
+        say_error("interrupted")
         return EXIT_INTERRUPTED
     except Terminated:
-        _say("terminated")
+        say_error("terminated")
         return EXIT_TERMINATED
     except BrokenPipeError:
         _silence_stdout()
-        _say("output closed before the command finished (broken pipe)")
+        say_error("output closed before the command finished (broken pipe)")
         return EXIT_BROKEN_PIPE
     except UnicodeError:
-        _say("a name or an argument is not valid UTF-8 text")
+        say_error("a name or an argument is not valid UTF-8 text")
         return EXIT_USAGE
     except OSError as exc:
         what = OS_ERRORS.get(exc.errno or 0, exc.strerror or type(exc).__name__)
         where = f" ({_printable(exc.filename)})" if exc.filename else ""
         if exc.errno == errno.ENOSPC and exc.filename is None:
             _silence_stdout()
-        _say(f"{what}{where}")
+        say_error(f"{what}{where}")
         return EXIT_USAGE
