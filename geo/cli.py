@@ -23,14 +23,13 @@ import sys
 from collections.abc import Callable, Iterable, Sequence
 
 from geo import outfiles
-from geo.exits import EXIT_USAGE, OneLineParser, say_error
 from geo.analysis_cli import add_corridor_arguments, add_coverage_arguments, run_corridor, run_coverage
 from geo.cliformat import format_table
 from geo.errors import ExportError, GeoError, UnknownPlaceError
+from geo.exits import EXIT_USAGE, OneLineParser, say_error
 from geo.formats.core import FORMATS
 from geo.formats.crs import CRS_CHOICES, DEFAULT_CRS
 from geo.progress.cli import add_progress_parser
-
 
 # -- output helpers -----------------------------------------------------------------------------
 

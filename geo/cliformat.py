@@ -11,8 +11,8 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Sequence
 
-# Marks that reorder the text around them (LRE … RLO, LRI … PDI, ALM, LRM, RLM).
-BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+from geo.controlchars import is_control
+
 # Characters a terminal breaks the line on: one line of output stays one line.
 LINE_BREAKS = frozenset("\n\r\t\v\f\x85\u2028\u2029")
 
@@ -21,12 +21,7 @@ def terminal_text(value: object) -> str:
     """``value`` as text a terminal shows as it is: line breaks and tabs become spaces, other C0
     and C1 control characters and bidi controls are removed."""
     text = str(value)
-    return "".join(
-        " " if ch in LINE_BREAKS else ""
-        if ch in BIDI_CONTROLS or unicodedata.category(ch) in ("Cc", "Cs")
-        else ch
-        for ch in text
-    )
+    return "".join(" " if ch in LINE_BREAKS else "" if is_control(ch) else ch for ch in text)
 
 
 def _width(text: str) -> int:

@@ -1,7 +1,7 @@
 """How ``python -m geo`` ends when something goes wrong: one line on stderr, a status.
 
 Every error line of the command line is printed here (:func:`say_error`), stripped of control
-characters, so echoed input such as ``$'\e[2J'`` cannot clear the screen. Bad requests are exit 2,
+characters, so echoed input such as ``$'\\e[2J'`` cannot clear the screen. Bad requests are exit 2,
 argparse's complaints included (:class:`OneLineParser`: one line instead of a usage block). What is
 left are interruptions and the environment: Ctrl-C (130), SIGTERM (143; scratch is removed on the
 way out), a closed pipe such as ``| head`` (141), a name the file system or the terminal cannot

@@ -65,6 +65,18 @@ def refuse_data_dir(path: Path) -> None:
             )
 
 
+def check_writable(path: Path) -> None:
+    """ExportError unless ``path`` can be created: its directory exists and is writable, and it
+    is not a directory itself."""
+    parent = path.parent
+    if not parent.is_dir():
+        raise ExportError(f"cannot write {path}: the directory {parent} does not exist")
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise ExportError(f"cannot write {path}: the directory {parent} is not writable")
+    if path.exists() and path.is_dir():
+        raise ExportError(f"cannot write {path}: it is a directory")
+
+
 def check_targets(paths: Iterable[Path], *, force: bool) -> None:
     """Every file an export would write: not in data/, not existing unless ``force``."""
     for path in paths:
@@ -91,6 +103,24 @@ def move_into_place(source: Path, target: Path, *, overwrite: bool) -> None:
         os.replace(source, target)
         return
     source.unlink()
+
+
+def write_file(out: str, data: bytes, *, force: bool) -> Path:
+    """Write ``data`` to the file ``out`` names, by the rules above; returns the path written.
+
+    For a command writing one file of its own making (``progress export``): the same checks,
+    scratch file and final move as every ``geo export``, and the same one-line ExportErrors.
+    """
+    path = Path(check_out_argument(out)).expanduser()
+    check_writable(path)
+    check_targets([path], force=force)
+    with scratch_dir(path.parent) as scratch:
+        try:
+            (scratch / path.name).write_bytes(data)
+            move_into_place(scratch / path.name, path, overwrite=force)
+        except OSError as exc:
+            raise ExportError(f"cannot write {path}: {exc.strerror or exc}") from None
+    return path
 
 
 def remove_stale_scratch(directory: Path, *, older_than_s: float = STALE_SCRATCH_S) -> list[Path]:

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 import pyogrio
 
+from geo.csvcells import csv_cell, neutralise_formula
 from geo.errors import ExportError
 
 FORMATS: tuple[str, ...] = ("geojson", "gpkg", "shp", "kml", "csv", "parquet")
@@ -236,10 +237,14 @@ def rgba(colour: str, alpha: int = 255) -> tuple[int, int, int, int]:
 
 
 def csv_bytes(table: pd.DataFrame) -> bytes:
-    """The table as UTF-8 CSV with a byte-order mark and CRLF line ends (what spreadsheets expect)."""
+    """The table as UTF-8 CSV with a byte-order mark and CRLF line ends (what spreadsheets expect).
+
+    Text cells that a spreadsheet would run as a formula get a leading ``'`` (:mod:`geo.csvcells`);
+    numbers are written as they are.
+    """
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(table.columns)
+    writer.writerow([neutralise_formula(str(c)) for c in table.columns])
     for row in table.itertuples(index=False):
-        writer.writerow([as_text(v) for v in row])
+        writer.writerow([csv_cell(native(v), as_text(v)) for v in row])
     return buffer.getvalue().encode("utf-8-sig")

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geo.formats.core import COORDINATE_DECIMALS, ExportBundle, as_text, csv_bytes
+from geo.formats.core import COORDINATE_DECIMALS, ExportBundle, csv_bytes, native
 from geo.formats.crs import DEFAULT_CRS
 from geo.formats.metadata import readme_text
 
@@ -28,17 +28,21 @@ def coordinate_columns(crs: str) -> tuple[str, str, str]:
 
 
 def csv_table(gdf: gpd.GeoDataFrame, crs: str = DEFAULT_CRS) -> pd.DataFrame:
-    """One row per feature: the attributes as text, lon/lat for points, WKT for every geometry."""
+    """One row per feature: the attributes, lon/lat for points, WKT for every geometry.
+
+    Values keep their kind (numbers stay numbers) so that :func:`csv_bytes` writes numbers as
+    they are and neutralises only text cells that a spreadsheet would run as a formula.
+    """
     lon, lat, wkt = coordinate_columns(crs)
     columns = [c for c in gdf.columns if c != gdf.geometry.name]
-    table = pd.DataFrame({c: gdf[c].map(as_text).to_numpy() for c in columns})
+    table = pd.DataFrame({c: pd.Series([native(v) for v in gdf[c]], dtype=object) for c in columns})
     is_point = (gdf.geom_type == "Point").to_numpy()
     coords = np.full((len(gdf), 2), np.nan)
     if is_point.any():
         coords[is_point] = shapely.get_coordinates(gdf.geometry.to_numpy()[is_point])
     coords = np.round(coords, COORDINATE_DECIMALS)
-    table[lon] = [as_text(v) for v in coords[:, 0]]
-    table[lat] = [as_text(v) for v in coords[:, 1]]
+    table[lon] = pd.Series([native(v) for v in coords[:, 0]], dtype=object)
+    table[lat] = pd.Series([native(v) for v in coords[:, 1]], dtype=object)
     table[wkt] = shapely.to_wkt(gdf.geometry.to_numpy(), rounding_precision=COORDINATE_DECIMALS, trim=True)
     return table
 

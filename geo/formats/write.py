@@ -73,16 +73,6 @@ def output_path(
     return path
 
 
-def _check_writable(path: Path) -> None:
-    parent = path.parent
-    if not parent.is_dir():
-        raise ExportError(f"cannot write {path}: the directory {parent} does not exist")
-    if not os.access(parent, os.W_OK | os.X_OK):
-        raise ExportError(f"cannot write {path}: the directory {parent} is not writable")
-    if path.exists() and path.is_dir():
-        raise ExportError(f"cannot write {path}: it is a directory")
-
-
 def export_target(
     out: str | os.PathLike,
     *,
@@ -95,7 +85,7 @@ def export_target(
     never inside the project's data/, and not an existing file unless ``overwrite``)."""
     fmt, crs = check_request(fmt, crs)
     path = output_path(out, fmt, crs, default_name)
-    _check_writable(path)
+    outfiles.check_writable(path)
     outfiles.check_targets(export_outputs(path, fmt), force=overwrite)
     return ExportTarget(path, fmt, crs, overwrite)
 

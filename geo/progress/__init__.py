@@ -3,8 +3,13 @@
 Events are appended, never changed: a correction is a new event that supersedes an earlier one,
 so the record stays auditable. The ledger lives in a database (SQLite by default, PostgreSQL when
 configured; see :mod:`geo.progress.settings`) whose schema is kept by Alembic migrations.
+
+A database that cannot be opened, seeded or used raises :class:`LedgerUnavailable` (one message
+naming the database, the problem and what to do); a refused event raises :class:`ProgressError`.
 """
 
+from geo.progress.csvfile import events_csv, parse_import_csv
+from geo.progress.faults import LedgerUnavailable
 from geo.progress.ledger import (
     Event,
     NewEvent,
@@ -16,7 +21,7 @@ from geo.progress.ledger import (
     list_events,
     parse_as_of,
     parse_event_date,
-    parse_import_csv,
+    validate_event,
 )
 from geo.progress.phases import PHASE_IDS, Phase, load_phases, phase_id
 from geo.progress.settings import database_url
@@ -26,6 +31,7 @@ __all__ = [
     "PHASE_IDS",
     "Event",
     "Ledger",
+    "LedgerUnavailable",
     "NewEvent",
     "Phase",
     "ProgressError",
@@ -33,6 +39,7 @@ __all__ = [
     "add_events",
     "database_url",
     "effective_events",
+    "events_csv",
     "latest_as_of",
     "list_events",
     "load_phases",
@@ -41,4 +48,5 @@ __all__ = [
     "parse_event_date",
     "parse_import_csv",
     "phase_id",
+    "validate_event",
 ]

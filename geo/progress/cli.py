@@ -3,10 +3,12 @@
     progress add ITEM_ID --date 2024-06 --phase 开工 --source URL [--note …] [--author …] [--supersedes N]
     progress list [ITEM_ID] [--json]
     progress import FILE.csv            all or nothing; an error names the line
-    progress export --format csv|json [--out PATH]
+    progress export --format csv|json [--out PATH [--force]]
     progress phases [--json]
 
-Bad input is one line on stderr and exit status 2, with nothing written.
+Bad input is one line on stderr and exit status 2, with nothing written; so is a ledger that
+cannot be opened (LedgerUnavailable). ``--out`` is written like every export (geo.outfiles): never
+over an existing file without ``--force``, never inside data/, through a scratch file.
 """
 
 from __future__ import annotations
@@ -69,7 +71,8 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 def cmd_import(args: argparse.Namespace) -> int:
     """``progress import``: record the events of a CSV file, all or nothing."""
-    from geo.progress.ledger import ProgressError, add_events, parse_import_csv, validate_event
+    from geo.progress.csvfile import parse_import_csv
+    from geo.progress.ledger import ProgressError, add_events, validate_event
 
     path = Path(args.file)
     try:
@@ -88,20 +91,23 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    """``progress export``: the ledger as CSV on stdout."""
-    from geo.progress.ledger import ProgressError, events_csv, list_events
+    """``progress export``: the ledger as CSV or JSON, on stdout or into a new file."""
+    from geo import outfiles
+    from geo.progress.csvfile import events_csv
+    from geo.progress.ledger import list_events
 
+    if args.out is not None:  # a bad target fails before the ledger is read
+        path = Path(outfiles.check_out_argument(args.out)).expanduser()
+        outfiles.check_writable(path)
+        outfiles.check_targets([path], force=args.force)
     events = list_events(_ledger(args))
     if args.format == "json":
         text = json.dumps([e.to_dict() for e in events], ensure_ascii=False, indent=2) + "\n"
     else:
         text = events_csv(events)
-    if args.out:
-        try:
-            Path(args.out).write_text(text, encoding="utf-8")
-        except OSError as exc:
-            raise ProgressError(f"cannot write {args.out}: {exc.strerror or exc}") from None
-        print(f"wrote {len(events)} events to {args.out}", file=sys.stderr)
+    if args.out is not None:
+        written = outfiles.write_file(args.out, text.encode("utf-8"), force=args.force)
+        print(f"wrote {len(events)} events to {written}", file=sys.stderr)
     else:
         sys.stdout.write(text)
     return 0
@@ -155,6 +161,7 @@ def add_progress_parser(sub) -> None:
     export = psub.add_parser("export", help="every event as CSV or JSON")
     export.add_argument("--format", choices=("csv", "json"), default="csv")
     export.add_argument("--out", metavar="PATH", help="file to write (default: standard output)")
+    export.add_argument("--force", action="store_true", help="replace an existing output file")
     export.set_defaults(func=cmd_export)
 
     phases = psub.add_parser("phases", help="the vocabulary of phases")

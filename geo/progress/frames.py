@@ -9,7 +9,8 @@ from datetime import date
 import geopandas as gpd
 import pandas as pd
 
-from geo.progress.ledger import EXPORT_COLUMNS, Event, latest_as_of
+from geo.progress.csvfile import EXPORT_COLUMNS
+from geo.progress.ledger import Event, latest_as_of
 
 PHASE_COLUMNS = ("phase", "phase_date", "phase_source")
 EVENTS_TABLE = "progress_events"

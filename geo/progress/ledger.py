@@ -7,10 +7,8 @@ a date" counts an event from the start of its period.
 
 from __future__ import annotations
 
-import csv
 import functools
 import getpass
-import io
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -18,16 +16,26 @@ from datetime import UTC, date, datetime
 
 import sqlalchemy as sa
 
+from geo.controlchars import first_control
 from geo.datafiles import DATA_DIR
 from geo.errors import GeoError
+from geo.progress.faults import ledger_faults
 from geo.progress.phases import phase_id
 from geo.progress.schema import events as events_table
 
 PRECISIONS = ("day", "month", "year")
-_DATE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
-IMPORT_COLUMNS = ("item_id", "date", "phase", "source")
-OPTIONAL_COLUMNS = ("note", "author", "supersedes", "id")
-MAX_AUTHOR = 80
+# ASCII digits only: str.isdigit() and \d also accept ２０２４ or ٢٠٢٤, which no one types by intent.
+_DATE = re.compile(r"([0-9]{4})(?:-([0-9]{1,2})(?:-([0-9]{1,2}))?)?")
+_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+EARLIEST_YEAR = 1949  # nothing the plan names was built, planned or reported on before
+DATE_FORMS = f"YYYY-MM-DD, YYYY-MM or YYYY in digits 0-9, from {EARLIEST_YEAR} to today"
+
+# The same text rules on every backend (PostgreSQL refuses NUL, SQLite would store it).
+MAX_SOURCE = 500  # a URL or a citation with title, paper, date and page
+MAX_NOTE = 2000  # a paragraph, not a document
+MAX_AUTHOR = 80  # the column's width
+MAX_ITEM_ID = 80  # the column's width (catalogue ids are far shorter)
+NOTE_LAYOUT = "\n\t"  # the only control characters a note may hold
 
 SEED_PATH = DATA_DIR / "progress" / "seed-events.csv"
 SEED_AUTHOR = "seed"
@@ -95,15 +103,15 @@ def format_event_date(day: date, precision: str) -> str:
 
 def parse_event_date(text: str, *, today: date | None = None) -> tuple[date, str]:
     """(first day, precision) of ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``; a future date is refused."""
-    match = _DATE.match(text.strip())
-    if not match:
-        raise ProgressError(f"bad date: {text!r} (use YYYY-MM-DD, YYYY-MM or YYYY)")
+    match = _DATE.fullmatch(text.strip())
+    if not match or int(match.group(1)) < EARLIEST_YEAR:
+        raise ProgressError(f"bad date: {text!r} (use {DATE_FORMS})")
     year, month, day = match.groups()
     precision = "day" if day else "month" if month else "year"
     try:
         start = date(int(year), int(month or 1), int(day or 1))
     except ValueError:
-        raise ProgressError(f"bad date: {text!r} (no such day)") from None
+        raise ProgressError(f"bad date: {text!r} (no such day; use {DATE_FORMS})") from None
     if start > (today or date.today()):
         raise ProgressError(f"date in the future: {text}")
     return start, precision
@@ -113,13 +121,28 @@ def parse_as_of(text: str | None) -> date:
     """An ``--as-of`` value: a day ``YYYY-MM-DD`` (default today) that is not in the future."""
     if not text:
         return date.today()
+    forms = f"use YYYY-MM-DD in digits 0-9, from {EARLIEST_YEAR} to today"
+    if not _DAY.fullmatch(text.strip()):
+        raise ProgressError(f"bad --as-of date: {text!r} ({forms})")
     try:
         day = date.fromisoformat(text.strip())
     except ValueError:
-        raise ProgressError(f"bad --as-of date: {text!r} (use YYYY-MM-DD)") from None
+        raise ProgressError(f"bad --as-of date: {text!r} (no such day; {forms})") from None
+    if day.year < EARLIEST_YEAR:
+        raise ProgressError(f"bad --as-of date: {text!r} ({forms})")
     if day > date.today():
         raise ProgressError(f"--as-of date in the future: {text}")
     return day
+
+
+def check_text(field: str, text: str, limit: int, *, allowed: str = "") -> str:
+    """``text`` when it holds no control character (but ``allowed``) and at most ``limit`` characters."""
+    control = first_control(text, allowed=allowed)
+    if control is not None:
+        raise ProgressError(f"{field} contains the control character U+{ord(control):04X}; remove it")
+    if len(text) > limit:
+        raise ProgressError(f"{field} is {len(text)} characters long; at most {limit} are accepted")
+    return text
 
 
 @functools.cache
@@ -142,26 +165,27 @@ def validate_event(
     event: NewEvent, *, today: date | None = None, known_items: frozenset[str] | None = None
 ) -> dict:
     """The table row for ``event``, or a ProgressError saying what is wrong with it."""
-    item_id = event.item_id.strip()
+    item_id = check_text("item_id", event.item_id.strip(), MAX_ITEM_ID)
     if item_id not in (known_items if known_items is not None else catalogue_ids()):
         raise ProgressError(f"unknown item: {item_id!r}")
     day, precision = parse_event_date(event.date, today=today)
     phase = phase_id(event.phase)
     if phase is None:
         raise ProgressError(f"unknown phase: {event.phase!r} (see `python -m geo progress phases`)")
-    source = event.source.strip()
+    source = check_text("source", event.source.strip(), MAX_SOURCE)
     if not source:
         raise ProgressError("empty source: every event needs a URL or a document citation")
-    author = (event.author or default_author()).strip()
-    if len(author) > MAX_AUTHOR:
-        raise ProgressError(f"author longer than {MAX_AUTHOR} characters")
+    # Line ends as a browser's text box or a Windows file sends them count as plain newlines.
+    note = (event.note or "").replace("\r\n", "\n").replace("\r", "\n").strip()
+    note = check_text("note", note, MAX_NOTE, allowed=NOTE_LAYOUT)
+    author = check_text("author", (event.author or default_author()).strip(), MAX_AUTHOR)
     return {
         "item_id": item_id,
         "event_date": day,
         "date_precision": precision,
         "phase": phase,
         "source": source,
-        "note": (event.note or "").strip(),
+        "note": note,
         "author": author,
         "supersedes": event.supersedes,
     }
@@ -190,7 +214,9 @@ def _check_supersedes(connection: sa.Connection, row: dict, pending: Mapping[int
         raise ProgressError(f"event {target} is already superseded by event {taken}; correct that one")
 
 
-def _insert(connection: sa.Connection, rows: Sequence[dict], local_ids: Sequence[int | None]) -> list[int]:
+def insert_rows(
+    connection: sa.Connection, rows: Sequence[dict], local_ids: Sequence[int | None]
+) -> list[int]:
     """Insert rows in order; a ``supersedes`` naming a file-local id points at that row's new id."""
     recorded_at = datetime.now(UTC)
     new_ids: list[int] = []
@@ -214,8 +240,8 @@ def _insert(connection: sa.Connection, rows: Sequence[dict], local_ids: Sequence
 def add_event(ledger, event: NewEvent, *, today: date | None = None) -> Event:
     """Validate and record one event; nothing is written when it is refused."""
     row = validate_event(event, today=today)
-    with ledger.writing() as connection, connection.begin():
-        (new_id,) = _insert(connection, [row], [None])
+    with ledger_faults(ledger.url, stage="use"), ledger.writing() as connection, connection.begin():
+        (new_id,) = insert_rows(connection, [row], [None])
     return next(e for e in list_events(ledger, row["item_id"]) if e.id == new_id)
 
 
@@ -236,60 +262,11 @@ def add_events(
             rows.append(validate_event(event, today=today))
         except ProgressError as exc:
             raise ProgressError(f"line {line}: {exc}") from None
-    with ledger.writing() as connection, connection.begin():
+    with ledger_faults(ledger.url, stage="use"), ledger.writing() as connection, connection.begin():
         try:
-            return _insert(connection, rows, local_ids)
+            return insert_rows(connection, rows, local_ids)
         except ProgressError as exc:
             raise ProgressError(f"{exc} (the file was not imported)") from None
-
-
-def insert_seed_events(connection: sa.Connection) -> int:
-    """The shipped public-record events, in the transaction that created the ledger."""
-    events, _, _ = parse_import_csv(SEED_PATH.read_text(encoding="utf-8"), default_author=SEED_AUTHOR)
-    rows = [validate_event(event) for event in events]
-    return len(_insert(connection, rows, [None] * len(rows)))
-
-
-def parse_import_csv(
-    text: str, *, default_author: str = ""
-) -> tuple[list[NewEvent], list[int | None], list[int]]:
-    """Events of a CSV file (header: item_id,date,phase,source[,note,author,supersedes,id]).
-
-    Returns the events, their file-local ids (the ``id`` column of an export, so corrections in
-    the same file keep pointing at the right event) and their line numbers.
-    """
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    header = [h.strip() for h in reader.fieldnames or []]
-    missing = [c for c in IMPORT_COLUMNS if c not in header]
-    if missing:
-        raise ProgressError(f"line 1: missing column(s): {', '.join(missing)}")
-    events, local_ids, lines = [], [], []
-    for record in reader:
-        line = reader.line_num
-        values = {(k or "").strip(): (v or "").strip() for k, v in record.items() if k is not None}
-        if None in record:
-            raise ProgressError(f"line {line}: more fields than the header has")
-        try:
-            supersedes = int(values["supersedes"]) if values.get("supersedes") else None
-            local_id = int(values["id"]) if values.get("id") else None
-        except ValueError:
-            raise ProgressError(f"line {line}: supersedes and id must be whole numbers") from None
-        events.append(
-            NewEvent(
-                item_id=values["item_id"],
-                date=values["date"],
-                phase=values["phase"],
-                source=values["source"],
-                note=values.get("note", ""),
-                author=values.get("author") or default_author,
-                supersedes=supersedes,
-            )
-        )
-        local_ids.append(local_id)
-        lines.append(line)
-    if not events:
-        raise ProgressError("the file has no events")
-    return events, local_ids, lines
 
 
 def _event(row) -> Event:
@@ -317,7 +294,7 @@ def list_events(ledger, item_id: str | None = None) -> list[Event]:
     )
     if item_id is not None:
         query = query.where(events_table.c.item_id == item_id)
-    with ledger.engine.connect() as connection:
+    with ledger_faults(ledger.url, stage="use"), ledger.engine.connect() as connection:
         return [_event(row) for row in connection.execute(query)]
 
 
@@ -338,18 +315,3 @@ def latest_as_of(events: Iterable[Event], as_of: date) -> dict[str, Event]:
         if current is None or (event.event_date, event.id) > (current.event_date, current.id):
             latest[event.item_id] = event
     return latest
-
-
-EXPORT_COLUMNS = (
-    "id", "item_id", "date", "precision", "phase", "source", "note", "author", "recorded_at", "supersedes",
-)  # fmt: skip
-
-
-def events_csv(events: Iterable[Event]) -> str:
-    """The events as CSV text in the export columns."""
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=EXPORT_COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    for event in events:
-        writer.writerow({k: ("" if v is None else v) for k, v in event.to_dict().items()})
-    return out.getvalue()

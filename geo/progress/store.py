@@ -18,12 +18,15 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
-from geo.progress.ledger import ProgressError
-from geo.progress.settings import database_url
+from geo.errors import GeoError
+from geo.progress.faults import LedgerUnavailable, ledger_faults, shown_url
+from geo.progress.ledger import SEED_PATH
+from geo.progress.settings import database_url, default_sqlite_path, normalise_url
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 BUSY_TIMEOUT_MS = 30_000
 MIGRATION_LOCK = 0x504D4150  # any constant shared by every process migrating the same database
+SEED_NAME = f"data/progress/{SEED_PATH.name}"
 
 
 @dataclass(frozen=True)
@@ -95,9 +98,10 @@ def migrate(engine: sa.Engine, revision: str = "head", *, seed: bool = True) -> 
     """Upgrade the schema to ``revision`` in one transaction; return the revision found before.
 
     A database created here (no revision before) receives the shipped seed events in the same
-    transaction, so a new ledger starts with the public record.
+    transaction, so a new ledger starts with the public record; if they cannot be recorded,
+    nothing is (LedgerUnavailable at the ``seed`` stage).
     """
-    from geo.progress.ledger import insert_seed_events
+    from geo.progress.csvfile import insert_seed_events
 
     config = alembic_config()
     with engine.connect().execution_options(immediate=True) as connection, connection.begin():
@@ -107,7 +111,18 @@ def migrate(engine: sa.Engine, revision: str = "head", *, seed: bool = True) -> 
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
         if before is None and seed and revision == "head":
-            insert_seed_events(connection)
+            url = engine.url.render_as_string(hide_password=False)
+            with ledger_faults(url, stage="seed"):
+                try:
+                    insert_seed_events(connection)
+                except (GeoError, OSError, UnicodeDecodeError) as exc:
+                    raise LedgerUnavailable(
+                        shown_url(url),
+                        f"{SEED_NAME}: {getattr(exc, 'strerror', None) or exc}",
+                        "restore the shipped data (`git checkout -- data/`) and run again; "
+                        "nothing was written",
+                        stage="seed",
+                    ) from None
     return before
 
 
@@ -119,21 +134,27 @@ def open_ledger(url: str | None = None, *, seed: bool = True) -> Ledger:
     """The ledger at ``url`` (default: the configured one), migrated to the head revision.
 
     Engines are kept per URL for the life of the process, and the migration check runs once each.
+    A database that cannot be opened, migrated or seeded raises LedgerUnavailable.
     """
-    url = url or database_url()
+    if url and url.strip():
+        url = normalise_url(url.strip())
+    else:
+        with ledger_faults(f"sqlite:///{default_sqlite_path()}"):
+            url = database_url()
     key = (url, seed)
     with _open_lock:
         ledger = _open.get(key)
         if ledger is None:
-            engine = create_engine(url)
+            engine = None
             try:
-                migrate(engine, seed=seed)
-            except sa.exc.OperationalError as exc:
-                engine.dispose()
-                shown = sa.make_url(url).render_as_string(hide_password=True)
-                reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc).splitlines()[0]
-                raise ProgressError(f"cannot open the progress database {shown}: {reason}") from None
-            ledger = Ledger(engine, sa.make_url(url).render_as_string(hide_password=True))
+                with ledger_faults(url):
+                    engine = create_engine(url)
+                    migrate(engine, seed=seed)
+            except LedgerUnavailable:
+                if engine is not None:
+                    engine.dispose()
+                raise
+            ledger = Ledger(engine, shown_url(url))
             _open[key] = ledger
         return ledger
 
