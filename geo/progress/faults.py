@@ -49,7 +49,7 @@ def shown_url(url: str) -> str:
         parsed = sa.make_url(url)
         return str(url) if parsed.password is None else parsed.render_as_string(hide_password=True)
     except (sa.exc.ArgumentError, ValueError, TypeError):
-        return re.sub(r"(://[^:/@]*:)[^@]*@", r"\1***@", str(url))
+        return re.sub(r"(//[^:/@]*:)[^@]*@", r"\1***@", str(url))
 
 
 def _first_line(exc: BaseException) -> str:
@@ -124,7 +124,7 @@ def ledger_faults(url: str, *, stage: str = "open") -> Iterator[None]:
     """Run the block; a database fault in it becomes :class:`LedgerUnavailable` for ``url``."""
     try:
         yield
-    except LedgerUnavailable:
+    except GeoError:  # LedgerUnavailable, or a refused event: already one line of its own
         raise
     except FAULTS as exc:
         problem, hint = describe(exc, url)

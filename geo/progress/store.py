@@ -19,7 +19,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
 from geo.errors import GeoError
-from geo.progress.faults import LedgerUnavailable, ledger_faults, shown_url
+from geo.progress.faults import URL_HINT, LedgerUnavailable, ledger_faults, shown_url
 from geo.progress.ledger import SEED_PATH
 from geo.progress.settings import database_url, default_sqlite_path, normalise_url
 
@@ -148,7 +148,12 @@ def open_ledger(url: str | None = None, *, seed: bool = True) -> Ledger:
             engine = None
             try:
                 with ledger_faults(url):
-                    engine = create_engine(url)
+                    try:
+                        engine = create_engine(url)
+                    except ValueError as exc:  # a URL SQLAlchemy parses, with a port that is no number …
+                        raise LedgerUnavailable(
+                            shown_url(url), f"not a database URL ({exc})", URL_HINT
+                        ) from None
                     migrate(engine, seed=seed)
             except LedgerUnavailable:
                 if engine is not None:
