@@ -313,7 +313,8 @@ def test_an_unreachable_database_is_one_line(capsys, tmp_path):
 
 
 def test_seed_events_are_sourced_public_record():
-    from geo.progress.ledger import SEED_PATH, parse_import_csv, validate_event
+    from geo.progress.csvfile import parse_import_csv
+    from geo.progress.ledger import SEED_PATH, validate_event
 
     events, _, _ = parse_import_csv(SEED_PATH.read_text(encoding="utf-8"))
     for event in events:
