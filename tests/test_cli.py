@@ -175,4 +175,4 @@ def test_bad_names_exit_2_with_one_line(args, expected):
 def test_no_command_is_a_usage_error():
     code, _, err = run()
     assert code == 2
-    assert "usage" in err
+    assert err == "geo: error: the following arguments are required: COMMAND; see python -m geo --help\n"
