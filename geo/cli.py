@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable, Sequence
 
 from geo import outfiles
 from geo.analysis_cli import add_corridor_arguments, add_coverage_arguments, run_corridor, run_coverage
-from geo.cliformat import format_table
+from geo.cliformat import format_table, terminal_text
 from geo.errors import ExportError, GeoError, UnknownPlaceError
 from geo.exits import EXIT_USAGE, OneLineParser, say_error
 from geo.formats.core import FORMATS
@@ -152,7 +152,7 @@ def cmd_place(args: argparse.Namespace) -> int:
     print(format_table(("查询", "区划代码", "名称", "简称", "级别", "省级", "经度", "纬度"), table))
     for query, _, note in rows:
         if note:
-            print(f"注: {query} — {note}")
+            print(terminal_text(f"注: {query} — {note}"))
     return 0
 
 
@@ -169,7 +169,9 @@ def cmd_tasks_for(args: argparse.Namespace) -> int:
         named = [hit for hit in hits if not hit.received]
         received = [hit for hit in hits if hit.received]
         lines = [
-            f"{name}: {len(hits)} 项任务" + (f"(点名 {len(named)},承接 {len(received)})" if received else "")
+            terminal_text(name)
+            + f": {len(hits)} 项任务"
+            + (f"(点名 {len(named)},承接 {len(received)})" if received else "")
         ]
         for title, group in (("点名", named), ("承接(经所属市或组合)", received)):
             if not group or not received:
