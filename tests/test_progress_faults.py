@@ -186,3 +186,35 @@ def test_shown_urls_never_carry_a_password():
     assert shown_url("postgresql+psycopg://u:pw@h/d") == "postgresql+psycopg://u:***@h/d"
     assert shown_url("sqlite:////srv/ledger.sqlite") == "sqlite:////srv/ledger.sqlite"
     assert "pw" not in shown_url("weird//u:pw@h:::x") and "pw" not in shown_url("postgresql://u:pw@h:port/d")
+
+
+# -- the phase vocabulary --------------------------------------------------------------------------
+@pytest.mark.parametrize("content", [None, "", "- {id: 开工}\n"])
+def test_a_missing_or_damaged_phase_file_is_one_line_where_phases_are_needed(tmp_path, content):
+    import shutil
+
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data)
+    phases = data / "progress" / "phases.yaml"
+    if content is None:
+        phases.unlink()
+    else:
+        phases.write_text(content, encoding="utf-8")
+    env = {
+        **os.environ,
+        "PLANMAP_DATA_DIR": str(data),
+        "PLANMAP_DATABASE_URL": f"sqlite:///{tmp_path / 'l.sqlite'}",
+    }
+    for args in (
+        ["progress", "phases"],
+        ["progress", "add", "air-leshan", "--date", "2022", "--phase", "开工", "--source", "x"],
+    ):
+        proc = subprocess.run(
+            [sys.executable, "-m", "geo", *args], cwd=ROOT, capture_output=True, timeout=120, env=env
+        )
+        line = one_line(proc.stderr.decode("utf-8"))
+        assert proc.returncode == 2 and "data/progress/phases.yaml" in line and str(tmp_path) not in line
+    tasks = subprocess.run(
+        [sys.executable, "-m", "geo", "tasks", "--json"], cwd=ROOT, capture_output=True, timeout=120, env=env
+    )
+    assert tasks.returncode == 0  # commands that need no phases still run

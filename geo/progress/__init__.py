@@ -23,7 +23,7 @@ from geo.progress.ledger import (
     parse_event_date,
     validate_event,
 )
-from geo.progress.phases import PHASE_IDS, Phase, load_phases, phase_id
+from geo.progress.phases import Phase, load_phases, phase_id, phase_ids
 from geo.progress.settings import database_url
 from geo.progress.store import Ledger, open_ledger
 
@@ -48,5 +48,13 @@ __all__ = [
     "parse_event_date",
     "parse_import_csv",
     "phase_id",
+    "phase_ids",
     "validate_event",
 ]
+
+
+def __getattr__(name: str):
+    # ``PHASE_IDS`` is read from data/progress/phases.yaml on first use, not on import.
+    if name == "PHASE_IDS":
+        return phase_ids()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
