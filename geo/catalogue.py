@@ -129,7 +129,7 @@ def status_group_named(name: str) -> StatusGroup | None:
     return next((g for g in load_status_groups() if wanted in {n.lower() for n in g.names}), None)
 
 
-GEOMETRY_KINDS = ("airport", "seat", "seats", "area", "river", "via", "site", "route")
+GEOMETRY_KINDS = ("airport", "seat", "seats", "area", "river", "via", "site", "route", "expressway")
 _ID_RE = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)+$")
 _REQUIRED = ("id", "name", "layer", "status", "tasks", "sentence", "quote", "geometry")
 _OPTIONAL = ("name_en", "aliases", "kind", "verb", "note", "note_zh", "official_area_km2")

@@ -329,6 +329,14 @@ def run_export(args: argparse.Namespace) -> int:
 # -- parser and entry point -------------------------------------------------------------------
 
 
+def cmd_line_km(args: argparse.Namespace) -> int:
+    from geo.features import catalogue_frame
+    from geo.line_lengths import format_line_km, line_km_table
+
+    print(format_line_km(line_km_table(catalogue_frame())))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``python -m geo`` with every sub-command."""
     parser = OneLineParser(
@@ -387,6 +395,9 @@ def build_parser() -> argparse.ArgumentParser:
     corridor = sub.add_parser("corridor", help="the districts a railway, highway or waterway passes")
     add_corridor_arguments(corridor)
     corridor.set_defaults(func=run_corridor)
+
+    line_km = sub.add_parser("line-km", help="km of line per layer and precision class (straight-stroke share)")
+    line_km.set_defaults(func=cmd_line_km)
 
     add_progress_parser(sub)
     return parser

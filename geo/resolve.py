@@ -10,6 +10,7 @@
 | ``{via: [成都, 达州, 万州]}``        | schematic  | a line through the seats, not an alignment      |
 | ``{site: 天府新区}``               | site       | a known site (±2 km) of a non-unit place, cited |
 | ``{route: chengkun-emei-miyi}``   | route      | a real alignment (OpenStreetMap)                |
+| ``{expressway: [G85], from: A, to: B}`` | route | the real expressway (Travel Mapping) between A and B |
 
 A ``via`` list may name a known site (天府站) instead of a unit; its point is used. River specs
 look the name up in Natural Earth first, then in the GSHHG lines (涪江, 渠江).
@@ -36,6 +37,7 @@ from geo import datafiles
 from geo.catalogue import Entry, load_catalogue
 from geo.datafiles import DATA_DIR
 from geo.errors import CatalogueError, GeoError
+from geo.expressways import TM_ATTRIBUTION, section
 from geo.gazetteer import Gazetteer, Unit, load_gazetteer
 from geo.groupings import expand
 from geo.vocabularies import PRECISION_TERMS
@@ -57,6 +59,7 @@ PRECISION_BY_SPEC = {
     "via": "schematic",
     "site": "site",
     "route": "route",
+    "expressway": "route",
 }
 # A site is a point known to about this accuracy; further from its place's unit it is a wrong site.
 SITE_UNIT_MAX_KM = 2.0
@@ -309,6 +312,24 @@ class Resolver:
         section = self.routes.loc[key, "section"]
         places = [start.name, *self._places_along(line), end.name]
         return line, f"OpenStreetMap railway ({OSM_ATTRIBUTION}, ODbL): {section}", places
+
+    def _expressway(self, entry: Entry, spec: dict):
+        """The section of real expressways (Travel Mapping) between the interchanges nearest two places."""
+        routes = tuple(str(route) for route in _as_list(spec["expressway"]))
+        if "from" not in spec or "to" not in spec:
+            raise CatalogueError(f"{entry.id}: an expressway spec needs from and to")
+        start, end = self.unit(entry, spec["from"]), self.unit(entry, spec["to"])
+        through = [self.unit(entry, name) for name in _as_list(spec.get("through", []))]
+        try:
+            cut = section(routes, [(u.lon, u.lat) for u in (start, *through, end)])
+        except ValueError as exc:
+            raise CatalogueError(f"{entry.id}: {exc}") from None
+        for unit in (start, end):
+            km = distance_km(cut.line, Point(unit.lon, unit.lat))
+            if km > ROUTE_END_MAX_KM:
+                raise CatalogueError(f"{entry.id}: expressway {'/'.join(routes)} passes {km:.0f} km from {unit.name}")
+        places = [start.name, *self._places_along(cut.line), end.name]
+        return cut.line, f"{TM_ATTRIBUTION} (ODbL): {cut.describe()}", places
 
     def _river(self, entry: Entry, spec: dict):
         name = str(spec["river"])

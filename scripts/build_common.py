@@ -130,9 +130,8 @@ def update_provenance(records: dict[str, dict]) -> None:
     for relative, record in records.items():
         file = ROOT / relative
         current[relative] = {"path": relative, **record, "sha256": sha256(file), "rows": count_rows(file)}
-    order = [
-        p.relative_to(ROOT).as_posix() for d in (GAZETTEER, REFERENCE, SOURCE) for p in sorted(d.iterdir())
-    ]
+    # Every described file keeps its record, in the order a full build writes them.
+    order = [p.relative_to(ROOT).as_posix() for p in described_files()]
     out = [current[p] for p in order if p in current]
     path.write_text(json.dumps(out, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     print(f"PROVENANCE.json: {len(records)} records refreshed, {len(out)} files")

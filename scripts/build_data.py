@@ -14,6 +14,9 @@ this script; it reads only what this script writes:
   GSHHG/WDBII river lines that Debian's ``gmt`` + ``gmt-gshhg-full`` print (build time only).
 - ``data/reference/railways_osm.geojson`` and ``sites.csv``: OpenStreetMap railway alignments of
   plan items the partial extract covers end to end, and station points used as known sites (ODbL).
+- ``data/reference/expressways_tm.geojson``: the Travel Mapping waypoint files of the G-numbered
+  expressways of Sichuan and Chongqing (OpenStreetMap coordinates, WGS 84), one line per route and
+  province with its interchange labels, so an upgrade item is cut from its real road.
 - ``data/PROVENANCE.json``: source, licence, processing, sha256 and row count of every shipped file.
 
 Chongqing is a province-level municipality. GB/T 2260 files its districts under 500100 (市辖区)
@@ -52,6 +55,7 @@ from build_gazetteer import (
     build_units_and_boundaries,
     geonames_check,
 )
+from build_expressways import build_expressways, expressway_records
 from build_reference import RIVERS_SOURCE, build_reference_extras, reference_extra_records
 
 
@@ -130,6 +134,7 @@ def provenance_records() -> list[dict]:
         },
     }
     records.update(reference_extra_records())
+    records.update(expressway_records())
     return described_records(records)
 
 
@@ -146,6 +151,11 @@ def main() -> None:
         # The OSM and GSHHG files only (needs gmt and gmt-gshhg-full, not the Python build packages).
         build_reference_extras()
         update_provenance(reference_extra_records())
+        return
+    if "--expressways" in sys.argv[1:]:
+        # The Travel Mapping expressway copy only (standard library; no build packages needed).
+        build_expressways()
+        update_provenance(expressway_records())
         return
     if "--provenance-only" in sys.argv[1:]:
         # After a hand edit of a curated YAML file: refresh checksums without the build packages.
@@ -184,6 +194,8 @@ def main() -> None:
             if u["adcode"][:2] in ("50", "51")
         }
     )
+
+    build_expressways()
 
     print("seat vs GeoNames city (km):")
     for name, geoname, km in geonames_check(units):
