@@ -132,7 +132,9 @@ def status_group_named(name: str) -> StatusGroup | None:
 GEOMETRY_KINDS = ("airport", "seat", "seats", "area", "river", "via", "site", "route", "expressway")
 _ID_RE = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)+$")
 _REQUIRED = ("id", "name", "layer", "status", "tasks", "sentence", "quote", "geometry")
-_OPTIONAL = ("name_en", "aliases", "kind", "verb", "note", "note_zh", "official_area_km2")
+_OPTIONAL = ("name_en", "aliases", "kind", "verb", "note", "note_zh", "official_area_km2", "provinces")
+# Specs drawn as lines: their entries declare the provinces the real route crosses (`provinces`).
+LINE_KINDS = ("via", "route", "expressway", "river")
 
 
 @dataclass(frozen=True)
@@ -156,6 +158,8 @@ class Entry:
     note_zh: str | None = None
     # The area the plan or an official source publishes (km²), where one is published.
     official_area_km2: float | None = None
+    # The provinces the item's real route crosses (short names: 四川, 重庆, 陕西 …); lines only.
+    provinces: tuple[str, ...] = ()
     file: str = field(default="", compare=False)
 
     @property
@@ -190,6 +194,9 @@ def entry_from_mapping(raw: dict, *, file: str = "") -> Entry:
     for key in ("note", "note_zh"):
         if raw.get(key) is not None and not isinstance(raw[key], str):
             raise CatalogueError(f"{ident}: {key} must be text ({file})")
+    provinces = raw.get("provinces") or []
+    if not isinstance(provinces, list) or not all(isinstance(p, str) and p.strip() for p in provinces):
+        raise CatalogueError(f"{ident}: provinces must be a list of province names ({file})")
     return Entry(
         id=str(raw["id"]),
         name=str(raw["name"]),
@@ -206,6 +213,7 @@ def entry_from_mapping(raw: dict, *, file: str = "") -> Entry:
         note=raw.get("note"),
         note_zh=raw.get("note_zh"),
         official_area_km2=None if raw.get("official_area_km2") is None else float(raw["official_area_km2"]),
+        provinces=tuple(p.strip() for p in provinces),
         file=file,
     )
 
@@ -264,7 +272,19 @@ def entry_problems(entry: Entry, plan: Plan) -> list[str]:
         problems.append(f"{entry.id}: verb {entry.verb!r} does not occur in task {task.number}")
     if entry.note and not (entry.note_zh or "").strip():
         problems.append(f"{entry.id}: note has no Chinese version (note_zh)")
+    problems.extend(_province_field_problems(entry))
     return problems
+
+
+def _province_field_problems(entry: Entry) -> list[str]:
+    """A line declares the provinces its real route crosses, each once; other items declare none."""
+    if entry.geometry_kind in LINE_KINDS and not entry.provinces:
+        return [f"{entry.id}: a line needs provinces (the provinces its real route crosses)"]
+    if entry.provinces and entry.geometry_kind not in LINE_KINDS:
+        return [f"{entry.id}: provinces is only for lines ({', '.join(LINE_KINDS)})"]
+    if len(set(entry.provinces)) != len(entry.provinces):
+        return [f"{entry.id}: provinces repeats a name"]
+    return []
 
 
 def catalogue_problems(entries: tuple[Entry, ...] | list[Entry], plan: Plan | None = None) -> list[str]:

@@ -151,7 +151,7 @@ def check_catalogue() -> tuple[int, list[str]]:
     problems.extend(region_problems(features, gazetteer))
     problems.extend(uncovered_designations(plan, entries, load_unlocated(), load_unplaceable()))
     problems.extend(missing_task_numbers(plan, entries))
-    problems.extend(province_crossings(features, gazetteer))
+    problems.extend(province_crossings(features))
     problems.extend(status_problems(entries))
     problems.extend(precision_problems(features, PRECISIONS))
     return len(entries), problems

@@ -26,6 +26,8 @@ from geo.datafiles import DATA_DIR
 
 EXPRESSWAYS_PATH = DATA_DIR / "reference" / "expressways_tm.geojson"
 TM_ATTRIBUTION = "Travel Mapping (travelmapping.net), © OpenStreetMap contributors"
+# The project's credit beside OpenStreetMap's own (the map legend names both).
+TM_CREDIT = "Travel Mapping (travelmapping.net)"
 # Waypoints closer than this (degrees, ≈ 1 m) are one node: the same interchange in two files.
 _NODE_GRID = 1e-5
 # Interchanges of two files at most this far apart are one junction (km).

@@ -3,8 +3,8 @@
 - coverage: every designation word of the plan (…示范区, …基地, …铁路, …港) lies inside a catalogue
   entry's quote or name, an unlocated item, or a named-but-not-placeable item;
 - task lists: an entry lists every task whose text names it (by name or alias);
-- province crossing: a schematic line stays in the provinces its ends and via points lie in,
-  unless its note says the real route crosses another one.
+- province crossing: a line runs only through the provinces it declares (``provinces``, checked
+  against the shipped province polygons, 2 km tolerance).
 """
 
 from __future__ import annotations
@@ -12,11 +12,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
-import shapely
 
 from geo.catalogue import Entry, Unlocated
-from geo.gazetteer import Gazetteer
 from geo.plan import Plan
+from geo.provinces import PROVINCE_TOLERANCE_KM, km_by_province, load_provinces
 from geo.resolve import Feature, metric
 
 DESIGNATION_SUFFIXES: tuple[str, ...] = (
@@ -85,61 +84,36 @@ def missing_task_numbers(plan: Plan, entries: Sequence[Entry]) -> list[str]:
     return problems
 
 
-# A straight leg between two seats may cut a salient of a winding border for a few km without
-# misplacing the item; a longer run through another province is a wrong route.
-PROVINCE_GRAZE_KM = 12.0
-# The words a note uses to say the real route does cross another province.
-CROSSING_NOTE = "real route crosses"
-OUTSIDE = "a province outside Sichuan and Chongqing"
+def province_crossings(features: Iterable[Feature]) -> list[str]:
+    """Lines through a province they do not declare, or declaring one they never enter.
 
-
-def province_crossings(features: Iterable[Feature], gazetteer: Gazetteer) -> list[str]:
-    """Schematic lines through a province that neither their ends nor via points lie in.
-
-    The shipped boundaries are those of Sichuan and Chongqing, so each leg between two points is
-    checked against them: a leg between two points in the region must stay in their provinces; a
-    leg from a point outside must not enter the region province neither end lies in.
+    Every line (schematic, route, river) declares the provinces its real route crosses; the drawn
+    line is measured against the shipped province polygons, with a tolerance of
+    PROVINCE_TOLERANCE_KM. A note cannot excuse a crossing: the declaration is the data.
     """
-    frame = gazetteer.boundaries("province")
-    provinces = dict(zip(frame["short_name"], frame.geometry, strict=True))
-    for shape in provinces.values():
-        shapely.prepare(shape)
-    region = shapely.union_all(list(provinces.values()))
+    known = set(load_provinces())
     problems = []
     for feature in features:
-        if feature.precision != "schematic" or CROSSING_NOTE in (feature.entry.note or ""):
+        if feature.geometry.geom_type not in ("LineString", "MultiLineString"):
             continue
-        coords = shapely.get_coordinates(feature.geometry)
-        crossed: dict[str, float] = {}
-        for (x0, y0), (x1, y1) in zip(coords[:-1], coords[1:], strict=True):
-            leg = shapely.LineString([(x0, y0), (x1, y1)])
-            ends = {_province_of(provinces, x0, y0), _province_of(provinces, x1, y1)}
-            for name, shape in provinces.items():
-                if name not in ends:
-                    crossed[name] = crossed.get(name, 0.0) + _length_km(leg.intersection(shape))
-            if None not in ends:
-                crossed[OUTSIDE] = crossed.get(OUTSIDE, 0.0) + _length_km(leg.difference(region))
+        entry = feature.entry
+        declared = set(entry.provinces)
+        unknown = sorted(declared - known)
+        if unknown:
+            problems.append(f"{entry.id}: provinces {'、'.join(unknown)} have no polygon in the province rule")
+        crossed = km_by_province(feature.geometry)
         for name, km in crossed.items():
-            if km > PROVINCE_GRAZE_KM:
-                problems.append(
-                    f"{feature.entry.id}: schematic line runs {km:.0f} km through {name}, where neither its "
-                    "ends nor its via points lie; add via points, or say in the note that the real route crosses it"
-                )
+            if km <= PROVINCE_TOLERANCE_KM or name in declared:
+                continue
+            where = name or "a province without a shipped polygon"
+            problems.append(
+                f"{entry.id}: line runs {km:.1f} km through {where}, which its provinces "
+                f"({'、'.join(entry.provinces) or 'none'}) do not list"
+            )
+        for name in sorted(declared & known):
+            if crossed.get(name, 0.0) == 0.0:
+                problems.append(f"{entry.id}: declares {name} but the line never enters it")
     return problems
-
-
-def _province_of(provinces: dict, x: float, y: float) -> str | None:
-    point = shapely.Point(x, y)
-    for name, shape in provinces.items():
-        if shapely.dwithin(shape, point, 0.01):  # a seat on the border counts as inside
-            return name
-    return None
-
-
-def _length_km(geometry) -> float:
-    if geometry.is_empty:
-        return 0.0
-    return metric(geometry).length / 1000.0
 
 
 # 建成 before a designation (建成…示范区) states a target, not a project that is completed.

@@ -10,6 +10,7 @@ import folium
 import geopandas as gpd
 import pandas as pd
 
+from geo.expressways import TM_CREDIT
 from geo.resolve import OSM_ATTRIBUTION
 from geo.styles import (
     LAYERS,
@@ -66,9 +67,9 @@ def precision_legend_html(*, lang: str = "zh", collapsed: bool = False) -> str:
     """The in-map legend: how each precision class is drawn (colours are explained beside the map)."""
     title = "Precision" if lang == "en" else "位置精度"
     state = "" if collapsed else " open"
-    # Real alignments and station sites are OpenStreetMap data (ODbL): credited wherever drawn,
-    # outside the collapsible part so a closed legend still shows it.
-    credit = f'<div class="credit">{_esc(OSM_ATTRIBUTION)}</div>'
+    # Real alignments and station sites are OpenStreetMap data (ODbL), expressways through Travel
+    # Mapping: credited wherever drawn, outside the collapsible part so a closed legend shows it.
+    credit = f'<div class="credit">{_esc(OSM_ATTRIBUTION)} · {_esc(TM_CREDIT)}</div>'
     return (
         f'<details{state}><summary>{title}</summary><div class="grid">{"".join(_precision_rows(lang))}</div>'
         f"</details>{credit}"

