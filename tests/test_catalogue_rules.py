@@ -89,26 +89,68 @@ def resolver():
     return Resolver()
 
 
-def test_no_schematic_line_crosses_a_province_it_does_not_name(resolver):
-    assert province_crossings(resolve_catalogue(), resolver.gazetteer) == []
+def test_no_line_crosses_a_province_it_does_not_declare(resolver):
+    assert province_crossings(resolve_catalogue()) == []
 
 
 def test_a_straight_line_through_guizhou_is_reported(resolver):
-    feature = resolver.resolve(_entry(geometry={"via": ["重庆", "秀山土家族苗族自治县"]}))
-    problems = province_crossings([feature], resolver.gazetteer)
-    assert len(problems) == 1 and "outside Sichuan and Chongqing" in problems[0]
+    feature = resolver.resolve(_entry(geometry={"via": ["重庆", "秀山土家族苗族自治县"]}, provinces=("重庆",)))
+    problems = province_crossings([feature])
+    assert len(problems) == 1 and "through 贵州" in problems[0]
 
 
 def test_a_line_from_sichuan_to_sichuan_through_chongqing_is_reported(resolver):
-    feature = resolver.resolve(_entry(geometry={"via": ["广安市", "达州"]}))
-    feature_far = resolver.resolve(_entry(geometry={"via": ["泸州", "广安市"]}))
-    problems = province_crossings([feature, feature_far], resolver.gazetteer)
-    assert any("through 重庆" in p for p in problems)
+    feature = resolver.resolve(_entry(geometry={"via": ["泸州", "广安市"]}, provinces=("四川",)))
+    problems = province_crossings([feature])
+    assert len(problems) == 1 and "through 重庆" in problems[0]
 
 
-def test_a_note_saying_the_real_route_crosses_exempts_the_line(resolver):
-    entry = _entry(geometry={"via": ["重庆", "秀山土家族苗族自治县"]}, note="the real route crosses 贵州")
-    assert province_crossings([resolver.resolve(entry)], resolver.gazetteer) == []
+@pytest.mark.parametrize("note", [None, "the real route crosses 青海", "real route crosses 青海, 甘肃 and 陕西"])
+def test_a_line_through_qinghai_fails_whatever_its_note_says(resolver, note):
+    # The old drawing of 疆电入渝: 哈密 straight to 重庆 cuts 700 km through 青海.
+    entry = _entry(
+        geometry={"via": ["新疆/哈密", "重庆"]}, provinces=("新疆", "甘肃", "陕西", "四川", "重庆"), note=note
+    )
+    problems = province_crossings([resolver.resolve(entry)])
+    assert any("through 青海" in p for p in problems), problems
+    assert any("declares 陕西 but the line never enters it" in p for p in problems), problems
+
+
+def test_declaring_the_crossed_province_is_what_passes(resolver):
+    entry = _entry(geometry={"via": ["重庆", "秀山土家族苗族自治县"]}, provinces=("重庆", "贵州"))
+    assert province_crossings([resolver.resolve(entry)]) == []
+
+
+def test_a_province_without_a_polygon_is_reported(resolver):
+    entry = _entry(geometry={"via": ["重庆", "万州区"]}, provinces=("重庆", "宁夏"))
+    assert province_crossings([resolver.resolve(entry)]) == [
+        "test-item: provinces 宁夏 have no polygon in the province rule"
+    ]
+
+
+def test_the_tolerance_is_at_most_two_km():
+    from geo.provinces import PROVINCE_TOLERANCE_KM
+
+    assert PROVINCE_TOLERANCE_KM <= 2.0
+
+
+@pytest.mark.parametrize(
+    ("ident", "inside", "outside"),
+    [
+        ("energy-xinjiang-chongqing-power", ("新疆", "甘肃", "陕西", "四川", "重庆"), ("青海",)),
+        ("rail-qianjiang-wanzhou", ("重庆",), ("湖北", "贵州")),
+        ("rail-guangan-zhongxian-qianjiang", ("四川", "重庆"), ("湖北",)),
+    ],
+)
+def test_the_fixed_lines_keep_to_their_provinces(ident, inside, outside):
+    from geo.provinces import km_by_province
+
+    feature = next(f for f in resolve_catalogue() if f.entry.id == ident)
+    km = km_by_province(feature.geometry)
+    assert feature.entry.provinces == inside
+    assert all(km.get(name, 0.0) > 10 for name in inside), km
+    assert all(km.get(name, 0.0) == 0.0 for name in outside), km
+    assert km.get(None, 0.0) == 0.0, km
 
 
 # -- statuses --------------------------------------------------------------------------------------
@@ -171,7 +213,8 @@ def test_new_sites_lie_at_their_cores():
         features["rail-chengyu-chengdu-longchang"] if "rail-chengyu-chengdu-longchang" in features else None
     )
     routes = [f for f in features.values() if f.precision == "route"]
-    assert len(routes) == 2 and all("OpenStreetMap" in f.source for f in routes)
+    assert len([f for f in routes if f.entry.layer == "railway"]) == 2
+    assert all("OpenStreetMap" in f.source for f in routes)
     assert route is None or route.precision == "route"
 
 
