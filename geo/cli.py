@@ -396,7 +396,9 @@ def build_parser() -> argparse.ArgumentParser:
     add_corridor_arguments(corridor)
     corridor.set_defaults(func=run_corridor)
 
-    line_km = sub.add_parser("line-km", help="km of line per layer and precision class (straight-stroke share)")
+    line_km = sub.add_parser(
+        "line-km", help="km of line per layer and precision class (straight-stroke share)"
+    )
     line_km.set_defaults(func=cmd_line_km)
 
     add_progress_parser(sub)

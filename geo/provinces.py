@@ -38,7 +38,9 @@ def load_provinces() -> dict[str, BaseGeometry]:
     """Short name → polygon (WGS 84), prepared for repeated intersection."""
     with datafiles.reading(PROVINCES_PATH):
         frame = gpd.read_parquet(PROVINCES_PATH)
-    shapes = {short_name(name): geometry for name, geometry in zip(frame["name"], frame.geometry, strict=True)}
+    shapes = {
+        short_name(name): geometry for name, geometry in zip(frame["name"], frame.geometry, strict=True)
+    }
     for shape in shapes.values():
         shapely.prepare(shape)
     return shapes

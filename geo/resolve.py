@@ -327,7 +327,9 @@ class Resolver:
         for unit in (start, end):
             km = distance_km(cut.line, Point(unit.lon, unit.lat))
             if km > ROUTE_END_MAX_KM:
-                raise CatalogueError(f"{entry.id}: expressway {'/'.join(routes)} passes {km:.0f} km from {unit.name}")
+                raise CatalogueError(
+                    f"{entry.id}: expressway {'/'.join(routes)} passes {km:.0f} km from {unit.name}"
+                )
         places = [start.name, *self._places_along(cut.line), end.name]
         return cut.line, f"{TM_ATTRIBUTION} (ODbL): {cut.describe()}", places
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
-
 from geo.catalogue import Entry, Unlocated
 from geo.plan import Plan
 from geo.provinces import PROVINCE_TOLERANCE_KM, km_by_province, load_provinces
@@ -100,7 +99,9 @@ def province_crossings(features: Iterable[Feature]) -> list[str]:
         declared = set(entry.provinces)
         unknown = sorted(declared - known)
         if unknown:
-            problems.append(f"{entry.id}: provinces {'、'.join(unknown)} have no polygon in the province rule")
+            problems.append(
+                f"{entry.id}: provinces {'、'.join(unknown)} have no polygon in the province rule"
+            )
         crossed = km_by_province(feature.geometry)
         for name, km in crossed.items():
             if km <= PROVINCE_TOLERANCE_KM or name in declared:

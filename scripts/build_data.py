@@ -47,6 +47,7 @@ from build_common import (
     write_boundaries,
     write_csv,
 )
+from build_expressways import build_expressways, expressway_records
 from build_gazetteer import (
     AIRPORT_BBOX,
     COVERAGE_TOLERANCE,
@@ -57,7 +58,6 @@ from build_gazetteer import (
     build_units_and_boundaries,
     geonames_check,
 )
-from build_expressways import build_expressways, expressway_records
 from build_provinces import build_provinces, province_records
 from build_reference import RIVERS_SOURCE, build_reference_extras, reference_extra_records
 

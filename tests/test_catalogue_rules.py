@@ -94,7 +94,9 @@ def test_no_line_crosses_a_province_it_does_not_declare(resolver):
 
 
 def test_a_straight_line_through_guizhou_is_reported(resolver):
-    feature = resolver.resolve(_entry(geometry={"via": ["重庆", "秀山土家族苗族自治县"]}, provinces=("重庆",)))
+    feature = resolver.resolve(
+        _entry(geometry={"via": ["重庆", "秀山土家族苗族自治县"]}, provinces=("重庆",))
+    )
     problems = province_crossings([feature])
     assert len(problems) == 1 and "through 贵州" in problems[0]
 
@@ -105,7 +107,9 @@ def test_a_line_from_sichuan_to_sichuan_through_chongqing_is_reported(resolver):
     assert len(problems) == 1 and "through 重庆" in problems[0]
 
 
-@pytest.mark.parametrize("note", [None, "the real route crosses 青海", "real route crosses 青海, 甘肃 and 陕西"])
+@pytest.mark.parametrize(
+    "note", [None, "the real route crosses 青海", "real route crosses 青海, 甘肃 and 陕西"]
+)
 def test_a_line_through_qinghai_fails_whatever_its_note_says(resolver, note):
     # The old drawing of 疆电入渝: 哈密 straight to 重庆 cuts 700 km through 青海.
     entry = _entry(
