@@ -12,6 +12,8 @@ Plan and places
 Catalogue
     :mod:`geo.catalogue`     the curated items and their schema (``load_catalogue``)
     :mod:`geo.resolve`       geometry specs → shapely geometries with a precision class
+    :mod:`geo.expressways`   real expressway sections between interchanges (Travel Mapping)
+    :mod:`geo.provinces`     province polygons of the province rule, km of a line per province
     :mod:`geo.features`      the catalogue as GeoDataFrames, and filters over them
     :mod:`geo.search`        one search by name, alias, pinyin or English
     :mod:`geo.rules`, :mod:`geo.check`   rules over the catalogue; validation of the shipped data
@@ -22,6 +24,7 @@ Analysis
     :mod:`geo.analysis`      units a feature touches, districts a corridor serves
     :mod:`geo.coverage`      airport coverage today and with the plan
     :mod:`geo.reach`         travel-time reach along the lines the plan names
+    :mod:`geo.line_lengths`  km of line per layer and precision class (straight-stroke share)
 
 Export
     :mod:`geo.export`        the facade (``__all__``): ``write_export``, ``export_bytes``, formats, CRS choices

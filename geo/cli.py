@@ -330,6 +330,7 @@ def run_export(args: argparse.Namespace) -> int:
 
 
 def cmd_line_km(args: argparse.Namespace) -> int:
+    """``python -m geo line-km``: the km of line per layer and precision class, as Markdown."""
     from geo.features import catalogue_frame
     from geo.line_lengths import format_line_km, line_km_table
 

@@ -36,6 +36,8 @@ JUNCTION_KM = 0.3
 
 @dataclass(frozen=True)
 class Waypoint:
+    """One waypoint of a Travel Mapping file: an interchange, a border or a shaping point."""
+
     route: str  # G-number, e.g. G85
     root: str  # Travel Mapping file, e.g. chnsc.g85
     label: str
@@ -50,10 +52,13 @@ class Waypoint:
 
 @dataclass(frozen=True)
 class Section:
+    """A cut of real expressway: its line and the source waypoints it runs through, in order."""
+
     line: LineString
     waypoints: tuple[Waypoint, ...]
 
     def describe(self) -> str:
+        """The routes and end labels, e.g. ``G76/G85 2ndRingRd – 156(G5001)``."""
         first, last = self.waypoints[0], self.waypoints[-1]
         routes = "/".join(dict.fromkeys(w.route for w in self.waypoints))
         return f"{routes} {first.label} – {last.label}"
@@ -88,6 +93,7 @@ def load_expressways() -> tuple[dict, ...]:
 
 
 def route_names() -> tuple[str, ...]:
+    """The G-numbers the reference holds."""
     return tuple(sorted({line["route"] for line in load_expressways()}))
 
 
