@@ -9,6 +9,7 @@ import streamlit as st
 
 from geo.catalogue import load_unlocated, load_unplaceable
 from geo.check import check_catalogue
+from geo.line_lengths import line_km_table
 from geo.plan import PLAN_TITLE
 from geo.resolve import OSM_ATTRIBUTION, PRECISIONS
 from geo.styles import LAYERS, precision_explanation, precision_label
@@ -107,6 +108,24 @@ def _precision(gdf: pd.DataFrame) -> None:
     by_layer[tr("合计", "Total")] = by_layer.sum(axis=1)
     by_layer.index.name = tr("图层", "Layer")
     st.dataframe(by_layer, width="stretch", height=36 * (len(by_layer) + 1) + 4)
+
+
+def _line_km(gdf: pd.DataFrame) -> None:
+    st.markdown("##### " + tr("各图层线路里程(按精度)", "Line km per layer and class"))
+    table = line_km_table(gdf)
+    shown = pd.DataFrame(index=[LAYERS[layer_id].title(lang()) for layer_id in table.index])
+    for precision in [c for c in table.columns if c not in ("total", "straight_share")]:
+        shown[f"{precision_label(precision, lang())} km"] = table[precision].round().astype(int).to_numpy()
+    shown[tr("合计 km", "Total km")] = table["total"].round().astype(int).to_numpy()
+    shown[tr("直线示意占比", "Straight share")] = [f"{v:.1%}" for v in table["straight_share"]]
+    shown.index.name = tr("图层", "Layer")
+    st.dataframe(shown, width="stretch")
+    st.caption(
+        tr(
+            "按绘制长度计(UTM 48N);直线示意占比 = 以直线连接规划所列地点的线路里程所占比例。",
+            "Length as drawn (UTM 48N); straight share = the share of the layer's line km drawn as straight strokes between named places.",
+        )
+    )
 
 
 def _items_table(items) -> pd.DataFrame:
@@ -213,6 +232,7 @@ def main() -> None:
     gdf = load_catalogue_or_stop()
     _provenance()
     _precision(gdf)
+    _line_km(gdf)
     _not_on_the_map()
     _check()
     _datum()

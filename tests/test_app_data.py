@@ -69,3 +69,18 @@ def test_unlocated_and_unplaceable_items_are_listed_with_reasons():
     assert "成品油输送管道" in set(tables[0]["名称"]) and "近零碳排放示范区" in set(tables[1]["名称"])
     assert tables[0]["原因"].str.len().min() > 3
     assert "© OpenStreetMap contributors" in "\n".join(c.value for c in at.caption)
+
+
+def test_the_line_km_table_shows_each_layer_and_the_straight_share():
+    from geo.features import catalogue_frame
+    from geo.line_lengths import line_km_table
+
+    at = _run()
+    assert not at.exception, at.exception
+    tables = [df.value for df in at.dataframe if "直线示意占比" in df.value.columns]
+    assert len(tables) == 1
+    shown = tables[0]
+    expected = line_km_table(catalogue_frame())
+    assert shown.loc["公路", "直线示意占比"] == f"{expected.loc['highway', 'straight_share']:.1%}"
+    assert shown.loc["公路", "线位 km"] == round(expected.loc["highway", "route"])
+    assert "Travel Mapping" in "\n".join(c.value for c in at.caption)
