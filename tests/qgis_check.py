@@ -119,10 +119,11 @@ def check_gpkg(path: str) -> dict:
         for group in root.children()
     ]
     layers = {layer.id(): describe(layer) for layer in project.mapLayers().values()}
+    abstract = project.metadata().abstract()
     return {
         "sublayers": sublayers(path),
         "tables": tables,
-        "project": {"opened": opened, "groups": groups, "layers": layers},
+        "project": {"opened": opened, "groups": groups, "layers": layers, "abstract": abstract},
     }
 
 

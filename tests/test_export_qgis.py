@@ -152,6 +152,9 @@ def test_stored_project_opens_with_every_layer_valid_grouped_by_theme(qgis, crs)
     groups = [group["name"] for group in project["groups"]]
     themes = [f"{look.title_zh} {look.title_en}" for look in LAYERS.values()]
     assert groups[-1] == ADMIN_GROUP  # reference outlines at the bottom
+    # The credit of the real alignments it draws, under Project ▸ Properties ▸ Metadata.
+    assert "OpenStreetMap contributors" in project["abstract"]
+    assert "Travel Mapping (travelmapping.net)" in project["abstract"]
     assert groups[:-1] == [title for title in themes if title in groups]  # the app's order
     assert project["groups"][-1]["layers"] == [
         "省级行政区 Provinces",

@@ -22,6 +22,7 @@ from datetime import date
 from pyproj import CRS
 
 from geo.formats.core import LayerLook
+from geo.formats.metadata import LICENCES, OSM_LICENCE
 from geo.formats.styles import renderer_element
 
 PROJECT_NAME = "chengyu-plan"
@@ -70,6 +71,7 @@ def project_xml(
     root = ET.Element("qgis", {"projectname": title, "version": "3.22.0-Białowieża"})
     ET.SubElement(root, "homePath", {"path": ""})
     ET.SubElement(root, "title").text = title
+    root.append(project_metadata(title))
     srs = _spatialrefsys_fields(crs)
     _spatialrefsys(ET.SubElement(root, "projectCrs"), srs)
 
@@ -136,6 +138,15 @@ def project_xml(
     return b"<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n" + ET.tostring(
         root, encoding="utf-8"
     )
+
+
+def project_metadata(title: str) -> ET.Element:
+    """``<projectMetadata>``: QGIS shows its abstract under *Project ▸ Properties ▸ Metadata*; it
+    carries the credit the drawn sources ask for (OpenStreetMap, Travel Mapping, boundaries)."""
+    element = ET.Element("projectMetadata")
+    ET.SubElement(element, "title").text = title
+    ET.SubElement(element, "abstract").text = "\n".join([*LICENCES, OSM_LICENCE])
+    return element
 
 
 def add_project(
