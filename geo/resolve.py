@@ -9,7 +9,7 @@
 | ``{river: Jialing, from: A, to: B}`` | river    | the Natural Earth centreline between A and B    |
 | ``{via: [成都, 达州, 万州]}``        | schematic  | a line through the seats, not an alignment      |
 | ``{site: 天府新区}``               | site       | a known site (±2 km) of a non-unit place, cited |
-| ``{route: chengkun-emei-miyi}``   | route      | a real alignment (OpenStreetMap)                |
+| ``{route: chengyu-chengdu-longchang}`` | route | a real alignment (OpenStreetMap)              |
 | ``{expressway: [G85], from: A, to: B}`` | route | the real expressway (Travel Mapping) between A and B |
 
 A ``via`` list may name a known site (天府站) instead of a unit; its point is used. River specs

@@ -21,9 +21,10 @@ GSHHG_RIVERS = {
     "渠江": ("Qu", 3, ("渠县", "广安")),
 }
 # Plan items the OSM extract covers end to end: key -> (OSM line name, section as in the extract).
+# (成昆线 峨眉–米易 is not one: OSM names the old and the new line alike, and the copy lacks the
+# new line between 金口河南 and 汉源, so the plan's 峨米 upgrade stays schematic.)
 OSM_ROUTES = {
     "chengyu-chengdu-longchang": ("成渝线", "成渝铁路 成都–隆昌 [OSM 成渝线]"),
-    "chengkun-emei-miyi": ("成昆线", "成昆铁路 峨眉–米易 [OSM 成昆线]"),
 }
 # Known sites of non-unit places: OSM station nodes (ODbL), or a cited public coordinate.
 OSM_SITES = {
@@ -58,8 +59,8 @@ def reference_extra_records() -> dict[str, dict]:
             "source": "OpenStreetMap railways (Overpass export simplified at ~0.002° by GitHub "
             "kingtmc314/east-asia-railway-map @05f3995d), identified sections",
             "licence": "ODbL 1.0, © OpenStreetMap contributors",
-            "processing": "the identified sections that are plan items covered end to end (成渝线 成都–隆昌, "
-            "成昆线 峨眉–米易), copied unchanged; see data/reference/SOURCE-osm.md",
+            "processing": "the identified sections that are plan items covered end to end (成渝线 成都–隆昌), "
+            "copied unchanged; see data/reference/SOURCE-osm.md",
         },
         "data/reference/sites.csv": {
             "source": "OpenStreetMap station nodes (same extract); cited public coordinates",

@@ -217,7 +217,7 @@ def test_new_sites_lie_at_their_cores():
         features["rail-chengyu-chengdu-longchang"] if "rail-chengyu-chengdu-longchang" in features else None
     )
     routes = [f for f in features.values() if f.precision == "route"]
-    assert len([f for f in routes if f.entry.layer == "railway"]) == 2
+    assert len([f for f in routes if f.entry.layer == "railway"]) == 1
     assert all("OpenStreetMap" in f.source for f in routes)
     assert route is None or route.precision == "route"
 
@@ -236,3 +236,15 @@ def test_readme_counts_per_precision_class_match_the_data():
         f"{len(load_unplaceable())}\n  designations" in readme
         or f"{len(load_unplaceable())} designations" in readme
     )
+
+
+def test_emei_miyi_is_the_new_line_and_says_why_it_is_schematic():
+    # The plan's 扩能改造 is the new 峨眉–米易 double track (峨边, 越西, 冕宁), not the old 成昆 line
+    # along 沙湾 and 乃托 that the OpenStreetMap section mixes in.
+    feature = next(f for f in resolve_catalogue() if f.entry.id == "rail-chengkun-emei-miyi")
+    via = feature.entry.geometry["via"]
+    assert feature.precision == "schematic"
+    assert via[0] == "峨眉山市" and via[-1] == "米易县"
+    assert {"峨边彝族自治县", "越西县", "冕宁县"} <= set(via) and "沙湾区" not in via
+    assert "金口河南" in feature.entry.note and "old 成昆 line" in feature.entry.note
+    assert "chengkun-emei-miyi" not in set(Resolver().routes.index)

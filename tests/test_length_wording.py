@@ -17,7 +17,7 @@ from tests.apptest import run_script
 
 PAGE = str(Path(__file__).resolve().parents[1] / "app_pages" / "map.py")
 SCHEMATIC = "rail-sichuan-tibet-yaan-nyingchi"  # straight legs 雅安 → 林芝, ≈ 844 km
-ROUTE = "rail-chengkun-emei-miyi"  # an OpenStreetMap alignment, ≈ 494 km
+ROUTE = "rail-chengyu-chengdu-longchang"  # an OpenStreetMap alignment, ≈ 252 km
 RIVER = "corridor-yangtze-golden-waterway"  # a river section, ≈ 784 km
 
 
@@ -43,7 +43,7 @@ def test_details_of_a_schematic_line_give_its_straight_line_distance_not_a_lengt
 
 @pytest.mark.parametrize(
     ("feature", "zh", "en"),
-    [(ROUTE, "长度 494 km", "length 494 km"), (RIVER, "长度 784 km", "length 784 km")],
+    [(ROUTE, "长度 252 km", "length 252 km"), (RIVER, "长度 784 km", "length 784 km")],
 )
 def test_details_of_a_real_alignment_give_its_length(feature, zh, en):
     captions = _details_captions(feature)
@@ -58,7 +58,7 @@ def test_the_map_table_words_each_line_as_the_details_do():
     measures = table["长度/面积"]
     names = catalogue_frame().set_index("id")["name"]
     assert measures[names[SCHEMATIC]] == "直线距离约 844 km"
-    assert measures[names[ROUTE]] == "长度 494 km"
+    assert measures[names[ROUTE]] == "长度 252 km"
     assert not measures.str.contains("长度约").any()
 
 
@@ -66,7 +66,7 @@ def test_the_export_holds_the_panel_figure_as_straight_km_and_says_what_it_is(tm
     path = write_export(catalogue_bundle(layers=("railway",)), tmp_path / "rail.gpkg", fmt="gpkg")[0]
     lines = pyogrio.read_dataframe(path, layer="railway_lines").set_index("id")
     assert pd.isna(lines.at[SCHEMATIC, "length_km"]) and round(lines.at[SCHEMATIC, "straight_km"]) == 844
-    assert round(lines.at[ROUTE, "length_km"]) == 494 and pd.isna(lines.at[ROUTE, "straight_km"])
+    assert round(lines.at[ROUTE, "length_km"]) == 252 and pd.isna(lines.at[ROUTE, "straight_km"])
     about = dict(pyogrio.read_dataframe(path, layer="about")[["key", "value"]].to_numpy())
     assert (
         about["fields.straight_km"].startswith("straight-line distance")
