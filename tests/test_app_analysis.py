@@ -16,7 +16,7 @@ from tests.apptest import run_script
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGE = str(ROOT / "app_pages" / "analysis.py")
-APP = str(ROOT / "app.py")
+APP = str(ROOT / "navigation.py")
 
 
 def _run(**params) -> AppTest:

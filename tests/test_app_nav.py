@@ -1,4 +1,4 @@
-"""app.py: our own menu with the pages' titles, the language switch, and the page addresses."""
+"""navigation.py: our own menu with the pages' titles, the language switch, and the page addresses."""
 
 from pathlib import Path
 
@@ -8,7 +8,7 @@ from tests.apptest import run_script
 from ui.common import PAGES
 
 ROOT = Path(__file__).resolve().parents[1]
-APP = str(ROOT / "app.py")
+APP = str(ROOT / "navigation.py")
 
 
 def _run(**params) -> AppTest:

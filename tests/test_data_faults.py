@@ -229,7 +229,7 @@ APP_UNDER_DAMAGE = textwrap.dedent(
     from ui.common import PAGES
     report = {}
     for spec in PAGES:
-        at = AppTest.from_file("app.py", default_timeout=300)
+        at = AppTest.from_file("navigation.py", default_timeout=300)
         at.run()
         if spec.url_path:
             at.switch_page(spec.path).run()

@@ -57,7 +57,7 @@ def test_every_page_shows_hostile_link_values_as_plain_text(spec, kind):
 
 @pytest.mark.parametrize("value", ["xx", HOSTILE["markup"]], ids=["xx", "markup"])
 def test_unknown_language_warns_once_and_falls_back_to_chinese(value):
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT_S)
+    at = AppTest.from_file(str(ROOT / "navigation.py"), default_timeout=TIMEOUT_S)
     at.query_params["lang"] = value
     at.run()
     assert not at.exception, at.exception

@@ -1,4 +1,4 @@
-"""The architecture holds: imports point one way and only pages and ui/ use Streamlit."""
+"""The architecture holds: imports point one way and only the script, pages and ui/ use Streamlit."""
 
 import ast
 import shutil
@@ -22,7 +22,7 @@ def imported_modules(path: Path) -> set[str]:
     return names
 
 
-@pytest.mark.parametrize("package", ["geo", "layers"])
+@pytest.mark.parametrize("package", ["geo", "layers", "web"])
 def test_the_library_never_imports_streamlit(package):
     for path in (ROOT / package).rglob("*.py"):
         modules = imported_modules(path)
@@ -37,6 +37,18 @@ def test_geo_never_imports_layers_ui_or_app_pages():
 def test_layers_never_import_ui_or_pages():
     for path in (ROOT / "layers").rglob("*.py"):
         assert not {"ui", "app_pages"} & imported_modules(path), path
+
+
+def test_web_imports_only_the_library():
+    # The HTTP routes answer other programs: they build on geo/ and layers/, never on pages or ui/.
+    for path in (ROOT / "web").rglob("*.py"):
+        assert not {"ui", "app_pages", "navigation", "app"} & imported_modules(path), path
+
+
+def test_nothing_imports_the_http_routes_but_app_py():
+    for package in ("geo", "layers", "ui", "app_pages"):
+        for path in (ROOT / package).rglob("*.py"):
+            assert "web" not in imported_modules(path), path
 
 
 def test_ui_never_imports_pages():
@@ -100,7 +112,7 @@ def test_no_source_file_is_over_500_lines():
     ).stdout.split()
     long = {}
     for relative in tracked:
-        if relative.startswith(("app.py", "app_pages/", "ui/", "layers/", "geo/", "scripts/")):
+        if relative.startswith(("app.py", "navigation.py", "app_pages/", "ui/", "layers/", "geo/", "web/", "scripts/")):
             lines = (ROOT / relative).read_text(encoding="utf-8").count("\n")
             if lines > 500:
                 long[relative] = lines
@@ -120,7 +132,7 @@ def test_the_library_imports_without_streamlit_installed():
     # A child interpreter where importing streamlit fails: geo and layers must still load.
     code = (
         "import sys; sys.modules['streamlit'] = None\n"
-        "import geo.cli, geo.export, geo.features, layers.maps, layers.frames, layers.summaries\n"
+        "import geo.cli, geo.export, geo.features, layers.maps, layers.frames, layers.summaries, web\n"
     )
     subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True, timeout=120)
 
@@ -134,7 +146,7 @@ def test_ruff_finds_nothing():
 def project_import_graph() -> dict[str, set[str]]:
     """Module → the project modules it imports anywhere in its body (lazy imports included)."""
     modules = {}
-    for package in ("geo", "layers", "ui"):
+    for package in ("geo", "layers", "ui", "web"):
         for path in (ROOT / package).rglob("*.py") if (ROOT / package).is_dir() else ():
             parts = path.relative_to(ROOT).with_suffix("").parts
             name = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)

@@ -1,7 +1,7 @@
 """Shared page furniture: language, navigation menu, URL parameters, messages.
 
 The interface is Chinese by default; the choice of English is kept in the URL (``?lang=en``) so a
-link carries it. ``app.py`` draws the menu and the language switch; every page reads its state
+link carries it. ``navigation.py`` draws the menu and the language switch; every page reads its state
 from the URL (:func:`param`) and writes it back (:func:`set_params`), so the
 address bar is always a link a planner can send.
 """

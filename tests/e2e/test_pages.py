@@ -95,7 +95,7 @@ FIRST_VISITS = ("/map", "/city", "/tasks?task=10", "/progress", "/export", "/dat
 
 def test_eight_first_visitors_at_once_all_get_the_menu_and_title(fresh_app_server, _browser):
     # Eight sessions reach a server no page has been asked of yet, all before any has drawn:
-    # every one must be run through app.py (menu of 8 links, the app's title), none as a bare file.
+    # every one must be run through navigation.py (menu of 8 links, the app's title), none as a bare file.
     contexts = [_browser.new_context(viewport={"width": 1400, "height": 1000}) for _ in FIRST_VISITS]
     try:
         pages = [context.new_page() for context in contexts]
