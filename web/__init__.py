@@ -25,7 +25,9 @@ LOG = logging.getLogger("planmap.web")
 
 def routes() -> list[BaseRoute]:
     """Every HTTP route the app serves beside its pages."""
-    return []
+    from web.ogc import ogc_routes
+
+    return [*ogc_routes()]
 
 
 def warm_caches() -> float:
@@ -47,6 +49,7 @@ async def lifespan(_app: Any) -> AsyncIterator[None]:
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
         LOG.addHandler(handler)
         LOG.setLevel(logging.INFO)
+        LOG.propagate = False
     try:
         seconds = await asyncio.to_thread(warm_caches)
     except GeoError as exc:  # a damaged data file: every page that needs it says which and how to restore
