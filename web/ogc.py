@@ -24,7 +24,7 @@ from collections.abc import Callable
 from http import HTTPStatus
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 PREFIX = "/ogc"
@@ -72,13 +72,24 @@ def _api_for(url: str):
         return api
 
 
-def _error(status: int, code: str, description: str) -> JSONResponse:
-    return JSONResponse({"code": code, "type": code, "description": description}, status_code=status)
+# In JSON, < > & can stand only inside strings, where their \u escapes mean the same: escaped,
+# no answer holds markup a browser could run, whatever a value or a bad parameter contains.
+def _escape_markup(text: str) -> str:
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def _error(status: int, code: str, description: str) -> Response:
+    body = json.dumps({"code": code, "type": code, "description": description}, ensure_ascii=False)
+    return Response(_escape_markup(body), status_code=status, media_type="application/json")
 
 
 def _to_response(headers: dict, status: int, content) -> Response:
     if isinstance(content, dict):
         content = json.dumps(content, ensure_ascii=False)
+    if isinstance(content, bytes):
+        content = content.decode("utf-8")
+    if "json" in str((headers or {}).get("Content-Type", "application/json")):
+        content = _escape_markup(content)
     response = Response(content, status_code=int(status))
     response.headers.update({k: str(v) for k, v in (headers or {}).items()})
     return response
@@ -125,7 +136,7 @@ _OPENAPI = _handler("pygeoapi.api.openapi_")
 _CONFORMANCE = _handler("pygeoapi.api.conformance")
 _COLLECTIONS = _handler("pygeoapi.api.describe_collections")
 _QUERYABLES = _handler("pygeoapi.api.itemtypes.get_collection_queryables")
-_SCHEMA = _handler("pygeoapi.api.itemtypes.get_collection_schema")
+_SCHEMA = _handler("pygeoapi.api.get_collection_schema")
 _ITEMS = _handler("pygeoapi.api.itemtypes.get_collection_items")
 _ITEM = _handler("pygeoapi.api.itemtypes.get_collection_item")
 

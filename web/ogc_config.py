@@ -168,5 +168,20 @@ def ogc_config(base_url: str) -> dict:
                 "role": "pointOfContact",
             },
         },
-        "resources": copy.deepcopy(_resources()),
+        "resources": _with_schema_links(copy.deepcopy(_resources()), base_url),
     }
+
+
+def _with_schema_links(resources: dict, base_url: str) -> dict:
+    """Each collection's ``describedby`` link to its JSON schema: GDAL types its fields from it
+    rather than guessing from a first page (where a column may be empty)."""
+    for collection, resource in resources.items():
+        resource["links"].append(
+            {
+                "type": "application/schema+json",
+                "rel": "describedby",
+                "title": "JSON schema",
+                "href": f"{base_url}/collections/{collection}/schema?f=json",
+            }
+        )
+    return resources

@@ -86,7 +86,7 @@ class PlanProvider(BaseProvider):
                 _FIELDS[self.collection] = {
                     column: {"type": _JSON_TYPES.get(getattr(frame[column].dtype, "kind", "O"), "string")}
                     for column in frame.columns
-                    if column not in ("geometry", self.id_field)
+                    if column != "geometry" and (column != self.id_field or self.collection == EVENTS)
                 }
             self._fields = dict(_FIELDS[self.collection])
         return self._fields
@@ -127,7 +127,9 @@ class PlanProvider(BaseProvider):
         return found
 
     def _feature(self, row: dict, geometry, skip_geometry: bool, select: list) -> dict:
-        identifier = native(row.pop(self.id_field))
+        # An event's id is a number, which clients take as their own feature number: it stays a
+        # property too, as in the GeoPackage's table. A feature's id is text and becomes a field.
+        identifier = native(row[self.id_field] if self.collection == EVENTS else row.pop(self.id_field))
         properties = {k: native(v) for k, v in row.items() if not select or k in select}
         feature = {"type": "Feature", "id": identifier, "properties": properties, "geometry": None}
         if geometry is not None and not skip_geometry:

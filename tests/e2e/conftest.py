@@ -56,8 +56,11 @@ def _wait_until_ready(url: str, process: subprocess.Popen, log_path: Path) -> No
 
 
 @contextlib.contextmanager
-def running_app(log_dir: Path):
-    """``streamlit run app.py`` on a free port, stopped on exit; yields its base URL."""
+def running_app(log_dir: Path, env: dict[str, str] | None = None):
+    """``streamlit run app.py`` on a free port, stopped on exit; yields its base URL.
+
+    ``env`` adds to the server's environment (``PLANMAP_DATABASE_URL`` for a ledger of its own).
+    """
     port = _free_port()
     log_path = log_dir / "server.log"
     command = [
@@ -70,7 +73,12 @@ def running_app(log_dir: Path):
     ]  # fmt: skip
     with log_path.open("w") as log:
         process = subprocess.Popen(
-            command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+            command,
+            cwd=ROOT,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            env={**os.environ, **(env or {})},
         )
     url = f"http://127.0.0.1:{port}"
     try:
