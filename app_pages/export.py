@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pandas as pd
 import streamlit as st
@@ -152,6 +153,33 @@ def _summary(features: pd.DataFrame) -> pd.DataFrame:
     return counts
 
 
+def _service_url() -> str:
+    """The address of the app's feature service (``/ogc``) as this browser reaches the app."""
+    parts = urlsplit(st.context.url or "http://localhost:8501/")
+    base = parts.path.rstrip("/").removesuffix(f"/{PAGE}")
+    return f"{parts.scheme}://{parts.netloc}{base}/ogc"
+
+
+def _live_service() -> None:
+    with st.expander(tr("在线服务:在 QGIS 中直接打开(随进展实时更新)", "Live service: open in QGIS, always current")):
+        st.code(_service_url(), language=None)
+        st.markdown(
+            tr(
+                "上面的地址是本应用的 OGC API – Features 服务:每个主题图层一个集合,另有 `places`(地区与任务数)和 "
+                "`progress_events`(进展事件),属性与 GeoPackage 导出相同,进展随台账实时更新。在 QGIS 中:图层 ▸ "
+                "添加图层 ▸ 添加 WFS / OGC API – Features 图层,新建连接,URL 填上面的地址,版本选“OGC API - Features”,"
+                "连接后选择集合并添加;坐标系可选 EPSG:4490(CGCS2000)。ArcGIS Pro 用“添加 OGC API 服务器”,GDAL 用 "
+                "`ogrinfo OAPIF:地址`。",
+                "The address above is this app's OGC API – Features service: a collection per thematic layer, "
+                "plus `places` (units and their task counts) and `progress_events`, with the same properties as "
+                "the GeoPackage export and progress as the ledger holds it now. In QGIS: Layer ▸ Add Layer ▸ Add "
+                "WFS / OGC API – Features Layer, make a new connection with the address above as URL and version "
+                "“OGC API - Features”, connect, pick the collections and add them; EPSG:4490 (CGCS2000) may be "
+                "chosen as CRS. ArcGIS Pro: Add OGC API Server; GDAL: `ogrinfo OAPIF:address`.",
+            )
+        )
+
+
 def _utc_day() -> str:
     return datetime.now(UTC).date().isoformat()
 
@@ -267,6 +295,7 @@ def main() -> None:
             summary = _summary(features)
             # Tall enough for every layer: a scrolling 15-row table hides the last ones.
             st.dataframe(summary, width="stretch", height=38 + 35 * len(summary))
+        _live_service()
         with st.expander(tr("定位精度说明", "Precision classes")):
             for precision in PRECISION_LABELS:
                 st.markdown(

@@ -183,3 +183,14 @@ def test_a_compound_abbreviation_exports_what_the_map_shows():
     found = geo.export_selection.selected_features(geo.export_selection.Selection(query="万达开"))
     assert len(found) >= 2
     assert f"**{len(found)}**" in _selected_line(at)
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [("zh", "添加 WFS / OGC API – Features 图层"), ("en", "Add WFS / OGC API – Features Layer")],
+)
+def test_the_page_gives_the_live_service_address_and_how_to_open_it_in_qgis(lang, words):
+    at = run_script(PAGE, lang=lang)
+    assert not at.exception
+    assert [code.value for code in at.code] == ["http://localhost:8501/ogc"]
+    assert any(words in markdown.value for markdown in at.markdown)
