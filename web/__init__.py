@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import threading
 import time
 from collections.abc import AsyncIterator
 from typing import Any
@@ -56,4 +57,15 @@ async def lifespan(_app: Any) -> AsyncIterator[None]:
         LOG.warning("caches not warmed: %s", exc)
     else:
         LOG.info("catalogue and gazetteer loaded in %.2f s", seconds)
+    # The feature service's collections next, in the background: pages need not wait for them.
+    threading.Thread(target=_warm_feature_service, name="warm-ogc", daemon=True).start()
     yield
+
+
+def _warm_feature_service() -> None:
+    from web.ogc import warm
+
+    try:
+        LOG.info("feature service ready in %.2f s", warm())
+    except GeoError as exc:
+        LOG.warning("feature service not warmed: %s", exc)

@@ -78,6 +78,16 @@ def _escape_markup(text: str) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
+def warm() -> float:
+    """Build the service's collections and pygeoapi's API once (seconds taken), so a GIS client's
+    first connection does not wait for them; any later base URL reuses those caches."""
+    import time
+
+    started = time.perf_counter()
+    _api_for(f"http://localhost{PREFIX}")
+    return time.perf_counter() - started
+
+
 def _error(status: int, code: str, description: str) -> Response:
     body = json.dumps({"code": code, "type": code, "description": description}, ensure_ascii=False)
     return Response(_escape_markup(body), status_code=status, media_type="application/json")
