@@ -197,7 +197,7 @@ def test_datetime_gives_the_phases_of_the_geopackage_export_of_that_day(service)
         for feature in _items(url, layer_id, f"&datetime={AS_OF}")["features"]
     }
     assert sorted(served) == list(stored.index)
-    for column in ("phase", "phase_date", "phase_source"):
+    for column in ("phase", "phase_date", "phase_date_precision", "phase_source"):
         assert [served[i][column] for i in stored.index] == [_value(v) for v in stored[column]], column
     assert stored["phase"].notna().any()  # the seed events give some items a phase by then
     early = _items(url, "aviation", "&datetime=2015-01-01")["features"]
@@ -355,7 +355,8 @@ def test_a_recorded_event_shows_in_the_next_response(service):
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     feature = json.loads(get(f"{url}/collections/railway/items/{RECORDED_ITEM}")[2])
-    assert (feature["properties"]["phase"], feature["properties"]["phase_date"]) == ("开工", "2024-05")
+    recorded = [feature["properties"][name] for name in ("phase", "phase_date", "phase_date_precision")]
+    assert recorded == ["开工", "2024-05-01", "month"]
     assert _items(url, "progress_events")["numberMatched"] == before + 1
     earlier = _items(url, "railway", "&datetime=2024-04-30")["features"]
     assert [f["properties"]["phase"] for f in earlier if f["id"] == RECORDED_ITEM] == [None]

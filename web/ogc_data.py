@@ -23,6 +23,7 @@ from geo.export_selection import selection_bundle
 from geo.features import Selection
 from geo.formats.core import LIST_COLUMNS, as_text
 from geo.formats.crs import DEFAULT_CRS, prepare_frame
+from geo.formats.fields import typed_phase_dates
 from geo.progress.frames import events_frame, with_phase_columns
 from geo.progress.ledger import latest_as_of, list_events
 from geo.progress.store import open_ledger
@@ -72,7 +73,8 @@ def features_as_of(as_of: date, layer: str | None = None, *, database: str | Non
     """The catalogue's features (or one layer's) with their phase as of ``as_of``, from the ledger
     as it is now: the export's ``with_phase_columns`` and ``latest_as_of``."""
     latest = latest_as_of(list_events(open_ledger(database)), as_of)
-    return with_phase_columns(prepared_catalogue(layer), latest)
+    # The last step of the export's preparation: phase_date as a date, with its precision.
+    return typed_phase_dates(with_phase_columns(prepared_catalogue(layer), latest))
 
 
 def events_table(*, database: str | None = None) -> pd.DataFrame:

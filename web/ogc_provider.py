@@ -26,6 +26,7 @@ from pygeoapi.util import crs_transform
 from geo.errors import GeoError
 from geo.export_selection import request_from_params, selected_features
 from geo.formats.core import native
+from geo.formats.fields import FIELD_TYPES
 from geo.progress.ledger import parse_as_of
 from geo.vocabularies import PRECISION_TERMS
 from web.ogc_data import EVENTS, PLACES, events_table, features_as_of, places
@@ -40,6 +41,13 @@ _FIELDS: dict[str, dict] = {}
 # building the nested coordinate lists is most of a response's cost.
 _GEOMETRIES: dict[tuple[str, str], dict] = {}
 _JSON_TYPES = {"i": "integer", "u": "integer", "f": "number", "b": "boolean"}
+# The export's field types in JSON schema terms (lists travel as text, as in the GeoPackage).
+_EXPORT_TYPES = {
+    "integer": {"type": "integer"},
+    "real": {"type": "number"},
+    "boolean": {"type": "boolean"},
+    "date": {"type": "string", "format": "date"},
+}
 
 
 def as_of_day(datetime_: str | None) -> date:
@@ -84,12 +92,18 @@ class PlanProvider(BaseProvider):
             if self.collection not in _FIELDS:
                 frame = self._frame(date.today())
                 _FIELDS[self.collection] = {
-                    column: {"type": _JSON_TYPES.get(getattr(frame[column].dtype, "kind", "O"), "string")}
+                    column: self._field(column, frame[column])
                     for column in frame.columns
                     if column != "geometry" and (column != self.id_field or self.collection == EVENTS)
                 }
             self._fields = dict(_FIELDS[self.collection])
         return self._fields
+
+    def _field(self, column: str, values: pd.Series) -> dict:
+        """The JSON type of a column: the export's own field type for the catalogue's columns."""
+        if self.collection not in (PLACES, EVENTS) and column in FIELD_TYPES:
+            return dict(_EXPORT_TYPES.get(FIELD_TYPES[column], {"type": "string"}))
+        return {"type": _JSON_TYPES.get(getattr(values.dtype, "kind", "O"), "string")}
 
     # -- filters -------------------------------------------------------------------------------
     def _filtered(self, frame: pd.DataFrame, properties: list, bbox: list) -> pd.DataFrame:
