@@ -1,13 +1,14 @@
 """进展 Progress: what has happened to each plan item since December 2021, with its sources.
 
 Anyone can read the ledger; recording an event needs the editor key configured in
-``.streamlit/secrets.toml`` (``PLANMAP_EDITOR_KEY``). Without a configured key the page is
-read-only and says so. The item shown is kept in the URL (``/progress?item=air-tianfu``).
+``.streamlit/secrets.toml`` (``PLANMAP_EDITOR_KEY``, see :mod:`ui.editor_key`). Without a usable
+key the page is read-only and says so. The item shown is kept in the URL
+(``/progress?item=air-tianfu``). Stored notes, sources and authors are shown as text
+(:func:`ui.common.plain_text`); a source is a link only when it is a plain http(s) URL.
 """
 
 from __future__ import annotations
 
-import hmac
 from datetime import date
 
 import pandas as pd
@@ -15,13 +16,28 @@ import streamlit as st
 
 from geo.errors import GeoError
 from geo.progress import PHASE_IDS, NewEvent
-from geo.progress.settings import editor_key
+from geo.progress.ledger import MAX_AUTHOR
 from geo.styles import LAYERS
 from layers.progress import ledger_events, phase_label, record_event, since_plan_counts, timeline_rows
-from ui.common import esc, lang, load_catalogue_or_stop, page_href, param, set_params, tr, warn_bad_param
+from ui.common import (
+    lang,
+    load_catalogue_or_stop,
+    page_href,
+    param,
+    plain_text,
+    set_params,
+    shown,
+    source_markdown,
+    table_cell,
+    tr,
+    warn_bad_param,
+)
+from ui.editor_key import editor_unlocked
 
 PAGE = "progress"
 RECENT = 10
+DATE_MAX_CHARS = len("YYYY-MM-DD")
+ERROR_MAX_CHARS = 300
 
 
 def _item_label(gdf: pd.DataFrame, item_id: str) -> str:
@@ -75,7 +91,7 @@ def _summary(gdf, events) -> None:
                 tr("要素", "Item"): [_item_label(gdf, r["item_id"]) for r in recent],
                 tr("日期", "Date"): [r["date"] for r in recent],
                 tr("阶段", "Phase"): [phase_label(r["phase"], language) for r in recent],
-                tr("来源", "Source"): [r["source"] for r in recent],
+                tr("来源", "Source"): [table_cell(r["source"]) for r in recent],
                 tr("记录时间", "Recorded"): [r["recorded_at"] for r in recent],
             }
         ),
@@ -128,11 +144,12 @@ def _timeline(gdf, events) -> str | None:
             if r["supersedes"]
             else ""
         )
-        note = f" — {esc(r['note'])}" if r["note"] else ""
+        note = f" — {plain_text(r['note'])}" if r["note"] else ""
         text = (
-            f"**{esc(r['date'])}** · {esc(phase_label(r['phase'], language))}{esc(mark)}{note}  \n"
-            f"<small>{tr('来源', 'Source')}:{esc(r['source'])} · {tr('记录', 'recorded')} {esc(r['recorded_at'])}"
-            f" {tr('由', 'by')} {esc(r['author'] or '—')} · #{r['id']}{esc(corrects)}</small>"
+            f"**{plain_text(r['date'])}** · {plain_text(phase_label(r['phase'], language))}{plain_text(mark)}{note}  \n"
+            f"<small>{tr('来源', 'Source')}:{source_markdown(r['source'])} · {tr('记录', 'recorded')} "
+            f"{plain_text(r['recorded_at'])} {tr('由', 'by')} {plain_text(r['author'] or '—')} · "
+            f"#{r['id']}{plain_text(corrects)}</small>"
         )
         lines.append(f"<s>{text}</s>" if r["superseded"] else text)
     st.markdown("\n\n".join(lines), unsafe_allow_html=True)
@@ -142,25 +159,7 @@ def _timeline(gdf, events) -> str | None:
 def _editor(gdf, events, item_id: str | None) -> None:
     language = lang()
     st.header(tr("记录事件", "Record an event"))
-    configured = editor_key()
-    if configured is None:
-        st.info(
-            tr(
-                "只读:未配置编辑密钥(.streamlit/secrets.toml 中的 PLANMAP_EDITOR_KEY),不能在此记录事件。",
-                "Read-only: no editor key is configured (PLANMAP_EDITOR_KEY in .streamlit/secrets.toml), so events cannot be recorded here.",
-            ),
-            icon=":material/lock:",
-        )
-        return
-    entered = st.text_input(tr("编辑密钥", "Editor key"), type="password", key="progress_key")
-    if not entered:
-        st.info(
-            tr("只读:输入编辑密钥后才能记录事件。", "Read-only: enter the editor key to record events."),
-            icon=":material/lock:",
-        )
-        return
-    if not hmac.compare_digest(entered.encode(), configured.encode()):
-        st.error(tr("编辑密钥不正确。", "The editor key is not correct."))
+    if not editor_unlocked():
         return
     flash = st.session_state.pop("progress_flash", None)
     if flash:
@@ -169,21 +168,21 @@ def _editor(gdf, events, item_id: str | None) -> None:
     with st.form("progress_record", clear_on_submit=True):
         st.markdown(
             tr(
-                f"为 **{esc(_item_label(gdf, item_id))}** 记录事件",
-                f"Event for **{esc(_item_label(gdf, item_id))}**",
-            ),
-            unsafe_allow_html=True,
+                f"为 **{plain_text(_item_label(gdf, item_id))}** 记录事件",
+                f"Event for **{plain_text(_item_label(gdf, item_id))}**",
+            )
         )
         day = st.text_input(
             tr("日期(YYYY-MM-DD、YYYY-MM 或 YYYY)", "Date (YYYY-MM-DD, YYYY-MM or YYYY)"),
             value=date.today().isoformat(),
+            max_chars=DATE_MAX_CHARS,
         )
         phase = st.selectbox(
             tr("阶段", "Phase"), options=list(PHASE_IDS), format_func=lambda p: phase_label(p, language)
         )
         source = st.text_input(tr("来源(网址或文件引用,必填)", "Source (URL or document citation, required)"))
         note = st.text_input(tr("备注", "Note"))
-        author = st.text_input(tr("记录人", "Recorded by"))
+        author = st.text_input(tr("记录人", "Recorded by"), max_chars=MAX_AUTHOR)
         supersedes = st.selectbox(
             tr("更正以前的事件(可选)", "Corrects an earlier event (optional)"),
             options=[None, *[e.id for e in item_events]],
@@ -194,7 +193,10 @@ def _editor(gdf, events, item_id: str | None) -> None:
         try:
             event = record_event(NewEvent(item_id, day, phase, source, note, author, supersedes))
         except GeoError as exc:
-            st.error(tr(f"未记录:{exc}", f"Not recorded: {exc}"))
+            # The message may quote what was typed: shown as text, never as Markdown.
+            st.error(
+                tr(f"未记录:{shown(exc, ERROR_MAX_CHARS)}", f"Not recorded: {shown(exc, ERROR_MAX_CHARS)}")
+            )
         else:
             # Shown after the rerun that draws the timeline with the new event in it.
             st.session_state["progress_flash"] = tr(

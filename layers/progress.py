@@ -97,21 +97,6 @@ def phase_features(
     }
 
 
-def latest_event_markdown(event: Event | None, as_of: date, plan_status: str, *, lang: str = "zh") -> str:
-    """One escaped line for a details panel: the latest event as of the day with its source."""
-    day = as_of.isoformat()
-    if event is None:
-        plan = html.escape(status_label(plan_status, lang))
-        if lang == "en":
-            return f"**Progress as of {day}:** no event recorded; the plan says {plan}"
-        return f"**截至 {day} 的进展:** 无记录,按规划为 {plan}"
-    phase = html.escape(phase_label(event.phase, lang))
-    source = html.escape(event.source)
-    label = f"**Progress as of {day}:**" if lang == "en" else f"**截至 {day} 的进展:**"
-    source_word = "source" if lang == "en" else "来源"
-    return f"{label} {phase} · {html.escape(event.date_text)}  \n<small>{source_word}:{source}</small>"
-
-
 def phase_legend_html(lang: str = "zh") -> str:
     """The colour key of the phases, and grey for items with no event as of the day."""
     chips = [(p.colour, p.label(lang)) for p in load_phases()]

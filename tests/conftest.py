@@ -11,7 +11,7 @@ from shapely.geometry import box
 from geo.gazetteer import Gazetteer, Unit
 from geo.plan import load_plan
 
-TEST_EDITOR_KEY = "test-editor-key"
+TEST_EDITOR_KEY = "test-editor-key-long-enough"
 
 
 @pytest.fixture(scope="session")

@@ -13,6 +13,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 import streamlit as st
 
@@ -64,21 +65,68 @@ _MARKDOWN_PUNCTUATION = re.compile(r"([\\`*{}\[\]()<>#+!|~$&@/\"'=^]|(?<![0-9A-Z
 # inside ``://``, before the dot of ``www.`` and before ``@`` leaves them as text.
 _AUTOLINK = re.compile(r"(?<=:)(?=//)|(?<=[wW]{3})(?=\.)|(?=@)")
 ZERO_WIDTH_SPACE = "\u200b"
+# What a source may hold to be shown as a link: one http(s) URL of RFC 3986 characters only (no
+# space, quote, angle bracket or backslash, which could end or bend the Markdown link around it).
+_URL_CHARACTERS = re.compile(r"[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+")
+URL_MAX_CHARS = 2000
+# A cell starting so is a formula to a spreadsheet opening the table's CSV download.
+_FORMULA_START = ("=", "+", "-", "@")
 
 
-def clipped(value: object, limit: int = SHOWN_MAX_CHARS) -> str:
+def clipped(value: object, limit: int | None = SHOWN_MAX_CHARS) -> str:
     """A user-supplied value with control and format characters removed (terminal escapes,
-    newlines, bidi overrides) and at most ``limit`` characters, ending in an ellipsis if cut."""
+    newlines, bidi overrides) and at most ``limit`` characters (None: all), ending in an ellipsis if cut."""
     text = "".join(ch if unicodedata.category(ch)[0] != "C" else " " for ch in str(value))
     text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    return text if limit is None or len(text) <= limit else text[: limit - 1] + "…"
+
+
+def plain_text(value: object) -> str:
+    """Stored or typed text, whole, shown as itself inside Markdown — st.markdown (with or without
+    unsafe_allow_html), messages, captions: control characters become spaces, every Markdown and
+    HTML mark is escaped, and nothing turns into a link. The one way ledger notes, sources, authors
+    and echoed input reach a page."""
+    text = _AUTOLINK.sub(ZERO_WIDTH_SPACE, clipped(value, None))
+    return _MARKDOWN_PUNCTUATION.sub(r"\\\1", text)
 
 
 def shown(value: object, limit: int = SHOWN_MAX_CHARS) -> str:
-    """A user-supplied value as plain text inside Markdown (warnings, captions): :func:`clipped`,
-    then every Markdown/HTML mark escaped. Use it for anything from a URL or an input echoed on a page."""
-    text = _AUTOLINK.sub(ZERO_WIDTH_SPACE, clipped(value, limit))
-    return _MARKDOWN_PUNCTUATION.sub(r"\\\1", text)
+    """A value from a URL or an error echoed in a message: :func:`plain_text` of at most ``limit``
+    characters (:func:`clipped`)."""
+    return plain_text(clipped(value, limit))
+
+
+def checked_url(value: object) -> str | None:
+    """``value`` when it is a single http or https URL that parses cleanly (a host, no user name,
+    no space or quote), else None: a citation, or a link of another scheme (data:, javascript:,
+    file:, relative), is never made a link."""
+    text = str(value).strip()
+    if len(text) > URL_MAX_CHARS or not _URL_CHARACTERS.fullmatch(text):
+        return None
+    try:
+        parts = urlsplit(text)
+        parts.port  # noqa: B018 -- raises ValueError for a port that is not a number
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname or "@" in parts.netloc:
+        return None
+    return text
+
+
+def source_markdown(source: object) -> str:
+    """An event's source in Markdown: a link whose visible text is the URL itself when the source is
+    a checked http(s) URL (:func:`checked_url`), else the citation as plain text."""
+    url = checked_url(source)
+    if url is None:
+        return plain_text(source)
+    return f"[{plain_text(url)}](<{url}>)"
+
+
+def table_cell(value: object) -> str:
+    """Stored text for a table (st.dataframe): control characters removed, and a leading ``'`` on
+    text a spreadsheet would take for a formula, since the table's toolbar downloads it as CSV."""
+    text = clipped(value, None)
+    return "'" + text if text.startswith(_FORMULA_START) else text
 
 
 def warn_bad_param(name: str, value: str, fallback: str) -> None:

@@ -13,8 +13,9 @@ import streamlit as st
 
 from geo.errors import GeoError
 from geo.progress import Event, latest_as_of, parse_as_of
-from layers.progress import latest_event_markdown, ledger_events, phase_features, phase_legend_html
-from ui.common import lang, param, tr, warn_bad_param
+from geo.styles import status_label
+from layers.progress import ledger_events, phase_features, phase_label, phase_legend_html
+from ui.common import lang, param, plain_text, source_markdown, tr, warn_bad_param
 
 AS_OF_KEY = "map_as_of"
 EARLIEST = date(2000, 1, 1)
@@ -74,11 +75,27 @@ def legend_html() -> str:
     return phase_legend_html(lang())
 
 
-def details_line(row: pd.Series, latest: dict[str, Event], as_of: date) -> None:
-    st.markdown(
-        latest_event_markdown(latest.get(row["id"]), as_of, row["status"], lang=lang()),
-        unsafe_allow_html=True,
+def latest_event_markdown(event: Event | None, as_of: date, plan_status: str) -> str:
+    """One line for a details panel: the latest event as of the day with its source, as text
+    (the source a link only when it is a plain http(s) URL)."""
+    language = lang()
+    day = as_of.isoformat()
+    if event is None:
+        plan = plain_text(status_label(plan_status, language))
+        return tr(
+            f"**截至 {day} 的进展:** 无记录,按规划为 {plan}",
+            f"**Progress as of {day}:** no event recorded; the plan says {plan}",
+        )
+    label = tr(f"**截至 {day} 的进展:**", f"**Progress as of {day}:**")
+    phase = plain_text(phase_label(event.phase, language))
+    source = source_markdown(event.source)
+    return (
+        f"{label} {phase} · {plain_text(event.date_text)}  \n<small>{tr('来源', 'source')}:{source}</small>"
     )
+
+
+def details_line(row: pd.Series, latest: dict[str, Event], as_of: date) -> None:
+    st.markdown(latest_event_markdown(latest.get(row["id"]), as_of, row["status"]), unsafe_allow_html=True)
 
 
 def as_of_param(as_of: date) -> str:

@@ -3,6 +3,8 @@
 Read from the environment, else from ``.streamlit/secrets.toml`` (key ``PLANMAP_DATABASE_URL``),
 else a SQLite file in the user's data directory — never inside the repository's ``data/``, which
 holds only shipped, checksummed files. ``postgresql://`` URLs are driven by psycopg 3.
+
+The app's editor key, ``PLANMAP_EDITOR_KEY``, is read the same way (environment, then secrets file).
 """
 
 from __future__ import annotations
@@ -13,6 +15,9 @@ from pathlib import Path
 
 ENV_VAR = "PLANMAP_DATABASE_URL"
 EDITOR_KEY = "PLANMAP_EDITOR_KEY"
+# A shared key typed into a web form: long enough that guessing it, a few tries an hour once
+# locked (geo.progress.keyguard), is hopeless. A shorter configured key leaves the app read-only.
+EDITOR_KEY_MIN_CHARS = 16
 ROOT = Path(__file__).resolve().parents[2]
 SECRETS_PATH = ROOT / ".streamlit" / "secrets.toml"
 APP_DIR = "chengyu-plan"
@@ -52,7 +57,15 @@ def normalise_url(url: str) -> str:
 
 
 def editor_key(secrets_path: Path = SECRETS_PATH) -> str | None:
-    """The key that lets the app record events; None (read-only app) when none is configured."""
+    """The key that lets the app record events; None (read-only app) when none is configured.
+
+    A key shorter than :data:`EDITOR_KEY_MIN_CHARS` is returned as configured: the app refuses it
+    with a message for the operator (:func:`editor_key_too_short`)."""
     value = os.environ.get(EDITOR_KEY) or read_secrets(secrets_path).get(EDITOR_KEY)
     value = str(value or "").strip()
     return value or None
+
+
+def editor_key_too_short(key: str) -> bool:
+    """True for a configured key too short to be used (fewer than :data:`EDITOR_KEY_MIN_CHARS` characters)."""
+    return len(key) < EDITOR_KEY_MIN_CHARS
