@@ -9,8 +9,11 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from geo.progress import NewEvent, add_event, open_ledger
 from geo.progress.phases import phases_by_id
 from tests.apptest import run_script
+from tests.test_escaping import LIVE, NOT_URLS, STORED
+from ui.common import plain_text
 
 PAGE = str(Path(__file__).resolve().parents[1] / "app_pages" / "map.py")
 COMPLETED = phases_by_id()["建成投运"].colour
@@ -66,3 +69,30 @@ def test_a_bad_day_in_the_link_warns_and_uses_today(value):
     assert not at.exception, at.exception
     assert any(f"as_of={value}" in w.value for w in at.warning)
     assert "as_of" not in at.query_params
+
+
+def _progress_line(at: AppTest) -> str:
+    (line,) = [m.value for m in at.markdown if "的进展:**" in m.value]
+    return line
+
+
+@pytest.mark.parametrize("source", [*STORED.values(), *NOT_URLS])
+def test_the_latest_events_source_is_shown_as_text_in_the_details(tmp_path, monkeypatch, source):
+    url = f"sqlite:///{tmp_path / 'hostile.sqlite'}"
+    monkeypatch.setenv("PLANMAP_DATABASE_URL", url)
+    add_event(
+        open_ledger(url), NewEvent("air-guangan", "2022-03", "开工", source, STORED["image"], STORED["link"])
+    )
+    line = _progress_line(run_script(PAGE, feature="air-guangan", as_of="2022-03-01"))
+    assert "开工 · 2022-03" in line and plain_text(source) in line
+    assert not LIVE.search(re.sub(r"</?small>", "", line)), line
+
+
+def test_a_plain_web_address_as_source_is_a_link_showing_the_address(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'link.sqlite'}"
+    monkeypatch.setenv("PLANMAP_DATABASE_URL", url)
+    add_event(open_ledger(url), NewEvent("air-guangan", "2022-03", "开工", "https://example.org/a?b=1"))
+    line = _progress_line(run_script(PAGE, feature="air-guangan"))
+    assert line.endswith("[https:\u200b\\/\\/example.org\\/a?b\\=1](<https://example.org/a?b=1>)</small>"), (
+        line
+    )

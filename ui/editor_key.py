@@ -33,8 +33,10 @@ _SESSION = "progress_session_id"
 
 def client_address() -> str:
     """The client's address as the server sees it. Streamlit gives none for this machine, so every
-    local visitor — and every visitor of a reverse proxy on this machine — counts as one client."""
-    return st.context.ip_address or "local"
+    local visitor — and every visitor of a reverse proxy on this machine — counts as one client
+    (and so does a headless test run, which has no connection)."""
+    address = st.context.ip_address
+    return address if isinstance(address, str) and address else "local"
 
 
 def _subjects() -> tuple[str, str]:
