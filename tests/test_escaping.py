@@ -84,8 +84,9 @@ URLS = [
     "http://www.gov.cn/zhengce/2021-12/(1).htm",
     "HTTPS://EXAMPLE.ORG/",
 ]
-# Markdown that is live: a link or image not made by the app, raw HTML, a bare address.
-LIVE = re.compile(r"(?<!\\)(\]\(|!\[|<|>|://|@|www\.|\[)")
+# Markdown that is live: a link or image not made by the app, raw HTML, a bare address, a
+# directive such as ``:red[…]``.
+LIVE = re.compile(r"(?<!\\)(\]\(|!\[|<|>|://|@|www\.|\[|:[A-Za-z])")
 
 
 @pytest.mark.parametrize("kind", list(STORED))

@@ -58,9 +58,12 @@ def esc(text: object) -> str:
 SHOWN_MAX_CHARS = 80
 # The marks that start Markdown in Streamlit (CommonMark + GFM + its own directives and LaTeX):
 # links, images, HTML, emphasis, code, strike-through, tables, headings, entities, ``:red[…]``
-# and ``$…$``. Backslash-escaped, each shows as itself. ``_`` inside a word and ``.``, ``:``,
-# ``-`` start nothing and stay as typed (EPSG:3857, 贵州-金沙).
-_MARKDOWN_PUNCTUATION = re.compile(r"([\\`*{}\[\]()<>#+!|~$&@/\"'=^]|(?<![0-9A-Za-z])_|_(?![0-9A-Za-z]))")
+# (a ``:`` before a letter: the directive would swallow its name) and ``$…$``. Backslash-escaped,
+# each shows as itself. ``_`` inside a word and ``.``, ``-`` and a ``:`` before anything but a
+# letter start nothing and stay as typed (EPSG:3857, 贵州-金沙).
+_MARKDOWN_PUNCTUATION = re.compile(
+    r"([\\`*{}\[\]()<>#+!|~$&@/\"'=^]|(?<![0-9A-Za-z])_|_(?![0-9A-Za-z])|:(?=[A-Za-z]))"
+)
 # GFM turns bare URLs and addresses into links after parsing, escapes or not: a zero-width space
 # inside ``://``, before the dot of ``www.`` and before ``@`` leaves them as text.
 _AUTOLINK = re.compile(r"(?<=:)(?=//)|(?<=[wW]{3})(?=\.)|(?=@)")
