@@ -37,6 +37,10 @@ from ui.editor_key import editor_unlocked
 PAGE = "progress"
 RECENT = 10
 DATE_MAX_CHARS = len("YYYY-MM-DD")
+# The ledger's own limits on what it accepts (it refuses longer text in one line); the fields
+# stop the typing there already.
+SOURCE_MAX_CHARS = 500
+NOTE_MAX_CHARS = 2000
 ERROR_MAX_CHARS = 300
 
 
@@ -147,7 +151,7 @@ def _timeline(gdf, events) -> str | None:
         note = f" — {plain_text(r['note'])}" if r["note"] else ""
         text = (
             f"**{plain_text(r['date'])}** · {plain_text(phase_label(r['phase'], language))}{plain_text(mark)}{note}  \n"
-            f"<small>{tr('来源', 'Source')}:{source_markdown(r['source'])} · {tr('记录', 'recorded')} "
+            f"<small>{tr('来源：', 'Source: ')}{source_markdown(r['source'])} · {tr('记录', 'recorded')} "
             f"{plain_text(r['recorded_at'])} {tr('由', 'by')} {plain_text(r['author'] or '—')} · "
             f"#{r['id']}{plain_text(corrects)}</small>"
         )
@@ -180,8 +184,11 @@ def _editor(gdf, events, item_id: str | None) -> None:
         phase = st.selectbox(
             tr("阶段", "Phase"), options=list(PHASE_IDS), format_func=lambda p: phase_label(p, language)
         )
-        source = st.text_input(tr("来源(网址或文件引用,必填)", "Source (URL or document citation, required)"))
-        note = st.text_input(tr("备注", "Note"))
+        source = st.text_input(
+            tr("来源(网址或文件引用,必填)", "Source (URL or document citation, required)"),
+            max_chars=SOURCE_MAX_CHARS,
+        )
+        note = st.text_input(tr("备注", "Note"), max_chars=NOTE_MAX_CHARS)
         author = st.text_input(tr("记录人", "Recorded by"), max_chars=MAX_AUTHOR)
         supersedes = st.selectbox(
             tr("更正以前的事件(可选)", "Corrects an earlier event (optional)"),
@@ -193,9 +200,10 @@ def _editor(gdf, events, item_id: str | None) -> None:
         try:
             event = record_event(NewEvent(item_id, day, phase, source, note, author, supersedes))
         except GeoError as exc:
-            # The message may quote what was typed: shown as text, never as Markdown.
+            # The message may quote what was typed: shown as text, never as Markdown. Typed text
+            # never follows an ASCII ":" here, where ":red" would start one of Streamlit's directives.
             st.error(
-                tr(f"未记录:{shown(exc, ERROR_MAX_CHARS)}", f"Not recorded: {shown(exc, ERROR_MAX_CHARS)}")
+                tr(f"未记录：{shown(exc, ERROR_MAX_CHARS)}", f"Not recorded: {shown(exc, ERROR_MAX_CHARS)}")
             )
         else:
             # Shown after the rerun that draws the timeline with the new event in it.

@@ -93,7 +93,8 @@ def test_recording_an_event_with_the_key(ledger_url):
     day, source, note, author = at.text_input  # the key field is gone once the session is unlocked
     day.input("2022-08")
     source.input("乐山日报 2022-08-02 https://example.org/leshan")
-    author.input("监测科")
+    assert (day.max_chars, source.max_chars, note.max_chars, author.max_chars) == (10, 500, 2000, 80)
+    author.input("  监测科 ")  # kept trimmed
     at.button[0].click().run()
     assert not at.exception, at.exception
     assert any("已记录事件" in s.value for s in at.success)
@@ -106,7 +107,7 @@ def test_an_event_without_source_is_refused_in_one_line(ledger_url):
     at = _submit_key(run_script(PAGE, item="air-leshan"), TEST_EDITOR_KEY)
     at.button[0].click().run()
     assert [e.value for e in at.error] == [
-        "未记录:empty source: every event needs a URL or a document citation"
+        "未记录：empty source: every event needs a URL or a document citation"
     ]
     assert not [e for e in list_events(open_ledger(ledger_url)) if e.item_id == "air-leshan"]
 

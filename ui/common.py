@@ -88,7 +88,8 @@ def plain_text(value: object) -> str:
     """Stored or typed text, whole, shown as itself inside Markdown — st.markdown (with or without
     unsafe_allow_html), messages, captions: control characters become spaces, every Markdown and
     HTML mark is escaped, and nothing turns into a link. The one way ledger notes, sources, authors
-    and echoed input reach a page."""
+    and echoed input reach a page. Put it after a space or a full-width colon, not right after an
+    ASCII ``:`` (``来源:red …`` would start one of Streamlit's colour directives)."""
     text = _AUTOLINK.sub(ZERO_WIDTH_SPACE, clipped(value, None))
     return _MARKDOWN_PUNCTUATION.sub(r"\\\1", text)
 

@@ -89,9 +89,7 @@ def latest_event_markdown(event: Event | None, as_of: date, plan_status: str) ->
     label = tr(f"**截至 {day} 的进展:**", f"**Progress as of {day}:**")
     phase = plain_text(phase_label(event.phase, language))
     source = source_markdown(event.source)
-    return (
-        f"{label} {phase} · {plain_text(event.date_text)}  \n<small>{tr('来源', 'source')}:{source}</small>"
-    )
+    return f"{label} {phase} · {plain_text(event.date_text)}  \n<small>{tr('来源：', 'source: ')}{source}</small>"
 
 
 def details_line(row: pd.Series, latest: dict[str, Event], as_of: date) -> None:
