@@ -105,6 +105,7 @@ def editor_unlocked() -> bool:
         entered = st.text_input(tr("编辑密钥", "Editor key"), type="password", key=KEY_INPUT)
         submitted = st.form_submit_button(tr("解锁编辑", "Unlock editing"), icon=":material/key:")
     subjects = _subjects()
+    entered = entered.strip()  # as the configured key is read: a pasted key's stray space is no typo
     verdict = _try(entered, configured, subjects) if submitted and entered else None
     if verdict == "right":
         st.session_state[_UNLOCKED] = _fingerprint(configured)
