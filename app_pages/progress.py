@@ -16,7 +16,7 @@ import streamlit as st
 
 from geo.errors import GeoError
 from geo.progress import PHASE_IDS, NewEvent
-from geo.progress.ledger import MAX_AUTHOR
+from geo.progress.ledger import MAX_AUTHOR, MAX_NOTE, MAX_SOURCE
 from geo.styles import LAYERS
 from layers.progress import ledger_events, phase_label, record_event, since_plan_counts, timeline_rows
 from ui.common import (
@@ -37,10 +37,6 @@ from ui.editor_key import editor_unlocked
 PAGE = "progress"
 RECENT = 10
 DATE_MAX_CHARS = len("YYYY-MM-DD")
-# The ledger's own limits on what it accepts (it refuses longer text in one line); the fields
-# stop the typing there already.
-SOURCE_MAX_CHARS = 500
-NOTE_MAX_CHARS = 2000
 ERROR_MAX_CHARS = 300
 
 
@@ -186,9 +182,9 @@ def _editor(gdf, events, item_id: str | None) -> None:
         )
         source = st.text_input(
             tr("来源(网址或文件引用,必填)", "Source (URL or document citation, required)"),
-            max_chars=SOURCE_MAX_CHARS,
+            max_chars=MAX_SOURCE,
         )
-        note = st.text_input(tr("备注", "Note"), max_chars=NOTE_MAX_CHARS)
+        note = st.text_input(tr("备注", "Note"), max_chars=MAX_NOTE)
         author = st.text_input(tr("记录人", "Recorded by"), max_chars=MAX_AUTHOR)
         supersedes = st.selectbox(
             tr("更正以前的事件(可选)", "Corrects an earlier event (optional)"),

@@ -221,3 +221,27 @@ def test_a_bad_date_is_echoed_as_text(ledger_url, typed):
     at.button[0].click().run()
     (error,) = at.error
     assert "bad date" in error.value and not LIVE.search(error.value), error.value
+
+
+@pytest.mark.parametrize("author", ["监测科\x1b[2J", "监测科\u202e"])
+def test_an_author_with_control_characters_is_refused_in_one_line(ledger_url, author):
+    at = _submit_key(run_script(PAGE, item="air-leshan"), TEST_EDITOR_KEY)
+    day, source, note, typed_author = at.text_input
+    source.input("新华社 2022-01-01")
+    typed_author.set_value(author)  # past the field's own limit, as a client of its own could send
+    at.button[0].click().run()
+    (error,) = at.error
+    assert error.value.startswith("未记录：author ") and not LIVE.search(error.value), error.value
+    assert all(ch.isprintable() for ch in error.value)
+    assert not [e for e in list_events(open_ledger(ledger_url)) if e.item_id == "air-leshan"]
+
+
+def test_the_author_field_holds_at_most_80_characters_whatever_a_client_sends(ledger_url):
+    at = _submit_key(run_script(PAGE, item="air-leshan"), TEST_EDITOR_KEY)
+    day, source, note, author = at.text_input
+    source.input("新华社 2022-01-01")
+    author.set_value("记" * 500)
+    at.button[0].click().run()
+    assert not at.error
+    (event,) = [e for e in list_events(open_ledger(ledger_url)) if e.item_id == "air-leshan"]
+    assert event.author == "记" * 80

@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 import streamlit as st
 
 from geo.catalogue import STATUS_NOTE_EN, STATUS_NOTE_ZH
+from geo.csvcells import neutralise_formula
 from geo.errors import DataError, GeoError
 from geo.features import catalogue_frame
 
@@ -72,8 +73,6 @@ ZERO_WIDTH_SPACE = "\u200b"
 # space, quote, angle bracket or backslash, which could end or bend the Markdown link around it).
 _URL_CHARACTERS = re.compile(r"[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+")
 URL_MAX_CHARS = 2000
-# A cell starting so is a formula to a spreadsheet opening the table's CSV download.
-_FORMULA_START = ("=", "+", "-", "@")
 
 
 def clipped(value: object, limit: int | None = SHOWN_MAX_CHARS) -> str:
@@ -129,8 +128,7 @@ def source_markdown(source: object) -> str:
 def table_cell(value: object) -> str:
     """Stored text for a table (st.dataframe): control characters removed, and a leading ``'`` on
     text a spreadsheet would take for a formula, since the table's toolbar downloads it as CSV."""
-    text = clipped(value, None)
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    return neutralise_formula(clipped(value, None))
 
 
 def warn_bad_param(name: str, value: str, fallback: str) -> None:
