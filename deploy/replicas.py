@@ -1,0 +1,101 @@
+"""The app's Streamlit replicas: ``streamlit run app.py`` on loopback ports, all with the same
+ledger URL and cookie secret, and the health probe that says a server is ready."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+HEALTH_PATH = "/_stcore/health"
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((host, 0))
+        return sock.getsockname()[1]
+
+
+def port_in_use(host: str, port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        try:
+            sock.bind((host, port))
+        except OSError:
+            return True
+    return False
+
+
+def healthy(url: str, timeout: float = 2.0) -> bool:
+    """True when ``url``/_stcore/health answers 200 (the replica, or nginx in front of them)."""
+    try:
+        with urllib.request.urlopen(f"{url}{HEALTH_PATH}", timeout=timeout) as response:
+            return response.status == 200
+    except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
+        return False
+
+
+def wait_healthy(
+    url: str,
+    alive: Callable[[], bool],
+    timeout: float,
+    stop_requested: Callable[[], bool] = lambda: False,
+) -> bool:
+    """Probe ``url`` until healthy; False when ``alive()`` turns false, time is up or a stop is asked."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and not stop_requested():
+        if not alive():
+            return False
+        if healthy(url):
+            return True
+        time.sleep(0.3)
+    return False
+
+
+def streamlit_command(port: int, origin: str) -> list[str]:
+    return [
+        sys.executable, "-m", "streamlit", "run", "app.py",
+        "--server.port", str(port),
+        "--server.address", "127.0.0.1",   # loopback only: reached through nginx
+        "--server.headless", "true",
+        "--server.fileWatcherType", "none",
+        "--browser.gatherUsageStats", "false",
+        # Kept on behind the proxy, with the one origin the browsers use.
+        "--server.enableCORS", "true",
+        "--server.enableXsrfProtection", "true",
+        "--server.corsAllowedOrigins", origin,
+    ]  # fmt: skip
+
+
+def start(port: int, origin: str, database_url: str, cookie_secret: str, log: Path) -> subprocess.Popen:
+    """One replica. The cookie secret goes by environment, not on the command line (``ps`` shows that)."""
+    env = dict(os.environ)
+    env["PLANMAP_DATABASE_URL"] = database_url
+    env["STREAMLIT_SERVER_COOKIE_SECRET"] = cookie_secret
+    with log.open("ab") as out:
+        return subprocess.Popen(
+            streamlit_command(port, origin),
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+
+def stop(process: subprocess.Popen, timeout: float = 15.0) -> None:
+    if process.poll() is not None:
+        return
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=5)
