@@ -119,11 +119,15 @@ class Deployment:
             self.replicas.append((port, replicas.start(port, self.origin, database_url, cookie_secret, log)))
         for index, (port, process) in enumerate(self.replicas):
             url = f"http://127.0.0.1:{port}"
-            ready = replicas.wait_healthy(url, lambda p=process: p.poll() is None, START_TIMEOUT_S, self.stop_requested)
+            ready = replicas.wait_healthy(
+                url, lambda p=process: p.poll() is None, START_TIMEOUT_S, self.stop_requested
+            )
             if self.stop_requested():
                 return
             if not ready:
-                raise StartError(f"replica {index + 1} ({url}) did not become healthy; see {self.run_dir}/replica-{index + 1}.log")
+                raise StartError(
+                    f"replica {index + 1} ({url}) did not become healthy; see {self.run_dir}/replica-{index + 1}.log"
+                )
 
         upstreams = [f"127.0.0.1:{port}" for port, _ in self.replicas]
         listen = f"[{self.host}]:{self.port}" if ":" in self.host else f"{self.host}:{self.port}"
@@ -206,7 +210,10 @@ def up(args: argparse.Namespace) -> int:
             print(f"error: {missing}", file=sys.stderr)
             return EXIT_USAGE
     if replicas.port_in_use(args.host, args.port):
-        print(f"error: cannot listen on {_plain(args.host)}:{args.port}: in use or not an address here", file=sys.stderr)
+        print(
+            f"error: cannot listen on {_plain(args.host)}:{args.port}: in use or not an address here",
+            file=sys.stderr,
+        )
         return EXIT_USAGE
     stop_requested = _Stop()
     run_dir = _run_dir(args.run_dir)

@@ -65,7 +65,16 @@ def write_conf(run_dir: Path, listen: str, upstreams: Sequence[str]) -> Path:
 
 def command(conf: Path, *extra: str) -> list[str]:
     run_dir = conf.parent
-    return [nginx_binary() or "nginx", "-c", str(conf), "-p", str(run_dir), "-e", str(run_dir / "error.log"), *extra]
+    return [
+        nginx_binary() or "nginx",
+        "-c",
+        str(conf),
+        "-p",
+        str(run_dir),
+        "-e",
+        str(run_dir / "error.log"),
+        *extra,
+    ]
 
 
 def check_conf(conf: Path) -> subprocess.CompletedProcess:

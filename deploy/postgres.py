@@ -55,7 +55,9 @@ def _owner_ids() -> dict:
     try:
         pwd.getpwnam("postgres")
     except KeyError:
-        raise ClusterError("running as root needs the postgres system user (apt-get install postgresql)") from None
+        raise ClusterError(
+            "running as root needs the postgres system user (apt-get install postgresql)"
+        ) from None
     return {"user": "postgres", "group": "postgres", "extra_groups": []}
 
 
