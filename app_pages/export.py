@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import pandas as pd
 import streamlit as st
@@ -141,6 +141,15 @@ def _write_url(selection: Selection, place_name: str | None) -> None:
     )
 
 
+def _stable_link(selection: Selection, place_name: str | None, fmt: str, crs: str) -> str:
+    """The same export at the app's download route (any replica answers it; it can be bookmarked)."""
+    params = {
+        k: ",".join(map(str, v)) if isinstance(v, list) else v for k, v in selection_params(selection).items()
+    }
+    params |= {"place": place_name or "", "format": fmt, "crs": crs}
+    return "/api/export?" + urlencode({k: v for k, v in params.items() if v}, safe=",:")
+
+
 def _summary(features: pd.DataFrame) -> pd.DataFrame:
     language = lang()
     counts = features.groupby(["layer", "precision"]).size().unstack(fill_value=0)
@@ -161,7 +170,9 @@ def _service_url() -> str:
 
 
 def _live_service() -> None:
-    with st.expander(tr("在线服务:在 QGIS 中直接打开(随进展实时更新)", "Live service: open in QGIS, always current")):
+    with st.expander(
+        tr("在线服务:在 QGIS 中直接打开(随进展实时更新)", "Live service: open in QGIS, always current")
+    ):
         st.code(_service_url(), language=None)
         st.markdown(
             tr(
@@ -292,6 +303,14 @@ def main() -> None:
                     on_click="ignore",
                     key="export_readme",
                 )
+            link = _stable_link(selection, place_name, fmt, crs)
+            shown_name = file_name.replace("_", "\\_")  # not Markdown emphasis
+            st.caption(
+                tr(
+                    f"固定下载链接(可收藏、可用于脚本,每次按当天的进展生成):[{shown_name}]({link})",
+                    f"Stable download link (to bookmark or script; made with the day's progress): [{shown_name}]({link})",
+                )
+            )
             summary = _summary(features)
             # Tall enough for every layer: a scrolling 15-row table hides the last ones.
             st.dataframe(summary, width="stretch", height=38 + 35 * len(summary))

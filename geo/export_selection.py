@@ -168,15 +168,17 @@ def export_files(
     crs: str = DEFAULT_CRS,
     place_name: str | None = None,
     exported: date | None = None,
+    as_of: str | None = None,
 ) -> dict[str, bytes]:
     """``{file name: bytes}`` of an export of the selection: what the app offers for download.
 
-    Like the command line, the features carry the progress ledger's phase as of today.
+    Like the command line, the features carry the progress ledger's phase as of ``as_of``
+    (``YYYY-MM-DD``, default today).
     """
     from geo.progress.exporting import progress_bundle
 
     exported = exported or datetime.now(UTC).date()
-    bundle = progress_bundle(selection_bundle(selection, place_name=place_name), None)
+    bundle = progress_bundle(selection_bundle(selection, place_name=place_name), as_of)
     return export_bytes(
         bundle,
         fmt=fmt,

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import re
 from pathlib import Path
+from urllib.parse import parse_qs
 
 import pytest
 from streamlit.runtime.media_file_manager import MediaFileManager
@@ -194,3 +195,26 @@ def test_the_page_gives_the_live_service_address_and_how_to_open_it_in_qgis(lang
     assert not at.exception
     assert [code.value for code in at.code] == ["http://localhost:8501/ogc"]
     assert any(words in markdown.value for markdown in at.markdown)
+
+
+def test_the_page_links_to_the_download_route(sample_catalogue):
+    # The link asks the route for what the page shows: read back, it is the page's request.
+    at = _run(
+        layers="aviation,zone",
+        status="加快建设",
+        task="9,20,23",
+        place="自贡",
+        format="gpkg",
+        crs="EPSG:4490",
+    )
+    assert not at.exception, at.exception
+    links = [c.value for c in at.caption if "/api/export?" in c.value]
+    assert len(links) == 1
+    query = links[0].split("(/api/export?", 1)[1].rstrip(")")
+    asked = geo.export_selection.request_from_params({k: v[0] for k, v in parse_qs(query).items()})
+    assert asked.bad == ()
+    assert (asked.fmt, asked.crs, asked.place_name) == ("gpkg", "EPSG:4490", "自贡市")
+    assert asked.selection == geo.export_selection.Selection(
+        layers=("aviation", "zone"), statuses=("加快建设",), tasks=(9, 20, 23), place=asked.selection.place
+    )
+    assert asked.selection.place == "510300"

@@ -26,9 +26,10 @@ LOG = logging.getLogger("planmap.web")
 
 def routes() -> list[BaseRoute]:
     """Every HTTP route the app serves beside its pages."""
+    from web.export_route import export_routes
     from web.ogc import ogc_routes
 
-    return [*ogc_routes()]
+    return [*ogc_routes(), *export_routes()]
 
 
 def warm_caches() -> float:

@@ -1,5 +1,6 @@
 """``python -m deploy up --replicas 2``: the map through nginx, each browser kept on its replica,
-a session whose replica is killed carries on on the other, and SIGTERM leaves nothing behind."""
+twenty downloads at once from both replicas, a session whose replica is killed carries on on the
+other, and SIGTERM leaves nothing behind."""
 
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -27,6 +30,7 @@ from tests.e2e.conftest import ROOT, _is_local
 pytestmark = pytest.mark.browser
 
 START_TIMEOUT_S = 180
+DOWNLOADS = 20
 REPLICA_LINE = re.compile(r"^replica (\d+)\s+pid (\d+)\s+http://(127\.0\.0\.1:\d+)$")
 PID_LINE = re.compile(r"^(PostgreSQL|nginx)\s+pid (\d+)\s")
 ROUTE_COOKIE = "planmap_route"
@@ -100,6 +104,11 @@ def _closed_streams(run_dir: Path, routes: dict[str, str], timeout: float = 30) 
         time.sleep(0.2)
 
 
+def _download(url: str) -> tuple[int, str, bytes]:
+    with urllib.request.urlopen(url, timeout=180) as response:
+        return response.status, response.headers["X-Planmap-Replica"], response.read()
+
+
 def _context_on(browser, base: str, replica: str, tries: int = 16):
     """A browser context whose route cookie (set by nginx on its first answer) leads to ``replica``."""
     for _ in range(tries):
@@ -156,6 +165,13 @@ def test_two_replicas_behind_nginx(_browser):
             for replica, context in zip(pages, contexts, strict=True)
         }
         assert len(set(routes.values())) == 2, "each browser got a route cookie of its own from nginx"
+
+        # Twenty downloads at once from the stable route, each a new client nginx routes on its own.
+        with ThreadPoolExecutor(DOWNLOADS) as pool:
+            answers = list(pool.map(lambda _: _download(f"{base}/api/export?layers=railway&format=gpkg"), range(DOWNLOADS)))
+        assert [status for status, _, _ in answers] == [200] * DOWNLOADS
+        assert {replica for _, replica, _ in answers} == {first, second}
+        assert len({body for _, _, body in answers}) == 1 and answers[0][2].startswith(b"SQLite format 3")
 
         # The second replica dies; its browser reloads and is served by the first, on the same route.
         everything = _descendants(deploy.pid)
