@@ -11,7 +11,9 @@ For each replica count it starts the deployment on a free port and, once warm, r
   the same four steps as reruns (/map, the filter, /city?place=遂宁, /export) and the download of
   the export page's file from /media through nginx with the session's cookie; when its websocket
   drops it reconnects and asks for the same URL again (the URL is the state),
-- ``--downloads`` more light sessions that only open /export and download its file,
+- ``--downloads`` more light sessions that only open /export and download its file (from
+  Streamlit's media store, which only the replica that drew the page has),
+- ``--route-downloads`` GETs of ``/api/export`` (a GeoPackage), each a new client without cookie,
 - ``--writers`` concurrent ``python -m geo progress --database <the deployment's URL> add``,
 - with 2 or more replicas: SIGKILL of the last replica ``--kill-at`` seconds in.
 
@@ -54,7 +56,7 @@ LIGHT_STEPS = (
 )
 REPLICA = re.compile(r"^replica (\d+)\s+pid (\d+)\s+http://(\S+)$")
 PIDS = re.compile(r"^(PostgreSQL|nginx)\s+pid (\d+)\s+(\S+)")
-STATUS = re.compile(r'"GET (\S+) [^"]*" (\d{3}) \d+ upstream=')
+STATUS = re.compile(r'"[A-Z]+ (\S+) [^"]*" (\d{3}) \d+ upstream=')
 # Streamlit's frontend looks for its server under the page's path first (/map/_stcore/health,
 # then /_stcore/health): those 404s are its own probing, with or without nginx, and counted apart.
 BASE_PROBE = re.compile(r"^/[^?]+/_stcore/(health|host-config)$")
@@ -234,6 +236,20 @@ async def light_visit(base: str, timeout: float, steps=LIGHT_STEPS) -> dict:
         await session.close()
 
 
+async def route_download(base: str, timeout: float) -> dict:
+    def get() -> dict:
+        started = time.perf_counter()
+        url = f"{base}/api/export?layers=railway&format=gpkg&crs=EPSG:4490"
+        with urllib.request.urlopen(url, timeout=timeout) as response:
+            body = response.read()
+            replica = response.headers.get("X-Planmap-Replica", "?")
+        if not body.startswith(b"SQLite format 3"):
+            raise RuntimeError(f"route download: not a GeoPackage ({len(body)} bytes)")
+        return {"seconds": time.perf_counter() - started, "replica": replica, "size": len(body)}
+
+    return await asyncio.to_thread(get)
+
+
 # -- the ledger writers ----------------------------------------------------------------------------------
 async def write_event(url: str, marker: str, index: int) -> float:
     started = time.perf_counter()
@@ -311,6 +327,7 @@ async def _everything(args, info: dict, marker: str, kill: bool) -> dict:
         "download": [
             asyncio.ensure_future(light_visit(base, timeout, LIGHT_STEPS[-1:])) for _ in range(args.downloads)
         ],
+        "route": [asyncio.ensure_future(route_download(base, timeout)) for _ in range(args.route_downloads)],
         "writer": [
             asyncio.ensure_future(write_event(info["database"], marker, i)) for i in range(args.writers)
         ],
@@ -318,7 +335,7 @@ async def _everything(args, info: dict, marker: str, kill: bool) -> dict:
     killer = asyncio.ensure_future(_kill_later(info, args.kill_at, killed)) if kill else None
     started = time.perf_counter()
     result = {"browser": await tasks["browser"]}
-    for name in ("light", "download", "writer"):
+    for name in ("light", "download", "route", "writer"):
         result[name] = await asyncio.gather(*tasks[name], return_exceptions=True)
     result["wall"] = time.perf_counter() - started
     if killer is not None:
@@ -345,9 +362,11 @@ def measure(args, replicas: int) -> dict:
         sampler.join()
         with access_log.open("rb") as log:
             log.seek(log_start)
-            statuses = collections.Counter(
-                m.group(1) for m in STATUS.finditer(log.read().decode(errors="replace"))
-            )
+            answers = STATUS.findall(log.read().decode(errors="replace"))
+        statuses = collections.Counter(
+            "404 (frontend base-path probe)" if code == "404" and BASE_PROBE.match(path) else code
+            for path, code in answers
+        )
         result.update(
             replicas=replicas, events=count_events(info["database"], marker), cpu=sampler.cpu, rss=sampler.peak,
             statuses=statuses,
@@ -369,9 +388,10 @@ def report(args, result: dict) -> None:
     light = [r for r in result["light"] if isinstance(r, dict)]
     downloads = [r for r in result["download"] if isinstance(r, dict)]
     writers = [r for r in result["writer"] if isinstance(r, float)]
+    routes = [r for r in result["route"] if isinstance(r, dict)]
     errors = [f"browser: {e}" for e in browser_errors] + [
         f"{kind}: {r}"
-        for kind in ("light", "download", "writer")
+        for kind in ("light", "download", "route", "writer")
         for r in result[kind]
         if isinstance(r, BaseException)
     ]
@@ -381,7 +401,8 @@ def report(args, result: dict) -> None:
     for name, at in result.get("killed", []):
         print(f"  killed {name} (SIGKILL) at {at:.1f} s")
     print(f"  browsers {len(done)}/{args.browsers} ok; light sessions {len(light)}/{args.light} ok; "
-          f"downloads {len(downloads)}/{args.downloads} ok; writers {len(writers)}/{args.writers} ok; "
+          f"downloads {len(downloads)}/{args.downloads} ok; /api/export {len(routes)}/{args.route_downloads} ok "
+          f"(from {len({r['replica'] for r in routes})} replicas); writers {len(writers)}/{args.writers} ok; "
           f"events written {result['events']} of {args.writers}")  # fmt: skip
     reconnects = sum(r["reconnects"] for r in light + downloads)
     moved = sum(1 for r in light + downloads if len(r["replicas"]) > 1)
@@ -393,6 +414,7 @@ def report(args, result: dict) -> None:
     for step, *_ in LIGHT_STEPS:
         print(_row(f"light {step}", [r["times"][step] for r in light]))
     print(_row("download only", [r["times"]["export download"] for r in downloads]))
+    print(_row("/api/export GeoPackage", [r["seconds"] for r in routes]))
     print(_row("ledger writer", writers))
     print(f"  {'process (+children)':<22} {'CPU s':>8} {'peak RSS MB':>12}")
     for name in result["cpu"]:
@@ -407,6 +429,7 @@ def main() -> None:
     parser.add_argument("--browsers", type=int, default=4, help="Chromium sessions (default 4)")
     parser.add_argument("--light", type=int, default=16, help="light-client sessions (default 16)")
     parser.add_argument("--downloads", type=int, default=20, help="download-only sessions (default 20)")
+    parser.add_argument("--route-downloads", type=int, default=20, help="GETs of /api/export (default 20)")
     parser.add_argument("--writers", type=int, default=20, help="concurrent ledger writers (default 20)")
     parser.add_argument("--kill-at", type=float, default=20, help="seconds in to kill a replica (0: never)")
     parser.add_argument("--timeout", type=float, default=300, help="seconds any one wait may take")
