@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import secrets
 import signal
 import sys
@@ -30,6 +31,8 @@ EXIT_USAGE = 2
 MAX_REPLICAS = 16
 START_TIMEOUT_S = 120
 DATABASE = "planmap"
+WILDCARDS = ("0.0.0.0", "::")
+ORIGIN = re.compile(r"https?://[^\s/?#]+")
 
 
 def _plain(text: object) -> str:
@@ -133,7 +136,7 @@ class Deployment:
         listen = f"[{self.host}]:{self.port}" if ":" in self.host else f"{self.host}:{self.port}"
         conf = nginx.write_conf(self.run_dir / "nginx", listen, upstreams)
         self.nginx = nginx.start(conf, self.run_dir / "nginx" / "stdout.log")
-        probe = f"http://127.0.0.1:{self.port}" if self.host in ("0.0.0.0", "::") else self.address
+        probe = f"http://127.0.0.1:{self.port}" if self.host in WILDCARDS else self.address
         if not replicas.wait_healthy(probe, lambda: self.nginx.poll() is None, 30, self.stop_requested):
             if self.stop_requested():
                 return
@@ -215,6 +218,18 @@ def up(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_USAGE
+    if args.origin is None and args.host in WILDCARDS:
+        print(
+            f"error: --host {args.host} needs --origin, the address browsers use (e.g. http://plan.example.org)",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    if args.origin is not None and not ORIGIN.fullmatch(args.origin):
+        print(
+            f"error: --origin: not an origin like https://plan.example.org[:port]: {_plain(args.origin)!r}",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
     stop_requested = _Stop()
     run_dir = _run_dir(args.run_dir)
     deployment = Deployment(run_dir, args.host, args.port, args.origin or "", stop_requested)
@@ -225,7 +240,7 @@ def up(args: argparse.Namespace) -> int:
         try:
             deployment.start(args.replicas)
         except (ClusterError, StartError, OSError) as exc:
-            _warn(f"error: {exc}")
+            print(f"error: {_plain(exc)}", file=sys.stderr, flush=True)
             return 1
         if not stop_requested():
             print("\n".join(deployment.describe()), flush=True)

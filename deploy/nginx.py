@@ -13,6 +13,8 @@ import subprocess
 from collections.abc import Sequence
 from pathlib import Path
 
+from deploy import processes
+
 TEMPLATE = Path(__file__).with_name("nginx.conf.template")
 DEBIAN_PACKAGE = "nginx"
 MARK = re.compile(r"@([a-z_]+)@")
@@ -87,13 +89,6 @@ def start(conf: Path, log: Path) -> subprocess.Popen:
         return subprocess.Popen(command(conf), stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
 
 
-def stop(process: subprocess.Popen, timeout: float = 15.0) -> None:
+def stop(process: subprocess.Popen) -> None:
     """SIGTERM: nginx's fast stop. (A graceful SIGQUIT would wait for every open websocket.)"""
-    if process.poll() is not None:
-        return
-    process.send_signal(signal.SIGTERM)
-    try:
-        process.wait(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(timeout=5)
+    processes.stop(process, signal.SIGTERM)

@@ -21,6 +21,8 @@ import subprocess
 import time
 from pathlib import Path
 
+from deploy import processes
+
 PG_ROOT = Path("/usr/lib/postgresql")
 DEBIAN_PACKAGE = "postgresql"
 # The unix socket's path (directory + "/.s.PGSQL.<port>") must fit in sockaddr_un (107 bytes).
@@ -147,14 +149,8 @@ class Cluster:
 
     def stop(self, *, fast: bool = True, timeout: float = 30.0) -> None:
         """Stop the server by its PID: SIGINT is PostgreSQL's fast shutdown (SIGQUIT immediate)."""
-        if self.process is None or self.process.poll() is not None:
-            return
-        self.process.send_signal(signal.SIGINT if fast else signal.SIGQUIT)
-        try:
-            self.process.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(timeout=10)
+        if self.process is not None:
+            processes.stop(self.process, signal.SIGINT if fast else signal.SIGQUIT, timeout)
 
 
 def _tail(path: Path) -> str:

@@ -14,6 +14,8 @@ import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
+from deploy import processes
+
 ROOT = Path(__file__).resolve().parents[1]
 HEALTH_PATH = "/_stcore/health"
 
@@ -96,12 +98,5 @@ def start(port: int, origin: str, database_url: str, cookie_secret: str, log: Pa
         )
 
 
-def stop(process: subprocess.Popen, timeout: float = 15.0) -> None:
-    if process.poll() is not None:
-        return
-    process.send_signal(signal.SIGTERM)
-    try:
-        process.wait(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(timeout=5)
+def stop(process: subprocess.Popen) -> None:
+    processes.stop(process, signal.SIGTERM)

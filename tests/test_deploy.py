@@ -64,6 +64,8 @@ def test_nginx_rejects_a_broken_configuration(tmp_path):
         (["up", "--replicas", "2", "--port", "eighty"], "--port: must be a whole number, not 'eighty'"),
         (["up", "--replicas", "2"], "required: --port"),
         (["down"], "invalid choice: 'down'"),
+        (["up", "--port", "8080", "--host", "0.0.0.0"], "--host 0.0.0.0 needs --origin"),
+        (["up", "--port", "8080", "--origin", "plan.example.org"], "--origin: not an origin"),
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(args, expected):
