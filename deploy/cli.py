@@ -26,6 +26,7 @@ from pathlib import Path
 
 from deploy import nginx, replicas
 from deploy.postgres import Cluster, ClusterError, missing_binaries
+from geo.errors import GeoError
 
 EXIT_USAGE = 2
 MAX_REPLICAS = 16
@@ -239,7 +240,7 @@ def up(args: argparse.Namespace) -> int:
     try:
         try:
             deployment.start(args.replicas)
-        except (ClusterError, StartError, OSError) as exc:
+        except (ClusterError, StartError, GeoError, OSError) as exc:
             print(f"error: {_plain(exc)}", file=sys.stderr, flush=True)
             return 1
         if not stop_requested():
