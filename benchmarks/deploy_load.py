@@ -373,7 +373,10 @@ def measure(args, replicas: int) -> dict:
         )  # fmt: skip
     finally:
         result_status = stop_deployment(process)
-        shutil.rmtree(info["run_dir"], ignore_errors=True)
+        if args.keep:
+            print(f"  (logs kept in {info['run_dir']})")
+        else:
+            shutil.rmtree(info["run_dir"], ignore_errors=True)
     result["deploy_exit"] = result_status
     return result
 
@@ -433,6 +436,7 @@ def main() -> None:
     parser.add_argument("--writers", type=int, default=20, help="concurrent ledger writers (default 20)")
     parser.add_argument("--kill-at", type=float, default=20, help="seconds in to kill a replica (0: never)")
     parser.add_argument("--timeout", type=float, default=300, help="seconds any one wait may take")
+    parser.add_argument("--keep", action="store_true", help="keep each deployment's run directory (logs)")
     args = parser.parse_args()
     if args.browsers and not Path(CHROMIUM).exists():
         raise SystemExit(f"{CHROMIUM} is missing: apt-get install chromium fonts-noto-cjk")

@@ -44,8 +44,8 @@ def test_nginx_accepts_the_rendered_configuration(tmp_path):
     text = conf.read_text(encoding="utf-8")
     # Every mark filled in; both replicas in the upstream with passive health checks.
     assert "@" not in text.split("events {", 1)[1]
-    assert "server 127.0.0.1:18501 max_fails=1 fail_timeout=10s;" in text
-    assert "server 127.0.0.1:18502 max_fails=1 fail_timeout=10s;" in text
+    assert "server 127.0.0.1:18501 max_fails=3 fail_timeout=10s;" in text
+    assert "server 127.0.0.1:18502 max_fails=3 fail_timeout=10s;" in text
     assert "hash $planmap_route consistent;" in text
 
 
