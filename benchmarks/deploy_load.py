@@ -6,11 +6,12 @@ For each replica count it starts the deployment on a free port and, once warm, r
 
 - ``--browsers`` headless Chromium sessions (the journey of benchmarks/load.py: /map, a filter,
   a click on 遂宁 on /city, a GeoJSON download from /export),
-- ``--light`` sessions of a light client that speaks Streamlit's own websocket protocol, as the
-  browser does but without drawing: GET the page (nginx sets the route cookie), one websocket,
-  the same four steps as reruns (/map, the filter, /city?place=遂宁, /export) and the download of
-  the export page's file from /media through nginx with the session's cookie; when its websocket
-  drops it reconnects and asks for the same URL again (the URL is the state),
+- ``--light`` sessions (each ``--rounds`` journeys) of a light client that speaks Streamlit's own
+  websocket protocol, as the browser does but without drawing: GET the page (nginx sets the route
+  cookie), one websocket, the same four steps as reruns (/map, the filter, /city?place=遂宁,
+  /export) and the download of the export page's file from /media through nginx with the
+  session's cookie; when its websocket drops it reconnects and asks for the same URL again (the
+  URL is the state),
 - ``--downloads`` more light sessions that only open /export and download its file (from
   Streamlit's media store, which only the replica that drew the page has),
 - ``--route-downloads`` GETs of ``/api/export`` (a GeoPackage), each a new client without cookie,
@@ -217,18 +218,21 @@ class LightSession:
             await self.ws.close()
 
 
-async def light_visit(base: str, timeout: float, steps=LIGHT_STEPS) -> dict:
+async def light_visit(base: str, timeout: float, steps=LIGHT_STEPS, rounds: int = 1) -> dict:
+    """The steps ``rounds`` times on one session; seconds per step, one entry per round."""
     session = LightSession(base, timeout)
-    times, step = {}, steps[0][0]
+    times: dict[str, list[float]] = {name: [] for name, *_ in steps}
+    step = steps[0][0]
     try:
-        for step, page, query, expect in steps:
-            started = time.perf_counter()
-            if not session.cookie or session.ws is None:
-                await session.open_page(page, query)
-            elements = await session.rerun(page, query, expect)
-            if page == "export":
-                await session.download(elements)
-            times[step] = time.perf_counter() - started
+        for _ in range(rounds):
+            for step, page, query, expect in steps:
+                started = time.perf_counter()
+                if not session.cookie or session.ws is None:
+                    await session.open_page(page, query)
+                elements = await session.rerun(page, query, expect)
+                if page == "export":
+                    await session.download(elements)
+                times[step].append(time.perf_counter() - started)
         return {"times": times, "reconnects": session.reconnects, "replicas": session.replicas}
     except Exception as exc:
         raise RuntimeError(f"{step}: {exc}") from exc
@@ -323,7 +327,9 @@ async def _everything(args, info: dict, marker: str, kill: bool) -> dict:
     killed: list = []
     tasks = {
         "browser": asyncio.ensure_future(_browsers(args.browsers, base, timeout)),
-        "light": [asyncio.ensure_future(light_visit(base, timeout)) for _ in range(args.light)],
+        "light": [
+            asyncio.ensure_future(light_visit(base, timeout, rounds=args.rounds)) for _ in range(args.light)
+        ],
         "download": [
             asyncio.ensure_future(light_visit(base, timeout, LIGHT_STEPS[-1:])) for _ in range(args.downloads)
         ],
@@ -415,8 +421,8 @@ def report(args, result: dict) -> None:
     for step in ("map", "filter", "city click", "export download"):
         print(_row(f"browser {step}", [r[step] for r in done]))
     for step, *_ in LIGHT_STEPS:
-        print(_row(f"light {step}", [r["times"][step] for r in light]))
-    print(_row("download only", [r["times"]["export download"] for r in downloads]))
+        print(_row(f"light {step}", [t for r in light for t in r["times"][step]]))
+    print(_row("download only", [t for r in downloads for t in r["times"]["export download"]]))
     print(_row("/api/export GeoPackage", [r["seconds"] for r in routes]))
     print(_row("ledger writer", writers))
     print(f"  {'process (+children)':<22} {'CPU s':>8} {'peak RSS MB':>12}")
@@ -431,6 +437,7 @@ def main() -> None:
     parser.add_argument("--replicas", type=int, nargs="+", default=[1, 2], metavar="N")
     parser.add_argument("--browsers", type=int, default=4, help="Chromium sessions (default 4)")
     parser.add_argument("--light", type=int, default=16, help="light-client sessions (default 16)")
+    parser.add_argument("--rounds", type=int, default=4, help="journeys per light session (default 4)")
     parser.add_argument("--downloads", type=int, default=20, help="download-only sessions (default 20)")
     parser.add_argument("--route-downloads", type=int, default=20, help="GETs of /api/export (default 20)")
     parser.add_argument("--writers", type=int, default=20, help="concurrent ledger writers (default 20)")
