@@ -445,6 +445,12 @@ def main() -> None:
     parser.add_argument("--timeout", type=float, default=300, help="seconds any one wait may take")
     parser.add_argument("--keep", action="store_true", help="keep each deployment's run directory (logs)")
     args = parser.parse_args()
+    bounds = {"replicas": (1, 8), "browsers": (0, 20), "light": (0, 40), "rounds": (1, 20),
+              "downloads": (0, 40), "route_downloads": (0, 40), "writers": (0, 40)}  # fmt: skip
+    for name, (low, high) in bounds.items():
+        values = getattr(args, name)
+        if any(not low <= value <= high for value in (values if isinstance(values, list) else [values])):
+            parser.error(f"--{name.replace('_', '-')}: between {low} and {high}")
     if args.browsers and not Path(CHROMIUM).exists():
         raise SystemExit(f"{CHROMIUM} is missing: apt-get install chromium fonts-noto-cjk")
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
