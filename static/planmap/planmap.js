@@ -15,6 +15,18 @@
   PM.state = PM.state || { hidden: {}, opacity: {}, data: {}, lastKey: null, lastSelected: null, layers: {} };
   var S = PM.state;
 
+  // Leaflet focuses the map's container on every mouse press (for its keyboard controls) with a
+  // plain focus(), which scrolls every enclosing page until the frame is in view: with the map's
+  // lower edge below the fold, the page moves between press and release and the click is lost.
+  // The same focus without the scroll keeps the keyboard controls and every click.
+  if (L.Map.Keyboard && !L.Map.Keyboard.prototype._planmapNoScroll) {
+    L.Map.Keyboard.prototype._planmapNoScroll = true;
+    L.Map.Keyboard.prototype._onMouseDown = function () {
+      if (this._focused) return;
+      this._map._container.focus({ preventScroll: true });
+    };
+  }
+
   function el(tag, className, parent, text) {
     var node = L.DomUtil.create(tag, className || "", parent);
     if (text !== undefined) node.textContent = text;
