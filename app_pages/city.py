@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import time
 
+import folium
 import geopandas as gpd
 import pandas as pd
 import streamlit as st
@@ -22,11 +23,11 @@ from geo.mentions import HOW_EN, HOW_ZH, tasks_for
 from geo.plan import task_title
 from geo.styles import LAYERS, status_label
 from layers.labels import label_points, unit_label_points
-from layers.legends import choropleth_json, choropleth_legend_html
-from layers.map_themes import highlight_group
-from layers.maps import HtmlControl, VectorLayer, admin_frame
+from layers.legends import choropleth_legend_html
+from layers.maps import HtmlControl, admin_frame
 from layers.planmap import RevealUnit, ZoomLabels, feature_view, features_url, planner_map
-from layers.summaries import Span, highlight_html, tasks_per_unit
+from layers.summaries import Span, highlight_html, hits_per_unit, tasks_per_unit
+from layers.unitmap import SelectUnit, UnitChoropleth, choropleth_spec, unit_outlines_url
 from ui.clicks import CLICK_OBJECTS, clicked_point, clicked_properties
 from ui.common import (
     catalogue,
@@ -80,6 +81,12 @@ def task_counts(level: str, inherited: bool = True) -> dict[str, int]:
     return dict(zip(table["adcode"], table["tasks"], strict=True))
 
 
+@st.cache_resource(show_spinner=False)
+def _unit_hits(inherited: bool) -> dict:
+    """adcode → the tasks reaching it, for every unit of both levels: computed once per process."""
+    return hits_per_unit(inherited=inherited)
+
+
 def _task_list(hits, language: str) -> None:
     for hit in hits:
         routes = (
@@ -104,8 +111,10 @@ def _task_list(hits, language: str) -> None:
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
-def _choropleth(level: str, language: str, inherited: bool) -> str:
-    return choropleth_json(units_frame(level), task_counts(level, inherited), lang=language)
+def _choropleth(level: str, language: str, inherited: bool) -> dict:
+    """The outlines' file (written once per level) and the small table that colours them."""
+    url = unit_outlines_url(units_frame(level), level)
+    return choropleth_spec(url, task_counts(level, inherited), lang=language)
 
 
 def _base_map(level: str, language: str, inherited: bool):
@@ -117,7 +126,7 @@ def _base_map(level: str, language: str, inherited: bool):
         labels=False,
         title=tr("成渝双城经济圈规划:提及各地的任务数", "Chengdu–Chongqing plan: tasks naming each unit"),
     )
-    VectorLayer(_choropleth(level, language, inherited), name="choropleth", hover_weight=2.2).add_to(m)
+    UnitChoropleth(_choropleth(level, language, inherited)).add_to(m)
     HtmlControl(choropleth_legend_html(language), position="bottomright").add_to(m)
     ZoomLabels(label_points(admin_frame("prefecture"), language), min_zoom=0).add_to(m)
     if level == "county":
@@ -198,7 +207,9 @@ def unit_panel(adcode: str) -> None:
     gazetteer = load_gazetteer()
     unit = gazetteer.unit(adcode)
     with st.spinner(tr("正在查找提及该地的任务…", "Finding the tasks that name it…")):
-        hits = tasks_for(unit, gazetteer, inherited=st.session_state.get("city_inherited", True))
+        hits = _unit_hits(st.session_state.get("city_inherited", True)).get(unit.adcode)
+        if hits is None:  # a unit outside the two levels' maps
+            hits = tasks_for(unit, gazetteer, inherited=st.session_state.get("city_inherited", True))
     english = getattr(unit, "name_en", "") or ""
     st.markdown(
         f"### {esc(unit.name)}" + (f" <small>{esc(english)}</small>" if english else ""),
@@ -350,7 +361,9 @@ def main() -> None:
     features = _unit_features(selected)
     with map_column:
         highlight = units[units["adcode"] == selected] if selected else units.iloc[0:0]
-        groups = [highlight_group(highlight)]
+        # Only the chosen unit's id: the browser outlines it from the file it already holds.
+        groups = [folium.FeatureGroup(name="selected", control=False)]
+        SelectUnit(selected).add_to(groups[0])
         if not highlight.empty:
             RevealUnit(highlight).add_to(groups[0])
         if features is not None and not features.empty:

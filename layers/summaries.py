@@ -204,6 +204,22 @@ def named_units(mentions: Iterable) -> list:
     return list(seen.values())
 
 
+def hits_per_unit(*, inherited: bool = True) -> dict[str, list]:
+    """adcode → :func:`geo.mentions.tasks_for` of every unit on the region's prefecture-level and
+    county-level maps, so a unit's panel reads a table instead of searching the plan."""
+    from geo.gazetteer import load_gazetteer
+    from geo.mentions import tasks_for
+
+    gazetteer = load_gazetteer()
+    table: dict[str, list] = {}
+    for level in ("prefecture", "county"):
+        for code in gazetteer.boundaries(level)["adcode"]:
+            code = str(code)
+            if code not in table:
+                table[code] = tasks_for(gazetteer.unit(code), gazetteer, inherited=inherited)
+    return table
+
+
 def tasks_per_unit(level: str = "prefecture", *, inherited: bool = True) -> pd.DataFrame:
     """Tasks reaching each unit of the region's map at ``level``: what :func:`geo.mentions.tasks_for`
     gives the unit (a unit inside it counts; with ``inherited``, a county also receives its
