@@ -1,6 +1,7 @@
 """How fast the map, city and task pages feel in a browser, beside a naive build of the same pages.
 
-Run: python benchmarks/browser.py [--samples 5] [--out results.json]
+Run: python benchmarks/browser.py [--samples 5] [--out results.json] [--pages all|city]
+(``--pages city``: only the city page's load and click, no restarts or memory runs).
 
 Starts the app (``app.py``) and the naive build (``benchmarks/naive/app.py``) on free local ports
 and drives Debian's Chromium (``/usr/bin/chromium``) headless with every non-local request
@@ -12,9 +13,12 @@ What is measured (seconds unless noted):
 - ``load_map`` / ``load_city`` / ``load_tasks``: navigation → the map's vector features drawn;
 - ``first_map``: the first /map visit after ``streamlit run`` (both servers restarted per sample);
 - ``click_city``: click on 遂宁 on the /city map → its panel heading shown;
+- ``card_city``: the same click → the unit named on the map itself (the app only: the browser
+  answers before the server does);
 - ``click_map``: click on a railway on /map → the details panel shown;
 - ``filter_map``: one layer removed on /map → the map redrawn (and whether it was re-mounted);
-- ``ws_first_map`` / ``ws_click_map`` / ``ws_filter_map``: bytes received over the websocket;
+- ``ws_first_map`` / ``ws_click_map`` / ``ws_filter_map``, ``ws_first_city`` / ``ws_click_city``:
+  bytes received over the websocket;
 - ``rss_1`` / ``rss_10``: server memory (MB) with 1 and with 10 open /map sessions.
 """
 
@@ -49,12 +53,15 @@ TARGETS = {
     "load_city": "≤ 2.0 s",
     "load_tasks": "≤ 2.0 s",
     "first_map": "≤ 4.0 s",
-    "click_city": "≤ 1.0 s",
+    "click_city": "≤ 0.5 s",
+    "card_city": "",
     "click_map": "≤ 1.0 s",
     "filter_map": "≤ 1.0 s",
     "ws_first_map": "≤ 1.0 MB",
     "ws_click_map": "",
     "ws_filter_map": "",
+    "ws_first_city": "",
+    "ws_click_city": "≤ 20 KB",
     "rss_1": "",
     "rss_10": "≤ 1.5 × rss_1",
 }
@@ -200,19 +207,28 @@ def sample_loads(browser, build: str, base: str) -> dict:
     ):
         with Probe(browser) as probe:
             out[name] = probe.load(base, path)
-            if name == "load_map":
+            if name in ("load_map", "load_city"):
                 probe.finished()
-                out["ws_first_map"] = probe.received
+                out[f"ws_first_{name[5:]}"] = probe.received
     return out
 
 
 def sample_city_click(browser, build: str, base: str) -> dict:
     with Probe(browser) as probe:
         frame = probe.open_map(base, "/city")
+        probe.wait_drawn(MIN_SHAPES["/city"])
+        before = probe.received
         started = time.perf_counter()
         probe.click_lat_lon(frame, *SUINING)
+        out = {}
+        if frame.evaluate("() => !!(window.PlanMap && window.PlanMap.state.units)"):
+            frame.locator(".plan-unit-card", has_text="遂宁市").wait_for(timeout=TIMEOUT_MS)
+            out["card_city"] = time.perf_counter() - started
         probe.page.get_by_role("heading", name="遂宁市").first.wait_for(timeout=TIMEOUT_MS)
-        return {"click_city": time.perf_counter() - started}
+        out["click_city"] = time.perf_counter() - started
+        probe.finished()
+        out["ws_click_city"] = probe.received - before
+        return out
 
 
 def sample_map_interactions(browser, build: str, base: str) -> dict:
@@ -308,11 +324,14 @@ def table(figures: dict, load: tuple[float, float, float], samples: int) -> str:
     for metric, target in TARGETS.items():
         app = figures["app"].get(metric)
         naive = figures["naive"].get(metric)
+        if app is None and naive is None:
+            continue  # not measured in this run (--pages)
         ratio = f"{app / naive:.2f}" if app is not None and naive else "–"
         lines.append(f"| {metric} | {_fmt(metric, app)} | {_fmt(metric, naive)} | {ratio} | {target} |")
-    remounts = figures["app"].get("filter_remounted"), figures["naive"].get("filter_remounted")
-    lines.append("")
-    lines.append(f"Map re-mounted on a filter change: app {remounts[0]}, naive {remounts[1]}.")
+    if "filter_map" in figures["app"]:
+        remounts = figures["app"].get("filter_remounted"), figures["naive"].get("filter_remounted")
+        lines.append("")
+        lines.append(f"Map re-mounted on a filter change: app {remounts[0]}, naive {remounts[1]}.")
     return "\n".join(lines)
 
 
@@ -325,7 +344,7 @@ def report(raw: dict, mem: dict, samples: int, out: Path | None, *, final: bool)
             if metric in records[0]
         }
         figures[build].update(mem.get(build, {}))
-        figures[build]["filter_remounted"] = any(r["filter_remounted"] for r in records)
+        figures[build]["filter_remounted"] = any(r.get("filter_remounted") for r in records)
     ratios = {
         metric: figures["app"][metric] / figures["naive"][metric]
         for metric in TARGETS
@@ -357,6 +376,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--samples", type=int, default=5)
     parser.add_argument("--out", type=Path, default=None)
+    parser.add_argument("--pages", choices=("all", "city"), default="all")
     args = parser.parse_args(argv)
     if args.samples < 1:
         print("--samples must be at least 1", file=sys.stderr)
@@ -374,20 +394,33 @@ def main(argv: list[str] | None = None) -> int:
             browser = playwright.chromium.launch(
                 executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--disable-gpu"]
             )
+            everything = args.pages == "all"
             for sample in range(args.samples):
                 for build, server in servers.items():
-                    raw[build].append({"first_map": sample_first_visit(browser, server)})
+                    if everything:
+                        raw[build].append({"first_map": sample_first_visit(browser, server)})
+                    else:
+                        if sample == 0:
+                            server.start()
+                        raw[build].append({})
                 for build, server in servers.items():
                     if sample == 0:  # a warm server: each page once before measuring
                         warm = Probe(browser)
-                        for path in ("/map", "/city", "/tasks?task=10"):
+                        for path in ("/map", "/city", "/tasks?task=10") if everything else ("/city",):
                             warm.load(server.url, path)
                         warm.close()
                     record = raw[build][-1]
-                    record.update(sample_loads(browser, build, server.url))
+                    if everything:
+                        record.update(sample_loads(browser, build, server.url))
+                    else:
+                        with Probe(browser) as probe:
+                            record["load_city"] = probe.load(server.url, "/city?place=遂宁")
+                            probe.finished()
+                            record["ws_first_city"] = probe.received
                     record.update(sample_city_click(browser, build, server.url))
-                    record.update(sample_map_interactions(browser, build, server.url))
-                if sample == 0:
+                    if everything:
+                        record.update(sample_map_interactions(browser, build, server.url))
+                if sample == 0 and everything:
                     mem = {build: memory(browser, server) for build, server in servers.items()}
                 # Written after every sample, so a long run on a busy machine leaves its figures.
                 report(raw, mem, sample + 1, args.out, final=sample + 1 == args.samples)
