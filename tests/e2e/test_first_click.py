@@ -83,6 +83,10 @@ def test_first_click_on_suining_opens_its_panel(app_server, short_screen_page):
     before = _scroll_top(page)
     page.mouse.click(map_box["x"] + x, map_box["y"] + y)
     assert _scroll_top(page) == before  # pressing the mouse did not scroll the page
+    # The map answers at once, before the server: the unit outlined and named with its task count.
+    card = frame.locator(".plan-unit-card")
+    expect(card).to_contain_text("遂宁市", timeout=LOAD_TIMEOUT_MS)
+    expect(card).to_contain_text("项任务")
     page.get_by_role("heading", name=re.compile("遂宁市")).wait_for(timeout=LOAD_TIMEOUT_MS)
     expect(page.locator("a[href*='/tasks?task=2']").first).to_be_visible(timeout=LOAD_TIMEOUT_MS)
     shot(page, "e2e-first-click-city")
