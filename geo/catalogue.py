@@ -15,7 +15,7 @@ import yaml
 
 from geo import datafiles
 from geo.datafiles import DATA_DIR
-from geo.errors import CatalogueError, DataError
+from geo.errors import CatalogueError, UndescribedDataFile
 from geo.plan import Plan, load_plan
 
 CATALOGUE_DIR = DATA_DIR / "catalogue"
@@ -91,10 +91,10 @@ class StatusGroup:
 
 @functools.cache
 def load_status_groups(path: Path = STATUS_GROUPS_PATH) -> tuple[StatusGroup, ...]:
-    """The phases of ``data/status_groups.yaml``; raises CatalogueError when a status is in none
-    or in two of them, or a group names an unknown status."""
-    try:
-        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=YAML_LOADER) or []
+    """The phases of ``data/status_groups.yaml``; DataError naming the file when it is missing or
+    malformed, when a status is in none or in two of them, or a group names an unknown status."""
+    raw = datafiles.read_yaml_list(path)
+    with datafiles.reading(path):
         groups = tuple(
             StatusGroup(
                 key=str(item["key"]),
@@ -105,16 +105,14 @@ def load_status_groups(path: Path = STATUS_GROUPS_PATH) -> tuple[StatusGroup, ..
             )
             for item in raw
         )
-    except (OSError, yaml.YAMLError, KeyError, TypeError, AttributeError) as exc:
-        raise CatalogueError(f"{path.name}: {exc}") from None
     listed = [status for group in groups for status in group.statuses]
     unknown = sorted(set(listed) - set(STATUSES))
     if unknown:
-        raise CatalogueError(f"{path.name}: unknown status(es) {', '.join(unknown)}")
+        raise datafiles.data_error(path, f"unknown status(es) {', '.join(unknown)}")
     twice = sorted({s for s in listed if listed.count(s) > 1})
     missing = [s for s in STATUSES if s not in listed]
     if twice or missing:
-        raise CatalogueError(f"{path.name}: each status in exactly one group ({twice or missing})")
+        raise datafiles.data_error(path, f"each status must be in exactly one group ({twice or missing})")
     return groups
 
 
@@ -223,7 +221,7 @@ def read_catalogue_file(path: Path) -> list[Entry]:
     try:
         raw = yaml.load(path.read_text(encoding="utf-8"), Loader=YAML_LOADER) or []
     except yaml.YAMLError as exc:
-        raise DataError(datafiles.shown_path(path), f"not valid YAML: {exc}".splitlines()[0]) from None
+        raise datafiles.data_error(path, f"not valid YAML: {exc}".splitlines()[0]) from None
     except (OSError, UnicodeError) as exc:
         with datafiles.reading(path):
             raise exc from None
@@ -232,12 +230,40 @@ def read_catalogue_file(path: Path) -> list[Entry]:
     return [entry_from_mapping(item, file=path.name) for item in raw]
 
 
+def layer_file(layer_id: str, directory: Path = CATALOGUE_DIR) -> Path:
+    """The one catalogue file of a layer: ``data/catalogue/<layer>.yaml``."""
+    return directory / f"{layer_id}.yaml"
+
+
+def undescribed_files(directory: Path = CATALOGUE_DIR) -> list[Path]:
+    """YAML files in the catalogue directory that are no layer's file."""
+    expected = {layer_file(layer_id, directory).name for layer_id in LAYER_IDS}
+    try:
+        found = sorted(directory.iterdir())
+    except OSError:
+        return []  # no directory: the first layer file read says so
+    return [path for path in found if path.suffix in (".yaml", ".yml") and path.name not in expected]
+
+
 @functools.cache
 def load_catalogue(directory: Path = CATALOGUE_DIR) -> tuple[Entry, ...]:
-    """Every entry of every ``*.yaml`` file, in layer order then file order."""
+    """Every entry of every layer's file, in layer order then file order.
+
+    The files read are the layers' (:func:`layer_file`), not whatever the directory holds: a
+    missing or empty layer file is a DataError naming it (its items would silently vanish from
+    every page), and so is any other YAML file there (a stray copy would be loaded as duplicates;
+    a new layer's file that is not yet registered would be left out without a word).
+    """
+    stray = undescribed_files(directory)
+    if stray:
+        raise UndescribedDataFile(datafiles.shown_path(stray[0]))
     entries: list[Entry] = []
-    for path in sorted(directory.glob("*.yaml")):
-        entries.extend(read_catalogue_file(path))
+    for layer_id in LAYER_IDS:
+        path = layer_file(layer_id, directory)
+        found = read_catalogue_file(path)
+        if not found:
+            raise datafiles.data_error(path, "the file is empty: the layer has no entries")
+        entries.extend(found)
     order = {layer: i for i, layer in enumerate(LAYER_IDS)}
     return tuple(sorted(entries, key=lambda e: order.get(e.layer, len(order))))
 

@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable, Sequence
 from geo import outfiles
 from geo.analysis_cli import add_corridor_arguments, add_coverage_arguments, run_corridor, run_coverage
 from geo.cliformat import format_table, terminal_text
-from geo.errors import ExportError, GeoError, UnknownPlaceError
+from geo.errors import DataError, ExportError, GeoError, UnknownPlaceError
 from geo.exits import EXIT_USAGE, OneLineParser, say_error
 from geo.formats.core import FORMATS
 from geo.formats.crs import CRS_CHOICES, DEFAULT_CRS
@@ -215,8 +215,11 @@ def cmd_search(args: argparse.Namespace) -> int:
 def cmd_check(args: argparse.Namespace) -> int:
     """Validate the shipped data and catalogue; exit 1 with one line per problem when not sound."""
     from geo.check import check_catalogue, data_problems
-    from geo.datafiles import data_dir
+    from geo.datafiles import data_dir, data_dir_problem
 
+    unusable = data_dir_problem()
+    if unusable:
+        raise unusable
     problems = data_problems(data_dir())
     if problems:
         # Reading damaged files would only repeat these faults in other words.
@@ -272,9 +275,18 @@ def add_export_arguments(parser: argparse.ArgumentParser) -> None:
         "--crs",
         default=DEFAULT_CRS,
         metavar="CRS",
-        help=f"one of {', '.join(CRS_CHOICES)} (default {DEFAULT_CRS})",
+        help=_crs_help(),
     )
     parser.add_argument("--as-of", metavar="YYYY-MM-DD", help="phase columns as of this day (default: today)")
+
+
+def _crs_help() -> str:
+    # Built with every parser: a damaged vocabulary must not stop commands that do not use it.
+    try:
+        choices = ", ".join(CRS_CHOICES)
+    except DataError:
+        choices = "the systems listed in data/vocabularies.yaml"
+    return f"one of {choices} (default {DEFAULT_CRS})"
 
 
 def _task_numbers(values: Iterable[str]) -> tuple[int, ...]:

@@ -54,6 +54,38 @@ class DataError(GeoError):
         super().__init__(f"{file}: {problem} — {RESTORE_HINT}")
 
 
+class DataDirError(DataError):
+    """``PLANMAP_DATA_DIR`` names no usable copy of ``data/`` (missing, a file, empty).
+
+    ``file`` is the setting's name, so a page can name it without the server's path; the message
+    (what the command line prints) carries the directory as the operator wrote it.
+    """
+
+    def __init__(self, directory: str, problem: str):
+        self.directory = directory
+        self.file = "PLANMAP_DATA_DIR"
+        self.problem = problem
+        ValueError.__init__(
+            self,
+            f"PLANMAP_DATA_DIR={directory}: {problem} — point it at a copy of data/ "
+            "(or unset it to use the project's data/), then run `python -m geo check`",
+        )
+
+
+class UndescribedDataFile(DataError):
+    """A file in ``data/catalogue/`` that belongs to no layer: loading it would add entries that
+    ``PROVENANCE.json`` does not describe (a stray copy doubles every item in it)."""
+
+    def __init__(self, file: str):
+        self.file = file
+        self.problem = "not the file of any layer and not described in PROVENANCE.json"
+        ValueError.__init__(
+            self,
+            f"{file}: {self.problem} — move it out of data/catalogue/ (a new layer is added to "
+            "geo/catalogue.py and PROVENANCE.json first), then run `python -m geo check`",
+        )
+
+
 RESTORE_HINT = (
     "restore it with `git checkout -- data/` (or rebuild with `python scripts/build_data.py`), "
     "then run `python -m geo check`"

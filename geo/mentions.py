@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from geo import datafiles
-from geo.datafiles import GAZETTEER_DIR
+from geo.datafiles import GAZETTEER_DIR, LoadedMapping, LoadedTuple
 from geo.errors import GeoError
 from geo.groupings import Abbreviations, Grouping, expand, load_abbreviations, load_groupings
 from geo.plan import Plan, Task, load_plan
@@ -49,10 +49,11 @@ if TYPE_CHECKING:
 
 RULES_PATH = GAZETTEER_DIR / "mention_rules.yaml"
 
-HOWS: tuple[str, ...] = tuple(HOW_TERMS)
-HOW_RANK = {how: rank for rank, how in enumerate(HOWS)}
-HOW_ZH = {how: term["zh"] for how, term in HOW_TERMS.items()}
-HOW_EN = {how: term["en"] for how, term in HOW_TERMS.items()}
+# Read from data/vocabularies.yaml on first use.
+HOWS: LoadedTuple = LoadedTuple(lambda: tuple(HOW_TERMS))
+HOW_RANK = LoadedMapping(lambda: {how: rank for rank, how in enumerate(HOWS)})
+HOW_ZH = LoadedMapping(lambda: {how: term["zh"] for how, term in HOW_TERMS.items()})
+HOW_EN = LoadedMapping(lambda: {how: term["en"] for how, term in HOW_TERMS.items()})
 # Routes by which a task reaches a unit without naming it: the unit receives the task.
 RECEIVED_HOWS: frozenset[str] = frozenset({"grouping", "prefecture"})
 

@@ -35,7 +35,7 @@ from shapely.ops import substring
 
 from geo import datafiles
 from geo.catalogue import Entry, load_catalogue
-from geo.datafiles import DATA_DIR
+from geo.datafiles import DATA_DIR, LoadedTuple
 from geo.errors import CatalogueError, GeoError
 from geo.expressways import TM_ATTRIBUTION, section
 from geo.gazetteer import Gazetteer, Unit, load_gazetteer
@@ -49,7 +49,7 @@ ROUTES_PATH = DATA_DIR / "reference" / "railways_osm.geojson"
 SITES_PATH = DATA_DIR / "reference" / "sites.csv"
 OSM_ATTRIBUTION = "© OpenStreetMap contributors"
 
-PRECISIONS: tuple[str, ...] = tuple(PRECISION_TERMS)
+PRECISIONS: LoadedTuple = LoadedTuple(lambda: tuple(PRECISION_TERMS))  # read on first use
 PRECISION_BY_SPEC = {
     "airport": "exact",
     "seat": "seat",

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from geo.catalogue import LAYER_IDS, STATUS_EN, STATUSES
+from geo.datafiles import LoadedMapping
 from geo.vocabularies import PRECISION_TERMS
 
 
@@ -188,11 +189,13 @@ def status_label(status: str, lang: str = "zh") -> str:
     return STATUS_EN.get(status, status) if lang == "en" else status
 
 
-PRECISION_LABELS: dict[str, tuple[str, str, str, str]] = {
-    # id: (中文, English, 中文说明, English explanation), from data/vocabularies.yaml
-    precision: (term["zh"], term["en"], term["explanation_zh"], term["explanation_en"])
-    for precision, term in PRECISION_TERMS.items()
-}
+PRECISION_LABELS: LoadedMapping = LoadedMapping(
+    # id: (中文, English, 中文说明, English explanation), from data/vocabularies.yaml on first use
+    lambda: {
+        precision: (term["zh"], term["en"], term["explanation_zh"], term["explanation_en"])
+        for precision, term in PRECISION_TERMS.items()
+    }
+)
 
 
 def precision_label(precision: str, lang: str = "zh") -> str:

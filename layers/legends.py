@@ -14,7 +14,6 @@ from geo.expressways import TM_CREDIT
 from geo.resolve import OSM_ATTRIBUTION
 from geo.styles import (
     LAYERS,
-    PRECISION_LABELS,
     STATUS_COLOURS,
     precision_explanation,
     precision_label,
@@ -111,11 +110,6 @@ def add_legend(m: folium.Map, *, lang: str = "zh", collapsed: bool = False) -> f
     # Bottom left: the west of Sichuan is sparse, the east (Chongqing) is where most features are.
     HtmlControl(precision_legend_html(lang=lang, collapsed=collapsed), position="bottomleft").add_to(m)
     return m
-
-
-assert set(PRECISION_LABELS) == {"exact", "site", "seat", "area", "route", "river", "schematic"}, (
-    "legend draws each precision class"
-)
 
 
 # -- choropleth ------------------------------------------------------------------------------------

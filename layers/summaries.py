@@ -17,7 +17,7 @@ import pandas as pd
 
 from geo import datafiles
 from geo.catalogue import LAYER_IDS, STATUSES
-from geo.datafiles import DATA_DIR
+from geo.datafiles import DATA_DIR, LoadedMapping
 from geo.plan import Task
 from geo.resolve import PRECISIONS
 from geo.vocabularies import HOW_TERMS
@@ -29,7 +29,7 @@ FEATURE = "feature"
 PLACE = "place"
 HIGHLIGHT_KINDS = (FEATURE, PLACE)
 # How a place is named (geo.mentions.HOWS), for hover labels: Chinese and English together.
-HOW_LABELS = {how: term["hover"] for how, term in HOW_TERMS.items() if "hover" in term}
+HOW_LABELS = LoadedMapping(lambda: {how: term["hover"] for how, term in HOW_TERMS.items() if "hover" in term})
 
 
 # --- counts ---------------------------------------------------------------------------------

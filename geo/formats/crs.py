@@ -21,13 +21,14 @@ from geo.formats.core import COORDINATE_DECIMALS, INTERNAL_COLUMNS, check_format
 from geo.formats.fields import typed_phase_dates
 from geo.formats.measures import honest_measures
 from geo.gcj02 import geometry_wgs84_to_gcj02
-from geo.vocabularies import CRS_TERMS
+from geo.datafiles import LoadedMapping, LoadedTuple
+from geo.vocabularies import CRS_TERMS, DEFAULT_CRS
 
-CRS_CHOICES: tuple[str, ...] = tuple(CRS_TERMS)
-DEFAULT_CRS = CRS_CHOICES[0]
-CRS_FILE_LABELS = {crs: term["file_label"] for crs, term in CRS_TERMS.items()}
-CRS_TITLES = {crs: term["title"] for crs, term in CRS_TERMS.items()}
-CRS_NOTES = {crs: term["note"] for crs, term in CRS_TERMS.items()}
+# Read from data/vocabularies.yaml on first use.
+CRS_CHOICES: LoadedTuple = LoadedTuple(lambda: tuple(CRS_TERMS))
+CRS_FILE_LABELS = LoadedMapping(lambda: {crs: term["file_label"] for crs, term in CRS_TERMS.items()})
+CRS_TITLES = LoadedMapping(lambda: {crs: term["title"] for crs, term in CRS_TERMS.items()})
+CRS_NOTES = LoadedMapping(lambda: {crs: term["note"] for crs, term in CRS_TERMS.items()})
 GCJ02_WKT = (
     'GEOGCRS["GCJ-02",'
     'DATUM["GCJ-02 (WGS 84 with the GB 20263 obfuscation offset)",'

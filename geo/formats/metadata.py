@@ -7,6 +7,7 @@ from datetime import date
 
 import geopandas as gpd
 
+from geo.datafiles import LoadedMapping
 from geo.formats.core import COORDINATE_DECIMALS, FORMAT_LABELS, LIST_SEPARATOR, ExportBundle, layers_in_order
 from geo.formats.crs import CRS_NOTES, CRS_TITLES, DEFAULT_CRS
 from geo.formats.fields import field_type
@@ -49,7 +50,7 @@ FIELD_DESCRIPTIONS: dict[str, str] = {
     "phase_source": "source of that event (URL or document citation) 进展来源",
 }
 
-PRECISION_CLASSES: dict[str, str] = {precision: term["export"] for precision, term in PRECISION_TERMS.items()}
+PRECISION_CLASSES = LoadedMapping(lambda: {precision: term["export"] for precision, term in PRECISION_TERMS.items()})
 
 LICENCES: tuple[str, ...] = (
     f"Plan text: {PLAN_TITLE} ({PLAN_DATE}), a public government document, as published on 2021-12-31.",
