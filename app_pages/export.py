@@ -50,6 +50,7 @@ from ui.common import (
     warn_bad_param,
 )
 from ui.filters import filter_state, plan_filters, selection_params, set_filter_state
+from ui.ledger import EXPORT_WITHOUT, read_ledger
 
 PAGE = "export"
 FORMAT_HINTS = {
@@ -202,9 +203,24 @@ def _utc_day() -> str:
 # exported once per process and day (the README carries the export date), whoever asks.
 @st.cache_resource(max_entries=16, ttl=3600, show_spinner=False)
 def _export_payload(
-    selection_key: tuple, _selection: Selection, fmt: str, crs: str, place_name: str | None, day: str
+    selection_key: tuple,
+    _selection: Selection,
+    fmt: str,
+    crs: str,
+    place_name: str | None,
+    day: str,
+    with_progress: bool = True,
 ) -> dict[str, bytes]:
-    return export_files(_selection, fmt=fmt, crs=crs, place_name=place_name)
+    return export_files(_selection, fmt=fmt, crs=crs, place_name=place_name, with_progress=with_progress)
+
+
+def _files(key: tuple, selection: Selection, fmt: str, crs: str, place_name: str | None) -> dict[str, bytes]:
+    """The export with the ledger's progress, or without it (and a note) when the ledger cannot be used."""
+    day = _utc_day()
+    files = read_ledger(lambda: _export_payload(key, selection, fmt, crs, place_name, day), *EXPORT_WITHOUT)
+    if files is None:
+        files = _export_payload(key, selection, fmt, crs, place_name, day, with_progress=False)
+    return files
 
 
 def main() -> None:
@@ -282,7 +298,7 @@ def main() -> None:
 
             with st.spinner(tr("正在生成文件…", "Making the file…")):
                 key = (repr(selection), tuple(features["id"]))
-                files = _export_payload(key, selection, fmt, crs, place_name, _utc_day())
+                files = _files(key, selection, fmt, crs, place_name)
             st.download_button(
                 tr(f"下载 {file_name}", f"Download {file_name}"),
                 data=files[file_name],

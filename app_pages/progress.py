@@ -33,6 +33,7 @@ from ui.common import (
     warn_bad_param,
 )
 from ui.editor_key import editor_unlocked
+from ui.ledger import PROGRESS_WITHOUT, read_ledger
 
 PAGE = "progress"
 RECENT = 10
@@ -49,11 +50,7 @@ def _item_label(gdf: pd.DataFrame, item_id: str) -> str:
 
 
 def _events_or_stop():
-    try:
-        return ledger_events()
-    except GeoError as exc:
-        st.error(tr(f"进展数据库无法打开:{exc}", f"The progress database cannot be opened: {exc}"))
-        st.stop()
+    return read_ledger(ledger_events, *PROGRESS_WITHOUT, stop=True)
 
 
 def _summary(gdf, events) -> None:

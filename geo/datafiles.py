@@ -83,6 +83,11 @@ def _describe(exc: BaseException) -> str:
         return "the file is not UTF-8 text"
     if isinstance(exc, KeyError):
         return f"a required field is missing ({exc})"
+    mark = getattr(exc, "problem_mark", None)  # a YAML parser's complaint: where, and what
+    if mark is not None:
+        return (
+            f"not valid YAML (line {mark.line + 1}, column {mark.column + 1}: {getattr(exc, 'problem', '')})"
+        )
     text = " ".join(str(exc).split()) or type(exc).__name__
     # Library messages quote absolute paths; a user sees only the file's name.
     text = _ABSOLUTE_PATH.sub(lambda m: m.group(0).rsplit("/", 1)[-1], text)
@@ -113,7 +118,9 @@ def read_yaml_list(path: Path) -> list:
     import yaml
 
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        data = yaml.load(
+            path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        )
     except (OSError, UnicodeError, yaml.YAMLError) as exc:
         with reading(path):
             raise exc from None

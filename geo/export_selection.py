@@ -7,7 +7,7 @@ selection gives the same files.
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 
@@ -31,6 +31,8 @@ from geo.features import (
     selection_from_params,
 )
 from geo.plan import load_plan
+from geo.progress.frames import with_progress as with_progress_columns
+from geo.progress.ledger import Event, parse_as_of
 from geo.search import search_frame
 from geo.styles import LAYERS
 
@@ -169,16 +171,28 @@ def export_files(
     place_name: str | None = None,
     exported: date | None = None,
     as_of: str | None = None,
+    events: Iterable[Event] | None = None,
+    with_progress: bool = True,
 ) -> dict[str, bytes]:
     """``{file name: bytes}`` of an export of the selection: what the app offers for download.
 
     Like the command line, the features carry the progress ledger's phase as of ``as_of``
-    (``YYYY-MM-DD``, default today).
+    (``YYYY-MM-DD``, default today), from ``events`` when the caller has read them, else from the
+    ledger read here. ``with_progress=False`` (the ledger cannot be read): no phase columns and no
+    events table, and the files' README says so.
     """
     from geo.progress.exporting import progress_bundle
 
     exported = exported or datetime.now(UTC).date()
-    bundle = progress_bundle(selection_bundle(selection, place_name=place_name), as_of)
+    bundle = selection_bundle(selection, place_name=place_name)
+    if not with_progress:
+        bundle = replace(
+            bundle, selection=f"{bundle.selection}; without progress (the ledger could not be read)"
+        )
+    elif events is None:
+        bundle = progress_bundle(bundle, as_of)
+    else:
+        bundle = with_progress_columns(bundle, parse_as_of(as_of), events)
     return export_bytes(
         bundle,
         fmt=fmt,

@@ -19,7 +19,7 @@ import streamlit as st
 
 from geo.catalogue import STATUS_NOTE_EN, STATUS_NOTE_ZH
 from geo.csvcells import neutralise_formula
-from geo.errors import DataError, GeoError
+from geo.errors import DataDirError, DataError, GeoError, UndescribedDataFile
 from geo.features import catalogue_frame
 
 LANGS = ("zh", "en")
@@ -151,18 +151,39 @@ def warn_bad_lang() -> None:
 
 
 def show_data_error(exc: DataError) -> None:
-    """The one message for a damaged or missing data file: what, which file, how to restore it."""
-    st.error(
-        tr(
+    """The one message for a damaged or missing data file: what, which file, how to restore it.
+
+    Never the server's path: a file is named as ``data/…``, a bad ``PLANMAP_DATA_DIR`` by the
+    setting's name only (the command line, run by the operator, also prints the directory).
+    """
+    if isinstance(exc, DataDirError):
+        message = tr(
+            f"数据目录设置有误,页面无法显示:环境变量 `{exc.file}` 所指的目录不可用({shown(exc.problem, 200)})。"
+            "请运维人员把它指向一份完整的 data/ 副本(或删除该设置以使用项目自带的 data/),"
+            "再运行 `python -m geo check` 确认。",
+            f"The data directory is set wrongly, so this page cannot be shown: the directory the environment "
+            f"variable `{exc.file}` names is not usable ({shown(exc.problem, 200)}). The operator can point it "
+            "at a complete copy of data/ (or unset it to use the project's data/) and confirm with "
+            "`python -m geo check`.",
+        )
+    elif isinstance(exc, UndescribedDataFile):
+        message = tr(
+            f"目录数据中有一个不属于任何图层的文件,页面无法显示:`{exc.file}`(未在 PROVENANCE.json 中登记,"
+            "读入会造成重复或未经核对的条目)。请运维人员把它移出 data/catalogue/,再运行 `python -m geo check` 确认。",
+            f"The catalogue holds a file that belongs to no layer, so this page cannot be shown: `{exc.file}` "
+            "(not described in PROVENANCE.json; reading it would add duplicate or unchecked entries). The "
+            "operator can move it out of data/catalogue/ and confirm with `python -m geo check`.",
+        )
+    else:
+        message = tr(
             f"数据文件损坏或缺失,页面无法显示。文件:`{exc.file}`;问题:{shown(exc.problem, 200)}。"
             "请运维人员用 `git checkout -- data/` 恢复(或 `python scripts/build_data.py` 重建),"
             "再运行 `python -m geo check` 确认。",
             f"A data file is missing or damaged, so this page cannot be shown. File: `{exc.file}`; "
             f"problem: {shown(exc.problem, 200)}. The operator can restore it with `git checkout -- data/` "
             "(or rebuild it with `python scripts/build_data.py`) and confirm with `python -m geo check`.",
-        ),
-        icon=":material/error:",
-    )
+        )
+    st.error(message, icon=":material/error:")
 
 
 def show_catalogue_error(exc: GeoError) -> None:

@@ -16,6 +16,7 @@ from geo.progress import Event, latest_as_of, parse_as_of
 from geo.styles import status_label
 from layers.progress import ledger_events, phase_features, phase_label, phase_legend_html
 from ui.common import lang, param, plain_text, source_markdown, tr, warn_bad_param
+from ui.ledger import MAP_WITHOUT, read_ledger
 
 AS_OF_KEY = "map_as_of"
 EARLIEST = date(2000, 1, 1)
@@ -53,11 +54,7 @@ def as_of_control() -> date:
 
 def latest_events(as_of: date) -> dict[str, Event]:
     """Item id → latest event on ``as_of``; an unreadable ledger is one warning and no events."""
-    try:
-        return latest_as_of(ledger_events(), as_of)
-    except GeoError as exc:
-        st.warning(tr(f"进展数据库无法打开:{exc}", f"The progress database cannot be opened: {exc}"))
-        return {}
+    return latest_as_of(read_ledger(ledger_events, *MAP_WITHOUT) or [], as_of)
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)

@@ -16,12 +16,12 @@ import shapely
 from pyproj import CRS
 from shapely.geometry.base import BaseGeometry
 
+from geo.datafiles import LoadedMapping, LoadedTuple
 from geo.errors import ExportError
 from geo.formats.core import COORDINATE_DECIMALS, INTERNAL_COLUMNS, check_format
 from geo.formats.fields import typed_phase_dates
 from geo.formats.measures import honest_measures
 from geo.gcj02 import geometry_wgs84_to_gcj02
-from geo.datafiles import LoadedMapping, LoadedTuple
 from geo.vocabularies import CRS_TERMS, DEFAULT_CRS
 
 # Read from data/vocabularies.yaml on first use.

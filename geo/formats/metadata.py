@@ -50,7 +50,9 @@ FIELD_DESCRIPTIONS: dict[str, str] = {
     "phase_source": "source of that event (URL or document citation) 进展来源",
 }
 
-PRECISION_CLASSES = LoadedMapping(lambda: {precision: term["export"] for precision, term in PRECISION_TERMS.items()})
+PRECISION_CLASSES = LoadedMapping(
+    lambda: {precision: term["export"] for precision, term in PRECISION_TERMS.items()}
+)
 
 LICENCES: tuple[str, ...] = (
     f"Plan text: {PLAN_TITLE} ({PLAN_DATE}), a public government document, as published on 2021-12-31.",

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import tomllib
+from dataclasses import dataclass
 from pathlib import Path
 
 ENV_VAR = "PLANMAP_DATABASE_URL"
@@ -69,3 +70,34 @@ def editor_key(secrets_path: Path = SECRETS_PATH) -> str | None:
 def editor_key_too_short(key: str) -> bool:
     """True for a configured key too short to be used (fewer than :data:`EDITOR_KEY_MIN_CHARS` characters)."""
     return len(key) < EDITOR_KEY_MIN_CHARS
+
+
+@dataclass(frozen=True)
+class DatabaseName:
+    """The ledger as a page may name it: its kind and name, never a password, user or directory.
+
+    ``configured``: set by the operator (``PLANMAP_DATABASE_URL``), else the default SQLite file.
+    """
+
+    kind: str
+    name: str
+    configured: bool
+
+
+def database_name(secrets_path: Path = SECRETS_PATH) -> DatabaseName:
+    """What a visitor is told about the configured ledger when it cannot be used."""
+    import sqlalchemy as sa
+
+    setting = (os.environ.get(ENV_VAR) or str(read_secrets(secrets_path).get(ENV_VAR) or "")).strip()
+    if not setting:
+        return DatabaseName("SQLite", default_sqlite_path().name, configured=False)
+    try:
+        url = sa.make_url(normalise_url(setting))
+    except (sa.exc.ArgumentError, ValueError, TypeError):
+        return DatabaseName("?", "", configured=True)
+    backend = url.get_backend_name()
+    if backend == "sqlite":
+        return DatabaseName("SQLite", Path(url.database or "").name, configured=True)
+    kind = {"postgresql": "PostgreSQL"}.get(backend, backend)
+    where = "@".join(part for part in (url.database, url.host) if part)
+    return DatabaseName(kind, where, configured=True)

@@ -1,0 +1,80 @@
+"""One message for a progress ledger that cannot be used, on every page that reads it.
+
+A damaged SQLite file, a path that cannot be written, a PostgreSQL server that is down: the map,
+the progress page and the export page each say so in the same words (naming the database by its
+kind and name, never its password or the server's directories) and go on without progress where
+they can: the map without the progress colouring, the export without the ``progress_events``
+table and phase columns.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import TypeVar
+
+import sqlalchemy as sa
+import streamlit as st
+
+from geo.progress import ProgressError
+from geo.progress.settings import ENV_VAR, database_name
+from ui.common import shown, tr
+
+T = TypeVar("T")
+
+# What a database, its driver or the file system raise when the ledger cannot be reached or used.
+LEDGER_FAULTS: tuple[type[BaseException], ...] = (ProgressError, sa.exc.SQLAlchemyError, OSError)
+_ABSOLUTE_PATH = re.compile(r"(?<![\w.])/[^\s'\":,;)]+")
+
+
+def _reason(exc: BaseException) -> str:
+    """The fault in one line, file paths cut to their last part."""
+    text = str(getattr(exc, "problem", None) or getattr(exc, "orig", None) or exc).strip()
+    text = text.splitlines()[0] if text else type(exc).__name__
+    return _ABSOLUTE_PATH.sub(lambda m: m.group(0).rsplit("/", 1)[-1], text)
+
+
+def _database() -> tuple[str, str]:
+    name = database_name()
+    label = shown(f"{name.kind} {name.name}".strip())
+    if name.configured:
+        return f"{ENV_VAR} 所设的数据库 {label}", f"the database {ENV_VAR} names ({label})"
+    return f"默认的 {label} 数据库", f"the default {label} database"
+
+
+def show_ledger_fault(exc: BaseException, without_zh: str, without_en: str, *, stop: bool = False) -> None:
+    """Say that the ledger cannot be used, what the page does without it and what the operator can do."""
+    zh_db, en_db = _database()
+    reason = shown(_reason(exc), 200)
+    message = tr(
+        f"进展数据库无法使用:{zh_db}。原因:{reason}。{without_zh}"
+        f"请运维人员检查 `{ENV_VAR}` 所指的数据库(文件完好且可写、服务器在运行);"
+        "`python -m geo progress list` 会给出详细说明。",
+        f"The progress database cannot be used: {en_db}. Reason: {reason}. {without_en}"
+        f"The operator can check the database `{ENV_VAR}` names (the file sound and writable, the "
+        "server running); `python -m geo progress list` says more.",
+    )
+    if stop:
+        st.error(message, icon=":material/database:")
+        st.stop()
+    st.warning(message, icon=":material/database:")
+
+
+def read_ledger(read: Callable[[], T], without_zh: str, without_en: str, *, stop: bool = False) -> T | None:
+    """``read()``, or None after :func:`show_ledger_fault` when the ledger cannot be used."""
+    try:
+        return read()
+    except LEDGER_FAULTS as exc:
+        show_ledger_fault(exc, without_zh, without_en, stop=stop)
+        return None
+
+
+MAP_WITHOUT = (
+    "地图照常显示,但不按进展着色,详情中没有进展记录。",
+    "The map is shown without the progress colouring and the details without events. ",
+)
+PROGRESS_WITHOUT = ("本页需要进展数据库,暂时无法显示。", "This page needs the progress database. ")
+EXPORT_WITHOUT = (
+    "导出文件照常生成,但不含进展列(phase)和 progress_events 表。",
+    "Files are still made, without the phase columns and the progress_events table. ",
+)
