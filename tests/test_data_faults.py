@@ -14,16 +14,18 @@ import shutil
 import subprocess
 import sys
 import textwrap
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
 from geo import cli, datafiles
-from geo.catalogue import load_unlocated, read_catalogue_file
+from geo.catalogue import LAYER_IDS, load_unlocated, read_catalogue_file
 from geo.check import data_problems
 from geo.errors import DataError
 from geo.gazetteer import Gazetteer, read_nonunit_places, read_units
 from geo.plan import load_plan
+from ui.common import PAGES
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
@@ -269,3 +271,220 @@ def test_every_page_shows_one_message_for_damaged_data(data_copy, damaged, relat
             assert "git checkout -- data/" in seen["errors"][0]
         shown = " ".join(seen["texts"])
         assert str(data_copy) not in shown and str(ROOT) not in shown and "Traceback" not in shown
+
+
+# -- every fault on the command line and on every page: one message, no traceback, no path -------
+def _delete(path: Path) -> None:
+    path.unlink()
+
+
+def _empty(path: Path) -> None:
+    path.write_bytes(b"")
+
+
+def _garble(path: Path) -> None:
+    path.write_bytes(b"precision: [unclosed\n  - {\n")
+
+
+def _stray_copy(path: Path) -> None:
+    """A second copy of a layer's file beside it (a merge leftover): every entry twice if loaded."""
+    shutil.copy(path, path.with_name(f"{path.stem}-copy.yaml"))
+
+
+DAMAGES = {"deleted": _delete, "emptied": _empty, "garbled": _garble, "stray-copy": _stray_copy}
+EXPORT = ("export", "--format", "csv", "--out", "{out}")
+# (file relative to data/, damage, a command that reads the file); the message names the file,
+# or the stray copy for a stray copy.
+FILE_FAULTS = [
+    ("vocabularies.yaml", "deleted", EXPORT),
+    ("vocabularies.yaml", "emptied", ("tasks-for", "成都")),
+    ("vocabularies.yaml", "garbled", EXPORT),
+    ("progress/phases.yaml", "deleted", ("progress", "phases")),
+    ("progress/phases.yaml", "emptied", ("progress", "list")),
+    ("progress/phases.yaml", "garbled", ("progress", "phases")),
+    ("status_groups.yaml", "deleted", EXPORT),
+    ("status_groups.yaml", "emptied", EXPORT),
+    *[
+        (f"catalogue/{layer}.yaml", how, ("search", "机场"))
+        for layer in LAYER_IDS
+        for how in ("deleted", "emptied")
+    ],
+    ("catalogue/zone.yaml", "stray-copy", ("search", "机场")),
+    ("gazetteer/units.csv", "deleted", ("place", "成都")),
+    ("gazetteer/boundaries.parquet", "deleted", ("place", "成都", "--geojson")),
+    ("gazetteer/abbreviations.yaml", "deleted", ("tasks-for", "成都")),
+    ("gazetteer/groupings.yaml", "deleted", ("tasks-for", "成都")),
+    ("gazetteer/mention_rules.yaml", "deleted", ("tasks-for", "成都")),
+    ("gazetteer/nonunit_places.yaml", "deleted", ("place", "天府新区")),
+    ("source/plan-article-2021-12-31.txt", "deleted", ("tasks",)),
+    ("reference/airports.csv", "deleted", EXPORT),
+]
+
+
+def _damaged_copy(base: Path, relative: str, how: str) -> tuple[Path, str]:
+    """A fresh copy of data/ under ``base`` with one fault; (the copy, the file the message names)."""
+    copy = base / "data"
+    shutil.copytree(DATA, copy)
+    path = copy / relative
+    DAMAGES[how](path)
+    named = (
+        f"data/{relative}" if how != "stray-copy" else f"data/{Path(relative).parent}/{path.stem}-copy.yaml"
+    )
+    return copy, named
+
+
+def _data_dir_setting(base: Path, how: str) -> str:
+    """PLANMAP_DATA_DIR naming no usable directory."""
+    if how == "missing":
+        return str(base / "no-such-dir")
+    if how == "empty":
+        (base / "empty").mkdir()
+        return str(base / "empty")
+    (base / "a-file").write_text("not a directory\n", encoding="utf-8")
+    return str(base / "a-file")
+
+
+def test_there_are_at_least_thirty_two_data_faults():
+    assert len(FILE_FAULTS) + len(DIR_FAULTS) >= 32
+
+
+def _run_cli(data_setting: str, command: tuple[str, ...], base: Path) -> subprocess.CompletedProcess:
+    env = {
+        **os.environ,
+        datafiles.DATA_DIR_ENV: data_setting,
+        "PLANMAP_DATABASE_URL": f"sqlite:///{base / 'ledger.sqlite'}",
+    }
+    args = [part.format(out=base / "out.csv") for part in command]
+    return subprocess.run(
+        [sys.executable, "-m", "geo", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=CHILD_TIMEOUT_S,
+    )
+
+
+DIR_FAULTS = [("missing", ("tasks",)), ("empty", ("check",)), ("file", ("search", "机场"))]
+
+
+@pytest.fixture(scope="module")
+def cli_runs(tmp_path_factory) -> dict:
+    """Every fault's command run once, as many at a time as there are cores (each is a new
+    process: what fails at start-up must show too): key → (run, the text the line must name,
+    a path the operator set that the line may show)."""
+    jobs = {}
+    for relative, how, command in FILE_FAULTS:
+        base = tmp_path_factory.mktemp("fault")
+        copy, named = _damaged_copy(base, relative, how)
+        jobs[(relative, how)] = (str(copy), command, base, named, "")
+    for how, command in DIR_FAULTS:
+        base = tmp_path_factory.mktemp("dir-fault")
+        setting = _data_dir_setting(base, how)
+        jobs[("data dir", how)] = (setting, command, base, f"{datafiles.DATA_DIR_ENV}={setting}: ", setting)
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+        futures = {
+            key: pool.submit(_run_cli, setting, command, base)
+            for key, (setting, command, base, _, _) in jobs.items()
+        }
+        return {key: (futures[key].result(), jobs[key][3], jobs[key][4]) for key in jobs}
+
+
+def _assert_one_line(run: subprocess.CompletedProcess, named: str, allowed_path: str) -> None:
+    lines = run.stderr.strip().splitlines()
+    assert run.returncode == 2, (run.returncode, run.stderr[-2000:])
+    assert len(lines) == 1 and lines[0].startswith("error: ") and named in lines[0], run.stderr[-2000:]
+    text = run.stdout + run.stderr
+    if allowed_path:
+        text = text.replace(allowed_path, "<the directory set>")
+    assert "Traceback" not in text and str(ROOT) not in text and "/tmp" not in text, text
+
+
+@pytest.mark.parametrize(
+    ("relative", "how", "command"), FILE_FAULTS, ids=[f"{r}-{h}" for r, h, _ in FILE_FAULTS]
+)
+def test_the_command_line_says_one_line_for_each_data_fault(cli_runs, relative, how, command):
+    _assert_one_line(*cli_runs[(relative, how)])
+
+
+@pytest.mark.parametrize(("how", "command"), DIR_FAULTS, ids=[h for h, _ in DIR_FAULTS])
+def test_an_unusable_data_dir_is_one_line_naming_the_setting(cli_runs, how, command):
+    # The directory is what the operator wrote: the line names it, and no other path.
+    _assert_one_line(*cli_runs[("data dir", how)])
+
+
+def test_the_catalogue_reads_each_layer_file_once(tmp_path):
+    """An intact copy: every layer's file read, each entry once, in layer order."""
+    from geo.catalogue import layer_file, load_catalogue
+
+    entries = load_catalogue.__wrapped__(DATA / "catalogue")
+    assert len({e.id for e in entries}) == len(entries)
+    assert {e.layer for e in entries} == set(LAYER_IDS)
+    assert sum(len(read_catalogue_file(layer_file(layer))) for layer in LAYER_IDS) == len(entries)
+
+
+# One damaged copy per class of fault, every page of the app run against it in one child.
+PAGE_FAULTS = [
+    ("vocabularies.yaml", "deleted"),
+    ("vocabularies.yaml", "garbled"),
+    ("progress/phases.yaml", "deleted"),
+    ("status_groups.yaml", "deleted"),
+    ("catalogue/aviation.yaml", "deleted"),
+    ("catalogue/highway.yaml", "emptied"),
+    ("catalogue/zone.yaml", "stray-copy"),
+    ("data dir", "missing"),
+    ("data dir", "file"),
+]
+# Pages that must show the message: they read the damaged file to draw anything at all.
+MUST_SHOW = {
+    "vocabularies.yaml": {"map", "export", "data"},
+    "progress/phases.yaml": {"progress"},  # the map reads it only when coloured by progress
+    "status_groups.yaml": {"map", "export"},
+    "catalogue": {"map", "export", "data", "progress"},
+    "data dir": {page.url_path for page in PAGES},
+}
+
+
+def _run_pages(data_setting: str) -> dict:
+    child = subprocess.run(
+        [sys.executable, "-c", APP_UNDER_DAMAGE],
+        cwd=ROOT,
+        env=_child_env(Path(data_setting)),
+        capture_output=True,
+        timeout=CHILD_TIMEOUT_S,
+    )
+    assert child.returncode == 0, child.stderr.decode()[-2000:]
+    return json.loads(child.stdout)
+
+
+@pytest.fixture(scope="module")
+def page_reports(tmp_path_factory) -> dict:
+    """Each class of fault's pages, two children at a time: key → (report, the name the message
+    gives, the directory the damaged copy is in)."""
+    jobs = {}
+    for relative, how in PAGE_FAULTS:
+        base = tmp_path_factory.mktemp("pages")
+        if relative == "data dir":
+            jobs[(relative, how)] = (_data_dir_setting(base, how), datafiles.DATA_DIR_ENV, base)
+        else:
+            copy, named = _damaged_copy(base, relative, how)
+            jobs[(relative, how)] = (str(copy), named, base)
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+        futures = {key: pool.submit(_run_pages, setting) for key, (setting, _, _) in jobs.items()}
+        return {key: (futures[key].result(), jobs[key][1], jobs[key][2]) for key in jobs}
+
+
+@pytest.mark.parametrize(("relative", "how"), PAGE_FAULTS, ids=[f"{r}-{h}" for r, h in PAGE_FAULTS])
+def test_every_page_shows_the_one_message_for_each_class_of_fault(page_reports, relative, how):
+    report, named, base = page_reports[(relative, how)]
+    must_show = MUST_SHOW[relative.split("/")[0] if relative.startswith("catalogue/") else relative]
+    assert set(report) == {page.url_path for page in PAGES}
+    for page, seen in report.items():
+        assert seen["exceptions"] == [], (page, seen["exceptions"])
+        assert len(seen["errors"]) <= 1, (page, seen["errors"])
+        if page in must_show:
+            assert len(seen["errors"]) == 1, (page, seen["texts"])
+        for error in seen["errors"]:
+            assert named in error and "python -m geo check" in error, (page, error)
+        shown = " ".join(seen["texts"])
+        assert str(base) not in shown and str(ROOT) not in shown and "Traceback" not in shown
