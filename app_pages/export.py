@@ -38,6 +38,7 @@ from geo.export_selection import (
 from geo.features import Selection
 from geo.styles import LAYERS, PRECISION_LABELS, precision_explanation, precision_label
 from geo.vocabularies import CRS_TERMS
+from layers.progress import ledger_events
 from ui.common import (
     clipped,
     lang,
@@ -200,27 +201,24 @@ def _utc_day() -> str:
 # Streamlit keeps a file made on click referenced by no session, so any two script runs of any
 # other visitor may delete it before this browser fetches it (a 404 under load). A file given to
 # the button stays referenced by this session until its next run. Cached, so a selection is
-# exported once per process and day (the README carries the export date), whoever asks.
+# exported once per process, day and state of the ledger (the README carries the export date),
+# whoever asks.
 @st.cache_resource(max_entries=16, ttl=3600, show_spinner=False)
 def _export_payload(
-    selection_key: tuple,
-    _selection: Selection,
-    fmt: str,
-    crs: str,
-    place_name: str | None,
-    day: str,
-    with_progress: bool = True,
+    selection_key: tuple, _selection: Selection, fmt: str, crs: str, place_name: str | None, day: str, _events
 ) -> dict[str, bytes]:
-    return export_files(_selection, fmt=fmt, crs=crs, place_name=place_name, with_progress=with_progress)
+    # No events: the ledger could not be read, and the files say they carry no progress.
+    return export_files(
+        _selection, fmt=fmt, crs=crs, place_name=place_name, events=_events, with_progress=_events is not None
+    )
 
 
-def _files(key: tuple, selection: Selection, fmt: str, crs: str, place_name: str | None) -> dict[str, bytes]:
+def _files(features, selection: Selection, fmt: str, crs: str, place_name: str | None) -> dict[str, bytes]:
     """The export with the ledger's progress, or without it (and a note) when the ledger cannot be used."""
-    day = _utc_day()
-    files = read_ledger(lambda: _export_payload(key, selection, fmt, crs, place_name, day), *EXPORT_WITHOUT)
-    if files is None:
-        files = _export_payload(key, selection, fmt, crs, place_name, day, with_progress=False)
-    return files
+    events = read_ledger(ledger_events, *EXPORT_WITHOUT)
+    recorded = None if events is None else tuple(event.id for event in events)
+    key = (repr(selection), tuple(features["id"]), recorded)
+    return _export_payload(key, selection, fmt, crs, place_name, _utc_day(), events)
 
 
 def main() -> None:
@@ -297,8 +295,7 @@ def main() -> None:
             )
 
             with st.spinner(tr("正在生成文件…", "Making the file…")):
-                key = (repr(selection), tuple(features["id"]))
-                files = _files(key, selection, fmt, crs, place_name)
+                files = _files(features, selection, fmt, crs, place_name)
             st.download_button(
                 tr(f"下载 {file_name}", f"Download {file_name}"),
                 data=files[file_name],

@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
 from tests.apptest import run_script
@@ -90,8 +91,20 @@ def test_the_progress_page_says_it_needs_the_database(broken_ledger):
     assert "本页需要进展数据库" in message
 
 
-def test_the_export_offers_its_files_without_the_events_table(broken_ledger):
+def test_the_export_offers_its_files_without_the_events_table(broken_ledger, monkeypatch):
+    offered: dict[str, bytes] = {}
+    original = MediaFileManager.add
+
+    def record(self, data, mimetype, coordinates, file_name=None, **kwargs):
+        offered[file_name] = data
+        return original(self, data, mimetype, coordinates, file_name, **kwargs)
+
+    monkeypatch.setattr(MediaFileManager, "add", record)
     at = run_script(_page("export"), layers="aviation", format="csv")
     message = _assert_one_ledger_message(at, broken_ledger, kind="warning", lang="zh")
     assert "progress_events" in message
-    assert at.get("download_button"), "the export is still offered"
+    (csv_name,) = [name for name in offered if name.endswith(".csv")]
+    (readme,) = [data for name, data in offered.items() if name.endswith(".txt")]
+    header = offered[csv_name].decode("utf-8-sig").splitlines()[0].split(",")
+    assert "phase" not in header and "id" in header
+    assert "without progress (the ledger could not be read)" in readme.decode("utf-8")

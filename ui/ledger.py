@@ -16,14 +16,16 @@ from typing import TypeVar
 import sqlalchemy as sa
 import streamlit as st
 
-from geo.progress import ProgressError
+from geo.errors import DataError, GeoError
 from geo.progress.settings import ENV_VAR, database_name
 from ui.common import shown, tr
 
 T = TypeVar("T")
 
-# What a database, its driver or the file system raise when the ledger cannot be reached or used.
-LEDGER_FAULTS: tuple[type[BaseException], ...] = (ProgressError, sa.exc.SQLAlchemyError, OSError)
+# What reading the ledger raises when it cannot be reached or used: the library's one-line errors
+# (a database that cannot be opened or seeded) and whatever the driver or the file system raise.
+# A DataError is a shipped file's fault and goes to the app's data message instead.
+LEDGER_FAULTS: tuple[type[BaseException], ...] = (GeoError, sa.exc.SQLAlchemyError, OSError)
 _ABSOLUTE_PATH = re.compile(r"(?<![\w.])/[^\s'\":,;)]+")
 
 
@@ -46,6 +48,12 @@ def show_ledger_fault(exc: BaseException, without_zh: str, without_en: str, *, s
     """Say that the ledger cannot be used, what the page does without it and what the operator can do."""
     zh_db, en_db = _database()
     reason = shown(_reason(exc), 200)
+    if getattr(exc, "stage", None) == "seed":  # a new ledger whose shipped first events could not be written
+        reason = tr(
+            f"新数据库无法写入初始进展记录(data/progress/seed-events.csv),未写入任何内容:{reason}",
+            f"the new database could not be given its first events (data/progress/seed-events.csv), "
+            f"so nothing was written: {reason}",
+        )
     message = tr(
         f"进展数据库无法使用:{zh_db}。原因:{reason}。{without_zh}"
         f"请运维人员检查 `{ENV_VAR}` 所指的数据库(文件完好且可写、服务器在运行);"
@@ -64,6 +72,8 @@ def read_ledger(read: Callable[[], T], without_zh: str, without_en: str, *, stop
     """``read()``, or None after :func:`show_ledger_fault` when the ledger cannot be used."""
     try:
         return read()
+    except DataError:
+        raise
     except LEDGER_FAULTS as exc:
         show_ledger_fault(exc, without_zh, without_en, stop=stop)
         return None
