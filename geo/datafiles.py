@@ -72,6 +72,11 @@ def shown_path(path: Path) -> str:
 _ABSOLUTE_PATH = re.compile(r"(?<![\w.])/[^\s'\":,;)]+")
 
 
+def without_server_paths(text: str) -> str:
+    """``text`` with every absolute path cut to its last part (library messages quote them)."""
+    return _ABSOLUTE_PATH.sub(lambda m: m.group(0).rsplit("/", 1)[-1], text)
+
+
 def _describe(exc: BaseException) -> str:
     if isinstance(exc, FileNotFoundError):
         return "the file is missing"
@@ -90,7 +95,7 @@ def _describe(exc: BaseException) -> str:
         )
     text = " ".join(str(exc).split()) or type(exc).__name__
     # Library messages quote absolute paths; a user sees only the file's name.
-    text = _ABSOLUTE_PATH.sub(lambda m: m.group(0).rsplit("/", 1)[-1], text)
+    text = without_server_paths(text)
     return "cannot be read: " + (text if len(text) <= 160 else text[:159] + "…")
 
 

@@ -9,31 +9,24 @@ table and phase columns.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import TypeVar
 
-import sqlalchemy as sa
 import streamlit as st
 
-from geo.errors import DataError, GeoError
+from geo.datafiles import without_server_paths
+from geo.progress import LedgerUnavailable
 from geo.progress.settings import ENV_VAR, database_name
 from ui.common import shown, tr
 
 T = TypeVar("T")
 
-# What reading the ledger raises when it cannot be reached or used: the library's one-line errors
-# (a database that cannot be opened or seeded) and whatever the driver or the file system raise.
-# A DataError is a shipped file's fault and goes to the app's data message instead.
-LEDGER_FAULTS: tuple[type[BaseException], ...] = (GeoError, sa.exc.SQLAlchemyError, OSError)
-_ABSOLUTE_PATH = re.compile(r"(?<![\w.])/[^\s'\":,;)]+")
 
-
-def _reason(exc: BaseException) -> str:
+def _reason(exc: LedgerUnavailable) -> str:
     """The fault in one line, file paths cut to their last part."""
-    text = str(getattr(exc, "problem", None) or getattr(exc, "orig", None) or exc).strip()
+    text = str(exc.problem).strip()
     text = text.splitlines()[0] if text else type(exc).__name__
-    return _ABSOLUTE_PATH.sub(lambda m: m.group(0).rsplit("/", 1)[-1], text)
+    return without_server_paths(text)
 
 
 def _database() -> tuple[str, str]:
@@ -44,11 +37,13 @@ def _database() -> tuple[str, str]:
     return f"默认的 {label} 数据库", f"the default {label} database"
 
 
-def show_ledger_fault(exc: BaseException, without_zh: str, without_en: str, *, stop: bool = False) -> None:
+def show_ledger_fault(
+    exc: LedgerUnavailable, without_zh: str, without_en: str, *, stop: bool = False
+) -> None:
     """Say that the ledger cannot be used, what the page does without it and what the operator can do."""
     zh_db, en_db = _database()
     reason = shown(_reason(exc), 200)
-    if getattr(exc, "stage", None) == "seed":  # a new ledger whose shipped first events could not be written
+    if exc.stage == "seed":  # a new ledger whose shipped first events could not be written
         reason = tr(
             f"新数据库无法写入初始进展记录(data/progress/seed-events.csv),未写入任何内容:{reason}",
             f"the new database could not be given its first events (data/progress/seed-events.csv), "
@@ -59,8 +54,7 @@ def show_ledger_fault(exc: BaseException, without_zh: str, without_en: str, *, s
         f"请运维人员检查 `{ENV_VAR}` 所指的数据库(文件完好且可写、服务器在运行);"
         "`python -m geo progress list` 会给出详细说明。",
         f"The progress database cannot be used: {en_db}. Reason: {reason}. {without_en}"
-        f"The operator can check the database `{ENV_VAR}` names (the file sound and writable, the "
-        "server running); `python -m geo progress list` says more.",
+        f"The operator can {shown(exc.hint, 300)} (`{ENV_VAR}`); `python -m geo progress list` says more.",
     )
     if stop:
         st.error(message, icon=":material/database:")
@@ -72,9 +66,7 @@ def read_ledger(read: Callable[[], T], without_zh: str, without_en: str, *, stop
     """``read()``, or None after :func:`show_ledger_fault` when the ledger cannot be used."""
     try:
         return read()
-    except DataError:
-        raise
-    except LEDGER_FAULTS as exc:
+    except LedgerUnavailable as exc:  # the library's one exception for a ledger that cannot be used
         show_ledger_fault(exc, without_zh, without_en, stop=stop)
         return None
 
