@@ -108,3 +108,13 @@ def test_the_export_offers_its_files_without_the_events_table(broken_ledger, mon
     header = offered[csv_name].decode("utf-8-sig").splitlines()[0].split(",")
     assert "phase" not in header and "id" in header
     assert "without progress (the ledger could not be read)" in readme.decode("utf-8")
+
+
+def test_visitors_never_see_error_details():
+    """Anything unforeseen shows a generic message; Streamlit accepts the value as it is written."""
+    import tomllib
+
+    from streamlit.config import ShowErrorDetailsConfigOptions
+
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["client"]["showErrorDetails"] == ShowErrorDetailsConfigOptions.NONE.value

@@ -42,7 +42,7 @@ def show_ledger_fault(
 ) -> None:
     """Say that the ledger cannot be used, what the page does without it and what the operator can do."""
     zh_db, en_db = _database()
-    reason = shown(_reason(exc), 200)
+    reason = shown(_reason(exc), 400)
     if exc.stage == "seed":  # a new ledger whose shipped first events could not be written
         reason = tr(
             f"新数据库无法写入初始进展记录(data/progress/seed-events.csv),未写入任何内容:{reason}",
