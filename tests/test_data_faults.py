@@ -318,6 +318,7 @@ FILE_FAULTS = [
     ("gazetteer/nonunit_places.yaml", "deleted", ("place", "天府新区")),
     ("source/plan-article-2021-12-31.txt", "deleted", ("tasks",)),
     ("reference/airports.csv", "deleted", EXPORT),
+    ("reference/expressways_tm.geojson", "deleted", EXPORT),
 ]
 
 
