@@ -15,7 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from geo.errors import GeoError
-from geo.progress import PHASE_IDS, NewEvent
+from geo.progress import PHASE_IDS, LedgerUnavailable, NewEvent
 from geo.progress.ledger import MAX_AUTHOR, MAX_NOTE, MAX_SOURCE
 from geo.styles import LAYERS
 from layers.progress import ledger_events, phase_label, record_event, since_plan_counts, timeline_rows
@@ -33,7 +33,7 @@ from ui.common import (
     warn_bad_param,
 )
 from ui.editor_key import editor_unlocked
-from ui.ledger import PROGRESS_WITHOUT, read_ledger
+from ui.ledger import PROGRESS_WITHOUT, read_ledger, show_ledger_fault
 
 PAGE = "progress"
 RECENT = 10
@@ -192,6 +192,8 @@ def _editor(gdf, events, item_id: str | None) -> None:
     if submitted:
         try:
             event = record_event(NewEvent(item_id, day, phase, source, note, author, supersedes))
+        except LedgerUnavailable as exc:  # the database, not the event: said without server paths
+            show_ledger_fault(exc, "事件未记录。", "The event was not recorded. ")
         except GeoError as exc:
             # The message may quote what was typed: shown as text, never as Markdown. Typed text
             # never follows an ASCII ":" here, where ":red" would start one of Streamlit's directives.

@@ -103,6 +103,21 @@ def test_recording_an_event_with_the_key(ledger_url):
     assert "乐山日报 2022-08-02" in _text(at)
 
 
+def test_a_ledger_that_cannot_be_written_says_so_without_its_path(ledger_url, tmp_path, monkeypatch):
+    open_ledger(ledger_url)  # created and seeded, then opened read-only: reading works, a write fails
+    monkeypatch.setenv("PLANMAP_DATABASE_URL", f"sqlite:///file:{tmp_path / 'page.sqlite'}?mode=ro&uri=true")
+    at = _submit_key(run_script(PAGE, item="air-leshan"), TEST_EDITOR_KEY)
+    day, source, _note, _author = at.text_input
+    day.input("2022-08")
+    source.input("乐山日报 2022-08-02")
+    at.button[0].click().run()
+    assert not at.exception, at.exception
+    (message,) = [m.value for m in [*at.error, *at.warning] if "进展数据库无法使用" in m.value]
+    assert "事件未记录" in message
+    assert str(tmp_path) not in message
+    assert not [e for e in list_events(open_ledger(ledger_url)) if e.item_id == "air-leshan"]
+
+
 def test_an_event_without_source_is_refused_in_one_line(ledger_url):
     at = _submit_key(run_script(PAGE, item="air-leshan"), TEST_EDITOR_KEY)
     at.button[0].click().run()

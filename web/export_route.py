@@ -9,7 +9,9 @@ README). The file is made by the code the page and the command line share
 (:func:`geo.export_selection.export_files`), so the bytes are theirs. Nothing is kept in a
 Streamlit session: any replica answers any link, and a link can be bookmarked or scripted.
 
-A bad parameter is 400 with one line of JSON (``{"error": "…"}``); the body is sent in chunks.
+A bad parameter is 400 with one line of JSON (``{"error": "…"}``); a progress ledger that cannot be
+read is 503 with one line (no server path), not a file quietly without progress. The ledger is read
+on every request, so a recorded event is in the next download; the body is sent in chunks.
 """
 
 from __future__ import annotations
@@ -24,10 +26,13 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import BaseRoute, Route
 
+from geo.datafiles import without_server_paths
 from geo.errors import GeoError
 from geo.export import MEDIA_TYPES
 from geo.export_selection import export_files, export_name, request_from_params
-from geo.progress.ledger import parse_as_of
+from geo.progress import LedgerUnavailable
+from geo.progress.ledger import list_events, parse_as_of
+from geo.progress.store import open_ledger
 
 PATH = "/api/export"
 # The page's names (geo.features.selection_from_params, request_from_params) and this route's own.
@@ -93,8 +98,14 @@ async def export_endpoint(request: Request) -> Response:
         as_of = parse_as_of(params.get("as_of"))
     except GeoError:
         return _bad(f"bad as_of {params.get('as_of')!r} (use YYYY-MM-DD)")
+    try:
+        events = await asyncio.to_thread(lambda: list_events(open_ledger()))
+    except LedgerUnavailable as exc:
+        problem = without_server_paths(" ".join(str(exc.problem).split()))
+        return JSONResponse({"error": f"the progress database cannot be used: {problem}"}, status_code=503)
     today = datetime.now(UTC).date()
-    key = (repr(wanted.selection), wanted.fmt, wanted.crs, wanted.place_name, as_of, today)
+    recorded = tuple(event.id for event in events)  # a new event makes a new export
+    key = (repr(wanted.selection), wanted.fmt, wanted.crs, wanted.place_name, as_of, today, recorded)
 
     def build() -> dict[str, bytes]:
         return export_files(
@@ -104,6 +115,7 @@ async def export_endpoint(request: Request) -> Response:
             place_name=wanted.place_name,
             as_of=as_of.isoformat(),
             exported=today,
+            events=events,
         )
 
     try:
