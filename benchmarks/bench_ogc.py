@@ -95,7 +95,9 @@ def main() -> None:
         def read_layer(layer_id: str, day: str | None = None, bbox=None) -> int:
             names = [f"{layer_id}_{dim}" for dim in ("points", "lines", "polygons")]
             return sum(
-                len(pyogrio.read_dataframe(files[day], layer=name, bbox=bbox)) for name in names if name in tables
+                len(pyogrio.read_dataframe(files[day], layer=name, bbox=bbox))
+                for name in names
+                if name in tables
             )
 
         with running_app(scratch) as base:
@@ -143,7 +145,9 @@ def main() -> None:
                     f"{served_s / BUDGET_S:>8.2f} {cpu}"
                 )
     print()
-    print(f"slowest service case {worst:.3f} s: {'within' if worst <= BUDGET_S else 'OVER'} the {BUDGET_S} s budget")
+    print(
+        f"slowest service case {worst:.3f} s: {'within' if worst <= BUDGET_S else 'OVER'} the {BUDGET_S} s budget"
+    )
 
 
 if __name__ == "__main__":

@@ -46,10 +46,13 @@ def _user_line() -> str:
     return f"user {user} {group};"
 
 
-def render_conf(run_dir: Path, listen: str, upstreams: Sequence[str], *, fail_timeout_s: int = 10, max_fails: int = 3) -> str:
+def render_conf(
+    run_dir: Path, listen: str, upstreams: Sequence[str], *, fail_timeout_s: int = 10, max_fails: int = 3
+) -> str:
     """The configuration for nginx listening on ``listen`` in front of ``upstreams`` (host:port)."""
     servers = "\n".join(
-        f"        server {address} max_fails={max_fails} fail_timeout={fail_timeout_s}s;" for address in upstreams
+        f"        server {address} max_fails={max_fails} fail_timeout={fail_timeout_s}s;"
+        for address in upstreams
     )
     values = {"user_line": _user_line(), "run_dir": str(run_dir), "listen": listen, "servers": servers}
     return MARK.sub(lambda m: values[m.group(1)], TEMPLATE.read_text(encoding="utf-8"))

@@ -71,7 +71,7 @@ def test_choropleth_polygons_carry_adcode_and_name_and_the_choice_is_outlined(su
     assert {"adcode": "510900", "name": "遂宁市"} in properties and len(properties) >= 59
     assert re.search(r'"510900":\[\d+,\d+\]', args["script"])
     assert '"type":"Polygon"' not in args["script"] and "MultiPolygon" not in args["script"]
-    assert 'PlanMap.selectUnit(' in args["feature_group"] and '"510900"' in args["feature_group"]
+    assert "PlanMap.selectUnit(" in args["feature_group"] and '"510900"' in args["feature_group"]
     # The user's extent is kept: no re-centring from the server; the browser pans only when the
     # unit is off-screen.
     assert args["center"] is None and args["zoom"] is None

@@ -168,7 +168,11 @@ def test_two_replicas_behind_nginx(_browser):
 
         # Twenty downloads at once from the stable route, each a new client nginx routes on its own.
         with ThreadPoolExecutor(DOWNLOADS) as pool:
-            answers = list(pool.map(lambda _: _download(f"{base}/api/export?layers=railway&format=gpkg"), range(DOWNLOADS)))
+            answers = list(
+                pool.map(
+                    lambda _: _download(f"{base}/api/export?layers=railway&format=gpkg"), range(DOWNLOADS)
+                )
+            )
         assert [status for status, _, _ in answers] == [200] * DOWNLOADS
         assert {replica for _, replica, _ in answers} == {first, second}
         assert len({body for _, _, body in answers}) == 1 and answers[0][2].startswith(b"SQLite format 3")

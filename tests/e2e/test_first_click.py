@@ -43,9 +43,7 @@ def short_screen_page(_browser):
     """A 1440×900 page that reaches only this machine (the map's lower edge below the fold)."""
     context = _browser.new_context(viewport=VIEWPORT, locale="zh-CN")
     page = context.new_page()
-    page.route(
-        "**/*", lambda route: route.continue_() if _is_local(route.request.url) else route.abort()
-    )
+    page.route("**/*", lambda route: route.continue_() if _is_local(route.request.url) else route.abort())
     try:
         yield page
     finally:
@@ -97,7 +95,9 @@ def test_first_click_on_a_railway_opens_its_popup(app_server, short_screen_page)
     page.goto(f"{app_server}/tasks?task=10")
     frame = folium_frame(page, min_interactive=20)
     page.get_by_text("本任务的规划项目", exact=True).first.wait_for(timeout=LOAD_TIMEOUT_MS)
-    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=LOAD_TIMEOUT_MS)
+    page.wait_for_selector(
+        '[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=LOAD_TIMEOUT_MS
+    )
     box = _frame_box(page)
     if box["y"] + box["height"] <= VIEWPORT["height"]:
         # Bring the map to where its lower edge is below the fold, its upper part in view.
