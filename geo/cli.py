@@ -8,6 +8,7 @@
     python -m geo search QUERY [--json]               catalogue items by name, alias, pinyin, English
     python -m geo check                               validate the catalogue
     python -m geo export --format F --out PATH [...]  write a selection as a GIS file
+    python -m geo brief PLACE --as-of D --lang zh|en --out F.pdf   a city brief (geo.brief)
     python -m geo progress add|list|import|export|phases   the progress ledger (geo.progress.cli)
 
 Each subcommand is one function taking the parsed arguments and returning an exit status.
@@ -23,6 +24,7 @@ import sys
 from collections.abc import Callable, Iterable, Sequence
 
 from geo import outfiles
+from geo.brief.cli import add_brief_parser
 from geo.analysis_cli import add_corridor_arguments, add_coverage_arguments, run_corridor, run_coverage
 from geo.cliformat import format_table, terminal_text
 from geo.errors import DataError, ExportError, GeoError, UnknownPlaceError
@@ -414,6 +416,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     line_km.set_defaults(func=cmd_line_km)
 
+    add_brief_parser(sub)
     add_progress_parser(sub)
     return parser
 
