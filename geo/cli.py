@@ -24,8 +24,8 @@ import sys
 from collections.abc import Callable, Iterable, Sequence
 
 from geo import outfiles
-from geo.brief.cli import add_brief_parser
 from geo.analysis_cli import add_corridor_arguments, add_coverage_arguments, run_corridor, run_coverage
+from geo.brief.cli import add_brief_parser
 from geo.cliformat import format_table, terminal_text
 from geo.errors import DataError, ExportError, GeoError, UnknownPlaceError
 from geo.exits import EXIT_USAGE, OneLineParser, say_error

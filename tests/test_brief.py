@@ -6,7 +6,7 @@ from __future__ import annotations
 import dataclasses
 import shutil
 import subprocess
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -28,7 +28,9 @@ pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppl
 
 def pdftext(path: Path, *pages: int) -> str:
     span = ["-f", str(pages[0]), "-l", str(pages[-1])] if pages else []
-    return subprocess.run(["pdftotext", *span, str(path), "-"], capture_output=True, check=True, text=True).stdout
+    return subprocess.run(
+        ["pdftotext", *span, str(path), "-"], capture_output=True, check=True, text=True
+    ).stdout
 
 
 def squeezed(text: str) -> str:
@@ -65,7 +67,9 @@ def test_the_pdf_names_every_task_and_item_with_date_and_footer(briefs, place, l
         assert squeezed(item.name) in flat
     assert squeezed(content.unit.name) in flat
     assert AS_OF in text
-    pages = subprocess.run(["pdfinfo", str(briefs[place, lang])], capture_output=True, text=True, check=True).stdout
+    pages = subprocess.run(
+        ["pdfinfo", str(briefs[place, lang])], capture_output=True, text=True, check=True
+    ).stdout
     total = int(next(line.split()[-1] for line in pages.splitlines() if line.startswith("Pages:")))
     footer = f"page1of{total}" if lang == "en" else f"第1/{total}页"
     assert footer in flat
@@ -84,7 +88,9 @@ def test_the_english_brief_is_in_english(briefs):
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_the_cjk_font_is_embedded(briefs, lang):
-    fonts = subprocess.run(["pdffonts", str(briefs["万州区", lang])], capture_output=True, text=True, check=True).stdout
+    fonts = subprocess.run(
+        ["pdffonts", str(briefs["万州区", lang])], capture_output=True, text=True, check=True
+    ).stdout
     rows = [line.split() for line in fonts.splitlines()[2:]]
     cjk = [row for row in rows if "NotoSansCJK" in row[0]]
     assert cjk and all(row[-5] == "yes" for row in cjk)  # the "emb" column
@@ -107,7 +113,8 @@ def _pixels_near(image: Image.Image, colour: str, tolerance: int = 40) -> int:
 def test_the_map_page_renders_the_unit_the_features_and_a_scale_bar(briefs, place, tmp_path):
     subprocess.run(
         ["pdftoppm", "-r", "60", "-f", "1", "-l", "1", "-png", str(briefs[place, "zh"]), str(tmp_path / "p")],
-        check=True, capture_output=True,
+        check=True,
+        capture_output=True,
     )
     image = Image.open(next(tmp_path.glob("p*.png"))).convert("RGB")
     assert _pixels_near(image, UNIT_EDGE) > 200  # the unit's outline
@@ -120,9 +127,16 @@ def test_the_map_page_renders_the_unit_the_features_and_a_scale_bar(briefs, plac
 
 def test_the_phase_and_its_source_as_of_the_day():
     event = Event(
-        id=1, item_id="air-suining", event_date=date(2024, 3, 1), precision="month", phase="开工",
-        source="遂宁日报 2024-03-02 https://example.org/suining-airport", note="", author="test",
-        recorded_at=datetime(2024, 3, 2, tzinfo=timezone.utc), supersedes=None,
+        id=1,
+        item_id="air-suining",
+        event_date=date(2024, 3, 1),
+        precision="month",
+        phase="开工",
+        source="遂宁日报 2024-03-02 https://example.org/suining-airport",
+        note="",
+        author="test",
+        recorded_at=datetime(2024, 3, 2, tzinfo=UTC),
+        supersedes=None,
     )
     after = squeezed(_text_of(render_pdf(gather("遂宁", date(2024, 6, 30), "zh", [event]))))
     assert squeezed("截至 2024-06-30 进展:开工(2024-03)") in after

@@ -1,9 +1,9 @@
 """City briefs: an A4 PDF for one unit as of a day (:func:`make_brief`).
 
-    content   what the brief says (unit, tasks, items and their phases, credits)
-    mapdraw   the map, drawn from the project's own GeoDataFrames (no web tiles)
-    pages     the A4 layout and the PDF (matplotlib's PdfPages, Noto Sans CJK embedded)
-    cli       ``python -m geo brief``
+content   what the brief says (unit, tasks, items and their phases, credits)
+mapdraw   the map, drawn from the project's own GeoDataFrames (no web tiles)
+pages     the A4 layout and the PDF (matplotlib's PdfPages, Noto Sans CJK embedded)
+cli       ``python -m geo brief``
 """
 
 from __future__ import annotations

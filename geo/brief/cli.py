@@ -18,12 +18,16 @@ def add_brief_parser(sub) -> None:
     """The ``brief`` command on the main parser's subparsers."""
     brief = sub.add_parser("brief", help="an A4 PDF brief of a prefecture, district or county as of a day")
     brief.add_argument("place", metavar="PLACE", help="a name or a 6-digit code, e.g. 遂宁, 万州区, 511724")
-    brief.add_argument("--as-of", default=None, metavar="YYYY-MM-DD", help="the day of the phases (default today)")
+    brief.add_argument(
+        "--as-of", default=None, metavar="YYYY-MM-DD", help="the day of the phases (default today)"
+    )
     brief.add_argument("--lang", choices=("zh", "en"), default="zh")
     brief.add_argument("--out", required=True, metavar="FILE.pdf")
     brief.add_argument("--force", action="store_true", help="replace an existing file")
     brief.add_argument(
-        "--database", metavar="URL", help="ledger URL (default: $PLANMAP_DATABASE_URL, else the local SQLite file)"
+        "--database",
+        metavar="URL",
+        help="ledger URL (default: $PLANMAP_DATABASE_URL, else the local SQLite file)",
     )
     brief.set_defaults(func=cmd_brief)
 
@@ -41,6 +45,8 @@ def cmd_brief(args: argparse.Namespace) -> int:
     outfiles.check_writable(path)
     outfiles.check_targets([path], force=args.force)
     events = list_events(open_ledger(args.database))
-    written = outfiles.write_file(args.out, make_brief(args.place, as_of, args.lang, events), force=args.force)
+    written = outfiles.write_file(
+        args.out, make_brief(args.place, as_of, args.lang, events), force=args.force
+    )
     print(f"wrote {terminal_text(str(written))}", file=sys.stderr)
     return 0

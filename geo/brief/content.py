@@ -28,7 +28,9 @@ from geo.styles import LAYERS, precision_label, status_label
 
 LANGS = ("zh", "en")
 PYPROJECT = Path(__file__).resolve().parents[2] / "pyproject.toml"
-PLAN_TITLE_EN = "Joint implementation plan of Chongqing and Sichuan for the Chengdu–Chongqing twin-city economic circle"
+PLAN_TITLE_EN = (
+    "Joint implementation plan of Chongqing and Sichuan for the Chengdu–Chongqing twin-city economic circle"
+)
 
 
 class BriefError(GeoError):
@@ -131,7 +133,9 @@ def _credits(features: gpd.GeoDataFrame, lang: str) -> tuple[str, ...]:
         )
     if "travel mapping" in sources.lower() or "travelmapping" in sources.lower():
         credits.append(
-            "高速公路走向:Travel Mapping (travelmapping.net)" if zh else "Expressways: Travel Mapping (travelmapping.net)"
+            "高速公路走向:Travel Mapping (travelmapping.net)"
+            if zh
+            else "Expressways: Travel Mapping (travelmapping.net)"
         )
     if "airportsdata" in sources:
         credits.append("机场:airportsdata (MIT)" if zh else "Airports: airportsdata (MIT)")
@@ -164,7 +168,9 @@ def _items(features: gpd.GeoDataFrame, latest: dict[str, Event], lang: str) -> t
 def _tasks(unit: Unit, gazetteer: Gazetteer, lang: str) -> tuple[BriefTask, ...]:
     tasks = []
     for hit in tasks_for(unit, gazetteer, inherited=True):
-        routes = hit.routes if hit.received else [r for r in hit.routes if r.how not in ("grouping", "prefecture")]
+        routes = (
+            hit.routes if hit.received else [r for r in hit.routes if r.how not in ("grouping", "prefecture")]
+        )
         tasks.append(
             BriefTask(
                 number=hit.task,

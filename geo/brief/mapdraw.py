@@ -29,7 +29,9 @@ NICE_KM = (1, 2, 5, 10, 20, 25, 50, 100, 200)
 
 def _neighbours(unit: Unit, boundary) -> gpd.GeoDataFrame:
     frame = load_gazetteer().boundaries(unit.level)
-    near = frame[frame.geometry.intersects(boundary.buffer(0.01)) & (frame["adcode"].astype(str) != unit.adcode)]
+    near = frame[
+        frame.geometry.intersects(boundary.buffer(0.01)) & (frame["adcode"].astype(str) != unit.adcode)
+    ]
     return near
 
 
@@ -57,7 +59,9 @@ def draw_map(ax: Axes, unit: Unit, features: gpd.GeoDataFrame, lang: str) -> lis
             point = row.geometry.intersection(shapely.box(*box)).representative_point()
             if not point.is_empty:
                 name = (row.name_en or row.name) if not zh and isinstance(row.name_en, str) else row.name
-                ax.text(point.x, point.y, name, fontsize=6.5, color="#555555", ha="center", va="center", zorder=6)
+                ax.text(
+                    point.x, point.y, name, fontsize=6.5, color="#555555", ha="center", va="center", zorder=6
+                )
     gpd.GeoSeries([boundary]).plot(ax=ax, facecolor=UNIT_FILL, edgecolor="none", zorder=2)
     gpd.GeoSeries([boundary]).boundary.plot(ax=ax, color=UNIT_EDGE, linewidth=1.6, zorder=6)
 
@@ -86,8 +90,18 @@ def draw_map(ax: Axes, unit: Unit, features: gpd.GeoDataFrame, lang: str) -> lis
             handles.append(Patch(facecolor=layer.colour, alpha=0.4, edgecolor=layer.colour, label=label))
         else:
             handles.append(Line2D([], [], color=layer.colour, linewidth=2, label=label))
-    handles.append(Patch(facecolor=UNIT_FILL, edgecolor=UNIT_EDGE, label=unit.name if zh else (unit.name_en or unit.name)))
-    handles.append(Patch(facecolor=NEIGHBOUR_FILL, edgecolor=NEIGHBOUR_EDGE, label="相邻区划" if zh else "Neighbouring units"))
+    handles.append(
+        Patch(
+            facecolor=UNIT_FILL, edgecolor=UNIT_EDGE, label=unit.name if zh else (unit.name_en or unit.name)
+        )
+    )
+    handles.append(
+        Patch(
+            facecolor=NEIGHBOUR_FILL,
+            edgecolor=NEIGHBOUR_EDGE,
+            label="相邻区划" if zh else "Neighbouring units",
+        )
+    )
 
     ax.set_xlim(box[0], box[2])
     ax.set_ylim(box[1], box[3])
@@ -100,8 +114,15 @@ def draw_map(ax: Axes, unit: Unit, features: gpd.GeoDataFrame, lang: str) -> lis
     _scale_bar(ax, box, lat0, zh)
     _north_arrow(ax)
     ax.text(
-        0.99, 0.01, "WGS 84 (EPSG:4326)" if not zh else "坐标系:WGS 84 (EPSG:4326)",
-        transform=ax.transAxes, ha="right", va="bottom", fontsize=6, color="#333333", zorder=8,
+        0.99,
+        0.01,
+        "WGS 84 (EPSG:4326)" if not zh else "坐标系:WGS 84 (EPSG:4326)",
+        transform=ax.transAxes,
+        ha="right",
+        va="bottom",
+        fontsize=6,
+        color="#333333",
+        zorder=8,
         bbox={"facecolor": "white", "alpha": 0.8, "edgecolor": "none", "pad": 1.5},
     )
     return handles
@@ -116,13 +137,29 @@ def _scale_bar(ax: Axes, box: tuple, lat0: float, zh: bool) -> None:
     ax.plot([x0, x0 + length], [y0, y0], color="black", linewidth=2.2, solid_capstyle="butt", zorder=9)
     for x in (x0, x0 + length / 2, x0 + length):
         ax.plot([x, x], [y0 - tick, y0 + tick], color="black", linewidth=1, zorder=9)
-    ax.text(x0 + length / 2, y0 + tick * 1.6, f"{km} {'公里' if zh else 'km'}", ha="center", va="bottom",
-            fontsize=7, zorder=9, bbox={"facecolor": "white", "alpha": 0.7, "edgecolor": "none", "pad": 1})
+    ax.text(
+        x0 + length / 2,
+        y0 + tick * 1.6,
+        f"{km} {'公里' if zh else 'km'}",
+        ha="center",
+        va="bottom",
+        fontsize=7,
+        zorder=9,
+        bbox={"facecolor": "white", "alpha": 0.7, "edgecolor": "none", "pad": 1},
+    )
 
 
 def _north_arrow(ax: Axes) -> None:
     ax.annotate(
-        "N", xy=(0.95, 0.95), xytext=(0.95, 0.84), xycoords="axes fraction", textcoords="axes fraction",
-        ha="center", va="center", fontsize=9, fontweight="bold", zorder=9,
+        "N",
+        xy=(0.95, 0.95),
+        xytext=(0.95, 0.84),
+        xycoords="axes fraction",
+        textcoords="axes fraction",
+        ha="center",
+        va="center",
+        fontsize=9,
+        fontweight="bold",
+        zorder=9,
         arrowprops={"arrowstyle": "-|>", "color": "black", "linewidth": 1.4},
     )

@@ -131,8 +131,16 @@ class Flow:
         self.y = first_top_in
         self.bottom = A4_IN[1] - MARGIN_IN - 0.25
 
-    def add(self, text: str, *, size: float = BODY_PT, indent: float = 0.0, weight: str = "normal",
-            colour: str = "#111111", space_before: float = 0.0) -> None:
+    def add(
+        self,
+        text: str,
+        *,
+        size: float = BODY_PT,
+        indent: float = 0.0,
+        weight: str = "normal",
+        colour: str = "#111111",
+        space_before: float = 0.0,
+    ) -> None:
         width = A4_IN[0] - 2 * MARGIN_IN - indent
         self.y += space_before
         for piece in wrap(text, size, width):
@@ -162,10 +170,19 @@ def _counts_line(brief: Brief) -> str:
 def _text_flow(brief: Brief, flow: Flow) -> None:
     flow.add(_tr(brief, "任务", "Tasks"), size=12, weight="bold", space_before=0.1)
     if not brief.tasks:
-        flow.add(_tr(brief, "规划的47项任务都没有提到这里。", "None of the plan's 47 tasks names this place."))
+        flow.add(
+            _tr(brief, "规划的47项任务都没有提到这里。", "None of the plan's 47 tasks names this place.")
+        )
     groups = (
         (_tr(brief, "点名此地的任务", "Tasks naming it"), brief.named),
-        (_tr(brief, "经所属市或所在组合承接的任务", "Tasks it receives through its prefecture or a grouping"), brief.received),
+        (
+            _tr(
+                brief,
+                "经所属市或所在组合承接的任务",
+                "Tasks it receives through its prefecture or a grouping",
+            ),
+            brief.received,
+        ),
     )
     for heading, tasks in groups:
         if not tasks:
@@ -175,13 +192,21 @@ def _text_flow(brief: Brief, flow: Flow) -> None:
             flow.add(
                 _tr(brief, f"任务 {task.number}  {task.title}", f"Task {task.number}  {task.title}")
                 + f"  [{'、'.join(task.routes) if brief.lang == 'zh' else ', '.join(task.routes)}]",
-                weight="bold", space_before=0.05,
+                weight="bold",
+                space_before=0.05,
             )
             for sentence in task.sentences:
                 flow.add(sentence, indent=0.18, colour="#333333")
-    flow.add(_tr(brief, "位于或经过此地的规划要素", "Plan items in or through it"), size=12, weight="bold", space_before=0.18)
+    flow.add(
+        _tr(brief, "位于或经过此地的规划要素", "Plan items in or through it"),
+        size=12,
+        weight="bold",
+        space_before=0.18,
+    )
     if not brief.items:
-        flow.add(_tr(brief, "目录中没有位于此地的规划要素。", "No plan item of the catalogue lies in this unit."))
+        flow.add(
+            _tr(brief, "目录中没有位于此地的规划要素。", "No plan item of the catalogue lies in this unit.")
+        )
     for item in brief.items:
         if item.phase:
             progress = _tr(
@@ -190,7 +215,11 @@ def _text_flow(brief: Brief, flow: Flow) -> None:
                 f"Phase as of {brief.as_of.isoformat()}: {item.phase} ({item.phase_date}), source: {item.source}",
             )
         else:
-            progress = _tr(brief, f"截至 {brief.as_of.isoformat()} 无进展记录", f"No progress event by {brief.as_of.isoformat()}")
+            progress = _tr(
+                brief,
+                f"截至 {brief.as_of.isoformat()} 无进展记录",
+                f"No progress event by {brief.as_of.isoformat()}",
+            )
         flow.add(f"{item.name}  ({item.id})", weight="bold", space_before=0.04)
         flow.add(
             _tr(
@@ -198,7 +227,8 @@ def _text_flow(brief: Brief, flow: Flow) -> None:
                 f"{item.layer_title} · 定位精度:{item.precision} · 规划状态:{item.plan_status} · {progress}",
                 f"{item.layer_title} · precision: {item.precision} · plan status: {item.plan_status} · {progress}",
             ),
-            indent=0.18, colour="#333333",
+            indent=0.18,
+            colour="#333333",
         )
 
 
@@ -217,17 +247,29 @@ def _footer(fig: Figure, brief: Brief, number: int, total: int) -> None:
 
 def _first_page(fig: Figure, brief: Brief) -> float:
     """Title, counts, map, legend and credits; returns where the text flow starts (inches from top)."""
+
     def top(y_in: float) -> float:
         return 1 - y_in / A4_IN[1]
 
     left = MARGIN_IN / A4_IN[0]
-    fig.text(left, top(0.75), _tr(brief, f"城市简报:{brief.unit_name}", f"City brief: {brief.unit_name}"),
-             fontsize=17, weight="bold")
-    fig.text(left, top(1.0), _tr(
-        brief,
-        f"行政区划代码 {brief.unit.adcode} · 截至 {brief.as_of.isoformat()}",
-        f"Adcode {brief.unit.adcode} · as of {brief.as_of.isoformat()}",
-    ), fontsize=9, color="#444444")
+    fig.text(
+        left,
+        top(0.75),
+        _tr(brief, f"城市简报:{brief.unit_name}", f"City brief: {brief.unit_name}"),
+        fontsize=17,
+        weight="bold",
+    )
+    fig.text(
+        left,
+        top(1.0),
+        _tr(
+            brief,
+            f"行政区划代码 {brief.unit.adcode} · 截至 {brief.as_of.isoformat()}",
+            f"Adcode {brief.unit.adcode} · as of {brief.as_of.isoformat()}",
+        ),
+        fontsize=9,
+        color="#444444",
+    )
     for index, line in enumerate(wrap(_counts_line(brief), 9.5, A4_IN[0] - 2 * MARGIN_IN)):
         fig.text(left, top(1.3 + index * 0.2), line, fontsize=9.5, weight="bold")
     map_top, map_height = 1.75, 6.2
@@ -236,14 +278,29 @@ def _first_page(fig: Figure, brief: Brief) -> float:
     handles = draw_map(ax, brief.unit, brief.features, brief.lang)
     legend_top = map_top + map_height + 0.12
     fig.legend(
-        handles=handles, loc="upper left", bbox_to_anchor=(left, top(legend_top)), ncol=4, fontsize=7,
-        frameon=False, title=_tr(brief, "图例", "Legend"), title_fontsize=8, alignment="left",
+        handles=handles,
+        loc="upper left",
+        bbox_to_anchor=(left, top(legend_top)),
+        ncol=4,
+        fontsize=7,
+        frameon=False,
+        title=_tr(brief, "图例", "Legend"),
+        title_fontsize=8,
+        alignment="left",
     )
     rows = (len(handles) + 3) // 4
     y = legend_top + 0.3 + rows * 0.2
-    credit_lines = [_tr(brief, "数据来源:", "Data credits:")] + list(brief.credits) + [
-        _tr(brief, "底图不使用在线瓦片;图中边界非权威边界,仅供参考。", "Drawn without web map tiles; boundaries for reference only.")
-    ]
+    credit_lines = (
+        [_tr(brief, "数据来源:", "Data credits:")]
+        + list(brief.credits)
+        + [
+            _tr(
+                brief,
+                "底图不使用在线瓦片;图中边界非权威边界,仅供参考。",
+                "Drawn without web map tiles; boundaries for reference only.",
+            )
+        ]
+    )
     for credit in credit_lines:
         for piece in wrap(credit, 6.5, width):
             fig.text(left, top(y), piece, fontsize=6.5, color="#444444")
@@ -261,12 +318,20 @@ def render_pdf(brief: Brief) -> bytes:
     total = len(flow.pages)
     buffer = io.BytesIO()
     title = _tr(brief, f"城市简报:{brief.unit_name}", f"City brief: {brief.unit_name}")
-    with PdfPages(buffer, metadata={"Title": title, "Subject": brief.plan_title, "Creator": "geo brief"}) as pdf:
+    with PdfPages(
+        buffer, metadata={"Title": title, "Subject": brief.plan_title, "Creator": "geo brief"}
+    ) as pdf:
         for number, page in enumerate(flow.pages, start=1):
             fig = first if number == 1 else Figure(figsize=A4_IN)
             for y_in, line in page.lines:
-                fig.text(line.x_in / A4_IN[0], 1 - y_in / A4_IN[1], line.text, fontsize=line.size,
-                         weight=line.weight, color=line.colour)
+                fig.text(
+                    line.x_in / A4_IN[0],
+                    1 - y_in / A4_IN[1],
+                    line.text,
+                    fontsize=line.size,
+                    weight=line.weight,
+                    color=line.colour,
+                )
             _footer(fig, brief, number, total)
             pdf.savefig(fig)
     return buffer.getvalue()
