@@ -28,6 +28,7 @@ from layers.maps import HtmlControl, admin_frame
 from layers.planmap import RevealUnit, ZoomLabels, feature_view, features_url, planner_map
 from layers.summaries import Span, highlight_html, hits_per_unit, tasks_per_unit
 from layers.unitmap import SelectUnit, UnitChoropleth, choropleth_spec, unit_outlines_url
+from ui.brief_download import brief_download
 from ui.clicks import CLICK_OBJECTS, clicked_point, clicked_properties
 from ui.common import (
     catalogue,
@@ -414,6 +415,8 @@ def main() -> None:
 
     if selected and features is not None:
         features_section(features)
+    if selected:
+        brief_download(selected)
 
     set_params(
         level="" if level == "prefecture" else level,

@@ -195,3 +195,15 @@ def test_english_panel_labels_routes_in_english():
     text = _markdown(at)
     assert "达州 (its prefecture)" in text and "川东北 (grouping)" in text
     assert "Jointly building an international aviation gateway hub" in text  # task 9's English title
+
+
+def test_a_chosen_unit_offers_its_brief_as_a_pdf(suining):
+    buttons = suining.get("download_button")
+    assert [b.proto.label for b in buttons] == ["下载城市简报 PDF"]
+    assert any(d.label == "进展截至" for d in suining.date_input)
+    english = _run(place="万州区", lang="en")
+    assert [b.proto.label for b in english.get("download_button")] == ["Download city brief (PDF)"]
+
+
+def test_no_unit_no_brief_button():
+    assert not _run().get("download_button")
