@@ -35,6 +35,9 @@ Export
 Progress
     :mod:`geo.progress`      the progress ledger: phases, events, database, exports
 
+Briefs
+    :mod:`geo.brief`         a unit's A4 PDF brief as of a day (``make_brief``; map drawn without web tiles)
+
 Plumbing
     :mod:`geo.datafiles`     the one paths module (``DATA_DIR``) and the guard that turns read failures
                              into :class:`geo.errors.DataError`

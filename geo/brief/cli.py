@@ -33,6 +33,7 @@ def add_brief_parser(sub) -> None:
 
 
 def cmd_brief(args: argparse.Namespace) -> int:
+    """``brief``: check the place, day and target first, then write the PDF."""
     from geo import outfiles
     from geo.brief import make_brief
     from geo.brief.content import resolve_unit

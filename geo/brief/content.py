@@ -110,6 +110,7 @@ def resolve_unit(place: str, gazetteer: Gazetteer | None = None) -> Unit:
 
 
 def unit_display_name(unit: Unit, lang: str) -> str:
+    """遂宁市, or "Suining (遂宁市)" in English."""
     if lang == "en":
         return f"{unit.name_en} ({unit.name})" if unit.name_en else unit.name
     return unit.name

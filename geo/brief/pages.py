@@ -110,6 +110,8 @@ def _fit(text: str, limit: float) -> int:
 
 @dataclass
 class Line:
+    """One line of text on a page: where it starts, its size, weight and colour."""
+
     text: str
     x_in: float
     size: float
@@ -119,6 +121,8 @@ class Line:
 
 @dataclass
 class Page:
+    """The lines of one page, each with its distance from the top in inches."""
+
     lines: list[tuple[float, Line]] = field(default_factory=list)  # (y from the top, inches)
     is_map_page: bool = False
 
