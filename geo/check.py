@@ -154,4 +154,17 @@ def check_catalogue() -> tuple[int, list[str]]:
     problems.extend(province_crossings(features))
     problems.extend(status_problems(entries))
     problems.extend(precision_problems(features, PRECISIONS))
+    problems.extend(warning_rule_problems())
     return len(entries), problems
+
+
+def warning_rule_problems() -> list[str]:
+    """Problems of the warning rules file (``data/progress/warnings.yaml``)."""
+    import yaml
+
+    from geo.datafiles import reading
+    from geo.progress.warnings import WARNINGS_PATH, rule_problems
+
+    with reading(WARNINGS_PATH):
+        data = yaml.safe_load(WARNINGS_PATH.read_text(encoding="utf-8"))
+    return rule_problems(data)

@@ -124,6 +124,11 @@ def provenance_records() -> list[dict]:
             "licence": "project data",
             "processing": "curated by hand; see the file's header comment",
         },
+        "data/progress/warnings.yaml": {
+            "source": "compiled for the progress ledger: warning rules over the plan's status words and the ledger",
+            "licence": "project data",
+            "processing": "curated by hand; the due days are the project's reading of the plan (see the file's header)",
+        },
         "data/progress/seed-events.csv": {
             "source": "news reports of public record, one cited per row (column source: publisher, date, "
             "title, URL)",

@@ -5,6 +5,7 @@
     progress import FILE.csv            all or nothing; an error names the line
     progress export --format csv|json [--out PATH [--force]]
     progress phases [--json]
+    progress warnings [--as-of YYYY-MM-DD] [--json]   the warning rules' hits (geo.progress.warnings_cli)
 
 Bad input is one line on stderr and exit status 2, with nothing written; so is a ledger that
 cannot be opened (LedgerUnavailable). ``--out`` is written like every export (geo.outfiles): never
@@ -167,3 +168,7 @@ def add_progress_parser(sub) -> None:
     phases = psub.add_parser("phases", help="the vocabulary of phases")
     phases.add_argument("--json", action="store_true")
     phases.set_defaults(func=cmd_phases)
+
+    from geo.progress.warnings_cli import add_warnings_parser
+
+    add_warnings_parser(psub)
