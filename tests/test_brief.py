@@ -187,3 +187,15 @@ def test_an_existing_file_needs_force_and_data_is_refused(tmp_path, capsys):
 
     assert main(["brief", "大竹", "--out", str(PROJECT_DATA_DIR / "b.pdf")]) == 2
     assert not (PROJECT_DATA_DIR / "b.pdf").exists()
+
+
+def test_the_brief_counts_the_warnings_of_its_items():
+    from geo.progress.warnings import evaluate, load_rules
+
+    content = gather("遂宁", date(2024, 6, 30), "zh", [])
+    items = dict(zip(content.features["id"], content.features["status"], strict=True))
+    expected = evaluate(load_rules(), items, [], date(2024, 6, 30))
+    assert content.warning_count == len(expected) > 0
+    flat = squeezed(_text_of(render_pdf(content)))
+    assert f"预警{len(expected)}条" in flat
+    assert flat.count("预警:") == len(expected)

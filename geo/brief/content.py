@@ -24,6 +24,7 @@ from geo.mentions import tasks_for
 from geo.plan import load_plan, task_title
 from geo.progress.ledger import Event, latest_as_of
 from geo.progress.phases import phases_by_id
+from geo.progress.warnings import evaluate, load_rules
 from geo.styles import LAYERS, precision_label, status_label
 
 LANGS = ("zh", "en")
@@ -61,6 +62,7 @@ class BriefItem:
     phase: str
     phase_date: str
     source: str
+    warnings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -81,6 +83,10 @@ class Brief:
     @property
     def named(self) -> tuple[BriefTask, ...]:
         return tuple(t for t in self.tasks if not t.received)
+
+    @property
+    def warning_count(self) -> int:
+        return sum(len(item.warnings) for item in self.items)
 
     @property
     def received(self) -> tuple[BriefTask, ...]:
@@ -143,7 +149,20 @@ def _credits(features: gpd.GeoDataFrame, lang: str) -> tuple[str, ...]:
     return tuple(credits)
 
 
-def _items(features: gpd.GeoDataFrame, latest: dict[str, Event], lang: str) -> tuple[BriefItem, ...]:
+def _warnings(
+    features: gpd.GeoDataFrame, events: list[Event], as_of: date, lang: str
+) -> dict[str, list[str]]:
+    """Item id → the warning messages the rules give for it on ``as_of``."""
+    found: dict[str, list[str]] = {}
+    items = dict(zip(features["id"], features["status"], strict=True))
+    for warning in evaluate(load_rules(), items, events, as_of):
+        found.setdefault(warning.item_id, []).append(warning.message(lang))
+    return found
+
+
+def _items(
+    features: gpd.GeoDataFrame, latest: dict[str, Event], warnings: dict[str, list[str]], lang: str
+) -> tuple[BriefItem, ...]:
     phases = phases_by_id()
     items = []
     for row in features.sort_values(["layer", "id"]).itertuples():
@@ -161,6 +180,7 @@ def _items(features: gpd.GeoDataFrame, latest: dict[str, Event], lang: str) -> t
                 phase=(phase.label(lang) if phase else event.phase) if event else "",
                 phase_date=event.date_text if event else "",
                 source=event.source if event else "",
+                warnings=tuple(warnings.get(row.id, ())),
             )
         )
     return tuple(items)
@@ -191,6 +211,7 @@ def gather(place: str, as_of: date, lang: str, events: Iterable[Event]) -> Brief
     gazetteer = load_gazetteer()
     unit = resolve_unit(place, gazetteer)
     features = features_in_unit(catalogue_frame(), unit.adcode)
+    events = list(events)
     latest = latest_as_of(events, as_of)
     return Brief(
         unit=unit,
@@ -200,7 +221,7 @@ def gather(place: str, as_of: date, lang: str, events: Iterable[Event]) -> Brief
         plan_title=PLAN_TITLE_EN if lang == "en" else load_plan().title,
         version=product_version(),
         tasks=_tasks(unit, gazetteer, lang),
-        items=_items(features, latest, lang),
+        items=_items(features, latest, _warnings(features, events, as_of, lang), lang),
         features=features,
         credits=_credits(features, lang),
     )

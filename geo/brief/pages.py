@@ -165,9 +165,10 @@ def _counts_line(brief: Brief) -> str:
     return _tr(
         brief,
         f"点名任务 {len(brief.named)} 项 · 承接任务 {len(brief.received)} 项 · 位于或经过此地的规划要素 "
-        f"{len(brief.items)} 个(截至 {brief.as_of.isoformat()} 有进展记录 {with_phase} 个)",
+        f"{len(brief.items)} 个(截至 {brief.as_of.isoformat()} 有进展记录 {with_phase} 个)· 预警 {brief.warning_count} 条",
         f"Tasks naming it: {len(brief.named)} · tasks it receives: {len(brief.received)} · plan items in or "
-        f"through it: {len(brief.items)} ({with_phase} with a progress event by {brief.as_of.isoformat()})",
+        f"through it: {len(brief.items)} ({with_phase} with a progress event by {brief.as_of.isoformat()}) · "
+        f"warnings: {brief.warning_count}",
     )
 
 
@@ -234,6 +235,8 @@ def _text_flow(brief: Brief, flow: Flow) -> None:
             indent=0.18,
             colour="#333333",
         )
+        for warning in item.warnings:
+            flow.add(_tr(brief, f"预警:{warning}", f"Warning: {warning}"), indent=0.18, colour="#b71c1c")
 
 
 def _footer(fig: Figure, brief: Brief, number: int, total: int) -> None:
