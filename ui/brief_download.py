@@ -1,30 +1,35 @@
-"""The city brief on /city: a day to report as of, and a button that makes the PDF when clicked.
+"""The city brief on /city: a day to report as of, and a download link to the brief's PDF.
 
-The PDF (:func:`geo.brief.make_brief`, a few seconds of drawing) is made only on a click, on
-Streamlit's download thread, so choosing units on the map stays quick; the same unit, day and
-language is made once (cached).
+The link is the stable download route ``/api/brief`` (:mod:`web.brief_route`): the PDF is made by
+the server when the link is followed (a few seconds of drawing), not on every run of the page, by
+whichever replica answers, and the link can be bookmarked or scripted.
 """
 
 from __future__ import annotations
 
 from datetime import date
+from urllib.parse import urlencode
 
 import streamlit as st
 
-from geo.brief import BriefError, make_brief
+from geo.brief import BriefError
 from geo.brief.pages import find_cjk_font
-from geo.errors import GeoError
 from geo.gazetteer import load_gazetteer
-from layers.progress import ledger_events
-from ui.common import lang, shown, tr
+from ui.common import esc, lang, shown, tr
 
 AS_OF_KEY = "city_brief_as_of"
 EARLIEST = date(2000, 1, 1)
+ROUTE = "/api/brief"
+LINK_CSS = """<style>
+a.brief-download { display: inline-block; padding: 0.4rem 0.9rem; border: 1px solid rgba(49, 51, 63, 0.2);
+  border-radius: 0.5rem; text-decoration: none; color: inherit; margin-top: 0.2rem; }
+a.brief-download:hover { border-color: #ff4b4b; color: #ff4b4b; }
+</style>"""
 
 
-@st.cache_data(show_spinner=False, max_entries=16, ttl=300)
-def _brief_pdf(adcode: str, as_of: date, language: str, _events: tuple, events_key: tuple) -> bytes:
-    return make_brief(adcode, as_of, language, _events)
+def brief_link(adcode: str, as_of: date, language: str) -> str:
+    """The brief's address on the download route."""
+    return f"{ROUTE}?" + urlencode({"place": adcode, "as_of": as_of.isoformat(), "lang": language})
 
 
 def brief_download(adcode: str) -> None:
@@ -37,17 +42,7 @@ def brief_download(adcode: str) -> None:
     except BriefError as exc:
         st.warning(tr(f"无法生成简报:{shown(exc)}", f"The brief cannot be made: {shown(exc)}"))
         return
-    try:
-        events = tuple(ledger_events())
-    except GeoError as exc:
-        st.warning(
-            tr(
-                f"进展数据库无法打开,简报不含进展:{shown(exc, 200)}",
-                f"The progress database cannot be opened; the brief shows no progress: {shown(exc, 200)}",
-            )
-        )
-        events = ()
-    day_column, button_column = st.columns([1, 2], vertical_alignment="bottom")
+    day_column, link_column = st.columns([1, 2], vertical_alignment="bottom")
     with day_column:
         as_of = st.date_input(
             tr("进展截至", "Progress as of"),
@@ -58,20 +53,17 @@ def brief_download(adcode: str) -> None:
             key=AS_OF_KEY,
         )
     name = unit.name if language == "zh" else (unit.name_en or unit.name)
-    key = tuple((e.id, e.recorded_at.isoformat()) for e in events)
-    with button_column:
-        st.download_button(
-            tr("下载城市简报 PDF", "Download city brief (PDF)"),
-            data=lambda: _brief_pdf(adcode, as_of, language, events, key),
-            file_name=f"{name}-{as_of.isoformat()}-{language}.pdf",
-            mime="application/pdf",
-            on_click="ignore",
-            icon=":material/picture_as_pdf:",
-            key=f"city_brief_{adcode}",
+    file_name = f"{name}-{as_of.isoformat()}-{language}.pdf"
+    label = tr("下载城市简报 PDF", "Download city brief (PDF)")
+    with link_column:
+        st.markdown(
+            LINK_CSS + f'<a class="brief-download" href="{esc(brief_link(adcode, as_of, language))}" '
+            f'download="{esc(file_name)}">📄 {esc(label)}</a>',
+            unsafe_allow_html=True,
         )
     st.caption(
         tr(
-            "A4 PDF:本地绘制的地图(图例、比例尺、指北针、数据来源)、提及或承接此地的任务及原文、位于此地的规划要素及截至所选日期的进展。",
-            "A4 PDF: a map drawn without web tiles (legend, scale bar, north arrow, credits), the tasks naming or reaching it with their sentences, and the plan items in it with their phase as of the chosen day.",
+            "A4 PDF:本地绘制的地图(图例、比例尺、指北针、数据来源)、提及或承接此地的任务及原文、位于此地的规划要素及截至所选日期的进展与预警。该链接可收藏或用于脚本。",
+            "A4 PDF: a map drawn without web tiles (legend, scale bar, north arrow, credits), the tasks naming or reaching it with their sentences, and the plan items in it with their phase and warnings as of the chosen day. The link can be bookmarked or scripted.",
         )
     )

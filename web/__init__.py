@@ -26,10 +26,11 @@ LOG = logging.getLogger("planmap.web")
 
 def routes() -> list[BaseRoute]:
     """Every HTTP route the app serves beside its pages."""
+    from web.brief_route import brief_routes
     from web.export_route import export_routes
     from web.ogc import ogc_routes
 
-    return [*ogc_routes(), *export_routes()]
+    return [*ogc_routes(), *export_routes(), *brief_routes()]
 
 
 def warm_caches() -> float:

@@ -316,7 +316,7 @@ def _first_page(fig: Figure, brief: Brief) -> float:
 
 
 def render_pdf(brief: Brief) -> bytes:
-    """The brief as the bytes of an A4 PDF."""
+    """The brief as the bytes of an A4 PDF; the same brief gives the same bytes (no creation date)."""
     _use_font()
     first = Figure(figsize=A4_IN)
     start = _first_page(first, brief)
@@ -326,7 +326,8 @@ def render_pdf(brief: Brief) -> bytes:
     buffer = io.BytesIO()
     title = _tr(brief, f"城市简报:{brief.unit_name}", f"City brief: {brief.unit_name}")
     with PdfPages(
-        buffer, metadata={"Title": title, "Subject": brief.plan_title, "Creator": "geo brief"}
+        buffer,
+        metadata={"Title": title, "Subject": brief.plan_title, "Creator": "geo brief", "CreationDate": None},
     ) as pdf:
         for number, page in enumerate(flow.pages, start=1):
             fig = first if number == 1 else Figure(figsize=A4_IN)
