@@ -5,12 +5,15 @@ State lives in the URL with the map page's names plus the format and the CRS:
 &format=gpkg&crs=EPSG:4490``. The map page's link therefore opens what the map shows. The file is
 made by the same code as ``python -m geo export`` (:mod:`geo.export_selection`), so both give the
 same bytes for the same selection.
+
+Every download is a plain link to the app's route ``/api/export`` with the page's selection
+(:mod:`web.export_route`): the browser fetches the file from whichever server process answers,
+nothing is held in this session, and the link can be bookmarked or fetched with ``curl``.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
@@ -24,12 +27,10 @@ from geo.export import (
     FORMAT_LABELS,
     FORMATS,
     GCJ02_REFUSED,
-    MEDIA_TYPES,
     csv_readme_path,
 )
 from geo.export_selection import (
     describe_selection,
-    export_files,
     export_name,
     request_from_params,
     resolve_place,
@@ -41,6 +42,7 @@ from geo.vocabularies import CRS_TERMS
 from layers.progress import ledger_events
 from ui.common import (
     clipped,
+    esc,
     lang,
     remember_url,
     set_params,
@@ -143,13 +145,35 @@ def _write_url(selection: Selection, place_name: str | None) -> None:
     )
 
 
-def _stable_link(selection: Selection, place_name: str | None, fmt: str, crs: str) -> str:
-    """The same export at the app's download route (any replica answers it; it can be bookmarked)."""
+def _stable_link(
+    selection: Selection, place_name: str | None, fmt: str, crs: str, file: str | None = None
+) -> str:
+    """The export (or its side file ``file``) at the app's download route: any server process
+    answers it, and it can be bookmarked. Root-relative, so it holds behind a proxy on any port."""
     params = {
         k: ",".join(map(str, v)) if isinstance(v, list) else v for k, v in selection_params(selection).items()
     }
-    params |= {"place": place_name or "", "format": fmt, "crs": crs}
+    params |= {"place": place_name or "", "format": fmt, "crs": crs, "file": file or ""}
     return "/api/export?" + urlencode({k: v for k, v in params.items() if v}, safe=",:")
+
+
+# A link drawn as a button: the file comes straight from the route, in this tab (``download``).
+DOWNLOAD_CSS = """<style>
+a.export-download { display: inline-flex; align-items: center; gap: 0.4rem; padding: 0.45rem 0.9rem;
+  margin: 0 0.5rem 0.5rem 0; border-radius: 0.5rem; border: 1px solid #c0392b; text-decoration: none;
+  font-weight: 500; line-height: 1.4; }
+a.export-download.primary { background: #c0392b; color: #fff; }
+a.export-download.secondary { background: #fff; color: #c0392b; }
+a.export-download:hover { filter: brightness(0.92); text-decoration: none; }
+</style>"""
+
+
+def _download_link(label: str, href: str, file_name: str, kind: str) -> str:
+    """``<a download>`` to the route, every value escaped."""
+    return (
+        f'<a class="export-download {kind}" href="{esc(href)}" download="{esc(file_name)}" '
+        f'data-testid="exportDownload">⬇ {esc(label)}</a>'
+    )
 
 
 def _summary(features: pd.DataFrame) -> pd.DataFrame:
@@ -191,34 +215,6 @@ def _live_service() -> None:
                 "chosen as CRS. ArcGIS Pro: Add OGC API Server; GDAL: `ogrinfo OAPIF:address`.",
             )
         )
-
-
-def _utc_day() -> str:
-    return datetime.now(UTC).date().isoformat()
-
-
-# The bytes are made when the page is drawn and handed to the button, not generated on click:
-# Streamlit keeps a file made on click referenced by no session, so any two script runs of any
-# other visitor may delete it before this browser fetches it (a 404 under load). A file given to
-# the button stays referenced by this session until its next run. Cached, so a selection is
-# exported once per process, day and state of the ledger (the README carries the export date),
-# whoever asks.
-@st.cache_resource(max_entries=16, ttl=3600, show_spinner=False)
-def _export_payload(
-    selection_key: tuple, _selection: Selection, fmt: str, crs: str, place_name: str | None, day: str, _events
-) -> dict[str, bytes]:
-    # No events: the ledger could not be read, and the files say they carry no progress.
-    return export_files(
-        _selection, fmt=fmt, crs=crs, place_name=place_name, events=_events, with_progress=_events is not None
-    )
-
-
-def _files(features, selection: Selection, fmt: str, crs: str, place_name: str | None) -> dict[str, bytes]:
-    """The export with the ledger's progress, or without it (and a note) when the ledger cannot be used."""
-    events = read_ledger(ledger_events, *EXPORT_WITHOUT)
-    recorded = None if events is None else tuple(event.id for event in events)
-    key = (repr(selection), tuple(features["id"]), recorded)
-    return _export_payload(key, selection, fmt, crs, place_name, _utc_day(), events)
 
 
 def main() -> None:
@@ -294,36 +290,34 @@ def main() -> None:
                 )
             )
 
-            with st.spinner(tr("正在生成文件…", "Making the file…")):
-                files = _files(features, selection, fmt, crs, place_name)
-            st.download_button(
-                tr(f"下载 {file_name}", f"Download {file_name}"),
-                data=files[file_name],
-                file_name=file_name,
-                mime=MEDIA_TYPES[fmt],
-                on_click="ignore",
-                type="primary",
-                icon=":material/download:",
-                key="export_download",
-            )
-            if fmt == "csv":
-                readme = csv_readme_path(Path(file_name)).name
-                st.download_button(
-                    tr(f"下载说明 {readme}", f"Download the README {readme}"),
-                    data=files[readme],
-                    file_name=readme,
-                    mime="text/plain",
-                    on_click="ignore",
-                    key="export_readme",
+            # The route answers 503 while the ledger cannot be read: say so here, not after a click.
+            if read_ledger(ledger_events, *EXPORT_WITHOUT) is not None:
+                links = [
+                    _download_link(
+                        tr(f"下载 {file_name}", f"Download {file_name}"),
+                        _stable_link(selection, place_name, fmt, crs),
+                        file_name,
+                        "primary",
+                    )
+                ]
+                if fmt == "csv":
+                    readme = csv_readme_path(Path(file_name)).name
+                    links.append(
+                        _download_link(
+                            tr(f"下载说明 {readme}", f"Download the README {readme}"),
+                            _stable_link(selection, place_name, fmt, crs, readme),
+                            readme,
+                            "secondary",
+                        )
+                    )
+                st.markdown(DOWNLOAD_CSS + "".join(links), unsafe_allow_html=True)
+                st.caption(
+                    tr(
+                        "下载按钮是固定链接(可收藏、复制,或用 `curl` 获取),每次按当天的进展生成,与 `python -m geo export` 的文件相同。",
+                        "The download buttons are plain links (to bookmark, copy or fetch with `curl`), made with "
+                        "the day's progress; the files are those of `python -m geo export`.",
+                    )
                 )
-            link = _stable_link(selection, place_name, fmt, crs)
-            shown_name = file_name.replace("_", "\\_")  # not Markdown emphasis
-            st.caption(
-                tr(
-                    f"固定下载链接(可收藏、可用于脚本,每次按当天的进展生成):[{shown_name}]({link})",
-                    f"Stable download link (to bookmark or script; made with the day's progress): [{shown_name}]({link})",
-                )
-            )
             summary = _summary(features)
             # Tall enough for every layer: a scrolling 15-row table hides the last ones.
             st.dataframe(summary, width="stretch", height=38 + 35 * len(summary))

@@ -3,8 +3,8 @@
 A damaged SQLite file, a path that cannot be written, a PostgreSQL server that is down: the map,
 the progress page and the export page each say so in the same words (naming the database by its
 kind and name, never its password or the server's directories) and go on without progress where
-they can: the map without the progress colouring, the export without the ``progress_events``
-table and phase columns.
+they can: the map without the progress colouring, the export page with its counts but no download
+(the download route answers 503 until the ledger can be read).
 """
 
 from __future__ import annotations
@@ -77,6 +77,7 @@ MAP_WITHOUT = (
 )
 PROGRESS_WITHOUT = ("本页需要进展数据库,暂时无法显示。", "This page needs the progress database. ")
 EXPORT_WITHOUT = (
-    "导出文件照常生成,但不含进展列(phase)和 progress_events 表。",
-    "Files are still made, without the phase columns and the progress_events table. ",
+    "暂时无法下载(下载地址在数据库恢复前回答 503),以下要素统计照常显示。",
+    "Downloads are unavailable until it can be read (the download address answers 503); the feature "
+    "counts below are still shown. ",
 )
