@@ -1,18 +1,19 @@
 """导出 Export page: deep links, warnings, and the download being the CLI's bytes.
 
-The page hands the file's bytes to the download button; the tests record what the page gives
-Streamlit's media file manager, so they compare exactly what a user would receive.
+The page's downloads are links to the app's route ``/api/export``; the tests read each link's URL
+back into a request and fetch it from the real route over HTTP, so they compare exactly what a user
+would receive.
 """
 
 from __future__ import annotations
 
 import argparse
 import re
+from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
 import geo.export_selection
@@ -21,22 +22,55 @@ from geo.cli import add_export_arguments, run_export
 from geo.features import catalogue_frame
 from tests.apptest import run_script
 from tests.export_samples import sample_frame
+from tests.route_server import http_get, serving
+from web.export_route import export_routes
 
 PAGE = str(Path(__file__).resolve().parents[1] / "app_pages" / "export.py")
 
 
-@pytest.fixture
-def downloads(monkeypatch) -> dict:
-    """``{file name: callable giving the bytes}`` of every download button the page draws."""
-    recorded: dict = {}
-    original = MediaFileManager.add
+class _Links(HTMLParser):
+    """The download links (``<a download>``) in a page's HTML: label, href and file name."""
 
-    def record(self, data, mimetype, coordinates, file_name=None, **kwargs):
-        recorded[file_name] = lambda: data
-        return original(self, data, mimetype, coordinates, file_name, **kwargs)
+    def __init__(self):
+        super().__init__()
+        self.links: list[dict] = []
+        self._open: dict | None = None
 
-    monkeypatch.setattr(MediaFileManager, "add", record)
-    return recorded
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "a" and "download" in attrs:
+            self._open = {"href": attrs["href"], "file": attrs["download"], "label": ""}
+            self.links.append(self._open)
+
+    def handle_data(self, data):
+        if self._open is not None:
+            self._open["label"] += data
+
+    def handle_endtag(self, tag):
+        if tag == "a":
+            self._open = None
+
+
+def download_links(at: AppTest) -> list[dict]:
+    """Every download link the page draws, in order, the label without its icon."""
+    parser = _Links()
+    for markdown in at.markdown:
+        parser.feed(markdown.value)
+    return [link | {"label": link["label"].strip(" ⬇")} for link in parser.links]
+
+
+def asked(href: str):
+    """The request a link makes of the download route (its path must be the route's)."""
+    parts = urlsplit(href)
+    assert (parts.scheme, parts.netloc, parts.path) == ("", "", "/api/export")  # relative: any host, any port
+    params = {k: v[0] for k, v in parse_qs(parts.query).items()}
+    return geo.export_selection.request_from_params(params), params
+
+
+@pytest.fixture(scope="module")
+def route_url():
+    with serving(export_routes()) as url:
+        yield url
 
 
 @pytest.fixture
@@ -67,8 +101,11 @@ def test_whole_catalogue_by_default():
     assert at.multiselect(key="export_layers").value == []
     assert at.radio(key="export_format").value == "geojson"
     assert at.radio(key="export_crs").value == "EPSG:4326"
-    button = at.get("download_button")[0]
-    assert re.fullmatch(r"下载 chengyu-plan_all_all_wgs84_\d{8}\.geojson", button.label)
+    (link,) = download_links(at)
+    assert re.fullmatch(r"下载 chengyu-plan_all_all_wgs84_\d{8}\.geojson", link["label"])
+    request, params = asked(link["href"])
+    assert params == {"format": "geojson", "crs": "EPSG:4326"}  # the whole catalogue: no filter
+    assert request.selection == geo.export_selection.Selection()
     assert f"**{len(catalogue_frame())}**" in " ".join(m.value for m in at.markdown)
 
 
@@ -80,18 +117,26 @@ def test_deep_link_sets_the_widgets(sample_catalogue):
     assert at.multiselect(key="export_task").value == [10, 20]
     assert at.radio(key="export_format").value == "shp"
     assert at.radio(key="export_crs").value == "GCJ-02"
-    label = at.get("download_button")[0].label
-    assert re.fullmatch(r"Download chengyu-plan_railway-zone_jiakuaijianshe_gcj02_\d{8}\.shp\.zip", label)
+    (link,) = download_links(at)
+    assert re.fullmatch(
+        r"Download chengyu-plan_railway-zone_jiakuaijianshe_gcj02_\d{8}\.shp\.zip", link["label"]
+    )
+    assert link["file"] == link["label"].removeprefix("Download ")
+    request, _ = asked(link["href"])
+    assert (request.fmt, request.crs) == ("shp", "GCJ-02")
+    assert request.selection == geo.export_selection.Selection(
+        layers=("railway", "zone"), statuses=("加快建设",), tasks=(10, 20)
+    )
     assert "**2** features selected" in " ".join(m.value for m in at.markdown)
 
 
 def test_gcj02_kml_is_refused_and_geojson_says_it_is_not_rfc_7946(sample_catalogue):
     at = _run(layers="railway", format="kml", crs="GCJ-02", lang="en")
     assert not at.exception, at.exception
-    assert not at.get("download_button")
+    assert not download_links(at)
     assert any("cannot declare GCJ-02" in w.value for w in at.warning)
     at = _run(layers="railway", format="geojson", crs="EPSG:4490", lang="en")
-    assert at.get("download_button")
+    assert download_links(at)
     assert any("not RFC 7946" in c.value for c in at.caption)
     at = _run(layers="railway", format="geojson", lang="en")
     assert not any("not RFC 7946" in c.value for c in at.caption)
@@ -109,7 +154,7 @@ def test_unknown_link_values_warn_and_are_left_out(sample_catalogue):
 def test_empty_selection_offers_no_download(sample_catalogue):
     at = _run(layers="aviation", task="47")
     assert not at.exception, at.exception
-    assert not at.get("download_button")
+    assert not download_links(at)
     assert at.info
 
 
@@ -117,11 +162,11 @@ def test_unknown_place_warns_and_does_not_filter(sample_catalogue):
     at = _run(place="不存在的地方")
     assert not at.exception, at.exception
     assert any("不存在的地方" in w.value for w in at.warning)
-    assert at.get("download_button")
+    assert download_links(at)
 
 
 @pytest.mark.parametrize("fmt", export.FORMATS)
-def test_download_is_the_cli_bytes(sample_catalogue, downloads, tmp_path, fmt):
+def test_download_is_the_cli_bytes(sample_catalogue, route_url, tmp_path, fmt):
     at = _run(
         layers="aviation,zone", status="加快建设", task="9,20,23", place="自贡", format=fmt, crs="EPSG:4490"
     )
@@ -130,17 +175,26 @@ def test_download_is_the_cli_bytes(sample_catalogue, downloads, tmp_path, fmt):
         geo.export_selection.Selection(layers=("zone", "aviation"), statuses=("加快建设",)), fmt, "EPSG:4490"
     )
     assert name.startswith("chengyu-plan_aviation-zone_jiakuaijianshe_cgcs2000_")
-    page_bytes = downloads[name]()
+    links = download_links(at)
+    assert links[0]["file"] == name
     cli_file = _cli(
         tmp_path / "cli",
         "--format", fmt, "--out", tmp_path, "--layer", "aviation", "--layer", "zone", "--status", "加快建设",
         "--task", "9", "--task", "20", "--task", "23", "--place", "自贡", "--crs", "EPSG:4490",
     )  # fmt: skip
     assert cli_file.name == name  # the command line's default name is the app's
+    status, page_bytes = http_get(route_url + links[0]["href"])
+    assert status == 200, page_bytes[:300]
     assert page_bytes == cli_file.read_bytes()
     if fmt == "csv":
         readme = export.csv_readme_path(Path(name)).name
-        assert downloads[readme]() == export.csv_readme_path(tmp_path / "cli" / name).read_bytes()
+        assert [link["file"] for link in links] == [name, readme]
+        assert asked(links[1]["href"])[1]["file"] == readme
+        status, readme_bytes = http_get(route_url + links[1]["href"])
+        assert status == 200, readme_bytes[:300]
+        assert readme_bytes == export.csv_readme_path(tmp_path / "cli" / name).read_bytes()
+    else:
+        assert len(links) == 1
 
 
 FILTER_KEYS = ("export_layers", "export_status", "export_province", "export_chapter", "export_task")
@@ -208,13 +262,13 @@ def test_the_page_links_to_the_download_route(sample_catalogue):
         crs="EPSG:4490",
     )
     assert not at.exception, at.exception
-    links = [c.value for c in at.caption if "/api/export?" in c.value]
-    assert len(links) == 1
-    query = links[0].split("(/api/export?", 1)[1].rstrip(")")
-    asked = geo.export_selection.request_from_params({k: v[0] for k, v in parse_qs(query).items()})
-    assert asked.bad == ()
-    assert (asked.fmt, asked.crs, asked.place_name) == ("gpkg", "EPSG:4490", "自贡市")
-    assert asked.selection == geo.export_selection.Selection(
-        layers=("aviation", "zone"), statuses=("加快建设",), tasks=(9, 20, 23), place=asked.selection.place
+    (link,) = download_links(at)
+    html = next(m.value for m in at.markdown if "/api/export" in m.value)
+    assert "&amp;status=" in html and "&status=" not in html  # the URL is escaped in the attribute
+    request, params = asked(link["href"])
+    assert request.bad == () and "as_of" not in params  # the day's progress, as the command line
+    assert (request.fmt, request.crs, request.place_name) == ("gpkg", "EPSG:4490", "自贡市")
+    assert request.selection == geo.export_selection.Selection(
+        layers=("aviation", "zone"), statuses=("加快建设",), tasks=(9, 20, 23), place=request.selection.place
     )
-    assert asked.selection.place == "510300"
+    assert request.selection.place == "510300"

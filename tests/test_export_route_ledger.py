@@ -6,51 +6,24 @@ The route is served by uvicorn on a loopback port (the same Starlette route the 
 from __future__ import annotations
 
 import json
-import socket
-import threading
-import time
-import urllib.error
-import urllib.request
 
 import pytest
-import uvicorn
-from starlette.applications import Starlette
 
 from geo.progress import NewEvent, add_event, open_ledger
+from tests.route_server import http_get, serving
 from web.export_route import export_routes
 
 QUERY = "/api/export?layers=aviation&format=csv"
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def route_url():
-    port = _free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(Starlette(routes=export_routes()), host="127.0.0.1", port=port, log_level="warning")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving(export_routes()) as url:
+        yield url
 
 
 def _get(url: str) -> tuple[int, bytes]:
-    try:
-        with urllib.request.urlopen(url, timeout=60) as response:
-            return response.status, response.read()
-    except urllib.error.HTTPError as exc:
-        return exc.code, exc.read()
+    return http_get(url)
 
 
 def test_a_recorded_event_is_in_the_next_download(route_url, tmp_path, monkeypatch):
