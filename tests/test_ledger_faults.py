@@ -1,9 +1,9 @@
 """A progress ledger that cannot be used: one message on the pages that read it, and the rest works.
 
 A damaged SQLite file, a path that cannot be made, a PostgreSQL server that is not running and a
-URL that names no database: /map draws without the progress colouring, /export offers its files
-without the ``progress_events`` table, /progress says it needs the database. Never a traceback,
-a password or a server directory.
+URL that names no database: /map draws without the progress colouring, /export shows its counts and
+says the download is unavailable (the download route answers 503), /progress says it needs the
+database. Never a traceback, a password or a server directory.
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
 from tests.apptest import run_script
@@ -91,23 +90,16 @@ def test_the_progress_page_says_it_needs_the_database(broken_ledger):
     assert "本页需要进展数据库" in message
 
 
-def test_the_export_offers_its_files_without_the_events_table(broken_ledger, monkeypatch):
-    offered: dict[str, bytes] = {}
-    original = MediaFileManager.add
-
-    def record(self, data, mimetype, coordinates, file_name=None, **kwargs):
-        offered[file_name] = data
-        return original(self, data, mimetype, coordinates, file_name, **kwargs)
-
-    monkeypatch.setattr(MediaFileManager, "add", record)
-    at = run_script(_page("export"), layers="aviation", format="csv")
-    message = _assert_one_ledger_message(at, broken_ledger, kind="warning", lang="zh")
-    assert "progress_events" in message
-    (csv_name,) = [name for name in offered if name.endswith(".csv")]
-    (readme,) = [data for name, data in offered.items() if name.endswith(".txt")]
-    header = offered[csv_name].decode("utf-8-sig").splitlines()[0].split(",")
-    assert "phase" not in header and "id" in header
-    assert "without progress (the ledger could not be read)" in readme.decode("utf-8")
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_export_says_the_download_is_unavailable_before_a_click(broken_ledger, lang):
+    params = {"lang": "en"} if lang == "en" else {}
+    at = run_script(_page("export"), layers="aviation", format="csv", **params)
+    message = _assert_one_ledger_message(at, broken_ledger, kind="warning", lang=lang)
+    assert "503" in message
+    assert ("Downloads are unavailable" if lang == "en" else "暂时无法下载") in message
+    assert not any("/api/export" in m.value for m in at.markdown)  # no link that would answer 503
+    counted = "features selected" if lang == "en" else "已选"
+    assert any(counted in m.value for m in at.markdown) and at.dataframe  # the counts are still shown
 
 
 def test_visitors_never_see_error_details():
