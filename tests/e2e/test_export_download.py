@@ -1,10 +1,12 @@
-"""The export page in a real Chromium: download the GeoJSON and check it is the CLI's file."""
+"""The export page in a real Chromium: click the download link (a plain link to /api/export) and
+check the file is the CLI's."""
 
 from __future__ import annotations
 
 import argparse
 import json
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
@@ -31,8 +33,12 @@ def test_download_geojson_from_export_page(app_server, browser_page, tmp_path):
     page.goto(
         f"{app_server}/export?layers=aviation,railway&status=建成,加快建设", wait_until="domcontentloaded"
     )
-    button = page.locator('[data-testid="stDownloadButton"] button').first
+    button = page.locator('a[download][href^="/api/export?"]').first
     button.wait_for(state="visible", timeout=TIMEOUT_MS)
+    href = urlsplit(button.get_attribute("href"))
+    assert parse_qs(href.query) == {
+        "layers": ["aviation,railway"], "status": ["建成,加快建设"], "format": ["geojson"], "crs": ["EPSG:4326"]
+    }  # fmt: skip
     name = export_name(
         Selection(layers=("aviation", "railway"), statuses=("建成", "加快建设")), "geojson", "EPSG:4326"
     )
