@@ -9,11 +9,11 @@ For each replica count it starts the deployment on a free port and, once warm, r
 - ``--light`` sessions (each ``--rounds`` journeys) of a light client that speaks Streamlit's own
   websocket protocol, as the browser does but without drawing: GET the page (nginx sets the route
   cookie), one websocket, the same four steps as reruns (/map, the filter, /city?place=遂宁,
-  /export) and the download of the export page's file from /media through nginx with the
-  session's cookie; when its websocket drops it reconnects and asks for the same URL again (the
+  /export) and the download of the export page's file (its link to ``/api/export``) through nginx
+  with the session's cookie; when its websocket drops it reconnects and asks for the same URL again (the
   URL is the state),
-- ``--downloads`` more light sessions that only open /export and download its file (from
-  Streamlit's media store, which only the replica that drew the page has),
+- ``--downloads`` more light sessions that only open /export and download its file (the page's
+  link, answered by whichever replica the request reaches),
 - ``--route-downloads`` GETs of ``/api/export`` (a GeoPackage), each a new client without cookie,
 - ``--writers`` concurrent ``python -m geo progress --database <the deployment's URL> add``,
 - with 2 or more replicas: SIGKILL of the last replica ``--kill-at`` seconds in.
@@ -29,6 +29,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import collections
+import html
 import os
 import re
 import shutil
@@ -57,6 +58,8 @@ LIGHT_STEPS = (
 )
 REPLICA = re.compile(r"^replica (\d+)\s+pid (\d+)\s+http://(\S+)$")
 PIDS = re.compile(r"^(PostgreSQL|nginx)\s+pid (\d+)\s+(\S+)")
+# The export page's download: ``<a … href="/api/export?…" download="…">`` in a markdown element.
+DOWNLOAD_LINK = re.compile(r'<a [^>]*href="(/api/export\?[^"]*)"[^>]*\sdownload=')
 STATUS = re.compile(r'"[A-Z]+ (\S+) [^"]*" (\d{3}) \d+ upstream=')
 # Streamlit's frontend looks for its server under the page's path first (/map/_stcore/health,
 # then /_stcore/health): those 404s are its own probing, with or without nginx, and counted apart.
@@ -205,9 +208,14 @@ class LightSession:
                 await self.open_page(page, query)
 
     async def download(self, elements: list) -> int:
-        urls = [e.download_button.url for e in elements if e.WhichOneof("type") == "download_button"]
-        if not urls or not urls[0]:
-            raise RuntimeError("export: no download button")
+        urls = [
+            html.unescape(url)
+            for e in elements
+            if e.WhichOneof("type") == "markdown"
+            for url in DOWNLOAD_LINK.findall(e.markdown.body)
+        ]
+        if not urls:
+            raise RuntimeError("export: no download link")
         status, body, _ = await asyncio.to_thread(self._get, urls[0])
         if status != 200 or not body:
             raise RuntimeError(f"download {urls[0]}: HTTP {status}, {len(body)} bytes")

@@ -171,7 +171,7 @@ async def visit(browser, url: str, suining: tuple[float, float], timeout_ms: int
         step = "export download"
         started = time.perf_counter()
         await page.goto(f"{url}/export?layers=railway", wait_until="domcontentloaded", timeout=timeout_ms)
-        button = page.locator('[data-testid="stDownloadButton"] button').first
+        button = page.locator('a[download][href^="/api/export?"]').first
         await button.wait_for(state="visible", timeout=timeout_ms)
         async with page.expect_download(timeout=timeout_ms) as info:
             await button.click()

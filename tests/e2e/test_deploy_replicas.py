@@ -1,5 +1,5 @@
 """``python -m deploy up --replicas 2``: the map through nginx, each browser kept on its replica,
-twenty downloads at once from both replicas, a session whose replica is killed carries on on the
+twenty downloads at once from both replicas, the export page's download link, a session whose replica is killed carries on on the
 other, and SIGTERM leaves nothing behind."""
 
 from __future__ import annotations
@@ -176,6 +176,18 @@ def test_two_replicas_behind_nginx(_browser):
         assert [status for status, _, _ in answers] == [200] * DOWNLOADS
         assert {replica for _, replica, _ in answers} == {first, second}
         assert len({body for _, _, body in answers}) == 1 and answers[0][2].startswith(b"SQLite format 3")
+
+        # The export page's download is a plain link to that route: clicked in the first browser,
+        # it gives the file a new client gets from whichever replica nginx picks.
+        page = pages[first]
+        page.goto(f"{base}/export?layers=railway&format=gpkg", wait_until="domcontentloaded")
+        link = page.locator('a[download][href^="/api/export?"]').first
+        link.wait_for(state="visible", timeout=180_000)
+        href = link.get_attribute("href")
+        with page.expect_download(timeout=180_000) as clicked:
+            link.click()
+        assert clicked.value.failure() is None
+        assert Path(clicked.value.path()).read_bytes() == _download(base + href)[2] == answers[0][2]
 
         # The second replica dies; its browser reloads and is served by the first, on the same route.
         everything = _descendants(deploy.pid)
