@@ -172,7 +172,7 @@ def _download_link(label: str, href: str, file_name: str, kind: str) -> str:
     """``<a download>`` to the route, every value escaped."""
     return (
         f'<a class="export-download {kind}" href="{esc(href)}" download="{esc(file_name)}" '
-        f'target="_self" data-testid="exportDownload">⬇ {esc(label)}</a>'
+        f'target="_self">⬇ {esc(label)}</a>'
     )
 
 

@@ -1,6 +1,7 @@
 """``python -m deploy up --replicas 2``: the map through nginx, each browser kept on its replica,
-twenty downloads at once from both replicas, the export page's download link, a session whose replica is killed carries on on the
-other, and SIGTERM leaves nothing behind."""
+twenty downloads at once from both replicas, the export page's download link giving the file any
+replica gives, a session whose replica is killed carries on on the other, and SIGTERM leaves
+nothing behind."""
 
 from __future__ import annotations
 
