@@ -6,6 +6,7 @@
     progress export --format csv|json [--out PATH [--force]]
     progress phases [--json]
     progress warnings [--as-of YYYY-MM-DD] [--json]   the warning rules' hits (geo.progress.warnings_cli)
+    progress editors add NAME [--admin] | list [--json] | remove NAME
 
 Bad input is one line on stderr and exit status 2, with nothing written; so is a ledger that
 cannot be opened (LedgerUnavailable). ``--out`` is written like every export (geo.outfiles): never
@@ -127,6 +128,32 @@ def cmd_phases(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_editors(args: argparse.Namespace) -> int:
+    """``progress editors``: who may record events when the proxy names the user."""
+    from geo.cliformat import format_table, terminal_text
+    from geo.progress.editors import add_editor, list_editors, remove_editor, validate_name
+
+    if args.editors_command == "list":
+        editors = list_editors(_ledger(args))
+        if args.json:
+            _print_json([e.to_dict() for e in editors])
+            return 0
+        rows = [
+            (terminal_text(e.name), "admin" if e.is_admin else "editor", e.added_at.isoformat(timespec="seconds"))
+            for e in editors
+        ]
+        print(format_table(("姓名", "角色", "加入时间"), rows))
+        return 0
+    if args.editors_command == "add":
+        validate_name(args.name)  # before the database is opened
+        editor = add_editor(_ledger(args), args.name, admin=args.admin)
+        print(f"added {'admin' if editor.is_admin else 'editor'} {terminal_text(editor.name)}")
+        return 0
+    remove_editor(_ledger(args), args.name)
+    print(f"removed editor {terminal_text(args.name)}")
+    return 0
+
+
 def add_progress_parser(sub) -> None:
     """The ``progress`` command and its subcommands, on the main parser's subparsers."""
     progress = sub.add_parser("progress", help="the progress ledger: record and read events per item")
@@ -172,3 +199,14 @@ def add_progress_parser(sub) -> None:
     from geo.progress.warnings_cli import add_warnings_parser
 
     add_warnings_parser(psub)
+
+    editors = psub.add_parser("editors", help="who may record events when the proxy names the user")
+    esub = editors.add_subparsers(dest="editors_command", required=True, metavar="ACTION")
+    eadd = esub.add_parser("add", help="let NAME record events")
+    eadd.add_argument("name", metavar="NAME", help="the user name the proxy gives (at most 80 characters)")
+    eadd.add_argument("--admin", action="store_true", help="an admin as well as an editor")
+    elist = esub.add_parser("list", help="every editor")
+    elist.add_argument("--json", action="store_true")
+    eremove = esub.add_parser("remove", help="stop NAME recording events (their events stay)")
+    eremove.add_argument("name", metavar="NAME")
+    editors.set_defaults(func=cmd_editors)

@@ -1,4 +1,4 @@
-"""The ledger's table as SQLAlchemy Core sees it (the head revision of the migrations)."""
+"""The ledger's tables as SQLAlchemy Core sees them (the head revision of the migrations)."""
 
 from __future__ import annotations
 
@@ -20,4 +20,12 @@ events = sa.Table(
     sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("supersedes", sa.Integer, nullable=True),
     sqlite_autoincrement=True,
+)
+
+editors = sa.Table(
+    "progress_editors",
+    metadata,
+    sa.Column("name", sa.String(80), primary_key=True),
+    sa.Column("is_admin", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("added_at", sa.DateTime(timezone=True), nullable=False),
 )
