@@ -1,8 +1,8 @@
 """进展 Progress: what has happened to each plan item since December 2021, with its sources.
 
-Anyone can read the ledger; recording an event needs the editor key configured in
-``.streamlit/secrets.toml`` (``PLANMAP_EDITOR_KEY``, see :mod:`ui.editor_key`). Without a usable
-key the page is read-only and says so. The item shown is kept in the URL
+Anyone can read the ledger. Behind a sign-in proxy, a listed editor records events as
+themselves; without one, recording needs the editor key configured in ``.streamlit/secrets.toml``
+(``PLANMAP_EDITOR_KEY``); see :mod:`ui.editor_key`. Anyone else sees the page read-only, and why. The item shown is kept in the URL
 (``/progress?item=air-tianfu``). Stored notes, sources and authors are shown as text
 (:func:`ui.common.plain_text`); a source is a link only when it is a plain http(s) URL.
 """
@@ -32,7 +32,7 @@ from ui.common import (
     tr,
     warn_bad_param,
 )
-from ui.editor_key import editor_unlocked
+from ui.editor_key import recorder
 from ui.ledger import PROGRESS_WITHOUT, read_ledger, show_ledger_fault
 
 PAGE = "progress"
@@ -156,7 +156,8 @@ def _timeline(gdf, events) -> str | None:
 def _editor(gdf, events, item_id: str | None) -> None:
     language = lang()
     st.header(tr("记录事件", "Record an event"))
-    if not editor_unlocked():
+    allowed, named_author = recorder()
+    if not allowed:
         return
     flash = st.session_state.pop("progress_flash", None)
     if flash:
@@ -182,7 +183,7 @@ def _editor(gdf, events, item_id: str | None) -> None:
             max_chars=MAX_SOURCE,
         )
         note = st.text_input(tr("备注", "Note"), max_chars=MAX_NOTE)
-        author = st.text_input(tr("记录人", "Recorded by"), max_chars=MAX_AUTHOR)
+        author = named_author or st.text_input(tr("记录人", "Recorded by"), max_chars=MAX_AUTHOR)
         supersedes = st.selectbox(
             tr("更正以前的事件(可选)", "Corrects an earlier event (optional)"),
             options=[None, *[e.id for e in item_events]],

@@ -1,4 +1,12 @@
-"""The editor key on the progress page: who may record events from the app.
+"""Who may record events on the progress page: a named editor, or the holder of the editor key.
+
+Behind an authenticating proxy (``python -m deploy up``: nginx ``auth_basic``; in production a
+bureau's single sign-on), the proxy passes the signed-in user in a header that Streamlit's
+``server.trustedUserHeaders`` puts into ``st.user`` under ``planmap_user``. Then only a user listed
+in the ledger's editors table (``python -m geo progress editors add NAME``) sees the form, and every
+event records that user as its author. When the option is set but a request carries no user, the
+page is read-only. Without the option (a single ``streamlit run app.py``), the editor key below is
+the fallback, and the page says so.
 
 The key (``PLANMAP_EDITOR_KEY``) is shared by the monitoring office and typed into a small form.
 A configured key shorter than ``EDITOR_KEY_MIN_CHARS`` leaves the page read-only with a message
@@ -19,9 +27,12 @@ from datetime import UTC, datetime
 
 import streamlit as st
 
+from geo.progress import LedgerUnavailable, open_ledger
+from geo.progress.editors import find_editor
 from geo.progress.keyguard import KeyGuard
 from geo.progress.settings import EDITOR_KEY_MIN_CHARS, editor_key, editor_key_too_short
-from ui.common import tr
+from ui.common import plain_text, tr
+from ui.ledger import show_ledger_fault
 
 LOG = logging.getLogger("planmap.editor_key")
 # One per server process, shared by every session's thread.
@@ -29,6 +40,8 @@ GUARD = KeyGuard()
 KEY_INPUT = "progress_key"
 _UNLOCKED = "progress_unlocked_for"
 _SESSION = "progress_session_id"
+# The st.user key that server.trustedUserHeaders maps the proxy's user header to.
+PROXY_USER_KEY = "planmap_user"
 
 
 def client_address() -> str:
@@ -127,3 +140,63 @@ def editor_unlocked() -> bool:
             icon=":material/lock:",
         )
     return False
+
+
+def proxy_configured() -> bool:
+    """True when this server takes the user from a proxy's header (server.trustedUserHeaders)."""
+    mapping = st.get_option("server.trustedUserHeaders")
+    return isinstance(mapping, dict) and PROXY_USER_KEY in mapping.values()
+
+
+def proxy_user() -> str | None:
+    """The user the authenticating proxy signed in, or None when there is none."""
+    value = st.user.get(PROXY_USER_KEY)
+    return value if isinstance(value, str) and value.strip() else None
+
+
+def _named_editor(user: str) -> bool:
+    try:
+        editor = find_editor(open_ledger(), user)
+    except LedgerUnavailable as exc:
+        show_ledger_fault(exc, "不能记录事件。", "Events cannot be recorded. ")
+        return False
+    if editor is None:
+        st.info(
+            tr(
+                f"只读:{plain_text(user)} 不在编辑人员名单中,不能记录事件(请管理员运行 "
+                "`python -m geo progress editors add` 添加)。",
+                f"Read-only: {plain_text(user)} is not on the list of editors, so cannot record events "
+                "(an administrator adds editors with `python -m geo progress editors add`).",
+            ),
+            icon=":material/lock:",
+        )
+        return False
+    st.caption(
+        tr(f"以 **{plain_text(user)}** 的身份记录。", f"Recording as **{plain_text(user)}**.")
+    )
+    return True
+
+
+def recorder() -> tuple[bool, str | None]:
+    """Who records here: ``(True, name)`` for a listed editor named by the proxy (the author of
+    every event), ``(True, None)`` for a session unlocked by the editor key (the author is typed),
+    ``(False, None)`` otherwise — the reason is shown on the page."""
+    user = proxy_user()
+    if user is not None:
+        return (True, user) if _named_editor(user) else (False, None)
+    if proxy_configured():
+        st.info(
+            tr(
+                "只读:登录代理没有提供用户名,不能记录事件。",
+                "Read-only: the sign-in proxy gave no user name, so events cannot be recorded.",
+            ),
+            icon=":material/lock:",
+        )
+        return False, None
+    st.caption(
+        tr(
+            "本服务未经登录代理运行,记录事件改用共享的编辑密钥。",
+            "This server runs without a sign-in proxy, so recording is guarded by the shared editor key.",
+        )
+    )
+    return editor_unlocked(), None
