@@ -9,11 +9,17 @@ by PID and in reverse order, and exits 130 or 143. A replica that dies is report
 Everything lives in the run directory (``--run-dir``, default a new one under /tmp): the cluster's
 data, nginx's configuration, pid and logs, and one log per replica. Started again with the same
 ``--run-dir``, the cluster and with it the ledger are kept.
+
+With ``--users FILE`` (an htpasswd file; ``python -m deploy adduser FILE NAME`` adds a user and
+asks for the password), nginx asks everyone to sign in and passes the user to the app, which lets
+the listed editors (``python -m geo progress editors add NAME``) record progress as themselves.
+Without it, the app is open to read and no one can record progress through it.
 """
 
 from __future__ import annotations
 
 import argparse
+import getpass
 import os
 import re
 import secrets
@@ -24,7 +30,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from deploy import nginx, replicas
+from deploy import nginx, replicas, users
 from deploy.postgres import Cluster, ClusterError, missing_binaries
 from geo.errors import GeoError
 
@@ -73,6 +79,15 @@ def build_parser() -> argparse.ArgumentParser:
         "the replicas accept cross-origin requests from it only",
     )
     up.add_argument("--run-dir", type=Path, help="data, configuration and logs (default: new, under /tmp)")
+    up.add_argument(
+        "--users",
+        type=Path,
+        metavar="FILE",
+        help="htpasswd file of who may sign in (see `adduser`); without it no one signs in or records progress",
+    )
+    add = sub.add_parser("adduser", help="add a user to a users file (or change their password)")
+    add.add_argument("file", type=Path, metavar="FILE", help="the users file (created if missing)")
+    add.add_argument("name", metavar="NAME", help="the sign-in name, also the name editors are listed by")
     return parser
 
 
@@ -96,6 +111,7 @@ class Deployment:
 
     def __init__(self, run_dir: Path, host: str, port: int, origin: str, stop_requested: _Stop):
         self.run_dir, self.host, self.port, self.origin = run_dir, host, port, origin
+        self.users_file: Path | None = None
         self.stop_requested = stop_requested
         self.cluster: Cluster | None = None
         self.replicas: list[tuple[int, object]] = []  # (port, Popen)
@@ -135,7 +151,7 @@ class Deployment:
 
         upstreams = [f"127.0.0.1:{port}" for port, _ in self.replicas]
         listen = f"[{self.host}]:{self.port}" if ":" in self.host else f"{self.host}:{self.port}"
-        conf = nginx.write_conf(self.run_dir / "nginx", listen, upstreams)
+        conf = nginx.write_conf(self.run_dir / "nginx", listen, upstreams, self.users_file)
         self.nginx = nginx.start(conf, self.run_dir / "nginx" / "stdout.log")
         probe = f"http://127.0.0.1:{self.port}" if self.host in WILDCARDS else self.address
         if not replicas.wait_healthy(probe, lambda: self.nginx.poll() is None, 30, self.stop_requested):
@@ -231,9 +247,17 @@ def up(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_USAGE
+    users_file = None
+    if args.users is not None:
+        try:
+            users_file = users.check_file(args.users)
+        except users.UsersError as exc:
+            print(f"error: {_plain(exc)}", file=sys.stderr)
+            return EXIT_USAGE
     stop_requested = _Stop()
     run_dir = _run_dir(args.run_dir)
     deployment = Deployment(run_dir, args.host, args.port, args.origin or "", stop_requested)
+    deployment.users_file = users_file
     if not args.origin:
         deployment.origin = deployment.address
     status = 1
@@ -257,6 +281,24 @@ def up(args: argparse.Namespace) -> int:
     return status
 
 
+def adduser(args: argparse.Namespace) -> int:
+    """Add a user, the password read from the terminal (twice) or as one line from standard input."""
+    try:
+        users.check_name(args.name)
+        if sys.stdin.isatty():
+            password = getpass.getpass(f"password for {args.name}: ")
+            if getpass.getpass("again: ") != password:
+                raise users.UsersError("the passwords differ")
+        else:
+            password = sys.stdin.readline().rstrip("\r\n")
+        new = users.set_user(args.file, args.name, password)
+    except users.UsersError as exc:
+        print(f"error: {_plain(exc)}", file=sys.stderr)
+        return EXIT_USAGE
+    print(f"{'added' if new else 'changed the password of'} {_plain(args.name)} in {_plain(args.file)}")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    return up(args)
+    return adduser(args) if args.command == "adduser" else up(args)

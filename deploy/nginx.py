@@ -46,25 +46,52 @@ def _user_line() -> str:
     return f"user {user} {group};"
 
 
+def _auth(users_file: Path | None) -> tuple[str, str]:
+    """The sign-in lines and the user header's value. Without a users file no one signs in and the
+    header is sent empty (nginx then leaves it out): ``$remote_user`` is whatever name a client
+    puts in its own Authorization header until auth_basic has checked the password."""
+    if users_file is None:
+        return "        auth_basic off;", '""'
+    return (
+        f'        auth_basic "planmap";\n        auth_basic_user_file "{users_file}";',
+        "$remote_user",
+    )
+
+
 def render_conf(
-    run_dir: Path, listen: str, upstreams: Sequence[str], *, fail_timeout_s: int = 10, max_fails: int = 3
+    run_dir: Path,
+    listen: str,
+    upstreams: Sequence[str],
+    *,
+    users_file: Path | None = None,
+    fail_timeout_s: int = 10,
+    max_fails: int = 3,
 ) -> str:
-    """The configuration for nginx listening on ``listen`` in front of ``upstreams`` (host:port)."""
+    """The configuration for nginx listening on ``listen`` in front of ``upstreams`` (host:port),
+    asking for a user of ``users_file`` (htpasswd) when one is given."""
     servers = "\n".join(
         f"        server {address} max_fails={max_fails} fail_timeout={fail_timeout_s}s;"
         for address in upstreams
     )
-    values = {"user_line": _user_line(), "run_dir": str(run_dir), "listen": listen, "servers": servers}
+    auth, proxy_user = _auth(users_file)
+    values = {
+        "user_line": _user_line(),
+        "run_dir": str(run_dir),
+        "listen": listen,
+        "servers": servers,
+        "auth": auth,
+        "proxy_user": proxy_user,
+    }
     return MARK.sub(lambda m: values[m.group(1)], TEMPLATE.read_text(encoding="utf-8"))
 
 
-def write_conf(run_dir: Path, listen: str, upstreams: Sequence[str]) -> Path:
+def write_conf(run_dir: Path, listen: str, upstreams: Sequence[str], users_file: Path | None = None) -> Path:
     """Render the configuration into ``run_dir`` (with the temp directories it names)."""
     run_dir.mkdir(parents=True, exist_ok=True)
     for name in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
         (run_dir / "tmp" / name).mkdir(parents=True, exist_ok=True)
     conf = run_dir / "nginx.conf"
-    conf.write_text(render_conf(run_dir, listen, upstreams), encoding="utf-8")
+    conf.write_text(render_conf(run_dir, listen, upstreams, users_file=users_file), encoding="utf-8")
     return conf
 
 

@@ -3,6 +3,7 @@ ledger URL and cookie secret, and the health probe that says a server is ready."
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
@@ -18,6 +19,10 @@ from deploy import processes
 
 ROOT = Path(__file__).resolve().parents[1]
 HEALTH_PATH = "/_stcore/health"
+# The header nginx sets to the signed-in user, and the st.user key the app reads it from
+# (ui.editor_key.PROXY_USER_KEY).
+USER_HEADER = "X-Planmap-User"
+USER_KEY = "planmap_user"
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -79,6 +84,8 @@ def streamlit_command(port: int, origin: str) -> list[str]:
         "--server.enableCORS", "true",
         "--server.enableXsrfProtection", "true",
         "--server.corsAllowedOrigins", origin,
+        # Who signed in at nginx, as st.user["planmap_user"]; nginx always overwrites the header.
+        "--server.trustedUserHeaders", json.dumps({USER_HEADER: USER_KEY}),
     ]  # fmt: skip
 
 

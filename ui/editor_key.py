@@ -151,7 +151,13 @@ def proxy_configured() -> bool:
 def proxy_user() -> str | None:
     """The user the authenticating proxy signed in, or None when there is none."""
     value = st.user.get(PROXY_USER_KEY)
-    return value if isinstance(value, str) and value.strip() else None
+    if not isinstance(value, str) or not value.strip():
+        return None
+    # Header values arrive as Latin-1; a browser sends a basic-auth name such as 王工 as UTF-8.
+    try:
+        return value.encode("latin-1").decode("utf-8")
+    except UnicodeError:
+        return value
 
 
 def _named_editor(user: str) -> bool:
