@@ -1,0 +1,118 @@
+"""``python -m deploy up --users FILE``: a listed editor signs in through nginx in Chromium and
+records an event that names them; a signed-in user who is not an editor, and who sends a forged
+user header, sees no form; without signing in nginx answers 401."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from deploy.replicas import free_port
+from tests.e2e.browser import TIMEOUT_MS, screenshot, wait_until_finished
+from tests.e2e.conftest import ROOT, _is_local
+from tests.e2e.test_deploy_replicas import PID_LINE, _read_until_serving, _require_servers
+
+pytestmark = pytest.mark.browser
+
+EDITOR, VIEWER = "wang.gong", "visitor"
+PASSWORD = "a long sign-in password"
+ITEM = "air-leshan"
+SOURCE = "乐山日报 2022-08-02 https://example.org/leshan-signin"
+
+
+def _run(*args: str, stdin: str = "") -> subprocess.CompletedProcess:
+    run = subprocess.run(
+        [sys.executable, "-m", *args], cwd=ROOT, input=stdin, capture_output=True, text=True, timeout=300
+    )
+    assert run.returncode == 0, run.stderr
+    return run
+
+
+def _context(browser, name: str, **extra):
+    context = browser.new_context(
+        viewport={"width": 1400, "height": 1000},
+        locale="zh-CN",
+        http_credentials={"username": name, "password": PASSWORD},
+        **extra,
+    )
+    context.route("**/*", lambda r: r.continue_() if _is_local(r.request.url) else r.abort())
+    return context
+
+
+def test_a_named_editor_records_through_nginx(_browser):
+    _require_servers()
+    port = free_port()
+    run_dir = Path(tempfile.mkdtemp(prefix="planmap-deploy-"))
+    users_dir = Path(tempfile.mkdtemp(prefix="planmap-users-"))
+    users_file = users_dir / "users"
+    for name in (EDITOR, VIEWER):
+        _run("deploy", "adduser", str(users_file), name, stdin=PASSWORD + "\n")
+    command = ["deploy", "up", "--replicas", "1", "--port", str(port), "--run-dir", str(run_dir)]
+    deploy = subprocess.Popen(
+        [sys.executable, "-m", *command, "--users", str(users_file)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    contexts = []
+    try:
+        lines = _read_until_serving(deploy)
+        base = f"http://127.0.0.1:{port}"
+        (database,) = [
+            line.split()[-1] for line in lines if (m := PID_LINE.match(line)) and m.group(1) == "PostgreSQL"
+        ]
+        _run("geo", "progress", "--database", database, "editors", "add", EDITOR)
+
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(f"{base}/progress", timeout=60)
+        assert refused.value.code == 401
+
+        # A signed-in user who is not an editor, claiming to be one by header: no form.
+        context = _context(_browser, VIEWER, extra_http_headers={"X-Planmap-User": EDITOR})
+        contexts.append(context)
+        page = context.new_page()
+        page.goto(f"{base}/progress?item={ITEM}", wait_until="domcontentloaded", timeout=TIMEOUT_MS)
+        page.get_by_text(f"只读:{VIEWER} 不在编辑人员名单中", exact=False).wait_for(timeout=TIMEOUT_MS)
+        wait_until_finished(page)
+        assert page.get_by_role("button", name="记录").count() == 0
+        assert page.get_by_label("编辑密钥").count() == 0
+
+        # The editor records an event; it names them, with no author typed.
+        context = _context(_browser, EDITOR)
+        contexts.append(context)
+        page = context.new_page()
+        page.goto(f"{base}/progress?item={ITEM}", wait_until="domcontentloaded", timeout=TIMEOUT_MS)
+        page.get_by_text(f"以 {EDITOR} 的身份记录", exact=False).wait_for(timeout=TIMEOUT_MS)
+        source = page.get_by_label("来源(网址或文件引用,必填)")
+        source.wait_for(timeout=TIMEOUT_MS)
+        assert page.get_by_label("记录人").count() == 0
+        source.fill(SOURCE)
+        page.get_by_role("button", name="记录").click()
+        page.get_by_text("已记录事件", exact=False).wait_for(timeout=TIMEOUT_MS)
+        page.get_by_text(f"由 {EDITOR}", exact=False).first.wait_for(timeout=TIMEOUT_MS)
+        screenshot(page, "progress-named-editor")
+
+        listed = json.loads(_run("geo", "progress", "--database", database, "list", ITEM, "--json").stdout)
+        assert [(e["source"], e["author"]) for e in listed] == [(SOURCE, EDITOR)]
+    finally:
+        for context in contexts:
+            context.close()
+        if deploy.poll() is None:
+            deploy.send_signal(signal.SIGTERM)
+            try:
+                deploy.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                os.killpg(deploy.pid, signal.SIGKILL)
+        shutil.rmtree(run_dir, ignore_errors=True)
+        shutil.rmtree(users_dir, ignore_errors=True)
