@@ -75,7 +75,9 @@ def check_file(path: Path) -> Path:
     """The absolute path of a readable users file with at least one user."""
     path = path.expanduser().resolve()
     try:
-        names = [line.split(":", 1)[0] for line in path.read_text(encoding="utf-8").splitlines() if ":" in line]
+        names = [
+            line.split(":", 1)[0] for line in path.read_text(encoding="utf-8").splitlines() if ":" in line
+        ]
     except (OSError, UnicodeDecodeError) as exc:
         raise UsersError(f"cannot read --users {path}: {getattr(exc, 'strerror', None) or exc}") from None
     if not names:

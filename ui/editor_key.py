@@ -177,9 +177,7 @@ def _named_editor(user: str) -> bool:
             icon=":material/lock:",
         )
         return False
-    st.caption(
-        tr(f"以 **{plain_text(user)}** 的身份记录。", f"Recording as **{plain_text(user)}**.")
-    )
+    st.caption(tr(f"以 **{plain_text(user)}** 的身份记录。", f"Recording as **{plain_text(user)}**."))
     return True
 
 

@@ -139,7 +139,11 @@ def cmd_editors(args: argparse.Namespace) -> int:
             _print_json([e.to_dict() for e in editors])
             return 0
         rows = [
-            (terminal_text(e.name), "admin" if e.is_admin else "editor", e.added_at.isoformat(timespec="seconds"))
+            (
+                terminal_text(e.name),
+                "admin" if e.is_admin else "editor",
+                e.added_at.isoformat(timespec="seconds"),
+            )
             for e in editors
         ]
         print(format_table(("姓名", "角色", "加入时间"), rows))

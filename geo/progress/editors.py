@@ -61,9 +61,7 @@ def add_editor(ledger, name: str, *, admin: bool = False) -> Editor:
         ).first()
         if exists is not None:
             raise ProgressError(f"{name!r} is already an editor")
-        connection.execute(
-            editors_table.insert().values(name=name, is_admin=admin, added_at=editor.added_at)
-        )
+        connection.execute(editors_table.insert().values(name=name, is_admin=admin, added_at=editor.added_at))
     return editor
 
 
