@@ -56,3 +56,27 @@ def row_of_squares(tmp_path_factory) -> Gazetteer:
         {"adcode": list(squares)}, geometry=[s for _, s in squares.values()], crs="EPSG:4326"
     ).to_parquet(path)
     return Gazetteer(units, [], path)
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster():
+    """One throwaway PostgreSQL cluster for the session's ledger tests, stopped after them."""
+    from geo.progress.store import close_all
+    from tests.postgres import throwaway_cluster
+
+    with throwaway_cluster() as url:
+        yield url
+        close_all()  # every engine on the cluster, before the server stops
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database(request, tmp_path):
+    """A URL of a new, empty ledger database on each backend."""
+    import uuid
+
+    from tests.postgres import create_database
+
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'ledger.sqlite'}"
+    cluster = request.getfixturevalue("postgres_cluster")
+    return create_database(cluster, f"t_{uuid.uuid4().hex[:12]}")

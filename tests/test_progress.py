@@ -10,7 +10,6 @@ import csv
 import io
 import json
 import multiprocessing
-import uuid
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -26,27 +25,10 @@ from geo.progress import (
     open_ledger,
     parse_event_date,
 )
-from geo.progress.store import close_all, create_engine, current_revision, head_revision, migrate
-from tests.postgres import create_database, throwaway_cluster
+from geo.progress.store import create_engine, current_revision, head_revision, migrate
 
 SEED_EVENTS = 5
 WRITERS = 20
-
-
-@pytest.fixture(scope="module")
-def postgres_cluster():
-    with throwaway_cluster() as url:
-        yield url
-        close_all()  # every engine on the cluster, before the server stops
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database(request, tmp_path):
-    """A URL of a new, empty database on each backend."""
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'ledger.sqlite'}"
-    cluster = request.getfixturevalue("postgres_cluster")
-    return create_database(cluster, f"t_{uuid.uuid4().hex[:12]}")
 
 
 def run_cli(capsys, database: str, *args: str) -> tuple[int, str, str]:

@@ -4,30 +4,13 @@ PostgreSQL, with names checked and every refusal one line and exit status 2."""
 from __future__ import annotations
 
 import json
-import uuid
 
 import pytest
 
 from geo.cli import main
 from geo.progress import open_ledger
 from geo.progress.editors import find_editor, list_editors
-from geo.progress.store import close_all, create_engine, current_revision, head_revision, migrate
-from tests.postgres import create_database, throwaway_cluster
-
-
-@pytest.fixture(scope="module")
-def postgres_cluster():
-    with throwaway_cluster() as url:
-        yield url
-        close_all()
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database(request, tmp_path):
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'ledger.sqlite'}"
-    cluster = request.getfixturevalue("postgres_cluster")
-    return create_database(cluster, f"t_{uuid.uuid4().hex[:12]}")
+from geo.progress.store import create_engine, current_revision, head_revision, migrate
 
 
 def run_cli(capsys, database: str, *args: str) -> tuple[int, str, str]:

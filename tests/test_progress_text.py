@@ -11,7 +11,6 @@ import csv
 import io
 import json
 import re
-import uuid
 from datetime import UTC, date, datetime
 
 import pytest
@@ -21,26 +20,9 @@ from geo.cli import main
 from geo.cliformat import _width
 from geo.progress import NewEvent, ProgressError, add_event, list_events, open_ledger, parse_as_of
 from geo.progress.ledger import MAX_AUTHOR, MAX_NOTE, MAX_SOURCE, parse_event_date
-from geo.progress.store import close_all
-from tests.postgres import create_database, throwaway_cluster
 
 SEED_EVENTS = 5
 HEADER = "item_id,date,phase,source,note,author\n"
-
-
-@pytest.fixture(scope="module")
-def postgres_cluster():
-    with throwaway_cluster() as url:
-        yield url
-        close_all()
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database(request, tmp_path):
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'ledger.sqlite'}"
-    cluster = request.getfixturevalue("postgres_cluster")
-    return create_database(cluster, f"t_{uuid.uuid4().hex[:12]}")
 
 
 def run_cli(capsys, database: str, *args: str) -> tuple[int, str, str]:
