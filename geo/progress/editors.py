@@ -22,6 +22,9 @@ MAX_NAME = MAX_AUTHOR  # an editor's name is what events record as their author
 
 @dataclass(frozen=True)
 class Editor:
+    """A person allowed to record events: the name the authenticating proxy gives, whether they are an
+    admin, and when they were added."""
+
     name: str
     is_admin: bool
     added_at: datetime
