@@ -23,7 +23,9 @@ from typing import Any
 from geo.errors import DataDirError, DataError
 
 DATA_DIR_ENV = "PLANMAP_DATA_DIR"
-PROJECT_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+_PACKAGE_DIR = Path(__file__).resolve().parent
+# A checkout keeps data/ beside geo/; an installed wheel carries it inside the package (geo/data/).
+PROJECT_DATA_DIR = _PACKAGE_DIR / "data" if (_PACKAGE_DIR / "data").is_dir() else _PACKAGE_DIR.parent / "data"
 
 
 def data_dir() -> Path:

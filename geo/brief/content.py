@@ -13,6 +13,7 @@ import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from importlib import metadata
 from pathlib import Path
 
 import geopandas as gpd
@@ -29,6 +30,7 @@ from geo.styles import LAYERS, precision_label, status_label
 
 LANGS = ("zh", "en")
 PYPROJECT = Path(__file__).resolve().parents[2] / "pyproject.toml"
+DISTRIBUTION = "chengyu-plan-map"
 PLAN_TITLE_EN = (
     "Joint implementation plan of Chongqing and Sichuan for the Chengdu–Chongqing twin-city economic circle"
 )
@@ -94,10 +96,15 @@ class Brief:
 
 
 def product_version() -> str:
-    """The product's version from pyproject.toml ("" when it cannot be read)."""
+    """The product's version: a checkout's pyproject.toml, else the installed package's metadata
+    ("" when neither can be read)."""
     try:
         return str(tomllib.loads(PYPROJECT.read_text(encoding="utf-8"))["project"]["version"])
     except (OSError, KeyError, tomllib.TOMLDecodeError):
+        pass
+    try:
+        return metadata.version(DISTRIBUTION)
+    except metadata.PackageNotFoundError:
         return ""
 
 
