@@ -14,8 +14,8 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from geo.errors import GeoError
-from geo.progress import PHASE_IDS, LedgerUnavailable, NewEvent
+from geo.errors import GeoError, LedgerUnavailable
+from geo.progress import PHASE_IDS, NewEvent
 from geo.progress.ledger import MAX_AUTHOR, MAX_NOTE, MAX_SOURCE
 from geo.styles import LAYERS
 from layers.progress import ledger_events, phase_label, record_event, since_plan_counts, timeline_rows

@@ -1,6 +1,7 @@
-"""Exceptions of the library, with messages a planner can act on.
+"""Every exception of the library, with messages a planner can act on.
 
-Every error the command line reports as a one-line message derives from :class:`GeoError`.
+Every error the command line reports as a one-line message derives from :class:`GeoError`;
+:class:`Terminated` is the one that is not an error but SIGTERM unwinding like Ctrl-C.
 """
 
 
@@ -39,6 +40,37 @@ class CatalogueError(GeoError):
 
 class ExportError(GeoError):
     """An export request that cannot be fulfilled (unknown layer, empty selection, unwritable path)."""
+
+
+class BriefError(GeoError):
+    """A brief that cannot be made as asked (a place that is not a unit of the region, …)."""
+
+
+class ProgressError(GeoError):
+    """An event that cannot be recorded (unknown item or phase, bad date, no source, …)."""
+
+
+LEDGER_STAGES = {
+    "open": "cannot open the progress database",
+    "seed": "cannot seed the new progress database",
+    "use": "cannot read or write the progress database",
+}
+
+
+class LedgerUnavailable(GeoError):
+    """The progress database cannot be opened, seeded or used.
+
+    ``database`` is its URL with the password hidden, ``problem`` what went wrong, ``hint`` what
+    to do, ``stage`` one of ``open``, ``seed`` (creating a new ledger's seed events failed, and
+    nothing was written) or ``use`` (a read or write after opening).
+    """
+
+    def __init__(self, database: str, problem: str, hint: str, *, stage: str = "open"):
+        self.database = database
+        self.problem = problem
+        self.hint = hint
+        self.stage = stage
+        super().__init__(f"{LEDGER_STAGES[stage]} {database}: {problem} — {hint}")
 
 
 class DataError(GeoError):
@@ -90,3 +122,9 @@ RESTORE_HINT = (
     "restore it with `git checkout -- data/` (or rebuild with `python scripts/build_data.py`), "
     "then run `python -m geo check`"
 )
+
+
+class Terminated(BaseException):
+    """SIGTERM arrived: unwinds like Ctrl-C so every ``finally`` removes its scratch.
+
+    A ``BaseException``, like ``KeyboardInterrupt``: no ``except Exception`` stops the unwinding."""

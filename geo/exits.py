@@ -18,7 +18,8 @@ from collections.abc import Callable, Sequence
 from typing import NoReturn
 
 from geo.cliformat import terminal_text
-from geo.outfiles import Terminated, terminate_like_interrupt
+from geo.errors import Terminated
+from geo.outfiles import terminate_like_interrupt
 
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, what shells report for Ctrl-C

@@ -24,14 +24,10 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from geo import datafiles
-from geo.errors import ExportError
+from geo.errors import ExportError, Terminated
 
 SCRATCH_PREFIX = ".export-"
 STALE_SCRATCH_S = 3600
-
-
-class Terminated(BaseException):
-    """SIGTERM arrived: unwinds like Ctrl-C so every ``finally`` removes its scratch."""
 
 
 def check_out_argument(value: str) -> str:

@@ -16,9 +16,9 @@ import pytest
 import sqlalchemy as sa
 
 from geo.cli import main
+from geo.errors import ProgressError
 from geo.progress import (
     NewEvent,
-    ProgressError,
     add_event,
     latest_as_of,
     list_events,

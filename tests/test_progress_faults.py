@@ -2,7 +2,7 @@
 
 The command-line cases run the real ``python -m geo`` in a child process, as a user's shell would,
 and count its stderr lines; the library cases check the one exception the app's pages catch,
-:class:`geo.progress.LedgerUnavailable`.
+:class:`geo.errors.LedgerUnavailable`.
 """
 
 from __future__ import annotations
@@ -17,7 +17,8 @@ import pytest
 import sqlalchemy as sa
 
 from geo.cli import main
-from geo.progress import LedgerUnavailable, list_events, open_ledger
+from geo.errors import LedgerUnavailable
+from geo.progress import list_events, open_ledger
 from geo.progress.faults import shown_url
 
 ROOT = Path(__file__).resolve().parents[1]

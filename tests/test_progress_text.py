@@ -18,7 +18,8 @@ import sqlalchemy as sa
 
 from geo.cli import main
 from geo.cliformat import _width
-from geo.progress import NewEvent, ProgressError, add_event, list_events, open_ledger, parse_as_of
+from geo.errors import ProgressError
+from geo.progress import NewEvent, add_event, list_events, open_ledger, parse_as_of
 from geo.progress.ledger import MAX_AUTHOR, MAX_NOTE, MAX_SOURCE, parse_event_date
 
 SEED_EVENTS = 5

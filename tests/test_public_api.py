@@ -41,3 +41,29 @@ def test_the_package_docstring_names_every_module():
         if name in ("geo", "geo.__main__"):
             continue
         assert f":mod:`{top}`" in listed, name
+
+
+def _exception_names() -> set[str]:
+    import builtins
+
+    import geo.errors
+
+    names = {n for n, v in vars(builtins).items() if isinstance(v, type) and issubclass(v, BaseException)}
+    return names | {
+        n for n, v in vars(geo.errors).items() if isinstance(v, type) and issubclass(v, BaseException)
+    }
+
+
+def test_every_exception_of_the_library_is_defined_in_geo_errors():
+    bases = _exception_names()
+    assert {"GeoError", "LedgerUnavailable", "ProgressError", "BriefError", "Terminated"} <= bases
+    elsewhere = []
+    for path in _modules():
+        if path == GEO / "errors.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ClassDef):
+                named = {b.id if isinstance(b, ast.Name) else getattr(b, "attr", "") for b in node.bases}
+                if named & bases or node.name.endswith(("Error", "Exception")):
+                    elsewhere.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.name}")
+    assert elsewhere == []

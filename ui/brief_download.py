@@ -12,8 +12,8 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from geo.brief import BriefError
 from geo.brief.pages import find_cjk_font
+from geo.errors import BriefError
 from geo.gazetteer import load_gazetteer
 from ui.common import esc, lang, shown, tr
 

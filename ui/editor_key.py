@@ -27,7 +27,8 @@ from datetime import UTC, datetime
 
 import streamlit as st
 
-from geo.progress import LedgerUnavailable, open_ledger
+from geo.errors import LedgerUnavailable
+from geo.progress import open_ledger
 from geo.progress.editors import find_editor
 from geo.progress.keyguard import KeyGuard
 from geo.progress.settings import EDITOR_KEY_MIN_CHARS, editor_key, editor_key_too_short

@@ -15,7 +15,7 @@ from typing import TypeVar
 import streamlit as st
 
 from geo.datafiles import without_server_paths
-from geo.progress import LedgerUnavailable
+from geo.errors import LedgerUnavailable
 from geo.progress.settings import ENV_VAR, database_name
 from ui.common import shown, tr
 

@@ -27,10 +27,9 @@ from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import BaseRoute, Route
 
 from geo.datafiles import without_server_paths
-from geo.errors import GeoError
+from geo.errors import GeoError, LedgerUnavailable
 from geo.export import MEDIA_TYPES
 from geo.export_selection import export_files, export_name, request_from_params
-from geo.progress import LedgerUnavailable
 from geo.progress.ledger import list_events, parse_as_of
 from geo.progress.store import open_ledger
 

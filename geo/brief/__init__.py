@@ -11,10 +11,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from geo.brief.content import Brief, BriefError, gather
+from geo.brief.content import Brief, gather
 from geo.progress.ledger import Event
 
-__all__ = ["Brief", "BriefError", "make_brief", "gather"]
+__all__ = ["Brief", "make_brief", "gather"]
 
 
 def make_brief(place: str, as_of: date, lang: str = "zh", events: Iterable[Event] = ()) -> bytes:

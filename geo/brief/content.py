@@ -18,7 +18,7 @@ from pathlib import Path
 
 import geopandas as gpd
 
-from geo.errors import GeoError, UnknownPlaceError
+from geo.errors import BriefError, UnknownPlaceError
 from geo.features import catalogue_frame, features_in_unit
 from geo.gazetteer import Gazetteer, Unit, load_gazetteer
 from geo.mentions import tasks_for
@@ -34,10 +34,6 @@ DISTRIBUTION = "chengyu-plan-map"
 PLAN_TITLE_EN = (
     "Joint implementation plan of Chongqing and Sichuan for the Chengdu–Chongqing twin-city economic circle"
 )
-
-
-class BriefError(GeoError):
-    """A brief that cannot be made as asked (a place that is not a unit of the region, …)."""
 
 
 @dataclass(frozen=True)

@@ -22,8 +22,9 @@ from matplotlib import font_manager  # noqa: E402
 from matplotlib.backends.backend_pdf import PdfPages  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from geo.brief.content import Brief, BriefError  # noqa: E402
+from geo.brief.content import Brief  # noqa: E402
 from geo.brief.mapdraw import draw_map  # noqa: E402
+from geo.errors import BriefError  # noqa: E402
 
 FONT_FILE = "NotoSansCJK-Regular.ttc"
 FONT_DIRS = (Path("/usr/share/fonts/opentype/noto"), Path("/usr/share/fonts"), Path("/usr/local/share/fonts"))

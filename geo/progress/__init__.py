@@ -4,16 +4,15 @@ Events are appended, never changed: a correction is a new event that supersedes 
 so the record stays auditable. The ledger lives in a database (SQLite by default, PostgreSQL when
 configured; see :mod:`geo.progress.settings`) whose schema is kept by Alembic migrations.
 
-A database that cannot be opened, seeded or used raises :class:`LedgerUnavailable` (one message
-naming the database, the problem and what to do); a refused event raises :class:`ProgressError`.
+A database that cannot be opened, seeded or used raises :class:`geo.errors.LedgerUnavailable` (one
+message naming the database, the problem and what to do); a refused event raises
+:class:`geo.errors.ProgressError`.
 """
 
 from geo.progress.csvfile import events_csv, parse_import_csv
-from geo.progress.faults import LedgerUnavailable
 from geo.progress.ledger import (
     Event,
     NewEvent,
-    ProgressError,
     add_event,
     add_events,
     effective_events,
@@ -31,10 +30,8 @@ __all__ = [
     "PHASE_IDS",
     "Event",
     "Ledger",
-    "LedgerUnavailable",
     "NewEvent",
     "Phase",
-    "ProgressError",
     "add_event",
     "add_events",
     "database_url",

@@ -20,6 +20,8 @@ import json
 import sys
 from pathlib import Path
 
+from geo.errors import ProgressError
+
 
 def _print_json(data: object) -> None:
     print(json.dumps(data, ensure_ascii=False, indent=2))
@@ -54,7 +56,7 @@ def cmd_add(args: argparse.Namespace) -> int:
 def cmd_list(args: argparse.Namespace) -> int:
     """``progress list``: the events of the ledger (table or JSON)."""
     from geo.cliformat import format_table
-    from geo.progress.ledger import ProgressError, catalogue_ids, effective_events, list_events
+    from geo.progress.ledger import catalogue_ids, effective_events, list_events
 
     if args.item_id is not None and args.item_id not in catalogue_ids():
         raise ProgressError(f"unknown item: {args.item_id!r}")
@@ -74,7 +76,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 def cmd_import(args: argparse.Namespace) -> int:
     """``progress import``: record the events of a CSV file, all or nothing."""
     from geo.progress.csvfile import parse_import_csv
-    from geo.progress.ledger import ProgressError, add_events, validate_event
+    from geo.progress.ledger import add_events, validate_event
 
     path = Path(args.file)
     try:

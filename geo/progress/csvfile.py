@@ -18,12 +18,12 @@ from collections.abc import Iterable
 import sqlalchemy as sa
 
 from geo.csvcells import csv_cell, restore_formula
+from geo.errors import ProgressError
 from geo.progress.ledger import (
     SEED_AUTHOR,
     SEED_PATH,
     Event,
     NewEvent,
-    ProgressError,
     insert_rows,
     validate_event,
 )

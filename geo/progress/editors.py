@@ -13,8 +13,9 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 
 from geo.controlchars import first_control
+from geo.errors import ProgressError
 from geo.progress.faults import ledger_faults
-from geo.progress.ledger import MAX_AUTHOR, ProgressError
+from geo.progress.ledger import MAX_AUTHOR
 from geo.progress.schema import editors as editors_table
 
 MAX_NAME = MAX_AUTHOR  # an editor's name is what events record as their author

@@ -2,7 +2,7 @@
 
 SQLAlchemy, the drivers, Alembic and the file system each fail in their own words (a damaged
 SQLite file, a read-only file, an unknown URL scheme, a PostgreSQL server that is not running).
-:func:`ledger_faults` turns all of them into :class:`LedgerUnavailable`, which names the database
+:func:`ledger_faults` turns all of them into :class:`geo.errors.LedgerUnavailable`, which names the database
 (password hidden), the problem and the remedy. The command line prints it as its one error line;
 the app's pages catch the same exception and show its parts without the database's location.
 """
@@ -16,31 +16,10 @@ from contextlib import contextmanager
 import sqlalchemy as sa
 from alembic.util.exc import CommandError
 
-from geo.errors import GeoError
+from geo.errors import GeoError, LedgerUnavailable
 
 SETTING = "--database or PLANMAP_DATABASE_URL"
 URL_HINT = f"give a URL such as sqlite:///PATH or postgresql://USER@HOST/NAME ({SETTING})"
-STAGES = {
-    "open": "cannot open the progress database",
-    "seed": "cannot seed the new progress database",
-    "use": "cannot read or write the progress database",
-}
-
-
-class LedgerUnavailable(GeoError):
-    """The progress database cannot be opened, seeded or used.
-
-    ``database`` is its URL with the password hidden, ``problem`` what went wrong, ``hint`` what
-    to do, ``stage`` one of ``open``, ``seed`` (creating a new ledger's seed events failed, and
-    nothing was written) or ``use`` (a read or write after opening).
-    """
-
-    def __init__(self, database: str, problem: str, hint: str, *, stage: str = "open"):
-        self.database = database
-        self.problem = problem
-        self.hint = hint
-        self.stage = stage
-        super().__init__(f"{STAGES[stage]} {database}: {problem} — {hint}")
 
 
 def shown_url(url: str) -> str:

@@ -18,7 +18,7 @@ import sqlalchemy as sa
 
 from geo.controlchars import first_control
 from geo.datafiles import DATA_DIR
-from geo.errors import GeoError
+from geo.errors import ProgressError
 from geo.progress.faults import ledger_faults
 from geo.progress.phases import phase_id
 from geo.progress.schema import events as events_table
@@ -39,10 +39,6 @@ NOTE_LAYOUT = "\n\t"  # the only control characters a note may hold
 
 SEED_PATH = DATA_DIR / "progress" / "seed-events.csv"
 SEED_AUTHOR = "seed"
-
-
-class ProgressError(GeoError):
-    """An event that cannot be recorded (unknown item or phase, bad date, no source, …)."""
 
 
 @dataclass(frozen=True)

@@ -18,8 +18,8 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
-from geo.errors import GeoError
-from geo.progress.faults import URL_HINT, LedgerUnavailable, ledger_faults, shown_url
+from geo.errors import GeoError, LedgerUnavailable
+from geo.progress.faults import URL_HINT, ledger_faults, shown_url
 from geo.progress.ledger import SEED_PATH
 from geo.progress.settings import database_url, default_sqlite_path, normalise_url
 
