@@ -22,7 +22,6 @@ from layers.summaries import (
     highlight_html,
     named_units,
     place_spans,
-    region_bounds,
     task_feature_counts,
     task_features,
 )
@@ -48,11 +47,6 @@ CHONGQING_PREFIX = "50"
 TASK_KEY = "tasks_task"
 CHAPTER_KEY = "tasks_chapter"
 FEATURE_KEY = "tasks_feature"
-
-
-@st.cache_resource(show_spinner=False)
-def _region_bounds() -> tuple[float, float, float, float]:
-    return region_bounds()
 
 
 def _int_param(name: str, valid: range, fallback: int, fallback_text: str) -> int | None:

@@ -178,10 +178,6 @@ class Resolver:
         except GeoError as exc:
             raise CatalogueError(f"{entry.id}: {exc}") from None
 
-    def seat(self, entry: Entry, name: str) -> Point:
-        unit = self.unit(entry, name)
-        return Point(unit.lon, unit.lat)
-
     @property
     def sites(self) -> pd.DataFrame:
         if self._sites is None:

@@ -150,12 +150,3 @@ def highlight_group(
     """A bold, unfilled outline of the selected unit(s), drawn above the choropleth."""
     style = {"color": "#0b3d91", "weight": 4, "fill": False}
     return _outline_group(to_datum(unit, datum), ["adcode", "name"], style, name)
-
-
-def selected_feature_group(
-    gdf: gpd.GeoDataFrame, *, datum: str = WGS84, name: str = "selected"
-) -> folium.FeatureGroup:
-    """A dark halo around the selected feature(s), drawn above the thematic layers."""
-    shown = to_datum(map_display_frame(gdf), datum) if not gdf.empty else gdf
-    style = {"color": "#111111", "weight": 7, "opacity": 0.45, "fill": False, "radius": 12}
-    return _outline_group(shown, ["id"], style, name)

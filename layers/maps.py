@@ -149,7 +149,10 @@ def _admin_frame(level: str) -> gpd.GeoDataFrame:
 
 
 def region_bounds(admin: Mapping[str, gpd.GeoDataFrame] | None = None) -> list[list[float]]:
-    """[[south, west], [north, east]] of the provinces (the gazetteer's, or those given)."""
+    """Leaflet's ``[[south, west], [north, east]]`` of the provinces (the gazetteer's, or those given).
+
+    The one box of the region for maps; every bounds in ``layers/`` is in this order.
+    """
     provinces = admin["province"] if admin is not None and "province" in admin else _admin_frame("province")
     west, south, east, north = provinces.total_bounds
     return [[round(float(south), 3), round(float(west), 3)], [round(float(north), 3), round(float(east), 3)]]

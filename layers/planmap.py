@@ -228,11 +228,15 @@ def features_url(
         return _FEATURE_URLS[key]
 
 
-def fit_bounds(gdf: gpd.GeoDataFrame, region: list[list[float]] | None = None) -> list[list[float]] | None:
-    """[[south, west], [north, east]] of the selection, its parts beyond the two provinces cut off.
+def selection_bounds(
+    gdf: gpd.GeoDataFrame, region: list[list[float]] | None = None
+) -> list[list[float]] | None:
+    """Leaflet's ``[[south, west], [north, east]]`` of the selection, its parts beyond the two
+    provinces cut off; None for a selection with no geometry.
 
     Many schematic lines run to Beijing, Shanghai or Kunming; fitting those would shrink the
-    region the plan is about to a corner of the map. ``region`` defaults to the provinces' box.
+    region the plan is about to a corner of the map. ``region`` (same order) defaults to the
+    provinces' box, :func:`layers.maps.region_bounds`; the view keeps 5 % of it around as margin.
     """
     geometries = [g for g in gdf.geometry if g is not None and not g.is_empty]
     if not geometries:
@@ -280,7 +284,7 @@ def feature_view(
     for layer_id, feature_id in zip(gdf["layer"], gdf["id"], strict=True):
         groups.setdefault(layer_id, []).append(feature_id)
     key = hashlib.sha1("|".join(sorted(gdf["id"])).encode()).hexdigest()[:10]
-    bounds = fit_bounds(gdf, region) if fit else None
+    bounds = selection_bounds(gdf, region) if fit else None
     spec = {
         "url": url,
         "groups": groups,

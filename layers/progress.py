@@ -52,15 +52,6 @@ def phase_label(phase: str | None, lang: str = "zh") -> str:
     return phase_obj.label(lang) if phase_obj else (phase or "")
 
 
-def phase_frame(gdf: gpd.GeoDataFrame, events: Iterable[Event], as_of: date) -> gpd.GeoDataFrame:
-    """``gdf`` with the phase columns as of ``as_of`` and ``phase_status``: the phase, else the plan's status."""
-    out = with_phase_columns(gdf, latest_as_of(events, as_of))
-    out["phase_status"] = [
-        p if isinstance(p, str) else s for p, s in zip(out["phase"], out["status"], strict=True)
-    ]
-    return out
-
-
 def _restyle(style: dict, colour: str) -> dict:
     style = dict(style)
     if "fillColor" in style:

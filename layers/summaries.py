@@ -252,33 +252,6 @@ def tasks_per_unit(level: str = "prefecture", *, inherited: bool = True) -> pd.D
     return table.sort_values(["tasks", "adcode"], ascending=[False, True], ignore_index=True)
 
 
-# --- map view -------------------------------------------------------------------------------
-
-
-def region_bounds() -> tuple[float, float, float, float]:
-    """(west, south, east, north) of Sichuan and Chongqing, WGS 84."""
-    from geo.gazetteer import load_gazetteer
-
-    west, south, east, north = load_gazetteer().boundaries("province").total_bounds
-    return float(west), float(south), float(east), float(north)
-
-
-def focus_bounds(
-    gdf: pd.DataFrame, region: tuple[float, float, float, float], *, pad_deg: float = 0.15
-) -> list[list[float]]:
-    """``[[south, west], [north, east]]`` framing the features, cut to the region when they reach past it.
-
-    A corridor's far end (林芝, 郑州) would otherwise shrink the two provinces to a corner; lines
-    that leave the region still run off the edge of the view. A single point gets ``pad_deg`` around it.
-    """
-    west, south, east, north = (float(v) for v in gdf.total_bounds)
-    r_west, r_south, r_east, r_north = region
-    cut = (max(west, r_west), max(south, r_south), min(east, r_east), min(north, r_north))
-    if cut[0] <= cut[2] and cut[1] <= cut[3]:
-        west, south, east, north = cut
-    return [[south - pad_deg, west - pad_deg], [north + pad_deg, east + pad_deg]]
-
-
 # --- provenance -----------------------------------------------------------------------------
 
 

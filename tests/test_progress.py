@@ -25,6 +25,7 @@ from geo.progress import (
     open_ledger,
     parse_event_date,
 )
+from geo.progress.ledger import DATE_PRECISIONS
 from geo.progress.store import create_engine, current_revision, head_revision, migrate
 
 SEED_EVENTS = 5
@@ -249,6 +250,7 @@ def test_event_dates_keep_their_precision():
     assert parse_event_date("2024") == (date(2024, 1, 1), "year")
     assert parse_event_date("2024-06") == (date(2024, 6, 1), "month")
     assert parse_event_date("2024-06-18") == (date(2024, 6, 18), "day")
+    assert {parse_event_date(t)[1] for t in ("2024", "2024-06", "2024-06-18")} == set(DATE_PRECISIONS)
     for bad in ("24-06", "2024/06", "2024-13", "June 2024", ""):
         with pytest.raises(ProgressError):
             parse_event_date(bad)

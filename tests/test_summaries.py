@@ -17,7 +17,6 @@ from layers.summaries import (
     counts_by_precision,
     counts_by_precision_and_layer,
     feature_spans,
-    focus_bounds,
     highlight_html,
     named_units,
     place_spans,
@@ -155,23 +154,6 @@ def test_provenance_records_read_lists_and_mappings(tmp_path, layout):
     assert entry.licence == "MIT"
     assert entry.rows == 245
     assert entry.processing == "GCJ-02 → WGS 84; simplified"
-
-
-def test_focus_bounds_cut_far_ends_to_the_region_and_pad_points():
-    import geopandas as gpd
-    from shapely.geometry import LineString, Point
-
-    region = (97.0, 26.0, 110.0, 34.0)
-    corridor = gpd.GeoDataFrame(geometry=[LineString([(104.0, 30.6), (113.6, 34.7)]), Point(94.4, 29.6)])
-    (south, west), (north, east) = focus_bounds(corridor, region, pad_deg=0.0)
-    assert (west, south, east, north) == (97.0, 29.6, 110.0, 34.0)
-    point = gpd.GeoDataFrame(geometry=[Point(104.0, 30.6)])
-    assert focus_bounds(point, region, pad_deg=0.2) == [
-        [pytest.approx(30.4), pytest.approx(103.8)],
-        [pytest.approx(30.8), pytest.approx(104.2)],
-    ]
-    outside = gpd.GeoDataFrame(geometry=[Point(120.0, 40.0)])
-    assert focus_bounds(outside, region, pad_deg=0.0) == [[40.0, 120.0], [40.0, 120.0]]
 
 
 def test_named_units_keep_first_mention_order_and_leave_out_provinces_and_outside_places():

@@ -23,7 +23,8 @@ from geo.progress.faults import ledger_faults
 from geo.progress.phases import phase_id
 from geo.progress.schema import events as events_table
 
-PRECISIONS = ("day", "month", "year")
+# How exact an event's date is (not the place classes of geo.resolve.PRECISIONS).
+DATE_PRECISIONS = ("day", "month", "year")
 # ASCII digits only: str.isdigit() and \d also accept ２０２４ or ٢٠٢٤, which no one types by intent.
 _DATE = re.compile(r"([0-9]{4})(?:-([0-9]{1,2})(?:-([0-9]{1,2}))?)?")
 _DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -98,7 +99,10 @@ def format_event_date(day: date, precision: str) -> str:
 
 
 def parse_event_date(text: str, *, today: date | None = None) -> tuple[date, str]:
-    """(first day, precision) of ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``; a future date is refused."""
+    """(first day, precision) of ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``; a future date is refused.
+
+    The precision is one of :data:`DATE_PRECISIONS`.
+    """
     match = _DATE.fullmatch(text.strip())
     if not match or int(match.group(1)) < EARLIEST_YEAR:
         raise ProgressError(f"bad date: {text!r} (use {DATE_FORMS})")
