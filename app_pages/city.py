@@ -173,9 +173,9 @@ def _state_from_url() -> None:
             unit = load_gazetteer().resolve(place).unit
         except DataError:
             raise
-        except (GeoError, KeyError) as exc:
+        except GeoError as exc:
             unit = None
-            message = shown(exc) if isinstance(exc, GeoError) else tr("未知区划代码", "unknown adcode")
+            message = shown(exc)
             st.warning(
                 tr(
                     f"找不到地点“{shown(place)}”({message}),请在下拉框中选择。",
@@ -446,7 +446,7 @@ def _place_param(adcode: str | None) -> str:
                 return name
         except DataError:
             raise
-        except (GeoError, KeyError):
+        except GeoError:
             continue
     return adcode
 

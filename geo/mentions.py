@@ -405,7 +405,7 @@ def prefecture_of(unit: Unit, gazetteer: Gazetteer) -> Unit | None:
         return None
     try:
         parent = gazetteer.unit(unit.parent)
-    except (KeyError, GeoError):
+    except GeoError:
         return None
     return parent if parent.level == "prefecture" else None
 

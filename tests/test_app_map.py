@@ -1,5 +1,6 @@
 """地图 page, run headless with Streamlit's AppTest: widgets, deep links, bad values, details."""
 
+import html
 import json
 import re
 from pathlib import Path
@@ -91,7 +92,13 @@ def test_map_is_one_st_folium_with_local_assets_and_one_view_of_every_layer(defa
     path = Path(__file__).resolve().parents[1] / spec["url"].removeprefix("/app/")
     data = json.loads(path.read_text(encoding="utf-8"))
     assert {f["properties"]["id"] for f in data["features"]} == set(frame["id"])
-    assert all("<mark>" in f["properties"]["pop"] or f["properties"]["pop"] for f in data["features"])
+    # Each popup opens with the item's name and marks its quote, once, inside the plan's sentence.
+    quotes = dict(zip(frame["id"], frame["quote"], strict=True))
+    names = dict(zip(frame["id"], frame["name"], strict=True))
+    for feature in data["features"]:
+        popup, item = feature["properties"]["pop"], feature["properties"]["id"]
+        assert popup.startswith(f"<h4>{html.escape(names[item])}</h4>"), item
+        assert re.findall(r"<mark>(.*?)</mark>", popup) == [html.escape(quotes[item])], item
     # The administrative basemap and the tools are in the static script, not in the group that
     # changes; the outlines themselves are a static file the script names.
     assert "PlanMap.init(" in args["script"] and "PlanMap.backdrop(" in args["script"]

@@ -101,8 +101,6 @@ def test_geometry_spec_is_well_formed(item):
 
 
 def test_river_specs_name_rivers_of_the_reference_data():
-    if not RIVERS_PATH.exists():
-        pytest.skip(f"{RIVERS_PATH.name} not built yet")
     names = {
         f["properties"].get("name")
         for path in (RIVERS_PATH, GSHHG_RIVERS_PATH)

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import geopandas as gpd
 
-from geo.errors import BriefError, UnknownPlaceError
+from geo.errors import BriefError
 from geo.features import catalogue_frame, features_in_unit
 from geo.gazetteer import Gazetteer, Unit, load_gazetteer
 from geo.mentions import tasks_for
@@ -109,10 +109,7 @@ def resolve_unit(place: str, gazetteer: Gazetteer | None = None) -> Unit:
     gazetteer = gazetteer or load_gazetteer()
     if not place.strip():
         raise BriefError("no place given: name a prefecture, district or county, e.g. 遂宁")
-    try:
-        unit = gazetteer.resolve(place).unit
-    except KeyError:
-        raise UnknownPlaceError(place.strip()) from None
+    unit = gazetteer.resolve(place).unit  # UnknownPlaceError / AmbiguousPlaceError as they are
     if unit.level == "province" or not unit.in_region:
         raise BriefError(f"{unit.name} is not a prefecture, district or county of Sichuan or Chongqing")
     return unit
