@@ -253,6 +253,24 @@ def load_catalogue(directory: Path = CATALOGUE_DIR) -> tuple[Entry, ...]:
     missing or empty layer file is a DataError naming it (its items would silently vanish from
     every page), and so is any other YAML file there (a stray copy would be loaded as duplicates;
     a new layer's file that is not yet registered would be left out without a word).
+
+    Parameters
+    ----------
+    directory : Path, optional
+        The catalogue directory; the shipped ``data/catalogue/`` by default.
+
+    Returns
+    -------
+    tuple of Entry
+        The curated items as written (id, layer, status, quote, geometry spec, …), not yet
+        resolved to geometries (:mod:`geo.resolve` does that).
+
+    Raises
+    ------
+    DataError
+        A layer file is missing, empty, not valid YAML, or the directory holds a file of no layer.
+    CatalogueError
+        An entry breaks the catalogue's schema (names the entry's id).
     """
     stray = undescribed_files(directory)
     if stray:

@@ -167,7 +167,25 @@ class Gazetteer:
         """The one unit a place text means: a 6-digit code (511724), a full or short name, a
         non-unit place (两江新区 → 渝北区, with its note) or a qualified name (贵州/金沙).
 
-        Raises UnknownPlaceError for nothing, AmbiguousPlaceError for several equal candidates.
+        Parameters
+        ----------
+        name : str
+            The place as written; surrounding spaces are ignored.
+        context : str, optional
+            Where the name was read (a catalogue entry, a task), named in the error message.
+
+        Returns
+        -------
+        Resolution
+            The unit, the query, how it was read (``adcode``, ``name``, ``short_name`` or
+            ``nonunit``) and, for a non-unit place, the note a planner should know.
+
+        Raises
+        ------
+        UnknownPlaceError
+            Nothing matches (also for an unknown 6-digit code).
+        AmbiguousPlaceError
+            Several units match equally, with nothing to prefer one of them.
         """
         query = name
         name = name.strip()
@@ -337,7 +355,19 @@ def read_nonunit_places(path: Path = NONUNIT_PATH) -> list[NonUnitPlace]:
 
 @functools.cache
 def load_gazetteer() -> Gazetteer:
-    """The shipped gazetteer, read once per process (boundaries on first use)."""
+    """The shipped gazetteer, read once per process (boundaries on first use).
+
+    Returns
+    -------
+    Gazetteer
+        Every administrative unit of the region and its neighbours; ``resolve(name)`` reads a
+        place text, ``unit(adcode)`` looks a code up, ``boundaries(level)`` gives the polygons.
+
+    Raises
+    ------
+    DataError
+        A file of ``data/gazetteer/`` is missing, unreadable or damaged.
+    """
     units, places = read_units(), read_nonunit_places()
     try:
         return Gazetteer(units, places, BOUNDARIES_PATH)

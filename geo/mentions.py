@@ -285,7 +285,19 @@ def build_terms(
 
 @functools.cache
 def load_matcher() -> Matcher:
-    """The matcher for every term of the shipped gazetteer."""
+    """The matcher for every term of the shipped gazetteer, built once per process.
+
+    Returns
+    -------
+    Matcher
+        ``find(text)`` gives the place terms of a text (names, abbreviations, groupings,
+        sites) in text order; where two overlap, the longer wins.
+
+    Raises
+    ------
+    DataError
+        A gazetteer or grouping file is missing, unreadable or damaged.
+    """
     from geo.gazetteer import load_gazetteer
 
     return Matcher(build_terms(load_gazetteer()))
@@ -419,8 +431,31 @@ def tasks_for(
     With ``inherited`` (the default) a single county-level unit also receives the tasks naming its
     prefecture and the groupings its prefecture belongs to; without it, only the tasks that
     *name* the unit (directly, by a site or an abbreviation) are returned, and grouping
-    memberships do not count either. Raises UnknownPlaceError / AmbiguousPlaceError for a
-    name that resolves to nothing or to several units.
+    memberships do not count either.
+
+    Parameters
+    ----------
+    unit_or_name : Unit or str
+        A unit of the gazetteer, or a place text: a name, a 6-digit code, a grouping
+        (成渝地区) or a compound abbreviation (川渝).
+    gazetteer : Gazetteer, optional
+        The gazetteer to read names with; the shipped one by default.
+    inherited : bool, default True
+        Also count what reaches a county through its prefecture and that prefecture's
+        groupings.
+
+    Returns
+    -------
+    list of TaskHit
+        One per task, in task order: its number, title, how it reaches the place (see
+        :data:`HOWS`), and the sentences, mentions and routes that show it.
+
+    Raises
+    ------
+    UnknownPlaceError
+        The name resolves to nothing.
+    AmbiguousPlaceError
+        The name resolves to several units.
     """
     if gazetteer is None:
         from geo.gazetteer import load_gazetteer

@@ -201,7 +201,24 @@ def parse_plan(article: str) -> Plan:
 
 @functools.cache
 def load_plan(path: Path = PLAN_PATH) -> Plan:
-    """The shipped plan, parsed once per process."""
+    """The shipped plan, parsed once per process.
+
+    Parameters
+    ----------
+    path : Path, optional
+        The plan article to parse; the shipped ``data/source/`` text by default.
+
+    Returns
+    -------
+    Plan
+        Title, preamble and chapters; ``Plan.tasks`` gives the 47 tasks in order.
+
+    Raises
+    ------
+    DataError
+        The file is missing, unreadable, not UTF-8, or without the plan's structure (chapters,
+        numbered tasks): the parser's :class:`PlanError` arrives as the DataError naming the file.
+    """
     with datafiles.reading(path):
         return parse_plan(path.read_text(encoding="utf-8"))
 

@@ -129,7 +129,37 @@ def write_export(
     exported: date | None = None,
     overwrite: bool = True,
 ) -> list[Path]:
-    """Write the bundle's features to ``path`` in ``fmt``; returns the files written."""
+    """Write the bundle's features to ``path`` in ``fmt``, all or nothing.
+
+    Parameters
+    ----------
+    bundle : ExportBundle
+        The features (a GeoDataFrame in WGS 84) and what goes with them: selection text,
+        layer titles and colours, reference tables, administrative boundaries.
+    path : str or os.PathLike
+        The file to write, its name ending in the format's suffix; an existing directory gets
+        a file named for the format and CRS inside it.
+    fmt : str
+        One of :data:`geo.export.FORMATS` (``geojson``, ``gpkg``, ``shp``, ``kml``, ``csv``,
+        ``parquet``).
+    crs : str, default "EPSG:4326"
+        One of :data:`geo.export.CRS_CHOICES`; a GCJ-02 file gets ``_gcj02`` in its name.
+    exported : date, optional
+        The export date written into the metadata; today (UTC) by default.
+    overwrite : bool, default True
+        Replace files already there; with False an existing file is an error.
+
+    Returns
+    -------
+    list of Path
+        The files written: the one file, or for CSV the table and its README.
+
+    Raises
+    ------
+    ExportError
+        An unknown format or CRS, a name without the format's suffix, a target inside ``data/``,
+        an existing file without ``overwrite``, or a write that failed (nothing is left behind).
+    """
     return write_target(bundle, export_target(path, fmt=fmt, crs=crs, overwrite=overwrite), exported=exported)
 
 
@@ -142,7 +172,31 @@ def export_bytes(
     name: NameFor = export_filename,
 ) -> dict[str, bytes]:
     """The export as ``{file name: bytes}`` (for a download): the same files :func:`write_export`
-    makes for the file name ``name(fmt, crs)``."""
+    makes for the file name ``name(fmt, crs)``.
+
+    Parameters
+    ----------
+    bundle : ExportBundle
+        The features and what goes with them, as for :func:`write_export`.
+    fmt : str
+        One of :data:`geo.export.FORMATS`.
+    crs : str, default "EPSG:4326"
+        One of :data:`geo.export.CRS_CHOICES`.
+    exported : date, optional
+        The export date written into the metadata; today (UTC) by default.
+    name : callable, optional
+        ``name(fmt, crs)`` gives the file name; :func:`export_filename` by default.
+
+    Returns
+    -------
+    dict of str to bytes
+        File name → content: one file, or for CSV the table and its README.
+
+    Raises
+    ------
+    ExportError
+        An unknown format or CRS, or a file that could not be written.
+    """
     fmt, crs = check_request(fmt, crs)
     with tempfile.TemporaryDirectory(prefix="export-") as scratch:
         target = ExportTarget(Path(scratch) / name(fmt, crs), fmt, crs)
