@@ -4,7 +4,10 @@ package's docstring names every module."""
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
+
+import pytest
 
 import geo
 
@@ -67,3 +70,39 @@ def test_every_exception_of_the_library_is_defined_in_geo_errors():
                 if named & bases or node.name.endswith(("Error", "Exception")):
                     elsewhere.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.name}")
     assert elsewhere == []
+
+
+def _entry_points():
+    from geo.brief import make_brief
+    from geo.catalogue import load_catalogue
+    from geo.export import export_bytes, write_export
+    from geo.gazetteer import Gazetteer, load_gazetteer
+    from geo.mentions import load_matcher, tasks_for
+    from geo.plan import load_plan
+
+    return [
+        load_plan,
+        load_gazetteer,
+        Gazetteer.resolve,
+        tasks_for,
+        load_matcher,
+        load_catalogue,
+        write_export,
+        export_bytes,
+        make_brief,
+    ]
+
+
+@pytest.mark.parametrize("function", _entry_points(), ids=lambda f: f.__qualname__)
+def test_the_entry_points_document_parameters_returns_and_raises_numpydoc_style(function):
+    import inspect
+
+    doc = inspect.getdoc(getattr(function, "__wrapped__", function))
+    sections = dict(re.findall(r"^(\w+)\n(-+)$", doc, flags=re.MULTILINE))
+    assert {"Returns", "Raises"} <= set(sections), function.__qualname__
+    assert all(len(rule) == len(title) for title, rule in sections.items())
+    names = [n for n in inspect.signature(function).parameters if n != "self"]
+    if names:
+        parameters = doc.split("Parameters\n----------\n", 1)[1].split("\n\n")[0]
+        documented = re.findall(r"^(\w+) : ", parameters, flags=re.MULTILINE)
+        assert documented == names, function.__qualname__
