@@ -1,13 +1,16 @@
-"""The project installs as a package: a wheel built offline, with the dependencies requirements.txt
-pins, that works in a fresh virtual environment from a directory that knows nothing of the checkout."""
+"""The project installs as a package: a wheel built offline by setuptools, with the dependencies
+requirements.txt pins, that works in a fresh virtual environment from a directory that knows nothing
+of the checkout; an editable install that reads the checkout; an sdist with the sources and the data."""
 
 from __future__ import annotations
 
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
+import tarfile
 import tomllib
 import zipfile
 from email.parser import Parser
@@ -31,18 +34,64 @@ def _pinned_requirements() -> set[str]:
     return {_requirement(line) for line in lines if line.strip() and not line.startswith("#")}
 
 
+# Not copied into the tree the build reads: setuptools writes build/ and *.egg-info beside the
+# sources, and a build/ left by an earlier build would still hold modules deleted since.
+SCRATCH = {".git", "build", "out", "static", "__pycache__", ".pytest_cache", ".ruff_cache"}
+
+
 @pytest.fixture(scope="module")
-def wheel(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("wheel")
-    # No index, no build isolation, no cache: the build uses only what the checkout holds.
+def source(tmp_path_factory) -> Path:
+    """A copy of the checkout without build scratch, so building leaves the checkout as it was."""
+    copy = tmp_path_factory.mktemp("source") / "chengyu-plan-map"
+    shutil.copytree(
+        ROOT,
+        copy,
+        ignore=lambda _, names: [n for n in names if n in SCRATCH or n.endswith((".egg-info", ".pyc"))],
+    )
+    return copy
+
+
+def _pip(python, *args: str, cwd: Path | None = None) -> None:
+    # No index, no build isolation, no cache: the build uses setuptools as installed and the sources.
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--no-index"]
-        + ["--no-cache-dir", "--quiet", "--wheel-dir", str(out), str(ROOT)],
+        [str(python), "-m", "pip", *args, "--no-deps", "--no-build-isolation", "--no-index"]
+        + ["--no-cache-dir", "--quiet"],
         check=True,
         timeout=300,
+        cwd=cwd,
     )
+
+
+@pytest.fixture(scope="module")
+def wheel(source, tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("wheel")
+    _pip(sys.executable, "wheel", "--wheel-dir", str(out), str(source))
     (built,) = out.glob("*.whl")
     return built
+
+
+def _checkout_files(directory: Path) -> set[str]:
+    """The files under a directory of the checkout, relative to it, without byte code."""
+    return {
+        p.relative_to(directory).as_posix()
+        for p in directory.rglob("*")
+        if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc"
+    }
+
+
+def _venv(tmp_path: Path) -> Path:
+    """A fresh venv that sees this interpreter's packages (the dependencies) and nothing of ours.
+
+    Without a pip of its own: ensurepip would also put its bundled setuptools in the venv, older
+    than the one pyproject.toml asks for, in front of it. pip and setuptools come from outside.
+    """
+    venv = tmp_path / "venv"
+    subprocess.run(
+        [sys.executable, "-m", "venv", "--system-site-packages", "--without-pip", str(venv)],
+        check=True,
+        timeout=120,
+    )
+    return venv / "bin" / "python"
 
 
 def _metadata(wheel: Path):
@@ -71,31 +120,38 @@ def test_the_wheel_carries_the_packages_their_type_marker_and_the_data(wheel):
         record = archive.read(next(n for n in names if n.endswith(".dist-info/RECORD"))).decode()
     for package in PACKAGES:
         assert f"{package}/__init__.py" in names and f"{package}/py.typed" in names
-    shipped = {p.relative_to(ROOT).as_posix() for p in (ROOT / "data").rglob("*") if p.is_file()}
-    assert {f"geo/{path}" for path in shipped} <= names
     assert "geo/progress/migrations/env.py" in names and "deploy/nginx.conf.template" in names
-    assert not [n for n in names if "__pycache__" in n or n.endswith(".pyc")]
-    assert not [n for n in names if n.split("/")[0] in {"tests", "app_pages", "static"}]
+    # Every file of the five packages, and data/ as geo/data/, and nothing else: a subpackage or a
+    # non-Python file missing here wants its line in [tool.setuptools] of pyproject.toml.
+    expected = {f"{package}/{path}" for package in PACKAGES for path in _checkout_files(ROOT / package)}
+    expected |= {f"geo/data/{path}" for path in _checkout_files(ROOT / "data")}
+    assert {n for n in names if ".dist-info/" not in n} == expected
     # RECORD names every file once, itself without a hash.
     recorded = [line.split(",")[0] for line in record.splitlines()]
     assert sorted(recorded) == sorted(names)
 
 
-def test_the_installed_package_works_outside_the_checkout(wheel, tmp_path):
-    venv = tmp_path / "venv"
-    # The dependencies are already in this interpreter's environment; the venv sees them but takes
-    # geo and the rest only from the wheel.
-    subprocess.run(
-        [sys.executable, "-m", "venv", "--system-site-packages", str(venv)], check=True, timeout=120
+def test_the_sdist_carries_the_sources_the_data_and_the_project_files(source, tmp_path):
+    out = tmp_path / "sdist"
+    build = "import sys; from setuptools import build_meta; print(build_meta.build_sdist(sys.argv[1]))"
+    made = subprocess.run(
+        [sys.executable, "-c", build, str(out)], cwd=source, capture_output=True, text=True, timeout=300
     )
-    python = venv / "bin" / "python"
-    subprocess.run(
-        [str(python), "-m", "pip", "install", "--no-index", "--no-deps", "--quiet", str(wheel)],
-        check=True,
-        timeout=300,
-    )
-    elsewhere = tmp_path / "elsewhere"
-    elsewhere.mkdir()
+    assert made.returncode == 0, made.stderr
+    with tarfile.open(out / made.stdout.split()[-1]) as archive:
+        top, *rest = {n.split("/", 1)[0] for n in archive.getnames()}
+        assert not rest and top == "chengyu_plan_map-0.1.0"
+        names = {m.name.split("/", 1)[1] for m in archive.getmembers() if m.isfile()}
+    expected = {f"{package}/{path}" for package in PACKAGES for path in _checkout_files(ROOT / package)}
+    expected |= {f"data/{path}" for path in _checkout_files(ROOT / "data")}
+    expected |= {"pyproject.toml", "README.md", "requirements.txt", "MANIFEST.in", "PKG-INFO"}
+    assert expected <= names
+    # Beyond those, only setuptools' own metadata: no tests, app pages or static files.
+    assert {n.split("/")[0] for n in names - expected} <= {"chengyu_plan_map.egg-info", "setup.cfg"}
+
+
+def _geo_seen_from(python: Path, elsewhere: Path) -> dict:
+    """Where ``python`` finds geo and its data from a directory outside any checkout, and what it reads."""
     env = {k: v for k, v in os.environ.items() if k not in {"PYTHONPATH", "PLANMAP_DATA_DIR"}}
     script = (
         "import json, geo, geo.datafiles, geo.brief.content as brief\n"
@@ -109,11 +165,33 @@ def test_the_installed_package_works_outside_the_checkout(wheel, tmp_path):
     )
     assert shown.returncode == 0, shown.stderr
     answer = json.loads(shown.stdout)
-    assert Path(answer["geo"]).is_relative_to(venv) and Path(answer["data"]).is_relative_to(venv)
-    assert answer["unit"] == ["500118", "永川区"]
-    assert answer["version"] == _metadata(wheel)["Version"]
     # The command line too, from the same place.
     place = subprocess.run(
         [str(python), "-m", "geo", "place", "永川"], cwd=elsewhere, env=env, capture_output=True, text=True
     )
     assert place.returncode == 0 and "500118" in place.stdout, place.stderr
+    return answer
+
+
+def test_the_installed_package_works_outside_the_checkout(wheel, tmp_path):
+    python = _venv(tmp_path)
+    venv = python.parent.parent
+    _pip(python, "install", str(wheel))
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    answer = _geo_seen_from(python, elsewhere)
+    assert Path(answer["geo"]).is_relative_to(venv) and Path(answer["data"]).is_relative_to(venv)
+    assert answer["unit"] == ["500118", "永川区"]
+    assert answer["version"] == _metadata(wheel)["Version"]
+
+
+def test_an_editable_install_reads_the_checkout(source, tmp_path):
+    python = _venv(tmp_path)
+    _pip(python, "install", "--editable", str(source))
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    answer = _geo_seen_from(python, elsewhere)
+    # The modules and data/ of the checkout itself, not copies in the venv.
+    assert Path(answer["geo"]) == source / "geo" / "__init__.py"
+    assert Path(answer["data"]) == source / "data"
+    assert answer["unit"] == ["500118", "永川区"]
