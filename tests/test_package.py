@@ -36,29 +36,34 @@ def _pinned_requirements() -> set[str]:
 
 # Not copied into the tree the build reads: setuptools writes build/ and *.egg-info beside the
 # sources, and a build/ left by an earlier build would still hold modules deleted since.
-SCRATCH = {".git", "build", "out", "static", "__pycache__", ".pytest_cache", ".ruff_cache"}
+# (static/ and out/ hold what the app serves and writes, not sources.)
+TOP_LEVEL_SKIPPED = {".git", "build", "out", "static", ".pytest_cache", ".ruff_cache"}
+
+
+def _skipped(directory: str, names: list[str]) -> list[str]:
+    top = Path(directory) == ROOT
+    return [
+        n
+        for n in names
+        if (top and n in TOP_LEVEL_SKIPPED) or n == "__pycache__" or n.endswith((".egg-info", ".pyc"))
+    ]
 
 
 @pytest.fixture(scope="module")
 def source(tmp_path_factory) -> Path:
     """A copy of the checkout without build scratch, so building leaves the checkout as it was."""
     copy = tmp_path_factory.mktemp("source") / "chengyu-plan-map"
-    shutil.copytree(
-        ROOT,
-        copy,
-        ignore=lambda _, names: [n for n in names if n in SCRATCH or n.endswith((".egg-info", ".pyc"))],
-    )
+    shutil.copytree(ROOT, copy, ignore=_skipped)
     return copy
 
 
-def _pip(python, *args: str, cwd: Path | None = None) -> None:
+def _pip(python: Path | str, *args: str) -> None:
     # No index, no build isolation, no cache: the build uses setuptools as installed and the sources.
     subprocess.run(
         [str(python), "-m", "pip", *args, "--no-deps", "--no-build-isolation", "--no-index"]
         + ["--no-cache-dir", "--quiet"],
         check=True,
         timeout=300,
-        cwd=cwd,
     )
 
 
