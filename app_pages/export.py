@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlsplit
 
 import pandas as pd
 import streamlit as st
@@ -32,6 +32,7 @@ from geo.export import (
 from geo.export_selection import (
     describe_selection,
     export_name,
+    export_query,
     request_from_params,
     resolve_place,
     selected_features,
@@ -150,11 +151,7 @@ def _stable_link(
 ) -> str:
     """The export (or its side file ``file``) at the app's download route: any server process
     answers it, and it can be bookmarked. Root-relative, so it holds behind a proxy on any port."""
-    params = {
-        k: ",".join(map(str, v)) if isinstance(v, list) else v for k, v in selection_params(selection).items()
-    }
-    params |= {"place": place_name or "", "format": fmt, "crs": crs, "file": file or ""}
-    return "/api/export?" + urlencode({k: v for k, v in params.items() if v}, safe=",:")
+    return "/api/export?" + export_query(selection, fmt=fmt, crs=crs, place_name=place_name, file=file)
 
 
 # A link drawn as a button: the file comes straight from the route, in this tab (``download``).

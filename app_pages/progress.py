@@ -9,11 +9,10 @@ themselves; without one, recording needs the editor key configured in ``.streaml
 
 from __future__ import annotations
 
-from datetime import date
-
 import pandas as pd
 import streamlit as st
 
+from geo.clock import plan_today
 from geo.errors import GeoError, LedgerUnavailable
 from geo.progress import PHASE_IDS, NewEvent
 from geo.progress.ledger import MAX_AUTHOR, MAX_NOTE, MAX_SOURCE
@@ -55,7 +54,7 @@ def _events_or_stop():
 
 def _summary(gdf, events) -> None:
     language = lang()
-    today = date.today()
+    today = plan_today()
     st.header(tr("规划以来", "Since the plan"))
     counts = since_plan_counts(gdf, events, today)
     touched = int(counts.drop(columns=[""], errors="ignore").to_numpy().sum())
@@ -172,7 +171,7 @@ def _editor(gdf, events, item_id: str | None) -> None:
         )
         day = st.text_input(
             tr("日期(YYYY-MM-DD、YYYY-MM 或 YYYY)", "Date (YYYY-MM-DD, YYYY-MM or YYYY)"),
-            value=date.today().isoformat(),
+            value=plan_today().isoformat(),
             max_chars=DATE_MAX_CHARS,
         )
         phase = st.selectbox(

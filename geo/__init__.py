@@ -41,6 +41,7 @@ Briefs
 Plumbing
     :mod:`geo.datafiles`     the one paths module (``DATA_DIR``) and the guard that turns read failures
                              into :class:`geo.errors.DataError`
+    :mod:`geo.clock`         "today": the day in the plan's time zone, Asia/Shanghai (``plan_today``)
     :mod:`geo.errors`        every exception of the library
     :mod:`geo.controlchars`  which characters are controls (refused in the ledger, removed on terminals)
     :mod:`geo.csvcells`      CSV text cells a spreadsheet never runs as formulas

@@ -306,13 +306,12 @@ def _task_numbers(values: Iterable[str]) -> tuple[int, ...]:
 
 def run_export(args: argparse.Namespace) -> int:
     """Run ``python -m geo export``: 0 on success, 2 with a one-line message on a bad request."""
-    from datetime import UTC, datetime
-
+    from geo.clock import plan_today
     from geo.export import export_target, write_target
     from geo.export_selection import Selection, catalogue_bundle, export_name
     from geo.progress.exporting import progress_bundle
 
-    exported = datetime.now(UTC).date()
+    exported = plan_today()
     named = Selection(layers=tuple(args.layer), statuses=tuple(args.status))
     try:
         # Checked before the (slower) selection is built, so a bad path fails at once.

@@ -9,12 +9,14 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime
+from datetime import date
+from urllib.parse import urlencode
 
 import geopandas as gpd
 import pandas as pd
 
 from geo.catalogue import LAYER_IDS, STATUS_EN, STATUSES
+from geo.clock import plan_today
 from geo.errors import ExportError, GeoError
 from geo.export import (
     DEFAULT_CRS,
@@ -29,7 +31,9 @@ from geo.features import (
     Selection,
     catalogue_frame,
     selection_from_params,
+    selection_link_params,
 )
+from geo.formats.names import undated
 from geo.plan import load_plan
 from geo.progress.frames import with_progress as with_progress_columns
 from geo.progress.ledger import Event, parse_as_of
@@ -159,7 +163,7 @@ def export_name(selection: Selection, fmt: str, crs: str, exported: date | None 
     the app offers it and as the command line writes it by default."""
     layers = sorted(selection.layers, key=lambda v: LAYER_IDS.index(v) if v in LAYER_IDS else len(LAYER_IDS))
     statuses = sorted(selection.statuses, key=lambda v: STATUSES.index(v) if v in STATUSES else len(STATUSES))
-    exported = exported or datetime.now(UTC).date()
+    exported = exported or plan_today()
     return selection_filename(fmt, crs, layers=layers, statuses=statuses, exported=exported)
 
 
@@ -170,29 +174,30 @@ def export_files(
     crs: str = DEFAULT_CRS,
     place_name: str | None = None,
     exported: date | None = None,
-    as_of: str | None = None,
+    as_of: date | str | None = None,
     events: Iterable[Event] | None = None,
     with_progress: bool = True,
 ) -> dict[str, bytes]:
     """``{file name: bytes}`` of an export of the selection: what the app offers for download.
 
     Like the command line, the features carry the progress ledger's phase as of ``as_of``
-    (``YYYY-MM-DD``, default today), from ``events`` when the caller has read them, else from the
+    (a day or ``YYYY-MM-DD``, default today), from ``events`` when the caller has read them, else from the
     ledger read here. ``with_progress=False`` (the ledger cannot be read): no phase columns and no
     events table, and the files' README says so.
     """
     from geo.progress.exporting import progress_bundle
 
-    exported = exported or datetime.now(UTC).date()
+    exported = exported or plan_today()
     bundle = selection_bundle(selection, place_name=place_name)
     if not with_progress:
         bundle = replace(
             bundle, selection=f"{bundle.selection}; without progress (the ledger could not be read)"
         )
     elif events is None:
-        bundle = progress_bundle(bundle, as_of)
+        bundle = progress_bundle(bundle, as_of.isoformat() if isinstance(as_of, date) else as_of)
     else:
-        bundle = with_progress_columns(bundle, parse_as_of(as_of), events)
+        day = as_of if isinstance(as_of, date) else parse_as_of(as_of)
+        bundle = with_progress_columns(bundle, day, events)
     return export_bytes(
         bundle,
         fmt=fmt,
@@ -200,6 +205,16 @@ def export_files(
         exported=exported,
         name=lambda fmt, crs: export_name(selection, fmt, crs, exported),
     )
+
+
+def file_of_export(files: Mapping[str, bytes], name: str) -> str | None:
+    """The file of an export that ``name`` asks for: that name, or the name the same file had on
+    another day. The names carry the day the export is made, so a link to a CSV's README drawn
+    before midnight still finds the README made after it; None when no file is meant."""
+    if name in files:
+        return name
+    same = [file for file in files if undated(file) == undated(name)]
+    return same[0] if len(same) == 1 else None
 
 
 # -- the export page's link: the map page's parameters plus place, format and crs ------------------
@@ -241,6 +256,24 @@ def request_from_params(params: Mapping[str, str]) -> ExportRequest:
             bad.append(("place", place))
     selection = replace(selection, place=adcode)
     return ExportRequest(selection, fmt, crs, place_name, tuple(bad))
+
+
+def export_query(
+    selection: Selection,
+    *,
+    fmt: str,
+    crs: str,
+    place_name: str | None = None,
+    as_of: date | None = None,
+    file: str | None = None,
+) -> str:
+    """The query of a link to an export (what :func:`request_from_params` and the download route
+    read): the selection, ``place`` by name, the format and CRS, the day of the phases (left out for
+    "today", so the link stays current) and a side file of the export by name."""
+    params = selection_link_params(selection)
+    params |= {"place": place_name or "", "format": fmt, "crs": crs}
+    params |= {"as_of": as_of.isoformat() if as_of else "", "file": file or ""}
+    return urlencode({name: value for name, value in params.items() if value}, safe=",:")
 
 
 def selected_features(selection: Selection) -> gpd.GeoDataFrame:

@@ -229,6 +229,25 @@ def selection_from_params(params: Mapping[str, object]) -> tuple[Selection, list
     return selection, bad
 
 
+SELECTION_PARAMS = ("layers", "status", "province", "chapter", "task", "q")
+
+
+def selection_link_params(selection: Selection) -> dict[str, str]:
+    """The link parameters of a selection, as :func:`selection_from_params` reads them back (lists
+    joined with commas); all layers chosen is written as none, which means the same, and empty
+    values are left out. ``place`` is the caller's: a link names it, the selection holds its code."""
+    layers = () if set(selection.layers) == set(LAYER_IDS) else selection.layers
+    params = {
+        "layers": ",".join(layers),
+        "status": ",".join(selection.statuses),
+        "province": ",".join(selection.provinces),
+        "chapter": ",".join(map(str, selection.chapters)),
+        "task": ",".join(map(str, selection.tasks)),
+        "q": selection.query.strip(),
+    }
+    return {name: value for name, value in params.items() if value}
+
+
 def features_in_unit(gdf: gpd.GeoDataFrame, adcode: str) -> gpd.GeoDataFrame:
     """Features that lie in or touch an administrative unit's boundary (or name it as a place)."""
     gazetteer = load_gazetteer()

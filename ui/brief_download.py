@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 import streamlit as st
 
 from geo.brief.pages import find_cjk_font
+from geo.clock import plan_today
 from geo.errors import BriefError
 from geo.gazetteer import load_gazetteer
 from ui.common import esc, lang, shown, tr
@@ -46,9 +47,9 @@ def brief_download(adcode: str) -> None:
     with day_column:
         as_of = st.date_input(
             tr("进展截至", "Progress as of"),
-            value=date.today(),
+            value=plan_today(),
             min_value=EARLIEST,
-            max_value=date.today(),
+            max_value=plan_today(),
             format="YYYY-MM-DD",
             key=AS_OF_KEY,
         )

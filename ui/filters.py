@@ -8,8 +8,14 @@ from __future__ import annotations
 
 import streamlit as st
 
-from geo.catalogue import LAYER_IDS, STATUSES, status_group
-from geo.features import PROVINCE_SCOPE_EN, PROVINCE_SCOPES, Selection
+from geo.catalogue import STATUSES, status_group
+from geo.features import (
+    PROVINCE_SCOPE_EN,
+    PROVINCE_SCOPES,
+    SELECTION_PARAMS,
+    Selection,
+    selection_link_params,
+)
 from geo.plan import load_plan
 from geo.styles import status_label
 from ui.common import lang, status_note, tr
@@ -86,16 +92,10 @@ def filter_state(prefix: str, place: str | None = None) -> Selection:
 
 
 def selection_params(selection: Selection) -> dict[str, object]:
-    """The link parameters of a selection (the names :func:`geo.features.selection_from_params` reads);
-    all layers chosen is written as none, which means the same."""
-    return {
-        "layers": [] if set(selection.layers) == set(LAYER_IDS) else list(selection.layers),
-        "status": list(selection.statuses),
-        "province": list(selection.provinces),
-        "chapter": list(selection.chapters),
-        "task": list(selection.tasks),
-        "q": selection.query.strip(),
-    }
+    """The link parameters of a selection (the names :func:`geo.features.selection_from_params` reads),
+    every name present so that :func:`ui.common.set_params` removes the empty ones."""
+    written = selection_link_params(selection)
+    return {name: written.get(name, "") for name in SELECTION_PARAMS}
 
 
 def _apply_suggestion(prefix: str) -> None:

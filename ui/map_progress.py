@@ -11,6 +11,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
+from geo.clock import plan_today
 from geo.errors import GeoError
 from geo.progress import Event, latest_as_of, parse_as_of
 from geo.styles import status_label
@@ -29,12 +30,12 @@ def as_of_from_url() -> None:
         day = parse_as_of(text)
     except GeoError:
         warn_bad_param("as_of", text or "", tr("今天", "today"))
-        day = date.today()
+        day = plan_today()
     st.session_state[AS_OF_KEY] = max(day, EARLIEST)
 
 
 def current_as_of() -> date:
-    return st.session_state.get(AS_OF_KEY) or date.today()
+    return st.session_state.get(AS_OF_KEY) or plan_today()
 
 
 def as_of_control() -> date:
@@ -42,7 +43,7 @@ def as_of_control() -> date:
         tr("进展截至", "Progress as of"),
         key=AS_OF_KEY,
         min_value=EARLIEST,
-        max_value=date.today(),
+        max_value=plan_today(),
         format="YYYY-MM-DD",
         help=tr(
             "按此日期的最新进展着色(着色依据选“进展”),详情中显示此日期的最新事件及来源。",
@@ -94,4 +95,4 @@ def details_line(row: pd.Series, latest: dict[str, Event], as_of: date) -> None:
 
 
 def as_of_param(as_of: date) -> str:
-    return "" if as_of == date.today() else as_of.isoformat()
+    return "" if as_of == plan_today() else as_of.isoformat()

@@ -19,17 +19,19 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections import OrderedDict
-from datetime import UTC, datetime
+from collections.abc import Callable
+from datetime import date
 from urllib.parse import quote
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import BaseRoute, Route
 
+from geo.clock import plan_today
 from geo.datafiles import without_server_paths
 from geo.errors import GeoError, LedgerUnavailable
 from geo.export import MEDIA_TYPES
-from geo.export_selection import export_files, export_name, request_from_params
+from geo.export_selection import export_files, export_name, file_of_export, request_from_params
 from geo.progress.ledger import list_events, parse_as_of
 from geo.progress.store import open_ledger
 
@@ -84,7 +86,9 @@ def content_disposition(name: str) -> str:
     return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name, safe='')}"
 
 
-async def export_endpoint(request: Request) -> Response:
+async def export_response(request: Request, today: date) -> Response:
+    """The answer to one request, with ``today`` the day of the plan's clock: the default ``as_of``,
+    the latest ``as_of`` allowed and the day in the file names."""
     params = {name: request.query_params.get(name) for name in request.query_params}
     unknown = sorted(set(params) - KNOWN)
     if unknown:
@@ -94,7 +98,7 @@ async def export_endpoint(request: Request) -> Response:
         name, value = wanted.bad[0]
         return _bad(f"unknown {name} {value!r}")
     try:
-        as_of = parse_as_of(params.get("as_of"))
+        as_of = parse_as_of(params.get("as_of"), today=today)
     except GeoError:
         return _bad(f"bad as_of {params.get('as_of')!r} (use YYYY-MM-DD)")
     try:
@@ -102,7 +106,6 @@ async def export_endpoint(request: Request) -> Response:
     except LedgerUnavailable as exc:
         problem = without_server_paths(" ".join(str(exc.problem).split()))
         return JSONResponse({"error": f"the progress database cannot be used: {problem}"}, status_code=503)
-    today = datetime.now(UTC).date()
     recorded = tuple(event.id for event in events)  # a new event makes a new export
     key = (repr(wanted.selection), wanted.fmt, wanted.crs, wanted.place_name, as_of, today, recorded)
 
@@ -112,7 +115,7 @@ async def export_endpoint(request: Request) -> Response:
             fmt=wanted.fmt,
             crs=wanted.crs,
             place_name=wanted.place_name,
-            as_of=as_of.isoformat(),
+            as_of=as_of,
             exported=today,
             events=events,
         )
@@ -122,9 +125,9 @@ async def export_endpoint(request: Request) -> Response:
     except GeoError as exc:  # no feature selected, a format that cannot declare the CRS, …
         return _bad(str(exc))
     main = export_name(wanted.selection, wanted.fmt, wanted.crs, today)
-    name = params.get("file") or main
-    if name not in files:
-        return _bad(f"no file {name!r} in this export; files: {', '.join(files)}")
+    name = file_of_export(files, params.get("file") or main)
+    if name is None:
+        return _bad(f"no file {params.get('file')!r} in this export; files: {', '.join(files)}")
     body = files[name]
     media_type = MEDIA_TYPES[wanted.fmt] if name == main else "text/plain; charset=utf-8"
 
@@ -136,5 +139,11 @@ async def export_endpoint(request: Request) -> Response:
     return StreamingResponse(chunks(), media_type=media_type, headers=headers)
 
 
-def export_routes() -> list[BaseRoute]:
+def export_routes(clock: Callable[[], date] = plan_today) -> list[BaseRoute]:
+    """The route, reading the day from ``clock`` on every request (the plan's clock; a test passes
+    its own to stand on either side of midnight)."""
+
+    async def export_endpoint(request: Request) -> Response:
+        return await export_response(request, clock())
+
     return [Route(PATH, export_endpoint, methods=["GET"])]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import functools
 
+from geo.clock import plan_today
 from geo.styles import LAYERS
 from web.ogc_data import EVENTS, PLACES, features_as_of, places
 
@@ -95,12 +96,10 @@ def _resource(title: str, description: str, keywords: list[str], bounds, sources
 
 @functools.cache
 def _resources() -> dict:
-    from datetime import date
-
-    features = features_as_of(date.today())
+    features = features_as_of(plan_today())
     resources = {}
     for layer in LAYERS.values():
-        rows = features_as_of(date.today(), layer.id)
+        rows = features_as_of(plan_today(), layer.id)
         if rows.empty:
             continue
         resources[layer.id] = _resource(

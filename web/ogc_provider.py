@@ -23,6 +23,7 @@ from pygeoapi.provider.base import (
 )
 from pygeoapi.util import crs_transform
 
+from geo.clock import plan_today
 from geo.errors import GeoError
 from geo.export_selection import request_from_params, selected_features
 from geo.formats.core import native
@@ -90,7 +91,7 @@ class PlanProvider(BaseProvider):
     def get_fields(self) -> dict:
         if not self._fields:
             if self.collection not in _FIELDS:
-                frame = self._frame(date.today())
+                frame = self._frame(plan_today())
                 _FIELDS[self.collection] = {
                     column: self._field(column, frame[column])
                     for column in frame.columns

@@ -18,6 +18,8 @@ from geo.formats.crs import CRS_FILE_LABELS
 
 MAX_NAME = 80
 ALL = "all"
+# The day in a name: ``_YYYYMMDD`` before the suffix (``.gpkg``, ``.README.txt``, ``.shp.zip``).
+_DAY_STAMP = re.compile(r"_\d{8}(?=\.[^_]*$)")
 
 
 def ascii_slug(text: str) -> str:
@@ -58,3 +60,9 @@ def selection_filename(
     if len(name()) > MAX_NAME:
         layer_part = f"{len(layers)}-layers"
     return name()
+
+
+def undated(name: str) -> str:
+    """The file name without the day it was made (``…_cgcs2000_20260102.README.txt`` →
+    ``…_cgcs2000.README.txt``): the same export made on another day has the same one."""
+    return _DAY_STAMP.sub("", name, count=1)

@@ -11,13 +11,14 @@ import os
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 
 import geopandas as gpd
 from pyogrio.errors import DataLayerError, DataSourceError
 
 from geo import outfiles
+from geo.clock import plan_today
 from geo.errors import ExportError
 from geo.formats import csv, geojson, gpkg, kml, parquet, shp
 from geo.formats.core import DEFAULT_STEM, FORMAT_LABELS, SUFFIXES, ExportBundle
@@ -103,7 +104,7 @@ def write_target(bundle: ExportBundle, target: ExportTarget, *, exported: date |
     """
     if bundle.features.empty:
         raise ExportError("the selection matches no feature; nothing to export")
-    exported = exported or datetime.now(UTC).date()
+    exported = exported or plan_today()
     # The seam between the features frame and the writers: one prepared frame, one metadata block.
     gdf = prepare_frame(bundle.features, target.crs)
     metadata = export_metadata(bundle, gdf, fmt=target.fmt, crs=target.crs, exported=exported)

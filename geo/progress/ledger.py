@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime
 
 import sqlalchemy as sa
 
+from geo.clock import plan_today
 from geo.controlchars import first_control
 from geo.datafiles import DATA_DIR
 from geo.errors import ProgressError
@@ -112,15 +113,17 @@ def parse_event_date(text: str, *, today: date | None = None) -> tuple[date, str
         start = date(int(year), int(month or 1), int(day or 1))
     except ValueError:
         raise ProgressError(f"bad date: {text!r} (no such day; use {DATE_FORMS})") from None
-    if start > (today or date.today()):
+    if start > (today or plan_today()):
         raise ProgressError(f"date in the future: {text}")
     return start, precision
 
 
-def parse_as_of(text: str | None) -> date:
-    """An ``--as-of`` value: a day ``YYYY-MM-DD`` (default today) that is not in the future."""
+def parse_as_of(text: str | None, *, today: date | None = None) -> date:
+    """An ``--as-of`` value: a day ``YYYY-MM-DD`` (default today) that is not after ``today``
+    (default :func:`geo.clock.plan_today`)."""
+    today = today or plan_today()
     if not text:
-        return date.today()
+        return today
     forms = f"use YYYY-MM-DD in digits 0-9, from {EARLIEST_YEAR} to today"
     if not _DAY.fullmatch(text.strip()):
         raise ProgressError(f"bad --as-of date: {text!r} ({forms})")
@@ -130,7 +133,7 @@ def parse_as_of(text: str | None) -> date:
         raise ProgressError(f"bad --as-of date: {text!r} (no such day; {forms})") from None
     if day.year < EARLIEST_YEAR:
         raise ProgressError(f"bad --as-of date: {text!r} ({forms})")
-    if day > date.today():
+    if day > today:
         raise ProgressError(f"--as-of date in the future: {text}")
     return day
 
