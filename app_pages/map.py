@@ -15,7 +15,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo.catalogue import LAYER_IDS
-from geo.features import PROVINCE_SCOPE_EN, Selection, selection_from_params
+from geo.features import PROVINCE_SCOPE_EN, SELECTION_PARAMS, Selection
 from geo.formats.measures import length_wording
 from geo.search import search_frame
 from geo.styles import LAYERS, precision_label, status_label
@@ -25,44 +25,40 @@ from layers.maps import BASEMAPS, DEFAULT_BASEMAP, datum_label, datum_of, featur
 from layers.planmap import feature_strings, feature_view, features_url, planner_map
 from ui import map_progress
 from ui.clicks import CLICK_OBJECTS, clicked_properties
-from ui.common import (
-    lang,
-    load_catalogue_or_stop,
-    page_href,
-    param,
-    remember_url,
-    set_params,
-    tr,
-    url_changed,
-    warn_bad_param,
-)
+from ui.common import catalogue, lang, load_catalogue_or_stop, page_href, tr
 from ui.details import feature_details
-from ui.filters import filter_state, plan_filters, search_suggestions, selection_params, set_filter_state
+from ui.filters import plan_filters, search_suggestions
+from ui.page_state import PageState, Refused, checked, choice, selection_of, selection_params
 
 PAGE = "map"
 COLOUR_MODES = ("layer", "status", "phase")
 
 
-# -- URL → widgets ---------------------------------------------------------------------------------
-def _state_from_url() -> None:
-    selection, bad = selection_from_params(st.query_params.to_dict())
-    everything = tr("全部", "all")
-    for name in dict.fromkeys(name for name, _ in bad):
-        warn_bad_param(name, ",".join(value for n, value in bad if n == name), everything)
-    set_filter_state(PAGE, selection)
-    st.session_state["map_layers"] = list(selection.layers) or list(LAYER_IDS)
-    basemap = param("basemap")
-    if basemap and basemap not in BASEMAPS:
-        warn_bad_param("basemap", basemap, BASEMAPS[DEFAULT_BASEMAP].title(lang()))
-        basemap = None
-    st.session_state["map_basemap"] = basemap or DEFAULT_BASEMAP
-    colour = param("colour")
-    if colour and colour not in COLOUR_MODES:
-        warn_bad_param("colour", colour, "layer")
-        colour = None
-    st.session_state["map_colour"] = colour or "layer"
-    st.session_state["map_feature"] = param("feature")
-    map_progress.as_of_from_url()
+# -- URL ↔ widgets --------------------------------------------------------------------------------
+def _known_feature(item_id: str) -> str:
+    if catalogue()[catalogue()["id"] == item_id].empty:
+        raise Refused(item_id)
+    return item_id
+
+
+STATE = PageState(
+    PAGE,
+    (
+        *selection_params(PAGE, every_layer=lambda: list(LAYER_IDS)),
+        choice(
+            "basemap",
+            "map_basemap",
+            lambda: BASEMAPS,
+            DEFAULT_BASEMAP,
+            lambda: BASEMAPS[DEFAULT_BASEMAP].title(lang()),
+        ),
+        choice("colour", "map_colour", lambda: COLOUR_MODES, "layer", lambda: "layer"),
+        checked("feature", "map_feature", _known_feature, None, lambda: tr("无", "none")),
+        map_progress.AS_OF,
+    ),
+)
+# What the "export these features" link carries: the selection and the day of the phases.
+EXPORTED = (*SELECTION_PARAMS, "as_of")
 
 
 # -- widgets ---------------------------------------------------------------------------------------
@@ -107,17 +103,7 @@ def _filters(gdf: gpd.GeoDataFrame) -> Selection:
         horizontal=True,
     )
     map_progress.as_of_control()
-    return filter_state(PAGE)
-
-
-def _write_url(selection: Selection) -> None:
-    set_params(
-        **selection_params(selection),
-        basemap="" if st.session_state["map_basemap"] == DEFAULT_BASEMAP else st.session_state["map_basemap"],
-        colour="" if st.session_state["map_colour"] == "layer" else st.session_state["map_colour"],
-        feature=st.session_state.get("map_feature") or "",
-        as_of=map_progress.as_of_param(map_progress.current_as_of()),
-    )
+    return selection_of(STATE)
 
 
 def _measure(length_km, area_km2, precision: str) -> str:
@@ -182,92 +168,73 @@ def _selection_subtitle(selection: Selection, shown: int, total: int) -> str:
     return " · ".join(parts)
 
 
-def main() -> None:
+def _map_section(gdf, gdf_all, selection: Selection, latest, chosen: str | None) -> None:
     language = lang()
-    st.title(tr("地图", "Map explorer"))
-    started = time.perf_counter()
-    with st.spinner(tr("正在加载规划要素…", "Loading the plan's features…")):
-        gdf_all = load_catalogue_or_stop()
-
-    if url_changed(PAGE):
-        _state_from_url()
-
-    filters_column, map_column, details_column = st.columns([1.05, 3, 1.75], gap="small")
-    with filters_column:
-        selection = _filters(gdf_all)
-    gdf = search_frame(gdf_all, selection) if selection.layers else gdf_all.iloc[0:0]
-
-    basemap = st.session_state["map_basemap"]
-    colour_by = st.session_state["map_colour"]
+    basemap, colour_by = STATE.value("basemap"), STATE.value("colour")
     datum = datum_of(basemap)
-    latest = map_progress.latest_events(map_progress.current_as_of())
-    chosen = st.session_state.get("map_feature")
-    if chosen and gdf_all[gdf_all["id"] == chosen].empty:
-        warn_bad_param("feature", chosen, tr("无", "none"))
-        st.session_state["map_feature"] = chosen = None
-
-    with map_column:
-        if not selection.layers:
-            st.info(
-                tr(
-                    "未选择图层:请在左侧“图层”中至少选择一个。",
-                    "No layer chosen: pick at least one under “Layers” on the left.",
-                ),
-                icon=":material/layers:",
-            )
-        elif gdf.empty:
-            st.info(
-                tr(
-                    "没有符合条件的要素:请放宽状态、省份、方面或任务筛选,或修改搜索词。",
-                    "No feature matches: relax the status, province, chapter or task filters, or change the search.",
-                ),
-                icon=":material/search_off:",
-            )
-        else:
-            st.caption(
-                tr(
-                    f"显示 {len(gdf)} 个要素(共 {len(gdf_all)} 个)· 坐标系:",
-                    f"Showing {len(gdf)} of {len(gdf_all)} features · datum: ",
-                )
-                + datum_label(datum, language)
-            )
-        m = _base_map(basemap, language)
-        view = feature_view(
-            gdf,
-            url=_features_url(language, datum, colour_by, gdf_all, latest),
-            selected=chosen,
-            lang=language,
-            subtitle=_selection_subtitle(selection, len(gdf), len(gdf_all)),
+    if not selection.layers:
+        st.info(
+            tr(
+                "未选择图层:请在左侧“图层”中至少选择一个。",
+                "No layer chosen: pick at least one under “Layers” on the left.",
+            ),
+            icon=":material/layers:",
         )
-        st_folium(
-            m,
-            key="map_explorer",
-            height=640,
-            use_container_width=True,
-            feature_group_to_add=[view],
-            returned_objects=CLICK_OBJECTS,
-            on_change=_on_map_click,
+    elif gdf.empty:
+        st.info(
+            tr(
+                "没有符合条件的要素:请放宽状态、省份、方面或任务筛选,或修改搜索词。",
+                "No feature matches: relax the status, province, chapter or task filters, or change the search.",
+            ),
+            icon=":material/search_off:",
         )
-        shown_layers = [layer_id for layer_id in LAYER_IDS if layer_id in set(gdf["layer"])]
-        legend = map_progress.legend_html() if colour_by == "phase" else None
-        st.markdown(
-            legend or colour_legend_html(shown_layers, lang=language, colour_by=colour_by),
-            unsafe_allow_html=True,
-        )
-
-    with details_column:
-        if chosen:
-            with st.container(border=True, key="map_details"):
-                feature_details(gdf_all[gdf_all["id"] == chosen].iloc[0], latest)
-        elif not gdf.empty:
-            st.info(
-                tr(
-                    "点击地图上的要素或表格中的一行,在这里查看原文、状态和位置精度。",
-                    "Click a feature on the map or a row of the table to read its sentence, status and precision here.",
-                ),
-                icon=":material/touch_app:",
+    else:
+        st.caption(
+            tr(
+                f"显示 {len(gdf)} 个要素(共 {len(gdf_all)} 个)· 坐标系:",
+                f"Showing {len(gdf)} of {len(gdf_all)} features · datum: ",
             )
+            + datum_label(datum, language)
+        )
+    view = feature_view(
+        gdf,
+        url=_features_url(language, datum, colour_by, gdf_all, latest),
+        selected=chosen,
+        lang=language,
+        subtitle=_selection_subtitle(selection, len(gdf), len(gdf_all)),
+    )
+    st_folium(
+        _base_map(basemap, language),
+        key="map_explorer",
+        height=640,
+        use_container_width=True,
+        feature_group_to_add=[view],
+        returned_objects=CLICK_OBJECTS,
+        on_change=_on_map_click,
+    )
+    shown_layers = [layer_id for layer_id in LAYER_IDS if layer_id in set(gdf["layer"])]
+    legend = map_progress.legend_html() if colour_by == "phase" else None
+    st.markdown(
+        legend or colour_legend_html(shown_layers, lang=language, colour_by=colour_by),
+        unsafe_allow_html=True,
+    )
 
+
+def _details_section(gdf, gdf_all, latest, chosen: str | None) -> None:
+    if chosen:
+        with st.container(border=True, key="map_details"):
+            feature_details(gdf_all[gdf_all["id"] == chosen].iloc[0], latest)
+    elif not gdf.empty:
+        st.info(
+            tr(
+                "点击地图上的要素或表格中的一行,在这里查看原文、状态和位置精度。",
+                "Click a feature on the map or a row of the table to read its sentence, status and precision here.",
+            ),
+            icon=":material/touch_app:",
+        )
+
+
+def _table_section(gdf, chosen: str | None) -> None:
     st.subheader(tr("要素列表", "Features"))
     table = _feature_table(gdf)
     ids = list(gdf["id"])
@@ -288,16 +255,30 @@ def main() -> None:
         height=min(420, 38 + 35 * max(len(table), 1)),
     )
 
-    _write_url(selection)
-    remember_url(PAGE)
-    shared = {
-        k: v
-        for k, v in st.query_params.to_dict().items()
-        if k in ("layers", "status", "province", "chapter", "task", "q")
-    }
-    st.markdown(
-        f"[{tr('导出这些要素(GeoJSON 等格式)→', 'Export these features (GeoJSON and other formats) →')}]({page_href('export', **shared)})"
-    )
+
+def main() -> None:
+    st.title(tr("地图", "Map explorer"))
+    started = time.perf_counter()
+    with st.spinner(tr("正在加载规划要素…", "Loading the plan's features…")):
+        gdf_all = load_catalogue_or_stop()
+    STATE.load()
+
+    filters_column, map_column, details_column = st.columns([1.05, 3, 1.75], gap="small")
+    with filters_column:
+        selection = _filters(gdf_all)
+    gdf = search_frame(gdf_all, selection) if selection.layers else gdf_all.iloc[0:0]
+    latest = map_progress.latest_events(map_progress.current_as_of())
+    chosen = STATE.value("feature")
+    with map_column:
+        _map_section(gdf, gdf_all, selection, latest, chosen)
+    with details_column:
+        _details_section(gdf, gdf_all, latest, chosen)
+    _table_section(gdf, chosen)
+
+    STATE.save()
+    export = page_href("export", **STATE.link(*EXPORTED))
+    label = tr("导出这些要素(GeoJSON 等格式)→", "Export these features (GeoJSON and other formats) →")
+    st.markdown(f"[{label}]({export})")
     st.caption(
         tr(
             f"本页计算用时 {time.perf_counter() - started:.2f} 秒",

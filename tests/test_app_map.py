@@ -4,6 +4,7 @@ import html
 import json
 import re
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -306,3 +307,14 @@ def test_details_show_the_note_in_the_interface_language():
     en = _run(feature=row["id"], lang="en")
     assert not en.exception, en.exception
     assert [i.value for i in en.info if row["note_zh"] in i.value or row["note"] in i.value] == [row["note"]]
+
+
+def test_the_export_link_carries_the_selection_and_the_day_of_the_phases():
+    at = _run(layers="aviation,railway", status="在建", q="天府", as_of="2024-06-30", colour="phase")
+    assert not at.exception, at.exception
+    links = [m.value for m in at.markdown if "(/export?" in m.value]
+    assert len(links) == 1
+    query = parse_qs(urlsplit(links[0].rsplit("(", 1)[1].rstrip(")")).query)
+    assert query["as_of"] == ["2024-06-30"] and query["q"] == ["天府"]
+    assert set(query["layers"][0].split(",")) == {"aviation", "railway"}
+    assert query["status"] and "colour" not in query  # the selection, not the map's look

@@ -1,7 +1,7 @@
 """The map page's "as of" control: the day whose progress colours the map and fills the details.
 
-Kept beside app_pages/map.py so the map page needs only a few calls: read the day from the URL
-(``?as_of=YYYY-MM-DD``, default today), draw the control, restyle features, write the day back.
+Kept beside app_pages/map.py so the map page needs only a few calls: its URL parameter
+(:data:`AS_OF`, ``?as_of=YYYY-MM-DD``, default today), the control, the restyled features.
 """
 
 from __future__ import annotations
@@ -12,45 +12,38 @@ import pandas as pd
 import streamlit as st
 
 from geo.clock import plan_today
-from geo.errors import GeoError
-from geo.progress import Event, latest_as_of, parse_as_of
+from geo.progress import Event, latest_as_of
 from geo.styles import status_label
 from layers.progress import ledger_events, phase_features, phase_label, phase_legend_html
-from ui.common import lang, param, plain_text, source_markdown, tr, warn_bad_param
+from ui.common import lang, plain_text, source_markdown, tr
 from ui.ledger import MAP_WITHOUT, read_ledger
+from ui.page_state import day
 
 AS_OF_KEY = "map_as_of"
 EARLIEST = date(2000, 1, 1)
-
-
-def as_of_from_url() -> None:
-    """The day in ``?as_of=``; a malformed or future day warns in one line and falls back to today."""
-    text = param("as_of")
-    try:
-        day = parse_as_of(text)
-    except GeoError:
-        warn_bad_param("as_of", text or "", tr("今天", "today"))
-        day = plan_today()
-    st.session_state[AS_OF_KEY] = max(day, EARLIEST)
+# ``?as_of=``: a malformed or future day warns in one line and falls back to today.
+AS_OF = day("as_of", AS_OF_KEY, earliest=EARLIEST)
 
 
 def current_as_of() -> date:
     return st.session_state.get(AS_OF_KEY) or plan_today()
 
 
-def as_of_control() -> date:
+def as_of_control(key: str = AS_OF_KEY, help_text: str | None = None) -> date:
+    """The day picker (the map's, or another page's ``key``), from :data:`EARLIEST` to today."""
     st.date_input(
         tr("进展截至", "Progress as of"),
-        key=AS_OF_KEY,
+        key=key,
         min_value=EARLIEST,
         max_value=plan_today(),
         format="YYYY-MM-DD",
-        help=tr(
+        help=help_text
+        or tr(
             "按此日期的最新进展着色(着色依据选“进展”),详情中显示此日期的最新事件及来源。",
             "Colours by the latest phase on this day (colour by “progress”); the details show the latest event and its source.",
         ),
     )
-    return current_as_of()
+    return st.session_state.get(key) or plan_today()
 
 
 def latest_events(as_of: date) -> dict[str, Event]:
@@ -92,7 +85,3 @@ def latest_event_markdown(event: Event | None, as_of: date, plan_status: str) ->
 
 def details_line(row: pd.Series, latest: dict[str, Event], as_of: date) -> None:
     st.markdown(latest_event_markdown(latest.get(row["id"]), as_of, row["status"]), unsafe_allow_html=True)
-
-
-def as_of_param(as_of: date) -> str:
-    return "" if as_of == plan_today() else as_of.isoformat()
