@@ -2,7 +2,8 @@
 
 State lives in the URL with the map page's names plus the format and the CRS:
 ``?layers=railway,aviation&status=开工建设&province=四川&chapter=2&task=10&q=万达开&place=达州
-&format=gpkg&crs=EPSG:4490``. The map page's link therefore opens what the map shows. The file is
+&format=gpkg&crs=EPSG:4490&as_of=2024-06-30`` (declared once in ``STATE``). The map page's link
+therefore opens what the map shows, with its day: the files' phases are as of ``as_of`` (default today). The file is
 made by the same code as ``python -m geo export`` (:mod:`geo.export_selection`), so both give the
 same bytes for the same selection.
 
@@ -21,19 +22,20 @@ import pandas as pd
 import streamlit as st
 
 from geo.catalogue import LAYER_IDS
+from geo.clock import plan_today
 from geo.errors import DataError, GeoError
 from geo.export import (
     CRS_CHOICES,
     FORMAT_LABELS,
     FORMATS,
     GCJ02_REFUSED,
+    check_crs,
     csv_readme_path,
 )
 from geo.export_selection import (
     describe_selection,
     export_name,
     export_query,
-    request_from_params,
     resolve_place,
     selected_features,
 )
@@ -41,20 +43,12 @@ from geo.features import Selection
 from geo.styles import LAYERS, PRECISION_LABELS, precision_explanation, precision_label
 from geo.vocabularies import CRS_TERMS
 from layers.progress import ledger_events
-from ui.common import (
-    clipped,
-    esc,
-    lang,
-    remember_url,
-    set_params,
-    show_catalogue_error,
-    shown,
-    tr,
-    url_changed,
-    warn_bad_param,
-)
-from ui.filters import filter_state, plan_filters, selection_params, set_filter_state
+from ui import map_progress
+from ui.common import clipped, esc, lang, show_catalogue_error, shown, tr
+from ui.filters import plan_filters
 from ui.ledger import EXPORT_WITHOUT, read_ledger
+from ui.map_progress import EARLIEST
+from ui.page_state import PageState, checked, choice, day, selection_of, selection_params
 
 PAGE = "export"
 FORMAT_HINTS = {
@@ -88,14 +82,20 @@ GEOJSON_CRS_NOTE = (
 )
 
 
-def _state_from_url() -> None:
-    request = request_from_params(st.query_params.to_dict())
-    for name, value in request.bad:
-        warn_bad_param(name, value, tr("忽略", "ignored"))
-    set_filter_state(PAGE, request.selection)
-    st.session_state["export_place"] = request.place_name or ""
-    st.session_state["export_format"] = request.fmt
-    st.session_state["export_crs"] = request.crs
+def _place_name(text: str) -> str:
+    return resolve_place(text)[1]
+
+
+STATE = PageState(
+    PAGE,
+    (
+        *selection_params(PAGE),
+        checked("place", "export_place", _place_name, "", lambda: tr("忽略", "ignored")),
+        choice("format", "export_format", lambda: FORMATS, "geojson", lambda: "GeoJSON", normalise=str.lower),
+        checked("crs", "export_crs", check_crs, CRS_CHOICES[0], lambda: CRS_CHOICES[0]),
+        day("as_of", "export_as_of", earliest=EARLIEST),
+    ),
+)
 
 
 def _filters() -> tuple[Selection, str | None]:
@@ -133,17 +133,14 @@ def _filters() -> tuple[Selection, str | None]:
                 ),
                 icon="⚠️",
             )
-    selection = filter_state(PAGE, place=adcode)
-    return selection, place_name
-
-
-def _write_url(selection: Selection, place_name: str | None) -> None:
-    set_params(
-        **selection_params(selection),
-        place=place_name or "",
-        format="" if st.session_state["export_format"] == "geojson" else st.session_state["export_format"],
-        crs="" if st.session_state["export_crs"] == CRS_CHOICES[0] else st.session_state["export_crs"],
+    map_progress.as_of_control(
+        STATE.key("as_of"),
+        tr(
+            "文件中各要素的进展阶段(phase 等列)按此日期的台账计算。",
+            "The phase columns of the file are the ledger's as of this day.",
+        ),
     )
+    return selection_of(STATE, place=adcode), place_name
 
 
 def _stable_link(
@@ -151,7 +148,10 @@ def _stable_link(
 ) -> str:
     """The export (or its side file ``file``) at the app's download route: any server process
     answers it, and it can be bookmarked. Root-relative, so it holds behind a proxy on any port."""
-    return "/api/export?" + export_query(selection, fmt=fmt, crs=crs, place_name=place_name, file=file)
+    day = STATE.value("as_of")
+    as_of = None if day == plan_today() else day  # today stays "today" in a bookmarked link
+    query = export_query(selection, fmt=fmt, crs=crs, place_name=place_name, as_of=as_of, file=file)
+    return "/api/export?" + query
 
 
 # A link drawn as a button: the file comes straight from the route, in this tab (``download``).
@@ -214,8 +214,121 @@ def _live_service() -> None:
         )
 
 
-def main() -> None:
+def _format_section() -> tuple[str, str]:
+    st.subheader(tr("格式与坐标系", "Format and CRS"))
+    fmt = st.radio(
+        tr("格式", "Format"),
+        options=list(FORMATS),
+        format_func=lambda f: f"{FORMAT_LABELS[f]} — {tr(*FORMAT_HINTS[f])}",
+        key="export_format",
+    )
+    crs = st.radio(
+        tr("坐标系", "CRS"),
+        options=list(CRS_CHOICES),
+        format_func=lambda c: tr(*CRS_LABELS[c]),
+        key="export_crs",
+    )
+    if crs in CRS_HINTS:
+        st.caption(tr(*CRS_HINTS[crs]))
+    if fmt == "geojson" and crs != CRS_CHOICES[0]:
+        st.caption(tr(*GEOJSON_CRS_NOTE))
+    return fmt, crs
+
+
+def _download_links(selection: Selection, place_name: str | None, fmt: str, crs: str) -> None:
+    """The route's links for the file (and a CSV's README), as of the page's day."""
+    file_name = export_name(selection, fmt, crs)
+    links = [
+        _download_link(
+            tr(f"下载 {file_name}", f"Download {file_name}"),
+            _stable_link(selection, place_name, fmt, crs),
+            file_name,
+            "primary",
+        )
+    ]
+    if fmt == "csv":
+        readme = csv_readme_path(Path(file_name)).name
+        links.append(
+            _download_link(
+                tr(f"下载说明 {readme}", f"Download the README {readme}"),
+                _stable_link(selection, place_name, fmt, crs, readme),
+                readme,
+                "secondary",
+            )
+        )
+    st.markdown(DOWNLOAD_CSS + "".join(links), unsafe_allow_html=True)
+    day = STATE.value("as_of").isoformat()
+    st.caption(
+        tr(
+            f"下载按钮是固定链接(可收藏、复制,或用 `curl` 获取),进展阶段截至 {day},与 `python -m geo export --as-of {day}` 的文件相同。",
+            f"The download buttons are plain links (to bookmark, copy or fetch with `curl`), with the phases as of "
+            f"{day}; the files are those of `python -m geo export --as-of {day}`.",
+        )
+    )
+
+
+def _download_section(selection: Selection, place_name: str | None, fmt: str, crs: str, features) -> None:
+    st.subheader(tr("下载", "Download"))
+    if fmt in GCJ02_REFUSED and crs == "GCJ-02":
+        st.warning(
+            tr(
+                f"{FORMAT_LABELS[fmt]} 文件按标准只能是 WGS 84,无法声明 GCJ-02:请选择 WGS 84 或其他格式。",
+                f"A {FORMAT_LABELS[fmt]} file is WGS 84 by definition and cannot declare GCJ-02: "
+                "choose WGS 84 or another format.",
+            ),
+            icon="⚠️",
+        )
+    elif features.empty:
+        st.info(
+            tr("没有符合条件的要素:请放宽筛选条件。", "No feature matches: relax the filters."),
+            icon=":material/search_off:",
+        )
+    else:
+        clipped_query = replace(selection, query=clipped(selection.query))
+        described = shown(describe_selection(clipped_query, place_name, lang()), 1000)
+        st.markdown(
+            tr(
+                f"已选 **{len(features)}** 个要素:{described}",
+                f"**{len(features)}** features selected: {described}",
+            )
+        )
+        # The route answers 503 while the ledger cannot be read: say so here, not after a click.
+        if read_ledger(ledger_events, *EXPORT_WITHOUT) is not None:
+            _download_links(selection, place_name, fmt, crs)
+        summary = _summary(features)
+        # Tall enough for every layer: a scrolling 15-row table hides the last ones.
+        st.dataframe(summary, width="stretch", height=38 + 35 * len(summary))
+
+
+def _help_section() -> None:
     language = lang()
+    _live_service()
+    with st.expander(tr("定位精度说明", "Precision classes")):
+        for precision in PRECISION_LABELS:
+            st.markdown(
+                f"- **{precision_label(precision, language)}** ({precision}): {precision_explanation(precision, language)}"
+            )
+    with st.expander(
+        tr("在 QGIS、ArcGIS、Google Earth、奥维中打开", "Opening in QGIS, ArcGIS, Google Earth, Ovital")
+    ):
+        st.markdown(
+            tr(
+                "- **QGIS**:工程 ▸ 打开自 ▸ GeoPackage,即可打开文件内置的工程:按主题分组、行政区边界在底层,与本应用地图一致;"
+                "也可把 GeoPackage 拖入 QGIS 逐个加载表格,样式相同(示意线为虚线)。\n"
+                "- **ArcGIS Pro**:解压 Shapefile 压缩包或直接添加 GeoPackage 表;中文由 .cpg 声明为 UTF-8。\n"
+                "- **Google Earth / 奥维互动地图**:导入 KML;奥维导入时坐标系选 WGS84(选了 GCJ-02 导出的文件则选 GCJ-02/火星坐标)。\n"
+                "- **Excel**:CSV 为带 BOM 的 UTF-8,中文直接可读;`wkt` 列为几何。",
+                "- **QGIS**: Project ▸ Open From ▸ GeoPackage opens the project stored in the file: layers grouped by theme, "
+                "admin outlines at the bottom, as the app draws them; or drag the GeoPackage in and add tables, "
+                "each with the same style (schematic lines dashed).\n"
+                "- **ArcGIS Pro**: unzip the shapefile archive or add the GeoPackage tables; the .cpg declares UTF-8 for Chinese.\n"
+                "- **Google Earth / 奥维 (Ovital)**: import the KML; in 奥维 choose WGS84 (or GCJ-02 for a GCJ-02 export).\n"
+                "- **Excel**: the CSV is UTF-8 with BOM, so Chinese shows; the `wkt` column holds the geometry.",
+            )
+        )
+
+
+def main() -> None:
     st.title(tr("导出", "Export"))
     st.caption(
         tr(
@@ -224,33 +337,14 @@ def main() -> None:
             "licences, precision). The command line `python -m geo export` makes the same data.",
         )
     )
-    if url_changed(PAGE):
-        _state_from_url()
-
+    STATE.load()
     filters_column, output_column = st.columns([1, 2], gap="large")
     with filters_column:
         st.subheader(tr("选择要素", "Features"))
         selection, place_name = _filters()
     with output_column:
-        st.subheader(tr("格式与坐标系", "Format and CRS"))
-        fmt = st.radio(
-            tr("格式", "Format"),
-            options=list(FORMATS),
-            format_func=lambda f: f"{FORMAT_LABELS[f]} — {tr(*FORMAT_HINTS[f])}",
-            key="export_format",
-        )
-        crs = st.radio(
-            tr("坐标系", "CRS"),
-            options=list(CRS_CHOICES),
-            format_func=lambda c: tr(*CRS_LABELS[c]),
-            key="export_crs",
-        )
-        if crs in CRS_HINTS:
-            st.caption(tr(*CRS_HINTS[crs]))
-        if fmt == "geojson" and crs != CRS_CHOICES[0]:
-            st.caption(tr(*GEOJSON_CRS_NOTE))
-    _write_url(selection, place_name)
-    remember_url(PAGE)
+        fmt, crs = _format_section()
+    STATE.save(place=place_name or "")
 
     try:
         features = selected_features(selection)
@@ -259,89 +353,9 @@ def main() -> None:
     except GeoError as exc:
         show_catalogue_error(exc)
         st.stop()
-
     with output_column:
-        st.subheader(tr("下载", "Download"))
-        file_name = export_name(selection, fmt, crs)
-        if fmt in GCJ02_REFUSED and crs == "GCJ-02":
-            st.warning(
-                tr(
-                    f"{FORMAT_LABELS[fmt]} 文件按标准只能是 WGS 84,无法声明 GCJ-02:请选择 WGS 84 或其他格式。",
-                    f"A {FORMAT_LABELS[fmt]} file is WGS 84 by definition and cannot declare GCJ-02: "
-                    "choose WGS 84 or another format.",
-                ),
-                icon="⚠️",
-            )
-        elif features.empty:
-            st.info(
-                tr("没有符合条件的要素:请放宽筛选条件。", "No feature matches: relax the filters."),
-                icon=":material/search_off:",
-            )
-        else:
-            clipped_query = replace(selection, query=clipped(selection.query))
-            described = shown(describe_selection(clipped_query, place_name, language), 1000)
-            st.markdown(
-                tr(
-                    f"已选 **{len(features)}** 个要素:{described}",
-                    f"**{len(features)}** features selected: {described}",
-                )
-            )
-
-            # The route answers 503 while the ledger cannot be read: say so here, not after a click.
-            if read_ledger(ledger_events, *EXPORT_WITHOUT) is not None:
-                links = [
-                    _download_link(
-                        tr(f"下载 {file_name}", f"Download {file_name}"),
-                        _stable_link(selection, place_name, fmt, crs),
-                        file_name,
-                        "primary",
-                    )
-                ]
-                if fmt == "csv":
-                    readme = csv_readme_path(Path(file_name)).name
-                    links.append(
-                        _download_link(
-                            tr(f"下载说明 {readme}", f"Download the README {readme}"),
-                            _stable_link(selection, place_name, fmt, crs, readme),
-                            readme,
-                            "secondary",
-                        )
-                    )
-                st.markdown(DOWNLOAD_CSS + "".join(links), unsafe_allow_html=True)
-                st.caption(
-                    tr(
-                        "下载按钮是固定链接(可收藏、复制,或用 `curl` 获取),每次按当天的进展生成,与 `python -m geo export` 的文件相同。",
-                        "The download buttons are plain links (to bookmark, copy or fetch with `curl`), made with "
-                        "the day's progress; the files are those of `python -m geo export`.",
-                    )
-                )
-            summary = _summary(features)
-            # Tall enough for every layer: a scrolling 15-row table hides the last ones.
-            st.dataframe(summary, width="stretch", height=38 + 35 * len(summary))
-        _live_service()
-        with st.expander(tr("定位精度说明", "Precision classes")):
-            for precision in PRECISION_LABELS:
-                st.markdown(
-                    f"- **{precision_label(precision, language)}** ({precision}): {precision_explanation(precision, language)}"
-                )
-        with st.expander(
-            tr("在 QGIS、ArcGIS、Google Earth、奥维中打开", "Opening in QGIS, ArcGIS, Google Earth, Ovital")
-        ):
-            st.markdown(
-                tr(
-                    "- **QGIS**:工程 ▸ 打开自 ▸ GeoPackage,即可打开文件内置的工程:按主题分组、行政区边界在底层,与本应用地图一致;"
-                    "也可把 GeoPackage 拖入 QGIS 逐个加载表格,样式相同(示意线为虚线)。\n"
-                    "- **ArcGIS Pro**:解压 Shapefile 压缩包或直接添加 GeoPackage 表;中文由 .cpg 声明为 UTF-8。\n"
-                    "- **Google Earth / 奥维互动地图**:导入 KML;奥维导入时坐标系选 WGS84(选了 GCJ-02 导出的文件则选 GCJ-02/火星坐标)。\n"
-                    "- **Excel**:CSV 为带 BOM 的 UTF-8,中文直接可读;`wkt` 列为几何。",
-                    "- **QGIS**: Project ▸ Open From ▸ GeoPackage opens the project stored in the file: layers grouped by theme, "
-                    "admin outlines at the bottom, as the app draws them; or drag the GeoPackage in and add tables, "
-                    "each with the same style (schematic lines dashed).\n"
-                    "- **ArcGIS Pro**: unzip the shapefile archive or add the GeoPackage tables; the .cpg declares UTF-8 for Chinese.\n"
-                    "- **Google Earth / 奥维 (Ovital)**: import the KML; in 奥维 choose WGS84 (or GCJ-02 for a GCJ-02 export).\n"
-                    "- **Excel**: the CSV is UTF-8 with BOM, so Chinese shows; the `wkt` column holds the geometry.",
-                )
-            )
+        _download_section(selection, place_name, fmt, crs, features)
+        _help_section()
 
 
 main()

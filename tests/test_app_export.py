@@ -272,3 +272,24 @@ def test_the_page_links_to_the_download_route(sample_catalogue):
         layers=("aviation", "zone"), statuses=("加快建设",), tasks=(9, 20, 23), place=request.selection.place
     )
     assert request.selection.place == "510300"
+
+
+def test_the_day_of_the_phases_travels_from_the_link_to_the_download_links():
+    at = _run(layers="aviation", format="csv", as_of="2024-06-30")
+    assert not at.exception, at.exception
+    assert not at.warning
+    assert at.date_input(key="export_as_of").value.isoformat() == "2024-06-30"
+    links = download_links(at)
+    assert len(links) == 2  # the CSV and its README
+    for link in links:
+        request, params = asked(link["href"])
+        assert params["as_of"] == "2024-06-30" and not request.bad
+    assert at.query_params["as_of"] == "2024-06-30"
+    today = _run(layers="aviation")
+    assert "as_of" not in asked(download_links(today)[0]["href"])[1]  # today stays "today"
+
+
+def test_a_future_day_is_one_warning_and_today():
+    at = _run(layers="aviation", as_of="2999-01-01")
+    assert [w.value for w in at.warning if "as_of=2999-01-01" in w.value]
+    assert "as_of" not in at.query_params

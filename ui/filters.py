@@ -1,7 +1,8 @@
 """The selection pickers the map and export pages share: status, province, chapter and task.
 
-Each page keeps its own widget keys (``map_status``, ``export_status`` …) so the two selections are
-independent; the choices, labels and the link parameters they write are the same.
+Each page keeps its own widget keys (``map_status``, ``export_status`` …, declared with their URL
+parameters by :func:`ui.page_state.selection_params`) so the two selections are independent; the
+choices and labels are the same.
 """
 
 from __future__ import annotations
@@ -12,9 +13,6 @@ from geo.catalogue import STATUSES, status_group
 from geo.features import (
     PROVINCE_SCOPE_EN,
     PROVINCE_SCOPES,
-    SELECTION_PARAMS,
-    Selection,
-    selection_link_params,
 )
 from geo.plan import load_plan
 from geo.styles import status_label
@@ -65,37 +63,6 @@ def plan_filters(prefix: str) -> None:
         key=f"{prefix}_task",
         placeholder=everything,
     )
-
-
-def set_filter_state(prefix: str, selection: Selection) -> None:
-    """Put a selection (read from a link) into a page's widgets."""
-    st.session_state[f"{prefix}_layers"] = list(selection.layers)
-    st.session_state[f"{prefix}_status"] = list(selection.statuses)
-    st.session_state[f"{prefix}_province"] = list(selection.provinces)
-    st.session_state[f"{prefix}_chapter"] = list(selection.chapters)
-    st.session_state[f"{prefix}_task"] = list(selection.tasks)
-    st.session_state[f"{prefix}_query"] = selection.query
-
-
-def filter_state(prefix: str, place: str | None = None) -> Selection:
-    """The selection a page's widgets hold."""
-    state = st.session_state
-    return Selection(
-        layers=tuple(state[f"{prefix}_layers"]),
-        statuses=tuple(state[f"{prefix}_status"]),
-        provinces=tuple(state[f"{prefix}_province"]),
-        chapters=tuple(state[f"{prefix}_chapter"]),
-        tasks=tuple(state[f"{prefix}_task"]),
-        query=state[f"{prefix}_query"],
-        place=place,
-    )
-
-
-def selection_params(selection: Selection) -> dict[str, object]:
-    """The link parameters of a selection (the names :func:`geo.features.selection_from_params` reads),
-    every name present so that :func:`ui.common.set_params` removes the empty ones."""
-    written = selection_link_params(selection)
-    return {name: written.get(name, "") for name in SELECTION_PARAMS}
 
 
 def _apply_suggestion(prefix: str) -> None:
