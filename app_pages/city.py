@@ -36,15 +36,12 @@ from ui.common import (
     lang,
     page_href,
     param,
-    remember_url,
-    set_params,
     show_catalogue_error,
     shown,
     status_note,
     tr,
-    url_changed,
-    warn_bad_param,
 )
+from ui.page_state import PageState, Refused, UrlParam, choice, flag
 
 PAGE = "city"
 LEVELS = ("prefecture", "county")
@@ -160,46 +157,70 @@ def _unit_label(row: pd.Series) -> str:
     return name
 
 
-# -- URL → state -----------------------------------------------------------------------------------
-def _state_from_url() -> None:
-    level = param("level") or "prefecture"
-    if level not in LEVELS:
-        warn_bad_param("level", level, tr("地市级", "prefecture level"))
-        level = "prefecture"
-    adcode = None
-    place = param("place")
-    if place:
+# -- URL ↔ widgets --------------------------------------------------------------------------------
+def _unit_from_url(place: str) -> str:
+    """The adcode of a unit of either level named in ``?place=`` (a name or an adcode)."""
+    try:
+        unit = load_gazetteer().resolve(place).unit
+    except DataError:
+        raise
+    except GeoError as exc:
+        message = shown(exc)
+        raise Refused(
+            place,
+            message=tr(
+                f"找不到地点“{shown(place)}”({message}),请在下拉框中选择。",
+                f"Place “{shown(place)}” not found ({message}); choose one from the list.",
+            ),
+        ) from None
+    if unit.adcode in set(units_frame("prefecture")["adcode"]) | set(units_frame("county")["adcode"]):
+        return unit.adcode
+    raise Refused(
+        place,
+        message=tr(
+            f"“{shown(place)}”({unit.name})不是四川或重庆的市州、区县,无法在图上选择。",
+            f"“{shown(place)}” ({unit.name}) is not a prefecture, district or county of Sichuan or Chongqing.",
+        ),
+    )
+
+
+def _place_param(adcode: str | None) -> str:
+    """The URL names the unit (``?place=遂宁``): its short name, or its full name, whichever reads
+    back as the same unit; the adcode only when neither does."""
+    if not adcode:
+        return ""
+    unit = load_gazetteer().unit(adcode)
+    for name in dict.fromkeys(((param("place") or "").strip(), unit.short_name, unit.name)):
+        if not name:
+            continue
         try:
-            unit = load_gazetteer().resolve(place).unit
+            if load_gazetteer().resolve(name).unit.adcode == adcode:
+                return name
         except DataError:
             raise
-        except GeoError as exc:
-            unit = None
-            message = shown(exc)
-            st.warning(
-                tr(
-                    f"找不到地点“{shown(place)}”({message}),请在下拉框中选择。",
-                    f"Place “{shown(place)}” not found ({message}); choose one from the list.",
-                ),
-                icon=":material/warning:",
-            )
-        if unit is not None:
-            codes = set(units_frame(level)["adcode"])
-            if unit.adcode not in codes and unit.adcode in set(units_frame("county")["adcode"]):
-                level = "county"  # a Sichuan county asked for at prefecture level: show it where it exists
-                codes = set(units_frame(level)["adcode"])
-            if unit.adcode in codes:
-                adcode = unit.adcode
-            else:
-                st.warning(
-                    tr(
-                        f"“{shown(place)}”({unit.name})不是四川或重庆的市州、区县,无法在图上选择。",
-                        f"“{shown(place)}” ({unit.name}) is not a prefecture, district or county of Sichuan or Chongqing.",
-                    ),
-                    icon=":material/warning:",
-                )
-    st.session_state["city_level"] = level
-    st.session_state["city_place"] = adcode
+        except GeoError:
+            continue
+    return adcode
+
+
+STATE = PageState(
+    PAGE,
+    (
+        choice("level", "city_level", lambda: LEVELS, "prefecture", lambda: tr("地市级", "prefecture level")),
+        UrlParam("place", "city_place", _unit_from_url, lambda: None, _place_param, lambda: ""),
+        flag("inherited", "city_inherited"),
+    ),
+)
+
+
+def _load_state() -> None:
+    """The widgets from a newly opened link; a unit asked for at the other level (a Sichuan county
+    at prefecture level) is shown where it exists."""
+    if STATE.load():
+        place = STATE.value("place")
+        if place and place not in set(units_frame(STATE.value("level"))["adcode"]):
+            other = next(level for level in LEVELS if place in set(units_frame(level)["adcode"]))
+            st.session_state[STATE.key("level")] = other
 
 
 # -- the panel -------------------------------------------------------------------------------------
@@ -292,35 +313,18 @@ def features_section(features: gpd.GeoDataFrame) -> None:
 
 
 # -- page ------------------------------------------------------------------------------------------
-def main() -> None:
-    language = lang()
-    started = time.perf_counter()
-    st.title(tr("城市", "Cities & districts"))
-    st.caption(
-        tr(
-            "颜色表示47项任务中提到该市州或区县(或其下辖区县)的任务数:直接点名、简称(如“成德眉资”)或组合(如“重庆中心城区”)都计入。",
-            "Colour: how many of the 47 tasks name the unit (or a unit inside it) — directly, by an abbreviation (成德眉资) or through a grouping (重庆中心城区).",
-        )
+def _level_controls() -> tuple[str, bool]:
+    st.radio(
+        tr("层级", "Level"),
+        options=list(LEVELS),
+        format_func=lambda lv: (
+            tr("市州(重庆为区县)", "Prefectures (Chongqing: districts)")
+            if lv == "prefecture"
+            else tr("区县", "Counties & districts")
+        ),
+        key="city_level",
+        horizontal=True,
     )
-    if url_changed(PAGE):
-        _state_from_url()
-        st.session_state["city_inherited"] = param("inherited") not in ("0", "no", "false")
-
-    level_column, select_column = st.columns([1, 2])
-    with level_column:
-        st.radio(
-            tr("层级", "Level"),
-            options=list(LEVELS),
-            format_func=lambda lv: (
-                tr("市州(重庆为区县)", "Prefectures (Chongqing: districts)")
-                if lv == "prefecture"
-                else tr("区县", "Counties & districts")
-            ),
-            key="city_level",
-            horizontal=True,
-        )
-    level = st.session_state["city_level"]
-    st.session_state.setdefault("city_inherited", True)
     inherited = st.toggle(
         tr("计入承接的任务(经所属市、地区组合)", "Count received tasks (through prefecture, groupings)"),
         key="city_inherited",
@@ -336,119 +340,121 @@ def main() -> None:
             "Colour counts only tasks naming the unit (directly, by a site or an abbreviation); not its prefecture or groupings.",
         )
     )
+    return st.session_state["city_level"], inherited
+
+
+def _unit_select(ordered: pd.DataFrame) -> dict[str, str]:
+    """The select box of units (tasks naming each in brackets); adcode → its label."""
+    labels = {row["adcode"]: f"{_unit_label(row)} ({row['count']})" for _, row in ordered.iterrows()}
+    st.selectbox(
+        tr("选择市州或区县(括号内为提及的任务数)", "Choose a unit (tasks naming it in brackets)"),
+        options=[None, *labels],
+        format_func=lambda code: (
+            tr("— 点击地图或在此选择 —", "— click the map or choose here —") if code is None else labels[code]
+        ),
+        key="city_place",
+        placeholder=tr("— 点击地图或在此选择 —", "— click the map or choose here —"),
+    )
+    return labels
+
+
+def _map_section(level: str, inherited: bool, units, selected: str | None, features) -> None:
+    language = lang()
+    highlight = units[units["adcode"] == selected] if selected else units.iloc[0:0]
+    # Only the chosen unit's id: the browser outlines it from the file it already holds.
+    groups = [folium.FeatureGroup(name="selected", control=False)]
+    SelectUnit(selected).add_to(groups[0])
+    if not highlight.empty:
+        RevealUnit(highlight).add_to(groups[0])
+    if features is not None and not features.empty:
+        groups.append(
+            feature_view(
+                features,
+                url=features_url(language, "WGS84", "layer", catalogue()),
+                lang=language,
+                fit=False,
+                subtitle=_unit_name(selected),
+            )
+        )
+    map_key = f"city_map_{level}_{int(inherited)}"
+    st_folium(
+        _base_map(level, language, inherited),
+        key=map_key,
+        height=600,
+        use_container_width=True,
+        feature_group_to_add=groups,
+        returned_objects=CLICK_OBJECTS,
+        on_change=functools.partial(_on_map_click, map_key),
+    )
+
+
+def _most_named(ordered: pd.DataFrame, labels: dict[str, str]) -> None:
+    st.info(
+        tr(
+            "点击地图上的市州或区县,或在上方下拉框中选择,查看提及它的任务和位于其中的规划要素。",
+            "Click a prefecture or district on the map, or choose one above, to see the tasks naming it and the features inside it.",
+        ),
+        icon=":material/touch_app:",
+    )
+    top = ordered.sort_values("count", ascending=False).head(10)
+    st.markdown(f"**{tr('被提及最多的地方', 'Most often named')}**")
+    st.dataframe(
+        pd.DataFrame(
+            {
+                tr("地方", "Place"): [labels[c].rsplit(" (", 1)[0] for c in top["adcode"]],
+                tr("任务数", "Tasks"): top["count"],
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+
+
+def main() -> None:
+    started = time.perf_counter()
+    st.title(tr("城市", "Cities & districts"))
+    st.caption(
+        tr(
+            "颜色表示47项任务中提到该市州或区县(或其下辖区县)的任务数:直接点名、简称(如“成德眉资”)或组合(如“重庆中心城区”)都计入。",
+            "Colour: how many of the 47 tasks name the unit (or a unit inside it) — directly, by an abbreviation (成德眉资) or through a grouping (重庆中心城区).",
+        )
+    )
+    _load_state()
+    level_column, select_column = st.columns([1, 2])
+    with level_column:
+        level, inherited = _level_controls()
     with st.spinner(tr("正在加载行政区划与任务统计…", "Loading units and task counts…")):
         units = units_frame(level)
         counts = task_counts(level, inherited)
     if st.session_state.get("city_place") not in set(units["adcode"]):
-        st.session_state["city_place"] = None
-
+        st.session_state["city_place"] = None  # the level changed under it
     ordered = units.assign(count=[counts.get(c, 0) for c in units["adcode"]]).sort_values(["adcode"])
-    labels = {row["adcode"]: f"{_unit_label(row)} ({row['count']})" for _, row in ordered.iterrows()}
     with select_column:
-        st.selectbox(
-            tr("选择市州或区县(括号内为提及的任务数)", "Choose a unit (tasks naming it in brackets)"),
-            options=[None, *labels],
-            format_func=lambda code: (
-                tr("— 点击地图或在此选择 —", "— click the map or choose here —")
-                if code is None
-                else labels[code]
-            ),
-            key="city_place",
-            placeholder=tr("— 点击地图或在此选择 —", "— click the map or choose here —"),
-        )
+        labels = _unit_select(ordered)
     selected = st.session_state.get("city_place")
 
     map_column, panel_column = st.columns([3, 2], gap="medium")
     features = _unit_features(selected)
     with map_column:
-        highlight = units[units["adcode"] == selected] if selected else units.iloc[0:0]
-        # Only the chosen unit's id: the browser outlines it from the file it already holds.
-        groups = [folium.FeatureGroup(name="selected", control=False)]
-        SelectUnit(selected).add_to(groups[0])
-        if not highlight.empty:
-            RevealUnit(highlight).add_to(groups[0])
-        if features is not None and not features.empty:
-            groups.append(
-                feature_view(
-                    features,
-                    url=features_url(language, "WGS84", "layer", catalogue()),
-                    lang=language,
-                    fit=False,
-                    subtitle=_unit_name(selected),
-                )
-            )
-        map_key = f"city_map_{level}_{int(inherited)}"
-        st_folium(
-            _base_map(level, language, inherited),
-            key=map_key,
-            height=600,
-            use_container_width=True,
-            feature_group_to_add=groups,
-            returned_objects=CLICK_OBJECTS,
-            on_change=functools.partial(_on_map_click, map_key),
-        )
-
+        _map_section(level, inherited, units, selected, features)
     with panel_column:
         if selected:
             with st.container(border=True):
                 unit_panel(selected)
         else:
-            st.info(
-                tr(
-                    "点击地图上的市州或区县,或在上方下拉框中选择,查看提及它的任务和位于其中的规划要素。",
-                    "Click a prefecture or district on the map, or choose one above, to see the tasks naming it and the features inside it.",
-                ),
-                icon=":material/touch_app:",
-            )
-            top = ordered.sort_values("count", ascending=False).head(10)
-            st.markdown(f"**{tr('被提及最多的地方', 'Most often named')}**")
-            st.dataframe(
-                pd.DataFrame(
-                    {
-                        tr("地方", "Place"): [labels[c].rsplit(" (", 1)[0] for c in top["adcode"]],
-                        tr("任务数", "Tasks"): top["count"],
-                    }
-                ),
-                hide_index=True,
-                width="stretch",
-            )
-
+            _most_named(ordered, labels)
     if selected and features is not None:
         features_section(features)
     if selected:
         brief_download(selected)
 
-    set_params(
-        level="" if level == "prefecture" else level,
-        place=_place_param(selected),
-        inherited="" if inherited else "0",
-    )
-    remember_url(PAGE)
+    STATE.save()
     st.caption(
         tr(
             f"本页计算用时 {time.perf_counter() - started:.2f} 秒",
             f"Page computed in {time.perf_counter() - started:.2f} s",
         )
     )
-
-
-def _place_param(adcode: str | None) -> str:
-    """The URL names the unit (``?place=遂宁``): its short name, or its full name, whichever reads
-    back as the same unit; the adcode only when neither does."""
-    if not adcode:
-        return ""
-    unit = load_gazetteer().unit(adcode)
-    for name in dict.fromkeys(((param("place") or "").strip(), unit.short_name, unit.name)):
-        if not name:
-            continue
-        try:
-            if load_gazetteer().resolve(name).unit.adcode == adcode:
-                return name
-        except DataError:
-            raise
-        except GeoError:
-            continue
-    return adcode
 
 
 main()

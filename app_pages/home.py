@@ -237,6 +237,10 @@ def main() -> None:
 
     _status_chart(table)
 
+    _explore()
+
+
+def _explore() -> None:
     st.markdown("#### " + tr("继续浏览", "Explore"))
     links = [
         _link(

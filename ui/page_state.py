@@ -33,11 +33,11 @@ from ui.common import remember_url, set_params, tr, url_changed, warn_bad_param
 
 class Refused(ValueError):
     """A URL value a parameter cannot use: ``part`` is what is shown, ``kept`` what is used (None:
-    the default)."""
+    the default); ``message``, when given, is the one line shown instead of the parameter's own."""
 
-    def __init__(self, part: str, kept: Any = None):
+    def __init__(self, part: str, kept: Any = None, message: str | None = None):
         super().__init__(part)
-        self.part, self.kept = part, kept
+        self.part, self.kept, self.message = part, kept, message
 
 
 def _warn_default(param: UrlParam, value: str) -> None:
@@ -72,7 +72,10 @@ class UrlParam:
         except DataError:
             raise  # a damaged data file is the app's message, not a bad link
         except Refused as exc:
-            self.warn(self, exc.part)
+            if exc.message:
+                st.warning(exc.message, icon=":material/warning:")
+            else:
+                self.warn(self, exc.part)
             return self.default() if exc.kept is None else exc.kept
         except (GeoError, ValueError, KeyError):
             self.warn(self, text)
@@ -105,12 +108,14 @@ class PageState:
         return st.session_state.get(param.key, param.default())
 
     def load(self) -> bool:
-        """Set every widget from the URL when a new link was opened; True when it was."""
-        if not url_changed(self.page):
-            return False
+        """Set every widget from the URL when a new link was opened; True when it was. Otherwise
+        only widgets without a value are set (Streamlit forgets a widget's value while its page is
+        not shown), from the URL, which then holds what the page last wrote."""
+        changed = url_changed(self.page)
         for param in self.params:
-            st.session_state[param.key] = param.from_url(st.query_params.get(param.name))
-        return True
+            if changed or param.key not in st.session_state:
+                st.session_state[param.key] = param.from_url(st.query_params.get(param.name))
+        return changed
 
     def link(self, *names: str) -> dict[str, str]:
         """The URL texts of the named parameters (all when none named), defaults left out: what a
