@@ -35,7 +35,6 @@ from ui.common import (
     esc,
     lang,
     page_href,
-    param,
     show_catalogue_error,
     shown,
     status_note,
@@ -184,13 +183,12 @@ def _unit_from_url(place: str) -> str:
     )
 
 
-def _place_param(adcode: str | None) -> str:
+def _place_param(adcode: str) -> str:
     """The URL names the unit (``?place=遂宁``): its short name, or its full name, whichever reads
-    back as the same unit; the adcode only when neither does."""
-    if not adcode:
-        return ""
+    back as the same unit; the adcode only when neither does (a spelling of the link's own that
+    reads as the same unit is kept)."""
     unit = load_gazetteer().unit(adcode)
-    for name in dict.fromkeys(((param("place") or "").strip(), unit.short_name, unit.name)):
+    for name in dict.fromkeys((unit.short_name, unit.name)):
         if not name:
             continue
         try:
@@ -207,7 +205,7 @@ STATE = PageState(
     PAGE,
     (
         choice("level", "city_level", lambda: LEVELS, "prefecture", lambda: tr("地市级", "prefecture level")),
-        UrlParam("place", "city_place", _unit_from_url, lambda: None, _place_param, lambda: ""),
+        UrlParam("place", "city_place", _unit_from_url, lambda: None, _place_param, lambda: "", spelled=True),
         flag("inherited", "city_inherited"),
     ),
 )

@@ -52,6 +52,8 @@ class UrlParam:
     GeoError/ValueError) for a value it cannot use; ``text`` is the value as the URL writes it, ``""``
     for the default (then the parameter is left out); ``fallback`` says in the interface language
     what a bad value is replaced by; ``warn`` draws the one line (default: :func:`warn_bad_param`).
+    ``spelled``: a URL text that reads as the widget's value is kept as the user wrote it (``大竹县``
+    and ``511724`` name the same unit) instead of being rewritten by ``text``.
     """
 
     name: str
@@ -61,6 +63,7 @@ class UrlParam:
     text: Callable[[Any], str]
     fallback: Callable[[], str]
     warn: Callable[[UrlParam, str], None] = field(default=_warn_default)
+    spelled: bool = False
 
     def from_url(self, raw: str | None) -> Any:
         """The widget value for the URL's text (absent or blank: the default)."""
@@ -81,8 +84,20 @@ class UrlParam:
             self.warn(self, text)
             return self.default()
 
-    def url_text(self, value: Any) -> str:
-        return "" if value is None else self.text(value)
+    def url_text(self, value: Any, current: str | None = None) -> str:
+        """The value as the URL writes it; with :attr:`spelled`, ``current`` (the URL's text now)
+        when it reads as the same value."""
+        if value is None:
+            return ""
+        if self.spelled and current and current.strip():
+            try:
+                if self.parse(current.strip()) == value:
+                    return current.strip()
+            except DataError:
+                raise
+            except (GeoError, ValueError, KeyError):
+                pass
+        return self.text(value)
 
 
 @dataclass(frozen=True)
@@ -127,7 +142,10 @@ class PageState:
     def save(self, **texts: str) -> None:
         """Write the widgets' values to the URL (``texts`` override a parameter's text, for a value
         the page has checked itself) and remember it as this page's own."""
-        written = {param.name: param.url_text(self.value(param.name)) for param in self.params}
+        written = {
+            param.name: param.url_text(self.value(param.name), st.query_params.get(param.name))
+            for param in self.params
+        }
         set_params(**(written | texts))
         remember_url(self.page)
 
