@@ -19,22 +19,32 @@ from geo.progress.ledger import MAX_AUTHOR, MAX_NOTE, MAX_SOURCE
 from geo.styles import LAYERS
 from layers.progress import ledger_events, phase_label, record_event, since_plan_counts, timeline_rows
 from ui.common import (
+    catalogue,
     lang,
     load_catalogue_or_stop,
     page_href,
-    param,
     plain_text,
-    set_params,
     shown,
     source_markdown,
     table_cell,
     tr,
-    warn_bad_param,
 )
 from ui.editor_key import recorder
 from ui.ledger import PROGRESS_WITHOUT, read_ledger, show_ledger_fault
+from ui.page_state import PageState, Refused, checked
 
 PAGE = "progress"
+
+
+def _known_item(item_id: str) -> str:
+    if item_id not in set(catalogue()["id"]):
+        raise Refused(item_id)
+    return item_id
+
+
+STATE = PageState(
+    PAGE, (checked("item", "progress_item", _known_item, None, lambda: tr("第一个要素", "the first item")),)
+)
 RECENT = 10
 DATE_MAX_CHARS = len("YYYY-MM-DD")
 ERROR_MAX_CHARS = 300
@@ -101,15 +111,8 @@ def _timeline(gdf, events) -> str | None:
     st.header(tr("要素进展时间线", "Timeline of an item"))
     with_events = sorted({e.item_id for e in events})
     options = with_events + sorted(set(gdf["id"]) - set(with_events))
-    wanted = param("item")
-    if wanted and wanted not in options:
-        warn_bad_param("item", wanted, options[0] if options else "")
-        wanted = None
-    if st.session_state.get("progress_item") not in options or (
-        wanted and wanted != st.session_state.get("progress_item_url")
-    ):
-        st.session_state["progress_item"] = wanted or (options[0] if options else None)
-        st.session_state["progress_item_url"] = wanted
+    if st.session_state.get("progress_item") not in options:
+        st.session_state["progress_item"] = options[0] if options else None
     item_id = st.selectbox(
         tr("要素", "Item"),
         options=options,
@@ -219,10 +222,11 @@ def main() -> None:
     )
     gdf = load_catalogue_or_stop()
     events = _events_or_stop()
+    STATE.load()
     item_id = _timeline(gdf, events)
     if item_id:
         _editor(gdf, events, item_id)
-        set_params(item=item_id)
+    STATE.save()
     _summary(gdf, events)
 
 
