@@ -6,6 +6,7 @@ State lives in the URL: ``?task=10`` opens a task, ``?chapter=2`` lists a chapte
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 
 import pandas as pd
 import streamlit as st
@@ -28,6 +29,7 @@ from layers.summaries import (
 from ui.clicks import CLICK_OBJECTS, clicked_properties
 from ui.common import catalogue, esc, lang, load_catalogue_or_stop, page_href, status_note, tr, warn_bad_param
 from ui.details import feature_details
+from ui.page_state import PageState, Refused, UrlParam
 
 HIGHLIGHT_CSS = """
 <style>
@@ -44,53 +46,70 @@ mark.hl-feature.hl-place { background: #ffe08a; }
 
 # Chongqing's districts and counties are on the prefecture-level map of the city page.
 CHONGQING_PREFIX = "50"
+PAGE = "tasks"
 TASK_KEY = "tasks_task"
 CHAPTER_KEY = "tasks_chapter"
 FEATURE_KEY = "tasks_feature"
 
 
-def _int_param(name: str, valid: range, fallback: int, fallback_text: str) -> int | None:
-    """The URL parameter as an int within ``valid``; a bad value warns and gives ``fallback``."""
-    raw = st.query_params.get(name)
-    if raw is None:
-        return None
-    text = str(raw).strip()
-    try:
-        value = int(text)
-    except ValueError:
+def _plan_number(count: Callable[[], int]) -> Callable[[str], int]:
+    """A task's or chapter's number, in digits or as the plan numbers it (``?task=十``), from 1 to
+    ``count()``; a bad one warns and opens number 1."""
+
+    def parse(text: str) -> int:
         try:
-            value = chinese_numeral(text)  # ?task=十 as the plan numbers it
+            value = int(text)
         except ValueError:
-            value = None
-    if value is None or value not in valid:
-        warn_bad_param(name, str(raw), fallback_text)
-        return fallback
-    return value
+            try:
+                value = chinese_numeral(text)
+            except ValueError:
+                raise Refused(text, 1) from None
+        if not 1 <= value <= count():
+            raise Refused(text, 1)
+        return value
+
+    return parse
+
+
+STATE = PageState(
+    PAGE,
+    (
+        UrlParam(
+            "task",
+            TASK_KEY,
+            _plan_number(lambda: len(load_plan().tasks)),
+            lambda: None,
+            str,
+            lambda: tr("任务(一)", "task 1"),
+        ),
+        UrlParam(
+            "chapter",
+            CHAPTER_KEY,
+            _plan_number(lambda: len(load_plan().chapters)),
+            lambda: None,
+            str,
+            lambda: tr("第一部分", "chapter 1"),
+        ),
+        # Checked against the open task's features when it is drawn (_selected_feature).
+        UrlParam("feature", FEATURE_KEY, str, lambda: None, str, lambda: tr("无", "none")),
+    ),
+)
 
 
 def _open_task(number: int) -> None:
-    st.query_params["task"] = str(number)
-    st.query_params.pop("chapter", None)
-    st.query_params.pop("feature", None)
     st.session_state[TASK_KEY] = number
-
-
-def _open_chapter(number: int) -> None:
-    st.query_params["chapter"] = str(number)
-    st.query_params.pop("task", None)
-    st.query_params.pop("feature", None)
+    st.session_state[FEATURE_KEY] = None
 
 
 def _on_task_select() -> None:
-    number = st.session_state.get(TASK_KEY)
-    if number is not None:
-        _open_task(number)
+    if st.session_state.get(TASK_KEY) is not None:
+        st.session_state[FEATURE_KEY] = None
 
 
 def _on_chapter_select() -> None:
-    number = st.session_state.get(CHAPTER_KEY)
-    if number is not None:
-        _open_chapter(number)
+    if st.session_state.get(CHAPTER_KEY) is not None:
+        st.session_state[TASK_KEY] = None
+        st.session_state[FEATURE_KEY] = None
 
 
 def _feature_name(row) -> str:
@@ -112,7 +131,6 @@ def _on_map_click(key: str) -> None:
     clicked = clicked_properties(key)
     if clicked.get("id"):
         st.session_state[FEATURE_KEY] = clicked["id"]
-        st.query_params["feature"] = clicked["id"]
 
 
 def _draw_features_map(features, key: str, selected: str | None = None, subtitle: str = "") -> None:
@@ -222,12 +240,12 @@ def _chapter_view(plan, chapter_number: int, gdf) -> None:
 
 def _selected_feature(features) -> str | None:
     """The feature chosen by a click or ``?feature=<id>``; an id not in this task warns."""
-    chosen = st.query_params.get("feature")
+    chosen = st.session_state.get(FEATURE_KEY)
     if not chosen:
         return None
     if chosen not in set(features["id"]):
         warn_bad_param("feature", chosen, tr("无", "none"))
-        st.query_params.pop("feature", None)
+        st.session_state[FEATURE_KEY] = None
         return None
     return chosen
 
@@ -311,10 +329,8 @@ def main() -> None:
     plan = load_plan()
     gdf = load_catalogue_or_stop()
 
-    task_range = range(1, len(plan.tasks) + 1)
-    chapter_range = range(1, len(plan.chapters) + 1)
-    task_number = _int_param("task", task_range, 1, tr("任务(一)", "task 1"))
-    chapter_number = _int_param("chapter", chapter_range, 1, tr("第一部分", "chapter 1"))
+    STATE.load()
+    task_number, chapter_number = STATE.value("task"), STATE.value("chapter")
     if task_number is None and chapter_number is None:
         task_number = 1
     if task_number is not None:
@@ -344,6 +360,7 @@ def main() -> None:
         _chapter_view(plan, chapter_number, gdf)
     else:
         _task_view(plan, task_number, gdf)
+    STATE.save(chapter="" if task_number else str(chapter_number))
 
 
 main()
