@@ -36,19 +36,8 @@ from geo.coverage import (
 from geo.reach import NETWORKS, ReachReport, reach_report
 from geo.styles import LAYERS, precision_label, status_label
 from layers.analysis import airport_map, corridor_map, reach_map
-from ui.common import (
-    esc,
-    lang,
-    load_catalogue_or_stop,
-    page_href,
-    param,
-    remember_url,
-    set_params,
-    status_note,
-    tr,
-    url_changed,
-    warn_bad_param,
-)
+from ui.common import esc, lang, load_catalogue_or_stop, page_href, status_note, tr
+from ui.page_state import PageState, Refused, UrlParam, checked, choice
 
 PAGE = "analysis"
 ANALYSES = ("airports", "corridor", "reach")
@@ -104,57 +93,72 @@ def network_label(key: str) -> str:
     ]
 
 
-# -- URL → widgets ---------------------------------------------------------------------------------
-def _state_from_url() -> None:
-    analysis = param("analysis") or _implied_analysis()
-    if analysis not in ANALYSES:
-        warn_bad_param("analysis", analysis, analysis_label("airports"))
-        analysis = "airports"
-    st.session_state["analysis_kind"] = analysis
+# -- URL ↔ widgets --------------------------------------------------------------------------------
+def _analysis(text: str) -> str:
+    if text not in ANALYSES:
+        raise Refused(text, "airports")  # not the analysis the other parameters imply: it was named
+    return text
 
-    radius = _number_param("radius", DEFAULT_SERVICE_RADIUS_KM)
-    if radius is None or not RADIUS_MIN_KM <= radius <= RADIUS_MAX_KM:
-        warn_bad_param("radius", param("radius") or "", f"{DEFAULT_SERVICE_RADIUS_KM:g} km")
-        radius = DEFAULT_SERVICE_RADIUS_KM
-    st.session_state["analysis_radius"] = int(radius)
 
-    scenario = param("scenario") or DEFAULT_SCENARIO
-    if scenario not in SCENARIOS:
-        warn_bad_param("scenario", scenario, scenario_label(DEFAULT_SCENARIO))
-        scenario = DEFAULT_SCENARIO
-    st.session_state["analysis_scenario"] = scenario
+def _radius(text: str) -> int:
+    value = float(text)
+    if not RADIUS_MIN_KM <= value <= RADIUS_MAX_KM:  # NaN fails too: not a number a user meant
+        raise Refused(text)
+    return int(value)
 
-    corridor = param("corridor") or DEFAULT_CORRIDOR
-    if corridor not in set(corridor_options()["id"]):
-        default = corridor_options().set_index("id").loc[DEFAULT_CORRIDOR, "name"]
-        warn_bad_param("corridor", corridor, f"{default} ({DEFAULT_CORRIDOR})")
-        corridor = DEFAULT_CORRIDOR
-    st.session_state["analysis_corridor"] = corridor
 
-    network = param("network") or "rail"
-    if network not in NETWORKS:
-        warn_bad_param("network", network, network_label("rail"))
-        network = "rail"
-    st.session_state["analysis_network"] = network
+def _corridor(feature_id: str) -> str:
+    if feature_id not in set(corridor_options()["id"]):
+        raise Refused(feature_id)
+    return feature_id
 
 
 def _implied_analysis() -> str:
     """A link with only ``?corridor=…`` or ``?network=…`` opens the analysis it belongs to."""
-    if param("corridor"):
+    if STATE.given("corridor"):
         return "corridor"
-    return "reach" if param("network") else "airports"
+    return "reach" if STATE.given("network") else "airports"
 
 
-def _number_param(name: str, default: float) -> float | None:
-    """The parameter as a number, the default when absent, None when it is not a number."""
-    text = param(name)
-    if text is None:
-        return default
-    try:
-        value = float(text)
-    except ValueError:
-        return None
-    return value if value == value else None  # NaN is not a number a user meant
+STATE = PageState(
+    PAGE,
+    (
+        UrlParam(
+            "analysis",
+            "analysis_kind",
+            _analysis,
+            _implied_analysis,
+            lambda kind: "" if kind == "airports" else kind,
+            lambda: analysis_label("airports"),
+        ),
+        checked(
+            "radius",
+            "analysis_radius",
+            _radius,
+            int(DEFAULT_SERVICE_RADIUS_KM),
+            lambda: f"{DEFAULT_SERVICE_RADIUS_KM:g} km",
+        ),
+        choice(
+            "scenario",
+            "analysis_scenario",
+            lambda: SCENARIOS,
+            DEFAULT_SCENARIO,
+            lambda: scenario_label(DEFAULT_SCENARIO),
+        ),
+        checked(
+            "corridor",
+            "analysis_corridor",
+            _corridor,
+            DEFAULT_CORRIDOR,
+            lambda: (
+                f"{corridor_options().set_index('id').loc[DEFAULT_CORRIDOR, 'name']} ({DEFAULT_CORRIDOR})"
+            ),
+        ),
+        choice("network", "analysis_network", lambda: NETWORKS, "rail", lambda: network_label("rail")),
+    ),
+)
+# The parameters each analysis shows (and its link carries); the others leave the URL.
+SHOWN = {"airports": ("radius", "scenario"), "corridor": ("corridor",), "reach": ("network",)}
 
 
 # -- 1. airports -----------------------------------------------------------------------------------
@@ -186,7 +190,7 @@ def _county_distances(table: pd.DataFrame, en: bool, *, airports: dict[str, tupl
     return pd.DataFrame(columns)
 
 
-def airports_section(language: str) -> dict:
+def airports_section(language: str) -> None:
     st.radio(
         tr("情形", "Scenario"),
         options=list(SCENARIOS),
@@ -302,14 +306,10 @@ def airports_section(language: str) -> dict:
             width="stretch",
         )
         st.caption(tr(ASSUMPTION_ZH, ASSUMPTION_EN))
-    return {
-        "radius": "" if radius == DEFAULT_SERVICE_RADIUS_KM else int(radius),
-        "scenario": "" if scenario == DEFAULT_SCENARIO else scenario,
-    }
 
 
 # -- 2. corridor -----------------------------------------------------------------------------------
-def corridor_section(language: str) -> dict:
+def corridor_section(language: str) -> None:
     options = corridor_options()
     en = language == "en"
     by_id = options.set_index("id")
@@ -395,11 +395,10 @@ def corridor_section(language: str) -> dict:
                 tr("城市页", "City page"): st.column_config.LinkColumn(display_text=tr("查看", "open"))
             },
         )
-    return {"corridor": "" if fid == DEFAULT_CORRIDOR else fid}
 
 
 # -- 3. reach on the plan's lines ----------------------------------------------------------------
-def reach_section(language: str) -> dict:
+def reach_section(language: str) -> None:
     st.radio(
         tr("网络", "Network"),
         options=list(NETWORKS),
@@ -455,7 +454,6 @@ def reach_section(language: str) -> dict:
             height=520,
         )
         st.caption(report.assumptions.one_line(language))
-    return {"network": "" if network == "rail" else network}
 
 
 # -- page ------------------------------------------------------------------------------------------
@@ -470,8 +468,7 @@ def main() -> None:
     )
     with st.spinner(tr("正在加载规划要素…", "Loading the plan's features…")):
         load_catalogue_or_stop()
-    if url_changed(PAGE):
-        _state_from_url()
+    STATE.load()
     st.segmented_control(
         tr("分析", "Analysis"),
         options=list(ANALYSES),
@@ -481,15 +478,13 @@ def main() -> None:
     )
     analysis = st.session_state.get("analysis_kind") or "airports"
     if analysis == "corridor":
-        params = corridor_section(language)
+        corridor_section(language)
     elif analysis == "reach":
-        params = reach_section(language)
+        reach_section(language)
     else:
-        params = airports_section(language)
-    everything = {"radius": "", "scenario": "", "corridor": "", "network": ""}
-    everything.update(params)
-    set_params(analysis="" if analysis == "airports" else analysis, **everything)
-    remember_url(PAGE)
+        airports_section(language)
+    hidden = {name for names in SHOWN.values() for name in names} - set(SHOWN[analysis])
+    STATE.save(**dict.fromkeys(hidden, ""))
 
 
 main()

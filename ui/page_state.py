@@ -122,6 +122,10 @@ class PageState:
         param = self[name]
         return st.session_state.get(param.key, param.default())
 
+    def given(self, name: str) -> bool:
+        """Whether the URL names the parameter (for a default that follows the rest of the link)."""
+        return bool(str(st.query_params.get(self[name].name) or "").strip())
+
     def load(self) -> bool:
         """Set every widget from the URL when a new link was opened; True when it was. Otherwise
         only widgets without a value are set (Streamlit forgets a widget's value while its page is
