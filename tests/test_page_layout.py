@@ -54,6 +54,10 @@ def test_every_page_main_is_layout_of_at_most_60_lines():
     assert long_mains(ROOT / "app_pages") == []
 
 
+def test_no_page_reads_or_writes_the_url_itself():
+    assert url_plumbing(ROOT / "app_pages") == []
+
+
 def test_the_checks_find_a_long_main_and_a_page_reading_the_url(tmp_path):
     body = "".join(f"    st.write({n})\n" for n in range(MAX_MAIN_LINES))
     (tmp_path / "long.py").write_text(f"def main():\n{body}\n\nmain()\n", encoding="utf-8")
