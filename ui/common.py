@@ -2,8 +2,8 @@
 
 The interface is Chinese by default; the choice of English is kept in the URL (``?lang=en``) so a
 link carries it. ``navigation.py`` draws the menu and the language switch; every page reads its state
-from the URL (:func:`param`) and writes it back (:func:`set_params`), so the
-address bar is always a link a planner can send.
+from the URL and writes it back through its :class:`ui.page_state.PageState` (on :func:`set_params`
+and :func:`url_changed` here), so the address bar is always a link a planner can send.
 """
 
 from __future__ import annotations
@@ -293,15 +293,6 @@ def sidebar_menu(pages: Iterable[tuple[PageSpec, object]]) -> None:
 
 
 # -- URL state -------------------------------------------------------------------------------------
-def param(name: str) -> str | None:
-    """A URL parameter's value, stripped; None when absent or empty."""
-    value = st.query_params.get(name)
-    if value is None:
-        return None
-    value = str(value).strip()
-    return value or None
-
-
 def set_params(**values: object) -> None:
     """Write page state to the URL; None, empty or default values remove the parameter.
 
