@@ -80,7 +80,7 @@ class UrlParam:
             else:
                 self.warn(self, exc.part)
             return self.default() if exc.kept is None else exc.kept
-        except (GeoError, ValueError, KeyError):
+        except (GeoError, ValueError):
             self.warn(self, text)
             return self.default()
 
@@ -95,7 +95,7 @@ class UrlParam:
                     return current.strip()
             except DataError:
                 raise
-            except (GeoError, ValueError, KeyError):
+            except (GeoError, ValueError):
                 pass
         return self.text(value)
 
