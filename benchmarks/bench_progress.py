@@ -11,11 +11,11 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import date
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from geo.clock import plan_today  # noqa: E402
 from geo.progress import NewEvent, add_event, latest_as_of, list_events, open_ledger  # noqa: E402
 from geo.progress.store import Ledger, close_all, create_engine  # noqa: E402
 
@@ -64,7 +64,7 @@ def bench_restyle() -> None:
     from layers.progress import ledger_events, phase_features
 
     features = map_features(catalogue_frame())
-    latest = latest_as_of(ledger_events(), date.today())
+    latest = latest_as_of(ledger_events(), plan_today())
     runs = []
     for _ in range(5):
         t0 = time.perf_counter()
@@ -76,7 +76,7 @@ def bench_restyle() -> None:
     )
     events = list_events(open_ledger())
     print(
-        f"latest_as_of over {len(events)} events        {_time(lambda: latest_as_of(events, date.today())) * 1000:.2f} ms"
+        f"latest_as_of over {len(events)} events        {_time(lambda: latest_as_of(events, plan_today())) * 1000:.2f} ms"
     )
 
 

@@ -17,7 +17,6 @@ import subprocess
 import sys
 import urllib.error
 import urllib.request
-from datetime import date
 from pathlib import Path
 from urllib.parse import quote
 
@@ -27,6 +26,7 @@ import pyproj
 import pytest
 import shapely
 
+from geo.clock import plan_today
 from geo.styles import LAYERS
 from layers.summaries import tasks_per_unit
 from tests.e2e.conftest import running_app
@@ -81,7 +81,7 @@ def export_gpkg(service, as_of: str, crs: str) -> Path:
 @pytest.fixture(scope="module")
 def exported(service):
     """Today's GeoPackage export in each CRS (GDAL reads the service with its default day: today)."""
-    today = date.today().isoformat()
+    today = plan_today().isoformat()
     return {crs: export_gpkg(service, today, crs) for crs in ("EPSG:4326", "EPSG:4490")}
 
 

@@ -16,6 +16,7 @@ import pytest
 import sqlalchemy as sa
 
 from geo.cli import main
+from geo.clock import plan_today
 from geo.errors import ProgressError
 from geo.progress import (
     NewEvent,
@@ -116,7 +117,7 @@ def test_listing_an_unknown_item_is_one_line(database, capsys):
 
 
 # -- bad input: exit 2, one line, nothing written -------------------------------------------------
-FUTURE = (date.today() + timedelta(days=40)).isoformat()
+FUTURE = (plan_today() + timedelta(days=40)).isoformat()
 
 
 @pytest.mark.parametrize(

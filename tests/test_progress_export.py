@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pandas as pd
 import pyogrio
 import pytest
 
 from geo.cli import main
+from geo.clock import plan_today
 
 
 @pytest.fixture(autouse=True)
@@ -44,7 +45,7 @@ def test_csv_as_of_today_by_default(tmp_path):
     assert table["phase"].notna().sum() == 1
 
 
-@pytest.mark.parametrize("value", ["2022-13-01", (date.today() + timedelta(days=2)).isoformat()])
+@pytest.mark.parametrize("value", ["2022-13-01", (plan_today() + timedelta(days=2)).isoformat()])
 def test_a_bad_as_of_day_is_one_line_and_writes_nothing(tmp_path, capsys, value):
     out = tmp_path / "x.csv"
     assert main(["export", "--format", "csv", "--out", str(out), "--as-of", value]) == 2

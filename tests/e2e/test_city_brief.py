@@ -9,13 +9,13 @@ import shutil
 import subprocess
 import urllib.error
 import urllib.request
-from datetime import date
 from pathlib import Path
 from urllib.parse import quote, unquote
 
 import pytest
 
 from geo.cli import main
+from geo.clock import plan_today
 
 pytestmark = pytest.mark.browser
 
@@ -34,12 +34,12 @@ def test_download_the_brief_from_the_city_page(app_server, browser_page):
     with page.expect_download(timeout=TIMEOUT_MS) as download_info:
         button.click()
     download = download_info.value
-    assert download.suggested_filename == f"遂宁市-{date.today().isoformat()}-zh.pdf"
+    assert download.suggested_filename == f"遂宁市-{plan_today().isoformat()}-zh.pdf"
     pdf = Path(download.path()).read_bytes()
     assert pdf.startswith(b"%PDF")
     text = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
     flat = "".join(text.split())
-    assert "城市简报:遂宁市" in flat and f"截至{date.today().isoformat()}" in flat and "第1/" in flat
+    assert "城市简报:遂宁市" in flat and f"截至{plan_today().isoformat()}" in flat and "第1/" in flat
 
 
 def _get(url: str) -> tuple[int, dict, bytes]:

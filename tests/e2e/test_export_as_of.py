@@ -15,6 +15,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from geo.clock import plan_today
 from geo.progress import NewEvent, add_event, latest_as_of, list_events, open_ledger
 from tests.e2e.browser import TIMEOUT_MS, screenshot, wait_until_finished
 from tests.e2e.conftest import running_app
@@ -60,7 +61,7 @@ def test_the_map_s_day_reaches_the_downloaded_file(ledger_app, browser_page):
     document = json.loads(Path(download_info.value.path()).read_bytes().decode("utf-8"))
 
     events = list_events(open_ledger(ledger_url))
-    then, now = latest_as_of(events, AS_OF), latest_as_of(events, date.today())
+    then, now = latest_as_of(events, AS_OF), latest_as_of(events, plan_today())
     phases = {f["id"]: f["properties"] for f in document["features"]}
     assert phases and all(props["layer"] == "aviation" for props in phases.values())
     for item_id, props in phases.items():

@@ -8,10 +8,11 @@ from __future__ import annotations
 import csv
 import subprocess
 import sys
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
+from geo.clock import plan_today
 from tests.conftest import TEST_EDITOR_KEY
 from tests.e2e.browser import TIMEOUT_MS, screenshot, wait_until_finished
 from tests.e2e.conftest import ROOT
@@ -58,7 +59,7 @@ def test_recorded_event_shows_on_the_map_as_of_today_only(app_server, browser_pa
     page.get_by_text(SOURCE, exact=False).first.wait_for(timeout=TIMEOUT_MS)
     screenshot(page, "progress-recorded")
 
-    today = date.today()
+    today = plan_today()
     base = f"{app_server}/map?layers=aviation&colour=phase&feature={ITEM}"
     assert _phase_on_map(page, base) == "前期研究"
     page.get_by_text(f"截至 {today.isoformat()} 的进展:", exact=False).wait_for(timeout=TIMEOUT_MS)
