@@ -11,7 +11,7 @@ import pytest
 from geo.clock import plan_today
 from geo.errors import GeoError
 from geo.export import csv_readme_path
-from geo.export_selection import export_name, export_query
+from geo.export_selection import export_name, export_query, file_of_export
 from geo.features import Selection
 from geo.progress.ledger import NewEvent, parse_as_of, validate_event
 from tests.route_server import http_get, serving
@@ -64,3 +64,14 @@ def test_a_csv_readme_link_drawn_before_midnight_answers_after_it(scratch_ledger
             assert body.startswith("\ufeff".encode()) and b"aviation" in body
             status, body = http_get(url + other)
             assert status == 400 and b"notes.txt" in body
+
+
+def test_only_the_day_in_a_file_name_may_differ():
+    files = {
+        "chengyu-plan_aviation_all_wgs84_20260102.csv": b"",
+        "chengyu-plan_aviation_all_wgs84_20260102.README.txt": b"",
+    }
+    readme = "chengyu-plan_aviation_all_wgs84_20260101.README.txt"
+    assert file_of_export(files, readme) == "chengyu-plan_aviation_all_wgs84_20260102.README.txt"
+    assert file_of_export(files, "chengyu-plan_railway_all_wgs84_20260101.README.txt") is None
+    assert file_of_export(files, "chengyu-plan_aviation_all_cgcs2000_20260102.csv") is None

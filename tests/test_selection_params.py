@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from geo.catalogue import LAYER_IDS, STATUS_EN, STATUSES
-from geo.export_selection import describe_selection, request_from_params, selected_features
+from geo.export_selection import describe_selection, export_query, request_from_params, selected_features
 from geo.features import (
     PROVINCE_SCOPE_EN,
     PROVINCE_SCOPES,
@@ -13,6 +13,7 @@ from geo.features import (
     catalogue_frame,
     filter_frame,
     selection_from_params,
+    selection_link_params,
 )
 
 
@@ -109,3 +110,31 @@ def test_the_selection_is_described_in_the_interface_language():
     assert not any("\u4e00" <= ch <= "\u9fff" for ch in english)
     assert describe_selection(Selection(), lang="zh") == "全部要素"
     assert describe_selection(Selection()) == "the whole catalogue"
+
+
+def test_a_selection_written_as_a_link_reads_back_as_itself():
+    selection = Selection(
+        layers=("railway", "aviation"),
+        statuses=(STATUSES[0], STATUSES[1]),
+        provinces=(PROVINCE_SCOPES[0],),
+        chapters=(2, 10),
+        tasks=(10, 12),
+        query="天府",
+    )
+    params = selection_link_params(selection)
+    assert selection_from_params(params) == (selection, [])
+    assert "layers" not in selection_link_params(Selection(layers=tuple(LAYER_IDS)))  # all is none
+    assert selection_link_params(Selection()) == {}
+
+
+def test_an_export_link_reads_back_as_the_same_request_and_day():
+    from datetime import date
+    from urllib.parse import parse_qsl
+
+    selection = Selection(layers=("aviation",), query="天府")
+    query = export_query(selection, fmt="csv", crs="EPSG:4490", place_name="达州市", as_of=date(2024, 6, 30))
+    params = dict(parse_qsl(query))
+    request = request_from_params(params)
+    assert request.bad == () and request.fmt == "csv" and request.crs == "EPSG:4490"
+    assert request.selection.layers == ("aviation",) and request.place_name == "达州市"
+    assert params["as_of"] == "2024-06-30" and "file" not in params
