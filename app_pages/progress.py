@@ -32,6 +32,7 @@ from ui.common import (
 from ui.editor_key import recorder
 from ui.ledger import PROGRESS_WITHOUT, read_ledger, show_ledger_fault
 from ui.page_state import PageState, Refused, checked
+from ui.withdraw import withdraw_control, withdrawn_note
 
 PAGE = "progress"
 
@@ -68,7 +69,7 @@ def _summary(gdf, events) -> None:
     st.header(tr("规划以来", "Since the plan"))
     counts = since_plan_counts(gdf, events, today)
     touched = int(counts.drop(columns=[""], errors="ignore").to_numpy().sum())
-    live = [row for row in timeline_rows(events) if not row["superseded"]]
+    live = [row for row in timeline_rows(events) if not (row["superseded"] or row["withdrawn"])]
     left, middle, right = st.columns(3)
     left.metric(tr("已记录事件", "Events recorded"), len(live))
     middle.metric(tr("有进展记录的要素", "Items with an event"), touched)
@@ -150,8 +151,10 @@ def _timeline(gdf, events) -> str | None:
             f"{plain_text(r['recorded_at'])} {tr('由', 'by')} {plain_text(r['author'] or '—')} · "
             f"#{r['id']}{plain_text(corrects)}</small>"
         )
-        lines.append(f"<s>{text}</s>" if r["superseded"] else text)
+        text = f"<s>{text}</s>" if r["superseded"] or r["withdrawn"] else text
+        lines.append(f"{text}  \n{withdrawn_note(r)}" if r["withdrawn"] else text)
     st.markdown("\n\n".join(lines), unsafe_allow_html=True)
+    withdraw_control(e for e in events if e.item_id == item_id)
     return item_id
 
 

@@ -116,7 +116,11 @@ def since_plan_counts(gdf: gpd.GeoDataFrame, events: Iterable[Event], as_of: dat
 
 
 def timeline_rows(events: Iterable[Event]) -> list[dict]:
-    """An item's events in date order, each marked whether a later correction replaced it."""
+    """An item's events in date order, each marked whether an admin withdrew it (``withdrawn``) or
+    a later correction that stands replaced it (``superseded``)."""
     events = sorted(events, key=lambda e: (e.event_date, e.id))
     live = {e.id for e in effective_events(events)}
-    return [{**e.to_dict(), "superseded": e.id not in live} for e in events]
+    return [
+        {**e.to_dict(), "withdrawn": e.withdrawn(), "superseded": not e.withdrawn() and e.id not in live}
+        for e in events
+    ]

@@ -213,7 +213,7 @@ def test_migrations_create_an_empty_database(database):
     engine = create_engine(database)
     assert current_revision(engine) is None
     assert migrate(engine) is None
-    assert current_revision(engine) == head_revision() == "0003"
+    assert current_revision(engine) == head_revision() == "0004"
     columns = {c["name"] for c in sa.inspect(engine).get_columns("progress_events")}
     assert {"item_id", "event_date", "date_precision", "phase", "source", "supersedes"} <= columns
     engine.dispose()
@@ -235,7 +235,7 @@ def test_migrations_upgrade_a_previous_version_keeping_its_events(database):
         )
     engine.dispose()
     ledger = open_ledger(database)  # upgrades to the head revision; no seeding into a used ledger
-    assert current_revision(ledger.engine) == "0003"
+    assert current_revision(ledger.engine) == "0004"
     events = list_events(ledger)
     assert [(e.item_id, e.source, e.supersedes) for e in events] == [
         ("air-tianfu", "an earlier record", None)

@@ -67,7 +67,7 @@ def test_an_older_ledger_gains_the_table(database):
         migrate(engine, "0002")
         assert current_revision(engine) == "0002"
         migrate(engine)
-        assert current_revision(engine) == head_revision() == "0003"
+        assert current_revision(engine) == head_revision() == "0004"
     finally:
         engine.dispose()
     assert list_editors(open_ledger(database)) == []

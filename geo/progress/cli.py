@@ -6,7 +6,8 @@
     progress export --format csv|json [--out PATH [--force]]
     progress phases [--json]
     progress warnings [--as-of YYYY-MM-DD] [--json]   the warning rules' hits (geo.progress.warnings_cli)
-    progress editors add NAME [--admin] | list [--json] | remove NAME
+    progress editors add NAME [--admin | --role editor|admin] | list [--json] | remove NAME
+    progress withdraw EVENT_ID --by ADMIN --reason TEXT   the event stays, marked withdrawn
 
 Bad input is one line on stderr and exit status 2, with nothing written; so is a ledger that
 cannot be opened (LedgerUnavailable). ``--out`` is written like every export (geo.outfiles): never
@@ -55,7 +56,7 @@ def cmd_add(args: argparse.Namespace) -> int:
 
 def cmd_list(args: argparse.Namespace) -> int:
     """``progress list``: the events of the ledger (table or JSON)."""
-    from geo.cliformat import format_table
+    from geo.cliformat import format_table, terminal_text
     from geo.progress.ledger import catalogue_ids, effective_events, list_events
 
     if args.item_id is not None and args.item_id not in catalogue_ids():
@@ -65,11 +66,17 @@ def cmd_list(args: argparse.Namespace) -> int:
         _print_json([e.to_dict() for e in events])
         return 0
     live = {e.id for e in effective_events(events)}
+
+    def state(event) -> str:
+        if event.withdrawal is not None:
+            return f"已撤回 withdrawn by {terminal_text(event.withdrawal.by)}"
+        return "" if event.id in live else "已更正 superseded"
+
     rows = [
-        (e.id, e.item_id, e.date_text, e.phase, e.source, e.author, "" if e.id in live else "×")
+        (e.id, e.item_id, e.date_text, e.phase, terminal_text(e.source), terminal_text(e.author), state(e))
         for e in events
     ]
-    print(format_table(("编号", "要素", "日期", "阶段", "来源", "记录人", "已更正"), rows))
+    print(format_table(("编号", "要素", "日期", "阶段", "来源", "记录人", "状态"), rows))
     return 0
 
 
@@ -152,11 +159,25 @@ def cmd_editors(args: argparse.Namespace) -> int:
         return 0
     if args.editors_command == "add":
         validate_name(args.name)  # before the database is opened
-        editor = add_editor(_ledger(args), args.name, admin=args.admin)
+        editor = add_editor(_ledger(args), args.name, admin=args.admin or args.role == "admin")
         print(f"added {'admin' if editor.is_admin else 'editor'} {terminal_text(editor.name)}")
         return 0
     remove_editor(_ledger(args), args.name)
     print(f"removed editor {terminal_text(args.name)}")
+    return 0
+
+
+def cmd_withdraw(args: argparse.Namespace) -> int:
+    """``progress withdraw``: an admin withdraws an event (a new record; the event stays)."""
+    from geo.cliformat import terminal_text
+    from geo.progress.withdrawals import validate_reason, withdraw_event
+
+    validate_reason(args.reason)  # before the database is opened
+    withdrawal = withdraw_event(_ledger(args), args.event_id, by=args.by, reason=args.reason)
+    print(
+        f"withdrew event {args.event_id} as {terminal_text(withdrawal.by)} "
+        f"at {withdrawal.at.isoformat(timespec='seconds')}"
+    )
     return 0
 
 
@@ -210,9 +231,25 @@ def add_progress_parser(sub) -> None:
     esub = editors.add_subparsers(dest="editors_command", required=True, metavar="ACTION")
     eadd = esub.add_parser("add", help="let NAME record events")
     eadd.add_argument("name", metavar="NAME", help="the user name the proxy gives (at most 80 characters)")
-    eadd.add_argument("--admin", action="store_true", help="an admin as well as an editor")
+    role = eadd.add_mutually_exclusive_group()
+    role.add_argument("--admin", action="store_true", help="an admin as well as an editor")
+    role.add_argument(
+        "--role", choices=("editor", "admin"), default="editor", help="editor (default) or admin"
+    )
     elist = esub.add_parser("list", help="every editor")
     elist.add_argument("--json", action="store_true")
     eremove = esub.add_parser("remove", help="stop NAME recording events (their events stay)")
     eremove.add_argument("name", metavar="NAME")
     editors.set_defaults(func=cmd_editors)
+
+    withdraw = psub.add_parser(
+        "withdraw", help="an admin withdraws an event: it stays in the ledger and stops counting"
+    )
+    withdraw.add_argument(
+        "event_id", type=int, metavar="EVENT_ID", help="the event's number (`progress list`)"
+    )
+    withdraw.add_argument(
+        "--by", required=True, metavar="NAME", help="the admin withdrawing it (an editor with the admin role)"
+    )
+    withdraw.add_argument("--reason", required=True, metavar="TEXT", help="why the event should not count")
+    withdraw.set_defaults(func=cmd_withdraw)

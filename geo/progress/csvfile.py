@@ -30,13 +30,16 @@ from geo.progress.ledger import (
 
 IMPORT_COLUMNS = ("item_id", "date", "phase", "source")
 OPTIONAL_COLUMNS = ("note", "author", "supersedes", "id")
+WITHDRAWAL_COLUMNS = ("withdrawn_at", "withdrawn_by", "withdraw_reason")
 EXPORT_COLUMNS = (
     "id", "item_id", "date", "precision", "phase", "source", "note", "author", "recorded_at", "supersedes",
+    *WITHDRAWAL_COLUMNS,
 )  # fmt: skip
 # Columns of an export that an import reads past: the date text carries its precision, and the
-# time of recording is the time of the import.
+# time of recording is the time of the import. A row that records a withdrawal is refused: an
+# import records standing events only.
 IGNORED_COLUMNS = ("precision", "recorded_at")
-KNOWN_COLUMNS = IMPORT_COLUMNS + OPTIONAL_COLUMNS + IGNORED_COLUMNS
+KNOWN_COLUMNS = IMPORT_COLUMNS + OPTIONAL_COLUMNS + IGNORED_COLUMNS + WITHDRAWAL_COLUMNS
 
 
 def _csv_problem(exc: csv.Error) -> str:
@@ -101,6 +104,11 @@ def parse_import_csv(
                 "(a missing or extra comma?); nothing was imported"
             )
         values = {name: restore_formula(value.strip()) for name, value in zip(header, fields, strict=True)}
+        if any(values.get(name) for name in WITHDRAWAL_COLUMNS):
+            raise ProgressError(
+                f"line {line}: this event was withdrawn; remove the line (an import records standing "
+                "events only); nothing was imported"
+            )
         try:
             supersedes = int(values["supersedes"]) if values.get("supersedes") else None
             local_id = int(values["id"]) if values.get("id") else None

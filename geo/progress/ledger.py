@@ -3,6 +3,10 @@
 An event's date has the precision its source gives: a day (2024-06-18), a month (2024-06) or a
 year (2024). It is stored as the first day of that period with the precision beside it, so "as of
 a date" counts an event from the start of its period.
+
+A withdrawn event (:mod:`geo.progress.withdrawals`) stays in the ledger with who withdrew it, when
+and why. "As of" a day, it no longer counts from the day of its withdrawal on; as of an earlier
+day it still does, so a view of a day before the withdrawal shows what the ledger then said.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from geo.errors import ProgressError
 from geo.progress.faults import ledger_faults
 from geo.progress.phases import phase_id
 from geo.progress.schema import events as events_table
+from geo.progress.schema import withdrawals as withdrawals_table
 
 # How exact an event's date is (not the place classes of geo.resolve.PRECISIONS).
 DATE_PRECISIONS = ("day", "month", "year")
@@ -57,8 +62,22 @@ class NewEvent:
 
 
 @dataclass(frozen=True)
+class Withdrawal:
+    """An admin's withdrawal of an event: who, when (UTC) and why."""
+
+    by: str
+    at: datetime
+    reason: str
+
+    @property
+    def day(self) -> date:
+        """The day of the withdrawal on this server's calendar, the one ``date.today()`` reads."""
+        return self.at.astimezone().date()
+
+
+@dataclass(frozen=True)
 class Event:
-    """A recorded event."""
+    """A recorded event; ``withdrawal`` says who withdrew it, when and why (None: it stands)."""
 
     id: int
     item_id: str
@@ -70,10 +89,18 @@ class Event:
     author: str
     recorded_at: datetime
     supersedes: int | None
+    withdrawal: Withdrawal | None = None
 
     @property
     def date_text(self) -> str:
         return format_event_date(self.event_date, self.precision)
+
+    def withdrawn(self, as_of: date | None = None) -> bool:
+        """True when the event is withdrawn as of ``as_of`` (its withdrawal's day or later), or at
+        all when ``as_of`` is None."""
+        if self.withdrawal is None:
+            return False
+        return as_of is None or self.withdrawal.day <= as_of
 
     def to_dict(self) -> dict:
         return {
@@ -87,6 +114,9 @@ class Event:
             "author": self.author,
             "recorded_at": self.recorded_at.isoformat(timespec="seconds"),
             "supersedes": self.supersedes,
+            "withdrawn_at": self.withdrawal.at.isoformat(timespec="seconds") if self.withdrawal else None,
+            "withdrawn_by": self.withdrawal.by if self.withdrawal else None,
+            "withdraw_reason": self.withdrawal.reason if self.withdrawal else None,
         }
 
 
@@ -210,6 +240,11 @@ def _check_supersedes(connection: sa.Connection, row: dict, pending: Mapping[int
             raise ProgressError(f"supersedes unknown event {target}")
     if item != row["item_id"]:
         raise ProgressError(f"event {target} is about {item}, not {row['item_id']}")
+    withdrawn = connection.execute(
+        sa.select(withdrawals_table.c.id).where(withdrawals_table.c.event_id == target)
+    ).first()
+    if withdrawn is not None:
+        raise ProgressError(f"event {target} was withdrawn; record a new event instead of correcting it")
     taken = connection.execute(
         sa.select(events_table.c.id).where(events_table.c.supersedes == target).limit(1)
     ).scalar_one_or_none()
@@ -272,10 +307,18 @@ def add_events(
             raise ProgressError(f"{exc} (the file was not imported)") from None
 
 
+def _utc(moment: datetime) -> datetime:
+    # SQLite keeps no zone; every time written here is UTC.
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
+
+
 def _event(row) -> Event:
-    recorded_at = row.recorded_at
-    if recorded_at.tzinfo is None:  # SQLite keeps no zone; what is written is UTC
-        recorded_at = recorded_at.replace(tzinfo=UTC)
+    recorded_at = _utc(row.recorded_at)
+    withdrawal = (
+        None
+        if row.withdrawn_at is None
+        else Withdrawal(row.withdrawn_by, _utc(row.withdrawn_at), row.withdraw_reason)
+    )
     return Event(
         id=row.id,
         item_id=row.item_id,
@@ -287,13 +330,22 @@ def _event(row) -> Event:
         author=row.author,
         recorded_at=recorded_at,
         supersedes=row.supersedes,
+        withdrawal=withdrawal,
     )
 
 
 def list_events(ledger, item_id: str | None = None) -> list[Event]:
-    """Every recorded event (superseded ones included), by item, date and id."""
-    query = sa.select(events_table).order_by(
-        events_table.c.item_id, events_table.c.event_date, events_table.c.id
+    """Every recorded event (superseded and withdrawn ones included), by item, date and id."""
+    withdrawals = withdrawals_table.c
+    query = (
+        sa.select(
+            events_table,
+            withdrawals.withdrawn_by,
+            withdrawals.withdrawn_at,
+            withdrawals.reason.label("withdraw_reason"),
+        )
+        .select_from(events_table.outerjoin(withdrawals_table, withdrawals.event_id == events_table.c.id))
+        .order_by(events_table.c.item_id, events_table.c.event_date, events_table.c.id)
     )
     if item_id is not None:
         query = query.where(events_table.c.item_id == item_id)
@@ -301,17 +353,18 @@ def list_events(ledger, item_id: str | None = None) -> list[Event]:
         return [_event(row) for row in connection.execute(query)]
 
 
-def effective_events(events: Iterable[Event]) -> list[Event]:
-    """The events no correction has superseded."""
-    events = list(events)
-    superseded = {e.supersedes for e in events if e.supersedes is not None}
-    return [e for e in events if e.id not in superseded]
+def effective_events(events: Iterable[Event], as_of: date | None = None) -> list[Event]:
+    """The events neither withdrawn (as of ``as_of``; None: at all) nor superseded by a correction
+    that stands — withdrawing a correction brings back the event it corrected."""
+    standing = [e for e in events if not e.withdrawn(as_of)]
+    superseded = {e.supersedes for e in standing if e.supersedes is not None}
+    return [e for e in standing if e.id not in superseded]
 
 
 def latest_as_of(events: Iterable[Event], as_of: date) -> dict[str, Event]:
     """Item id → its latest effective event dated on or before ``as_of`` (ties: the later record)."""
     latest: dict[str, Event] = {}
-    for event in effective_events(events):
+    for event in effective_events(events, as_of):
         if event.event_date > as_of:
             continue
         current = latest.get(event.item_id)

@@ -29,3 +29,14 @@ editors = sa.Table(
     sa.Column("is_admin", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.Column("added_at", sa.DateTime(timezone=True), nullable=False),
 )
+
+withdrawals = sa.Table(
+    "progress_withdrawals",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("event_id", sa.Integer, sa.ForeignKey("progress_events.id"), nullable=False, unique=True),
+    sa.Column("withdrawn_by", sa.String(80), nullable=False),
+    sa.Column("withdrawn_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("reason", sa.Text, nullable=False),
+    sqlite_autoincrement=True,
+)

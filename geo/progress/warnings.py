@@ -155,7 +155,7 @@ def evaluate(
     rules: Iterable[Rule], items: Mapping[str, str], events: Iterable[Event], as_of: date
 ) -> list[ItemWarning]:
     """Every warning on ``as_of`` for ``items`` (item id → plan status), in rule then item order."""
-    effective = [e for e in effective_events(events) if e.event_date <= as_of]
+    effective = [e for e in effective_events(events, as_of) if e.event_date <= as_of]
     latest = latest_as_of(effective, as_of)
     phases_seen: dict[str, set[str]] = {}
     for event in effective:
