@@ -52,8 +52,10 @@ def _refusal(connection: sa.Connection, event_id: int, by: str) -> str | None:
         )
     ).first()
     if earlier is not None:
-        when = earlier.withdrawn_at.replace(tzinfo=None).isoformat(timespec="seconds")
-        return f"event {event_id} is already withdrawn (by {earlier.withdrawn_by!r} at {when} UTC)"
+        at = earlier.withdrawn_at
+        at = at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
+        when = at.isoformat(timespec="seconds")
+        return f"event {event_id} is already withdrawn (by {earlier.withdrawn_by!r} at {when})"
     return None
 
 
