@@ -17,20 +17,36 @@ import time
 from collections.abc import AsyncIterator
 from typing import Any
 
-from starlette.routing import BaseRoute
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import BaseRoute, Route
 
 from geo.errors import GeoError
 
 LOG = logging.getLogger("planmap.web")
+# Every route here only reads; a request that would write is refused in one JSON line.
+WRITE_METHODS = ["POST", "PUT", "PATCH", "DELETE"]
+
+
+async def refuse_write(request: Request) -> JSONResponse:
+    """405 with one JSON line: these routes read; the ledger is written only through the pages."""
+    return JSONResponse(
+        {"error": f"{request.method} is not allowed here: this address only reads (GET)"},
+        status_code=405,
+        headers={"Allow": "GET, HEAD"},
+    )
 
 
 def routes() -> list[BaseRoute]:
-    """Every HTTP route the app serves beside its pages."""
+    """Every HTTP route the app serves beside its pages, then a JSON 405 for writing to each of them
+    (Starlette tries a later route when an earlier one matched the path but not the method)."""
     from web.brief_route import brief_routes
     from web.export_route import export_routes
     from web.ogc import ogc_routes
 
-    return [*ogc_routes(), *export_routes(), *brief_routes()]
+    served = [*ogc_routes(), *export_routes(), *brief_routes()]
+    refusals = [Route(r.path, refuse_write, methods=WRITE_METHODS) for r in served if isinstance(r, Route)]
+    return [*served, *refusals]
 
 
 def warm_caches() -> float:
