@@ -1,7 +1,8 @@
 """The progress ledger: what has happened to each plan item since December 2021, with sources.
 
 Events are appended, never changed: a correction is a new event that supersedes an earlier one,
-so the record stays auditable. The ledger lives in a database (SQLite by default, PostgreSQL when
+and an admin's withdrawal is a record of its own naming the event, who, when and why
+(:mod:`geo.progress.withdrawals`), so the record stays auditable. The ledger lives in a database (SQLite by default, PostgreSQL when
 configured; see :mod:`geo.progress.settings`) whose schema is kept by Alembic migrations.
 
 A database that cannot be opened, seeded or used raises :class:`geo.errors.LedgerUnavailable` (one
