@@ -11,6 +11,7 @@ import pytest
 import sqlalchemy as sa
 
 from geo.cli import main
+from geo.clock import plan_today
 from geo.errors import ProgressError
 from geo.progress import NewEvent, add_event, effective_events, latest_as_of, list_events, open_ledger
 from geo.progress.csvfile import events_csv, parse_import_csv
@@ -65,7 +66,7 @@ def test_an_admin_withdraws_on_the_command_line_and_the_event_stays(capsys, ledg
     assert f"已撤回 withdrawn by {ADMIN}" in table
 
     events = list_events(open_ledger(database))
-    today = date.today()
+    today = plan_today()
     assert "air-leshan" not in latest_as_of(events, today)
     # As of a day before the withdrawal, the event still counts.
     assert latest_as_of(events, today - timedelta(days=1))["air-leshan"].id == event.id
@@ -90,7 +91,7 @@ def test_refusals_are_one_line_and_write_nothing(capsys, ledger_with_roles, who,
     assert (code, out) == (2, "")
     assert message in err and err.count("\n") == 1 and err.startswith("error: ")
     assert withdrawal_rows(database) == 0
-    assert latest_as_of(list_events(open_ledger(database)), date.today())["air-leshan"].id == event.id
+    assert latest_as_of(list_events(open_ledger(database)), plan_today())["air-leshan"].id == event.id
 
 
 def test_an_event_is_withdrawn_once(capsys, ledger_with_roles):
@@ -112,7 +113,7 @@ def test_withdrawing_a_correction_brings_back_what_it_corrected(ledger_with_role
         open_ledger(database),
         NewEvent("air-leshan", "2022-09", "前期研究", "corrected report", supersedes=first.id),
     )
-    today = date.today()
+    today = plan_today()
     assert latest_as_of(list_events(open_ledger(database)), today)["air-leshan"].id == correction.id
     withdraw_event(open_ledger(database), correction.id, by=ADMIN, reason="the correction was wrong")
     assert latest_as_of(list_events(open_ledger(database)), today)["air-leshan"].id == first.id
@@ -192,8 +193,9 @@ def _event(event_id: int, source: str, withdrawn_at: datetime | None = None) -> 
 
 
 def test_a_withdrawal_counts_from_its_own_day_on():
-    at = datetime(2024, 3, 10, 12, 0, tzinfo=UTC)
-    day = at.astimezone().date()  # the server's calendar, as date.today() reads it
+    at = datetime(2024, 3, 10, 20, 0, tzinfo=UTC)  # already 11 March in Chengdu
+    day = plan_today(at)
+    assert day == date(2024, 3, 11)
     events = [_event(1, "https://example.org/a", withdrawn_at=at)]
     assert latest_as_of(events, day - timedelta(days=1))["item"].id == 1
     assert latest_as_of(events, day) == {}
@@ -203,7 +205,7 @@ def test_a_withdrawal_counts_from_its_own_day_on():
 def test_warnings_ignore_a_withdrawn_event_from_its_day_on():
     rule = Rule("no-link", "source_without_link", "无链接", "no link")
     at = datetime(2024, 3, 10, 12, 0, tzinfo=UTC)
-    day = at.astimezone().date()
+    day = plan_today(at)
     events = [_event(1, "某日报 第3版", withdrawn_at=at)]
     assert [w.item_id for w in evaluate([rule], {"item": "推进"}, events, day - timedelta(days=1))] == [
         "item"

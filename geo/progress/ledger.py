@@ -71,8 +71,9 @@ class Withdrawal:
 
     @property
     def day(self) -> date:
-        """The day of the withdrawal on this server's calendar, the one ``date.today()`` reads."""
-        return self.at.astimezone().date()
+        """The day of the withdrawal in the plan's time zone, the calendar "today" is read on
+        (:func:`geo.clock.plan_today`)."""
+        return plan_today(self.at)
 
 
 @dataclass(frozen=True)
