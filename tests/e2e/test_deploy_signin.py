@@ -1,6 +1,6 @@
 """``python -m deploy up --users FILE``: a listed editor signs in through nginx in Chromium and
-records an event that names them; a signed-in user who is not an editor, and who sends a forged
-user header, sees no form; without signing in nginx answers 401."""
+records an event that names them; an admin withdraws it with a reason; a signed-in user who is not
+an editor, and who sends a forged user header, sees no form; without signing in nginx answers 401."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ from tests.e2e.test_deploy_replicas import PID_LINE, _read_until_serving, _requi
 
 pytestmark = pytest.mark.browser
 
-EDITOR, VIEWER = "wang.gong", "visitor"
+EDITOR, VIEWER, ADMIN = "wang.gong", "visitor", "chief"
 PASSWORD = "a long sign-in password"
 ITEM = "air-leshan"
 SOURCE = "乐山日报 2022-08-02 https://example.org/leshan-signin"
@@ -55,7 +55,7 @@ def test_a_named_editor_records_through_nginx(_browser):
     run_dir = Path(tempfile.mkdtemp(prefix="planmap-deploy-"))
     users_dir = Path(tempfile.mkdtemp(prefix="planmap-users-"))
     users_file = users_dir / "users"
-    for name in (EDITOR, VIEWER):
+    for name in (EDITOR, VIEWER, ADMIN):
         _run("deploy", "adduser", str(users_file), name, stdin=PASSWORD + "\n")
     command = ["deploy", "up", "--replicas", "1", "--port", str(port), "--run-dir", str(run_dir)]
     deploy = subprocess.Popen(
@@ -73,6 +73,7 @@ def test_a_named_editor_records_through_nginx(_browser):
             line.split()[-1] for line in lines if (m := PID_LINE.match(line)) and m.group(1) == "PostgreSQL"
         ]
         _run("geo", "progress", "--database", database, "editors", "add", EDITOR)
+        _run("geo", "progress", "--database", database, "editors", "add", ADMIN, "--role", "admin")
 
         with pytest.raises(urllib.error.HTTPError) as refused:
             urllib.request.urlopen(f"{base}/progress", timeout=60)
@@ -103,8 +104,24 @@ def test_a_named_editor_records_through_nginx(_browser):
         page.get_by_text(f"由 {EDITOR}", exact=False).first.wait_for(timeout=TIMEOUT_MS)
         screenshot(page, "progress-named-editor")
 
+        assert page.get_by_text("撤回事件(管理员)").count() == 0  # an editor, not an admin
+
+        # The admin withdraws it with a reason; the timeline says who and why.
+        context = _context(_browser, ADMIN)
+        contexts.append(context)
+        page = context.new_page()
+        page.goto(f"{base}/progress?item={ITEM}", wait_until="domcontentloaded", timeout=TIMEOUT_MS)
+        page.get_by_text("撤回事件(管理员)").click(timeout=TIMEOUT_MS)
+        page.get_by_label("理由(必填)").fill("a test of withdrawing")
+        page.get_by_role("button", name=f"以 {ADMIN} 的身份撤回").click()
+        page.get_by_text("已撤回事件", exact=False).wait_for(timeout=TIMEOUT_MS)
+        page.get_by_text(f"{ADMIN} 于", exact=False).first.wait_for(timeout=TIMEOUT_MS)
+        screenshot(page, "progress-admin-withdrew")
+
         listed = json.loads(_run("geo", "progress", "--database", database, "list", ITEM, "--json").stdout)
-        assert [(e["source"], e["author"]) for e in listed] == [(SOURCE, EDITOR)]
+        assert [(e["source"], e["author"], e["withdrawn_by"], e["withdraw_reason"]) for e in listed] == [
+            (SOURCE, EDITOR, ADMIN, "a test of withdrawing")
+        ]
     finally:
         for context in contexts:
             context.close()
