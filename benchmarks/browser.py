@@ -36,6 +36,8 @@ import urllib.request
 from pathlib import Path
 from urllib.parse import urlparse
 
+# Run in every frame before its scripts: the map tools then publish ``window.PlanMap.test``.
+MAP_TEST_HOOKS = "window.__planmapTestHooks = true;"
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
@@ -129,6 +131,7 @@ class Probe:
 
     def __init__(self, browser):
         self.context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
+        self.context.add_init_script(MAP_TEST_HOOKS)  # to see when the city map's units are drawn
         self.page = self.context.new_page()
         self.received = 0
         self.page.route("**/*", lambda r: r.continue_() if _local(r.request.url) else r.abort())
@@ -221,7 +224,9 @@ def sample_city_click(browser, build: str, base: str) -> dict:
         started = time.perf_counter()
         probe.click_lat_lon(frame, *SUINING)
         out = {}
-        if frame.evaluate("() => !!(window.PlanMap && window.PlanMap.state.units)"):
+        if frame.evaluate(
+            "() => !!(window.PlanMap && window.PlanMap.test && window.PlanMap.test.state.units)"
+        ):
             frame.locator(".plan-unit-card", has_text="遂宁市").wait_for(timeout=TIMEOUT_MS)
             out["card_city"] = time.perf_counter() - started
         probe.page.get_by_role("heading", name="遂宁市").first.wait_for(timeout=TIMEOUT_MS)

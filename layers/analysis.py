@@ -97,7 +97,7 @@ def airport_map(
             f"{'with the plan' if en else '规划后'} {row.distance_km_plan:.0f} km → {_esc(plan_airport)}"
         )
         style = {"color": "#777", "weight": 0.5, "fillColor": COVERAGE_COLOURS[kind], "fillOpacity": 0.8}
-        features.append(_feature(row.geometry, {"adcode": row.adcode, "style": style, "tip": tip}))
+        features.append(_feature(row.geometry, {"adcode": row.adcode, "style": style, "tooltip": tip}))
     VectorLayer(_collection(features), name="airport-coverage", hover_weight=1.5).add_to(m)
 
     for source, colour in (("today", AIRPORT_COLOUR), ("plan", PLAN_COLOUR)):
@@ -132,7 +132,7 @@ def airport_map(
         else:
             where = "at the cited site point" if en else "位于所引来源给出的场址"
         tip = f"<b>{_esc(name)}</b><br>{_esc(where)}"
-        points.append(_feature(shapely.Point(row.lon, row.lat), {"style": style, "tip": tip}))
+        points.append(_feature(shapely.Point(row.lon, row.lat), {"style": style, "tooltip": tip}))
     VectorLayer(_collection(points), name="airports").add_to(m)
 
     rows = [_row(_swatch(COVERAGE_COLOURS[k]), labels[k][0 if en else 1]) for k in COVERAGE_CLASSES]
@@ -168,7 +168,7 @@ def corridor_map(feature: pd.Series, units: pd.DataFrame, *, lang: str = "zh") -
         km = f"<br>{row.length_km:.1f} km" if row.length_km == row.length_km else ""
         tip = f"<b>{row.order}. {_esc(name)}</b>{km}"
         style = {"color": colour, "weight": 1, "fillColor": colour, "fillOpacity": 0.28}
-        features.append(_feature(row.geometry, {"adcode": row.adcode, "style": style, "tip": tip}))
+        features.append(_feature(row.geometry, {"adcode": row.adcode, "style": style, "tooltip": tip}))
     VectorLayer(_collection(features), name="corridor-units", hover_weight=1.5).add_to(m)
 
     line = map_display_frame(gpd.GeoDataFrame([feature], geometry="geometry", crs="EPSG:4326"))
@@ -176,7 +176,7 @@ def corridor_map(feature: pd.Series, units: pd.DataFrame, *, lang: str = "zh") -
     style["weight"] = max(style.get("weight", 3), 4)
     name = feature["name_en"] if en and feature["name_en"] else feature["name"]
     VectorLayer(
-        _collection([_feature(line.geometry.iloc[0], {"tip": f"<b>{_esc(name)}</b>"})]),
+        _collection([_feature(line.geometry.iloc[0], {"tooltip": f"<b>{_esc(name)}</b>"})]),
         name="corridor",
         style=style,
     ).add_to(m)
@@ -211,7 +211,7 @@ def reach_map(edges: pd.DataFrame, nodes: pd.DataFrame, minutes: float, *, lang:
         layer = "railway" if row.kind != "expressway" else "highway"
         style = dict(line_style(layer, "schematic"))
         tip = f"{_esc(row.id)}<br>{row.km:.0f} km · {row.minutes:.0f} min"
-        legs.append(_feature(shapely.LineString([row.a, row.b]), {"style": style, "tip": tip}))
+        legs.append(_feature(shapely.LineString([row.a, row.b]), {"style": style, "tooltip": tip}))
     VectorLayer(_collection(legs), name="reach-network").add_to(m)
     points = []
     for row in nodes.itertuples():
@@ -233,7 +233,8 @@ def reach_map(edges: pd.DataFrame, nodes: pd.DataFrame, minutes: float, *, lang:
         )
         points.append(
             _feature(
-                shapely.Point(row.lon, row.lat), {"style": style, "tip": f"<b>{_esc(name)}</b><br>{times}"}
+                shapely.Point(row.lon, row.lat),
+                {"style": style, "tooltip": f"<b>{_esc(name)}</b><br>{times}"},
             )
         )
     VectorLayer(_collection(points), name="reach-nodes").add_to(m)

@@ -7,7 +7,7 @@ the files from installed PyPI packages (``django-js-lib-leaflet`` for Leaflet 1.
 ``/app/static/`` when ``server.enableStaticServing`` is on. Maps use only what is listed here:
 no Bootstrap, no awesome-markers, no icon fonts (points are circle markers). The map tools
 (fullscreen, measure, export, layer list) are the app's own code in ``static/planmap/`` (no
-third-party plugin), so nothing beyond Leaflet and jQuery needs a licence note.
+third-party plugin; one small script per concern, see :data:`MAP_SCRIPTS`), so nothing beyond Leaflet and jQuery needs a licence note.
 """
 
 from __future__ import annotations
@@ -84,10 +84,15 @@ def _versioned(name: str) -> str:
     return f"{PLANMAP_URL}/{name}?v={digest}"
 
 
+# The map tools as plain scripts, in the order they must run: each later file adds to the
+# ``PlanMap`` namespace that core.js makes. streamlit-folium loads ``default_js`` one after the other
+# with <script> elements and then runs the page's script, which calls PlanMap.* at once; ES modules
+# would run only after it.
+MAP_SCRIPTS = ("core", "labels", "legend", "tools", "view", "units")
 MAP_JS: list[tuple[str, str]] = [
     ("leaflet", f"{STATIC_URL}/leaflet/leaflet.js"),
     ("jquery", f"{STATIC_URL}/jquery/jquery.min.js"),
-    ("planmap", _versioned("planmap.js")),
+    *[(f"planmap_{name}", _versioned(f"{name}.js")) for name in MAP_SCRIPTS],
 ]
 MAP_CSS: list[tuple[str, str]] = [
     ("leaflet_css", f"{STATIC_URL}/leaflet/leaflet.css"),

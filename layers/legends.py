@@ -175,5 +175,7 @@ def choropleth_json(
         for c in out["count"]
     ]
     word = "tasks" if lang == "en" else "项任务"
-    out["tip"] = [f"<b>{_esc(n)}</b><br>{c} {word}" for n, c in zip(out["name"], out["count"], strict=True)]
-    return safe_json(_geojson(out, ["adcode", "name", "count", "style", "tip"]))
+    out["tooltip"] = [
+        f"<b>{_esc(n)}</b><br>{c} {word}" for n, c in zip(out["name"], out["count"], strict=True)
+    ]
+    return safe_json(_geojson(out, ["adcode", "name", "count", "style", "tooltip"]))

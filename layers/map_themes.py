@@ -78,11 +78,11 @@ def theme_frame_for_map(
             out["layer"], out["precision"], out["status"], is_point, strict=True
         )
     ]
-    out["tip"] = [_tooltip_html(row, lang) for _, row in out.iterrows()]
+    out["tooltip"] = [_tooltip_html(row, lang) for _, row in out.iterrows()]
     return out
 
 
-FEATURE_PROPERTIES = ("id", "name", "layer", "status", "precision", "task", "style", "tip")
+FEATURE_PROPERTIES = ("id", "name", "layer", "status", "precision", "task", "style", "tooltip")
 
 
 def map_features(

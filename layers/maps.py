@@ -295,37 +295,15 @@ class VectorLayer(MacroElement):
     folium's GeoJson compiles templates and a per-feature style switch on every render; this
     element has one precompiled template, so a layer of hundreds of features renders in
     milliseconds. ``properties.style`` holds Leaflet path options (points become circle markers
-    with the same options); ``properties.tip``, when present, is tooltip HTML that was escaped
+    with the same options); ``properties.tooltip``, when present, is tooltip HTML that was escaped
     when it was built. A fixed ``style`` applies to every feature instead.
     """
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-        var {{ this.get_name() }} = L.geoJson({{ this.data_json }}, {
-            interactive: {{ this.interactive|tojson }},
-            style: function (feature) {
-                return {{ this.style|tojson }} || feature.properties.style || {};
-            },
-            pointToLayer: function (feature, latlng) {
-                var options = Object.assign({fill: true}, {{ this.style|tojson }} || feature.properties.style || {});
-                options.interactive = {{ this.interactive|tojson }};
-                return L.circleMarker(latlng, options);
-            },
-            onEachFeature: function (feature, layer) {
-                if (!{{ this.interactive|tojson }}) { return; }
-                if (feature.properties && feature.properties.tip) {
-                    layer.bindTooltip(feature.properties.tip, {sticky: true, direction: "top"});
-                }
-                layer.on("mouseover", function (e) {
-                    var base = {{ this.style|tojson }} || feature.properties.style || {};
-                    e.target.setStyle({weight: (base.weight || 2) + {{ this.hover_weight|tojson }}});
-                });
-                layer.on("mouseout", function (e) {
-                    e.target.setStyle({weight: ({{ this.style|tojson }} || feature.properties.style || {}).weight || 2});
-                });
-            }
-        }).addTo({{ this._parent.get_name() }});
+        var {{ this.get_name() }} = PlanMap.vector({{ this._parent.get_name() }}, {{ this.data_json }},
+            {{ this.options_json }});
         {% endmacro %}
         """
     )
@@ -344,9 +322,11 @@ class VectorLayer(MacroElement):
         self.layer_name = name
         # A str is JSON already made safe for a <script> block by :func:`safe_json`.
         self.data_json = data if isinstance(data, str) else safe_json(data)
-        self.style = style
         self.interactive = interactive
-        self.hover_weight = hover_weight
+        # Data for PlanMap.vector (static/planmap/core.js), which draws, hovers and binds tooltips.
+        self.options_json = safe_json(
+            {"style": style, "interactive": interactive, "hover_weight": hover_weight}
+        )
 
 
 # Backdrop panes sit under Leaflet's overlay pane (400), one per level so the province fill stays

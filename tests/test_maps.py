@@ -11,8 +11,9 @@ import pytest
 from pyproj import Geod
 from shapely.geometry import LineString, MultiPoint, Point, box
 
+from geo.features import catalogue_frame
 from geo.gazetteer import load_gazetteer
-from geo.styles import LAYERS, STATUS_COLOURS
+from geo.styles import LAYERS, PRECISION_LABELS, STATUS_COLOURS
 from layers import assets, labels, legends, map_themes, maps
 from layers.assets import GENERATED_DIR, GENERATED_URL
 
@@ -123,7 +124,9 @@ def test_map_uses_only_local_assets(full_map_html):
     assert f"{assets.STATIC_URL}/leaflet/leaflet.js" in urls
     assert f"{assets.STATIC_URL}/leaflet/leaflet.css" in urls
     assert f"{assets.STATIC_URL}/jquery/jquery.min.js" in urls
-    assert any(url.startswith(f"{assets.PLANMAP_URL}/planmap.js?v=") for url in urls)
+    # Every map-tool script, in the order each builds on the one before.
+    tools = re.findall(rf'src="{assets.PLANMAP_URL}/(\w+)\.js\?v=', full_map_html)
+    assert tools == list(assets.MAP_SCRIPTS)
     assert all(url.startswith("/app/static/") for url in urls), urls
     for host in CDN_HOSTS:
         assert host not in full_map_html
@@ -138,11 +141,14 @@ def test_every_vendored_url_has_its_file():
         assert path.is_file(), path
 
 
-def test_the_map_tools_url_changes_with_the_file():
-    # A browser holding an older planmap.js must not keep it: the URL carries the content's hash.
-    url = dict(assets.MAP_JS)["planmap"]
-    digest = url.rsplit("?v=", 1)[1]
-    assert digest == hashlib.sha256((assets.PLANMAP_DIR / "planmap.js").read_bytes()).hexdigest()[:10]
+def test_the_map_tools_urls_change_with_their_files():
+    # A browser holding an older map-tool script must not keep it: each URL carries its content's hash.
+    urls = dict(assets.MAP_JS)
+    for name in assets.MAP_SCRIPTS:
+        digest = urls[f"planmap_{name}"].rsplit("?v=", 1)[1]
+        assert digest == hashlib.sha256((assets.PLANMAP_DIR / f"{name}.js").read_bytes()).hexdigest()[:10]
+    # Every script in static/planmap is loaded: none is left behind when a file is added.
+    assert sorted(path.stem for path in assets.PLANMAP_DIR.glob("*.js")) == sorted(assets.MAP_SCRIPTS)
 
 
 # -- layers ----------------------------------------------------------------------------------------
@@ -154,7 +160,9 @@ def test_one_geojson_per_layer_and_points_as_circle_markers(full_map_html):
     for group in groups:
         geojsons = [child for child in group._children.values() if isinstance(child, maps.VectorLayer)]
         assert len(geojsons) == 1
-    assert "L.circleMarker(latlng, options)" in full_map_html
+    # The page passes data; static/planmap/core.js draws it, points as circle markers.
+    assert "PlanMap.vector(" in full_map_html and "pointToLayer" not in full_map_html
+    assert "L.circleMarker(latlng, options)" in (assets.PLANMAP_DIR / "core.js").read_text(encoding="utf-8")
     assert "L.AwesomeMarkers" not in full_map_html
     for feature_id in _features()["id"]:
         assert f'"{feature_id}"' in full_map_html
@@ -266,7 +274,7 @@ def test_gaode_map_shows_its_datum_and_shifted_outlines():
 def test_names_are_escaped_everywhere(full_map_html):
     assert "<script>alert" not in full_map_html
     prepared = map_themes.theme_frame_for_map(_features())
-    tip = prepared.set_index("id")["tip"]["rail-x"]
+    tip = prepared.set_index("id")["tooltip"]["rail-x"]
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in tip
     assert "<script>" not in tip
 
@@ -280,7 +288,7 @@ def test_choropleth_polygons_carry_adcode_name_and_class_colour():
     assert features["510900"]["count"] == 10
     assert features["510900"]["style"]["fillColor"] == legends.count_colour(10) != legends.count_colour(0)
     assert features["510100"]["style"]["fillColor"] == legends.COUNT_COLOURS[0]
-    assert "&lt;" not in features["510900"]["tip"] and "遂宁市" in features["510900"]["tip"]
+    assert "&lt;" not in features["510900"]["tooltip"] and "遂宁市" in features["510900"]["tooltip"]
 
 
 def test_count_classes_are_ordered_and_cover_every_count():
@@ -321,3 +329,19 @@ def test_chongqing_districts_share_one_label_at_the_municipal_seat():
     seat = load_gazetteer().unit("500000")
     assert placed["重庆"] == (round(seat.lat, 4), round(seat.lon, 4))
     assert {name for _, _, name in labels.label_points(frame, "en")} == {"Suining", "Chongqing"}
+
+
+def test_the_print_legend_draws_each_precision_class_as_the_map_does():
+    from layers.planmap import precision_legend, tools_config
+    from layers.registry import marker_style
+
+    rows = {row["id"]: row for row in tools_config(lang="en")["precision"]}
+    assert list(rows) == list(PRECISION_LABELS)
+    frame = catalogue_frame()
+    points = set(frame.loc[frame.geom_type == "Point", "precision"])  # what the map draws as markers
+    assert {i for i, row in rows.items() if "marker" in row} == points
+    # A site is a filled dot like an exact point; a seat-located one is hollow.
+    assert rows["site"]["marker"]["fillOpacity"] == marker_style("railway", "site")["fillOpacity"] == 1.0
+    assert rows["seat"]["marker"]["fillColor"] == "#ffffff"
+    assert rows["schematic"]["line"]["dashArray"] and "dashArray" not in rows["route"]["line"]
+    assert precision_legend("zh")[0]["title"] != precision_legend("en")[0]["title"]

@@ -26,6 +26,9 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
 SHOTS_DIR = Path(os.environ.get("SHOTS_DIR", "/tmp/shots"))
+# Run in every frame before its scripts: the map tools (static/planmap/core.js) then publish what
+# the tests read as ``window.PlanMap.test`` (state, drawn features, legend symbols); visitors get none.
+MAP_TEST_HOOKS = "window.__planmapTestHooks = true;"
 START_TIMEOUT_S = 60
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "[::1]", "::1"}
 
@@ -153,6 +156,7 @@ def browser_page(_browser):
     ``page.blocked_requests`` lists every URL that was aborted, for tests that want to assert on it.
     """
     context = _browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
+    context.add_init_script(MAP_TEST_HOOKS)
     page = context.new_page()
     blocked: list[str] = []
 

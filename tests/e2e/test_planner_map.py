@@ -22,8 +22,10 @@ FINISHED = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 
 def features_drawn(frame) -> int:
     """Features drawn once the map has been fitted to them and has stopped moving."""
-    frame.wait_for_function("() => window.PlanMap && window.PlanMap.ready", timeout=LOAD_TIMEOUT_MS)
-    count = frame.evaluate("() => window.PlanMap.ready.then(byId => Object.keys(byId).length)")
+    frame.wait_for_function(
+        "() => window.PlanMap && window.PlanMap.test && window.PlanMap.test.ready", timeout=LOAD_TIMEOUT_MS
+    )
+    count = frame.evaluate("() => window.PlanMap.test.ready.then(byId => Object.keys(byId).length)")
     frame.wait_for_function(
         "() => !window.map._animatingZoom && !(window.map._panAnim && window.map._panAnim._inProgress)",
         timeout=LOAD_TIMEOUT_MS,
@@ -55,14 +57,14 @@ def test_default_view_is_readable_area_fills_faint(app_server, browser_page):
     frame = open_map(page, f"{app_server}/map", minimum=100)
     fills = frame.evaluate(
         """() => { const out = [];
-             Object.values(window.PlanMap.state.layers).forEach(gj => gj.eachLayer(l => {
+             Object.values(window.PlanMap.test.state.layers).forEach(gj => gj.eachLayer(l => {
                if (l instanceof L.Polygon && l.options.fill !== false) out.push(l.options.fillOpacity); }));
              return out; }"""
     )
     assert fills, "the default view has area features"
     assert max(fills) <= 0.15
     for layer_id in ("aviation", "railway", "highway", "waterway"):
-        assert frame.evaluate(f"() => window.map.hasLayer(window.PlanMap.state.layers['{layer_id}'])")
+        assert frame.evaluate(f"() => window.map.hasLayer(window.PlanMap.test.state.layers['{layer_id}'])")
     # The outlines arrive from their own file into panes under the features: 2 provinces, and
     # Sichuan's 21 prefectures with Chongqing's 38 districts and counties.
     provinces = frame.locator(".leaflet-plan-admin-province-pane path")
@@ -119,7 +121,7 @@ def test_filter_change_updates_the_map_in_place(app_server, browser_page):
     page.keyboard.press("Backspace")  # removes 铁路, the last layer chosen
     page.keyboard.press("Escape")
     frame.wait_for_function(
-        "n => window.PlanMap.state.layers.railway === undefined && Object.keys(window.PlanMap.state.layers).length === 1",
+        "n => window.PlanMap.test.state.layers.railway === undefined && Object.keys(window.PlanMap.test.state.layers).length === 1",
         timeout=LOAD_TIMEOUT_MS,
     )
     after = features_drawn(frame)
@@ -177,6 +179,25 @@ def test_png_export_has_title_and_legend(app_server, browser_page):
     image.save(str(path) + ".png")
 
 
+def test_png_legend_draws_each_precision_class_as_the_map_does(app_server, browser_page):
+    from PIL import Image
+
+    page = browser_page
+    frame = open_map(page, f"{app_server}/map?layers=railway", minimum=5)
+    with page.expect_download(timeout=LOAD_TIMEOUT_MS) as download:
+        frame.locator(".plan-export-png").click()
+    image = Image.open(io.BytesIO(open(download.value.path(), "rb").read())).convert("RGB")
+    # Where the legend drew each precision class's symbol, in the image's pixels.
+    symbols = {s["id"]: (s["x"], s["y"]) for s in frame.evaluate("() => window.PlanMap.test.legendSymbols")}
+
+    def centre(precision: str) -> int:
+        return sum(image.getpixel(symbols[precision])) // 3
+
+    assert centre("site") < 110 and centre("exact") < 110  # a filled dot, as on the map
+    assert centre("seat") > 200  # a hollow ring
+    assert centre("route") < 110  # a solid line through the symbol's middle
+
+
 def test_wheel_scrolls_the_page_until_the_map_is_clicked(app_server, browser_page):
     page = browser_page
     frame = open_map(page, f"{app_server}/map?layers=aviation", minimum=5)
@@ -214,9 +235,10 @@ def test_city_click_keeps_the_extent_names_the_place_and_draws_its_features(app_
     frame = next(f for f in page.frames if "streamlit_folium" in f.url)
     expected = set(features_in_unit(catalogue_frame(), "510900")["id"])
     frame.wait_for_function(
-        "n => window.PlanMap.ready && window.PlanMap.state.lastKey", timeout=LOAD_TIMEOUT_MS
+        "n => window.PlanMap && window.PlanMap.test && window.PlanMap.test.ready && window.PlanMap.test.state.lastKey",
+        timeout=LOAD_TIMEOUT_MS,
     )
-    drawn = frame.evaluate("() => window.PlanMap.ready.then(byId => Object.keys(byId))")
+    drawn = frame.evaluate("() => window.PlanMap.test.ready.then(byId => Object.keys(byId))")
     assert set(drawn) == expected
     after = frame.evaluate(
         "() => [window.map.getZoom(), window.map.getCenter().lat, window.map.getCenter().lng]"

@@ -1,0 +1,32 @@
+/* PlanMap labels: names as text that appear from a zoom on (cities, counties, the features). */
+(function () {
+  "use strict";
+  var PM = window.PlanMap;
+
+  /** ``points`` are [lat, lon, text]; ``container`` (default: the map) holds ``group`` while the
+   * zoom is at least ``minZoom``. Returns the zoom handler (to remove it when the labels change). */
+  PM.labels = function (map, group, points, minZoom, className, container) {
+    var holder = container || map;
+    points.forEach(function (p) {
+      var div = document.createElement("div");
+      div.className = className || "plan-label";
+      div.textContent = p[2];
+      L.marker([p[0], p[1]], {
+        interactive: false,
+        keyboard: false,
+        icon: L.divIcon({ html: div, className: "plan-label-icon", iconSize: [80, 14], iconAnchor: [40, 7] }),
+      }).addTo(group);
+    });
+    function update() {
+      var on = holder.hasLayer(group);
+      if (map.getZoom() >= minZoom) {
+        if (!on) holder.addLayer(group);
+      } else if (on) {
+        holder.removeLayer(group);
+      }
+    }
+    map.on("zoomend", update);
+    update();
+    return update;
+  };
+})();
