@@ -190,12 +190,14 @@ def test_png_legend_draws_each_precision_class_as_the_map_does(app_server, brows
     # Where the legend drew each precision class's symbol, in the image's pixels.
     symbols = {s["id"]: (s["x"], s["y"]) for s in frame.evaluate("() => window.PlanMap.test.legendSymbols")}
 
-    def centre(precision: str) -> int:
-        return sum(image.getpixel(symbols[precision])) // 3
+    def shade(precision: str, dx: int = 0, dy: int = 0) -> int:
+        x, y = symbols[precision]
+        return sum(image.getpixel((round(x) + dx, round(y) + dy))) // 3
 
-    assert centre("site") < 110 and centre("exact") < 110  # a filled dot, as on the map
-    assert centre("seat") > 200  # a hollow ring
-    assert centre("route") < 110  # a solid line through the symbol's middle
+    for dot in ("site", "exact"):  # a filled dot, as on the map: dark above and below its centre too
+        assert max(shade(dot), shade(dot, dy=-3), shade(dot, dy=3)) < 110, dot
+    assert shade("seat") > 200 and shade("seat", dx=6) < 160  # a hollow ring
+    assert shade("route") < 110 and shade("route", dy=-4) > 200  # a line, light above it
 
 
 def test_wheel_scrolls_the_page_until_the_map_is_clicked(app_server, browser_page):
