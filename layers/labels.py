@@ -67,16 +67,8 @@ class LabelLayer(MacroElement):
         """
         {% macro script(this, kwargs) %}
         var {{ this.get_name() }} = L.layerGroup();
-        {{ this.points|tojson }}.forEach(function (p) {
-            var div = document.createElement("div");
-            div.className = "plan-label";
-            div.textContent = p[2];
-            L.marker([p[0], p[1]], {
-                interactive: false, keyboard: false,
-                icon: L.divIcon({html: div, className: "plan-label-icon", iconSize: [60, 14], iconAnchor: [30, 7]})
-            }).addTo({{ this.get_name() }});
-        });
-        {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+        PlanMap.labels({{ this._parent.get_name() }}, {{ this.get_name() }}, {{ this.points|tojson }}, 0, "plan-label",
+                       null, 60);
         {% endmacro %}
         """
     )

@@ -186,15 +186,8 @@ class HtmlControl(MacroElement):
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-        var {{ this.get_name() }} = L.control({position: {{ this.position|tojson }}});
-        {{ this.get_name() }}.onAdd = function (map) {
-            var div = L.DomUtil.create('div', {{ this.css_class|tojson }});
-            div.innerHTML = {{ this.html|tojson }};
-            L.DomEvent.disableClickPropagation(div);
-            L.DomEvent.disableScrollPropagation(div);
-            return div;
-        };
-        {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+        var {{ this.get_name() }} = PlanMap.htmlControl({{ this._parent.get_name() }}, {{ this.html|tojson }},
+            {{ this.position|tojson }}, {{ this.css_class|tojson }});
         {% endmacro %}
         """
     )

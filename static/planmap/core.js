@@ -167,6 +167,19 @@
     }).addTo(parent);
   };
 
+  /** A control holding fixed HTML the app built and escaped (a legend, the datum badge). */
+  PM.htmlControl = function (map, html, position, className) {
+    var control = L.control({ position: position });
+    control.onAdd = function () {
+      var div = L.DomUtil.create("div", className);
+      div.innerHTML = html;
+      L.DomEvent.disableClickPropagation(div);
+      L.DomEvent.disableScrollPropagation(div);
+      return div;
+    };
+    return control.addTo(map);
+  };
+
   /** Keep the user's extent: pan to ``bounds`` only when its centre is off-screen. */
   PM.reveal = function (map, bounds) {
     var b = L.latLngBounds(bounds);

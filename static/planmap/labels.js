@@ -4,9 +4,11 @@
   var PM = window.PlanMap;
 
   /** ``points`` are [lat, lon, text]; ``container`` (default: the map) holds ``group`` while the
-   * zoom is at least ``minZoom``. Returns the zoom handler (to remove it when the labels change). */
-  PM.labels = function (map, group, points, minZoom, className, container) {
+   * zoom is at least ``minZoom``; each label is ``width`` pixels wide (default 80), centred on its
+   * point. Returns the zoom handler (to remove it when the labels change). */
+  PM.labels = function (map, group, points, minZoom, className, container, width) {
     var holder = container || map;
+    var w = width || 80;
     points.forEach(function (p) {
       var div = document.createElement("div");
       div.className = className || "plan-label";
@@ -14,7 +16,7 @@
       L.marker([p[0], p[1]], {
         interactive: false,
         keyboard: false,
-        icon: L.divIcon({ html: div, className: "plan-label-icon", iconSize: [80, 14], iconAnchor: [40, 7] }),
+        icon: L.divIcon({ html: div, className: "plan-label-icon", iconSize: [w, 14], iconAnchor: [w / 2, 7] }),
       }).addTo(group);
     });
     function update() {
