@@ -7,6 +7,7 @@ escaped pieces, so no character of the plan or of a name reaches HTML unescaped.
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 from collections.abc import Iterable
@@ -204,9 +205,14 @@ def named_units(mentions: Iterable) -> list:
     return list(seen.values())
 
 
+@functools.cache
 def hits_per_unit(*, inherited: bool = True) -> dict[str, list]:
     """adcode → :func:`geo.mentions.tasks_for` of every unit on the region's prefecture-level and
-    county-level maps, so a unit's panel reads a table instead of searching the plan."""
+    county-level maps, so a unit's panel reads a table instead of searching the plan.
+
+    Built once per process and shared (callers only read it): the server builds it before the
+    first visitor, so the city page's first panel costs no more than any.
+    """
     from geo.gazetteer import load_gazetteer
     from geo.mentions import tasks_for
 
@@ -233,10 +239,15 @@ def tasks_per_unit(level: str = "prefecture", *, inherited: bool = True) -> pd.D
     from geo.mentions import tasks_for
 
     gazetteer = load_gazetteer()
+    # Both levels' units are in the per-process table; another level is counted here.
+    table = hits_per_unit(inherited=inherited) if level in ("prefecture", "county") else {}
     rows = []
     for code in gazetteer.boundaries(level)["adcode"]:
         unit = gazetteer.unit(str(code))
-        tasks = sorted(hit.task for hit in tasks_for(unit, gazetteer, inherited=inherited))
+        hits = table.get(unit.adcode)
+        if hits is None:
+            hits = tasks_for(unit, gazetteer, inherited=inherited)
+        tasks = sorted(hit.task for hit in hits)
         rows.append(
             {
                 "adcode": unit.adcode,

@@ -219,3 +219,17 @@ def test_tasks_per_unit_at_county_level_counts_received_tasks_only_when_asked():
     assert (named["tasks"] == 0).sum() > 0
     dazhu = received.loc["511724"]
     assert {4, 35, 46} <= set(dazhu["task_list"]) and set(named.loc["511724", "task_list"]) == {7, 11}
+
+
+def test_the_server_warm_up_builds_the_city_pages_task_table():
+    """The lifespan's warm-up leaves the per-unit table built, so the first /city panel reads it."""
+    from layers.summaries import hits_per_unit
+    from web import warm_caches
+
+    hits_per_unit.cache_clear()
+    warm_caches()
+    assert hits_per_unit.cache_info().currsize == 2  # with and without what a county receives
+    before = hits_per_unit.cache_info().hits
+    table = hits_per_unit(inherited=True)
+    assert hits_per_unit.cache_info().hits == before + 1  # read, not rebuilt
+    assert {"510100", "510104", "500101"} <= set(table)  # a prefecture, a county, a 重庆 district

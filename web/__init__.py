@@ -4,7 +4,8 @@ This room may import ``geo/``, ``layers/``, starlette and pygeoapi, never stream
 answers is data for other programs (GIS clients), not pages.
 
 ``routes()`` lists the routes to mount; ``lifespan`` runs once around the server's life and warms
-the library's caches so the first visitor does not wait for them.
+the library's caches (the catalogue, the gazetteer, the city page's tasks per unit) so the first
+visitor does not wait for them.
 """
 
 from __future__ import annotations
@@ -50,13 +51,18 @@ def routes() -> list[BaseRoute]:
 
 
 def warm_caches() -> float:
-    """Load the catalogue, its features and the gazetteer into their process caches; seconds taken."""
+    """Load the catalogue, its features, the gazetteer and the tasks reaching each unit (the city
+    page's table, both with and without what a county receives) into their process caches;
+    seconds taken."""
     from geo.features import catalogue_frame
     from geo.gazetteer import load_gazetteer
+    from layers.summaries import hits_per_unit
 
     started = time.perf_counter()
     load_gazetteer()
     catalogue_frame()
+    hits_per_unit(inherited=True)
+    hits_per_unit(inherited=False)
     return time.perf_counter() - started
 
 
@@ -74,7 +80,7 @@ async def lifespan(_app: Any) -> AsyncIterator[None]:
     except GeoError as exc:  # a damaged data file: every page that needs it says which and how to restore
         LOG.warning("caches not warmed: %s", exc)
     else:
-        LOG.info("catalogue and gazetteer loaded in %.2f s", seconds)
+        LOG.info("catalogue, gazetteer and tasks per unit loaded in %.2f s", seconds)
     # The feature service's collections next, in the background: pages need not wait for them.
     threading.Thread(target=_warm_feature_service, name="warm-ogc", daemon=True).start()
     yield
