@@ -6,15 +6,9 @@ nothing behind."""
 from __future__ import annotations
 
 import os
-import queue
 import re
-import shutil
 import signal
 import socket
-import subprocess
-import sys
-import tempfile
-import threading
 import time
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
@@ -22,28 +16,15 @@ from pathlib import Path
 
 import pytest
 
-from deploy.nginx import missing_nginx
-from deploy.postgres import missing_binaries
-from deploy.replicas import free_port, port_in_use
+from deploy.replicas import port_in_use
 from tests.e2e.browser import map_shapes, open_page
-from tests.e2e.conftest import ROOT, _is_local
+from tests.e2e.conftest import _is_local
+from tests.e2e.deploy_run import PID_LINE, REPLICA_LINE, DeployRun, deploy_up
 
 pytestmark = pytest.mark.browser
 
-START_TIMEOUT_S = 180
 DOWNLOADS = 20
-REPLICA_LINE = re.compile(r"^replica (\d+)\s+pid (\d+)\s+http://(127\.0\.0\.1:\d+)$")
-PID_LINE = re.compile(r"^(PostgreSQL|nginx)\s+pid (\d+)\s")
 ROUTE_COOKIE = "planmap_route"
-
-
-def _require_servers() -> None:
-    reason = missing_nginx() or missing_binaries()
-    if reason is None:
-        return
-    if os.environ.get("CI") == "true":
-        pytest.fail(reason)
-    pytest.skip(reason)
 
 
 def _descendants(root: int) -> set[int]:
@@ -69,24 +50,6 @@ def _alive(pid: int) -> bool:
     except (OSError, IndexError):
         return False
     return state != "Z"
-
-
-def _read_until_serving(process: subprocess.Popen) -> list[str]:
-    """The lines ``deploy up`` prints up to its address line (bounded wait, no fixed sleep)."""
-    lines: queue.Queue = queue.Queue()
-    threading.Thread(target=lambda: [lines.put(line) for line in process.stdout], daemon=True).start()
-    seen, deadline = [], time.monotonic() + START_TIMEOUT_S
-    while time.monotonic() < deadline:
-        try:
-            line = lines.get(timeout=1).rstrip("\n")
-        except queue.Empty:
-            if process.poll() is not None:
-                break
-            continue
-        seen.append(line)
-        if line.startswith("Serving on "):
-            return seen
-    raise AssertionError(f"deploy up printed no address (status {process.poll()}): {seen}")
 
 
 def _closed_streams(run_dir: Path, routes: dict[str, str], timeout: float = 30) -> dict[str, list[str]]:
@@ -123,27 +86,15 @@ def _context_on(browser, base: str, replica: str, tries: int = 16):
 
 
 def test_two_replicas_behind_nginx(_browser):
-    _require_servers()
-    port = free_port()
-    run_dir = Path(tempfile.mkdtemp(prefix="planmap-deploy-"))
-    command = [
-        sys.executable,
-        "-m",
-        "deploy",
-        "up",
-        "--replicas",
-        "2",
-        "--port",
-        str(port),
-        "--run-dir",
-        str(run_dir),
-    ]
-    deploy = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, text=True, start_new_session=True)
+    with deploy_up("--replicas", "2") as run:
+        _check_two_replicas(_browser, run)
+
+
+def _check_two_replicas(browser, run: DeployRun) -> None:
+    deploy, port, base, run_dir, lines = run.process, run.port, run.base, run.run_dir, run.lines
+    assert lines[-1].startswith(f"Serving on {base}")
     contexts = []
     try:
-        lines = _read_until_serving(deploy)
-        base = f"http://127.0.0.1:{port}"
-        assert lines[-1].startswith(f"Serving on {base}")
         replicas = {m.group(3): int(m.group(2)) for m in map(REPLICA_LINE.match, lines) if m}
         others = {m.group(1): int(m.group(2)) for m in map(PID_LINE.match, lines) if m}
         assert len(replicas) == 2 and set(others) == {"PostgreSQL", "nginx"}, lines
@@ -152,7 +103,7 @@ def test_two_replicas_behind_nginx(_browser):
         # Two browsers, each pinned by nginx's cookie to its own replica, both see the map.
         pages = {}
         for replica in (first, second):
-            context = _context_on(_browser, base, replica)
+            context = _context_on(browser, base, replica)
             contexts.append(context)
             page = context.new_page()
             answers = []
@@ -218,10 +169,3 @@ def test_two_replicas_behind_nginx(_browser):
     finally:
         for context in contexts:
             context.close()
-        if deploy.poll() is None:
-            deploy.send_signal(signal.SIGTERM)
-            try:
-                deploy.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                os.killpg(deploy.pid, signal.SIGKILL)
-        shutil.rmtree(run_dir, ignore_errors=True)

@@ -5,9 +5,7 @@ an editor, and who sends a forged user header, sees no form; without signing in 
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -17,10 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from deploy.replicas import free_port
 from tests.e2e.browser import TIMEOUT_MS, screenshot, wait_until_finished
 from tests.e2e.conftest import ROOT, _is_local
-from tests.e2e.test_deploy_replicas import PID_LINE, _read_until_serving, _require_servers
+from tests.e2e.deploy_run import deploy_up, require_servers
 
 pytestmark = pytest.mark.browser
 
@@ -50,28 +47,21 @@ def _context(browser, name: str, **extra):
 
 
 def test_a_named_editor_records_through_nginx(_browser):
-    _require_servers()
-    port = free_port()
-    run_dir = Path(tempfile.mkdtemp(prefix="planmap-deploy-"))
+    require_servers()
     users_dir = Path(tempfile.mkdtemp(prefix="planmap-users-"))
     users_file = users_dir / "users"
-    for name in (EDITOR, VIEWER, ADMIN):
-        _run("deploy", "adduser", str(users_file), name, stdin=PASSWORD + "\n")
-    command = ["deploy", "up", "--replicas", "1", "--port", str(port), "--run-dir", str(run_dir)]
-    deploy = subprocess.Popen(
-        [sys.executable, "-m", *command, "--users", str(users_file)],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-    )
+    try:
+        for name in (EDITOR, VIEWER, ADMIN):
+            _run("deploy", "adduser", str(users_file), name, stdin=PASSWORD + "\n")
+        with deploy_up("--replicas", "1", "--users", str(users_file)) as run:
+            _check_sign_in(_browser, run.base, run.database_url)
+    finally:
+        shutil.rmtree(users_dir, ignore_errors=True)
+
+
+def _check_sign_in(browser, base: str, database: str) -> None:
     contexts = []
     try:
-        lines = _read_until_serving(deploy)
-        base = f"http://127.0.0.1:{port}"
-        (database,) = [
-            line.split()[-1] for line in lines if (m := PID_LINE.match(line)) and m.group(1) == "PostgreSQL"
-        ]
         _run("geo", "progress", "--database", database, "editors", "add", EDITOR)
         _run("geo", "progress", "--database", database, "editors", "add", ADMIN, "--role", "admin")
 
@@ -80,7 +70,7 @@ def test_a_named_editor_records_through_nginx(_browser):
         assert refused.value.code == 401
 
         # A signed-in user who is not an editor, claiming to be one by header: no form.
-        context = _context(_browser, VIEWER, extra_http_headers={"X-Planmap-User": EDITOR})
+        context = _context(browser, VIEWER, extra_http_headers={"X-Planmap-User": EDITOR})
         contexts.append(context)
         page = context.new_page()
         page.goto(f"{base}/progress?item={ITEM}", wait_until="domcontentloaded", timeout=TIMEOUT_MS)
@@ -90,7 +80,7 @@ def test_a_named_editor_records_through_nginx(_browser):
         assert page.get_by_label("编辑密钥").count() == 0
 
         # The editor records an event; it names them, with no author typed.
-        context = _context(_browser, EDITOR)
+        context = _context(browser, EDITOR)
         contexts.append(context)
         page = context.new_page()
         page.goto(f"{base}/progress?item={ITEM}", wait_until="domcontentloaded", timeout=TIMEOUT_MS)
@@ -107,7 +97,7 @@ def test_a_named_editor_records_through_nginx(_browser):
         assert page.get_by_text("撤回事件(管理员)").count() == 0  # an editor, not an admin
 
         # The admin withdraws it with a reason; the timeline says who and why.
-        context = _context(_browser, ADMIN)
+        context = _context(browser, ADMIN)
         contexts.append(context)
         page = context.new_page()
         page.goto(f"{base}/progress?item={ITEM}", wait_until="domcontentloaded", timeout=TIMEOUT_MS)
@@ -125,11 +115,3 @@ def test_a_named_editor_records_through_nginx(_browser):
     finally:
         for context in contexts:
             context.close()
-        if deploy.poll() is None:
-            deploy.send_signal(signal.SIGTERM)
-            try:
-                deploy.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                os.killpg(deploy.pid, signal.SIGKILL)
-        shutil.rmtree(run_dir, ignore_errors=True)
-        shutil.rmtree(users_dir, ignore_errors=True)
