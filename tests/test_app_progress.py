@@ -5,28 +5,25 @@ from __future__ import annotations
 
 import logging
 import re
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from geo.progress import NewEvent, add_event, list_events, open_ledger
 from geo.progress.keyguard import KeyGuard
-from tests.apptest import run_script
+from tests.apptest import page_script, record_buttons, run_script, scratch_ledger, shown_text
 from tests.conftest import TEST_EDITOR_KEY
 from tests.test_escaping import LIVE, NOT_URLS, STORED
 from ui import editor_key
 from ui.common import plain_text, source_markdown
 
-PAGE = str(Path(__file__).resolve().parents[1] / "app_pages" / "progress.py")
+PAGE = page_script("progress")
 WRONG_KEY = "wrong-key-typed-by-a-guess"
 
 
 @pytest.fixture
 def ledger_url(tmp_path, monkeypatch):
-    url = f"sqlite:///{tmp_path / 'page.sqlite'}"
-    monkeypatch.setenv("PLANMAP_DATABASE_URL", url)
-    return url
+    return scratch_ledger(tmp_path, monkeypatch)
 
 
 class Clock:
@@ -51,22 +48,11 @@ def _submit_key(at: AppTest, key: str) -> AppTest:
     return unlock.click().run()
 
 
-def _record_buttons(at: AppTest) -> list:
-    return [b for b in at.button if b.label in ("记录", "Record")]
-
-
-def _text(at: AppTest) -> str:
-    parts = [m.value for m in at.markdown] + [c.value for c in at.caption] + [i.value for i in at.info]
-    parts += [df.value.to_csv() for df in at.dataframe] + [e.value for e in at.error]
-    parts += [w.value for w in at.warning]
-    return "\n".join(parts)
-
-
 def test_timeline_shows_events_with_their_sources(ledger_url):
     at = run_script(PAGE, item="air-dazhou")
     assert not at.exception, at.exception
     assert at.selectbox(key="progress_item").value == "air-dazhou"
-    text = _text(at)
+    text = shown_text(at)
     assert "2022-05-19" in text and "建成投运" in text
     assert "society.people.com.cn" in text  # the source is shown beside the event
     assert "规划以来" in [h.value for h in at.header]
@@ -75,17 +61,17 @@ def test_timeline_shows_events_with_their_sources(ledger_url):
 
 def test_without_the_key_the_page_is_read_only_and_says_so(ledger_url, monkeypatch):
     at = run_script(PAGE, item="air-leshan")
-    assert "只读" in _text(at)
-    assert not _record_buttons(at) and len(at.text_input) == 1  # only the key field: no form
+    assert "只读" in shown_text(at)
+    assert not record_buttons(at) and len(at.text_input) == 1  # only the key field: no form
     monkeypatch.delenv("PLANMAP_EDITOR_KEY")
     at = run_script(PAGE, item="air-leshan")
-    assert "未配置编辑密钥" in _text(at) and not at.text_input
+    assert "未配置编辑密钥" in shown_text(at) and not at.text_input
 
 
 def test_a_wrong_key_records_nothing(ledger_url):
     at = _submit_key(run_script(PAGE, item="air-leshan"), WRONG_KEY)
-    assert "编辑密钥不正确" in _text(at)
-    assert not _record_buttons(at)
+    assert "编辑密钥不正确" in shown_text(at)
+    assert not record_buttons(at)
 
 
 def test_recording_an_event_with_the_key(ledger_url):
@@ -100,7 +86,7 @@ def test_recording_an_event_with_the_key(ledger_url):
     assert any("已记录事件" in s.value for s in at.success)
     events = [e for e in list_events(open_ledger(ledger_url)) if e.item_id == "air-leshan"]
     assert [(e.date_text, e.phase, e.author) for e in events] == [("2022-08", "前期研究", "监测科")]
-    assert "乐山日报 2022-08-02" in _text(at)
+    assert "乐山日报 2022-08-02" in shown_text(at)
 
 
 def test_a_ledger_that_cannot_be_written_says_so_without_its_path(ledger_url, tmp_path, monkeypatch):
@@ -138,8 +124,8 @@ def test_english_interface(ledger_url):
     assert not at.exception, at.exception
     assert [h.value for h in at.header][:1] == ["Timeline of an item"]
     assert "Since the plan" in [h.value for h in at.header]
-    assert "completed, in service" in _text(at)
-    assert "Read-only: enter the editor key" in _text(at)
+    assert "completed, in service" in shown_text(at)
+    assert "Read-only: enter the editor key" in shown_text(at)
 
 
 def test_editor_key_comes_from_the_secrets_file(tmp_path, monkeypatch):
@@ -160,7 +146,7 @@ def test_a_configured_key_shorter_than_16_characters_leaves_the_page_read_only(l
     assert not at.exception, at.exception
     (warning,) = at.warning
     assert "短于 16 个字符" in warning.value and "PLANMAP_EDITOR_KEY" in warning.value
-    assert not at.text_input and not _record_buttons(at)
+    assert not at.text_input and not record_buttons(at)
     at = run_script(PAGE, item="air-leshan", lang="en")
     assert "shorter than 16 characters" in at.warning[0].value
 
@@ -170,17 +156,17 @@ def test_wrong_keys_lock_the_form_and_the_right_key_waits_too(ledger_url, clock,
     at = run_script(PAGE, item="air-leshan")
     for _ in range(2):
         at = _submit_key(at, WRONG_KEY)
-        assert "编辑密钥不正确" in _text(at) and "次数过多" not in _text(at)
+        assert "编辑密钥不正确" in shown_text(at) and "次数过多" not in shown_text(at)
     at = _submit_key(at, WRONG_KEY)
-    assert "编辑密钥错误次数过多,请 1 秒后再试" in _text(at)
+    assert "编辑密钥错误次数过多,请 1 秒后再试" in shown_text(at)
     clock.now += 1
     at = _submit_key(at, WRONG_KEY)
-    assert "请 2 秒后再试" in _text(at)
+    assert "请 2 秒后再试" in shown_text(at)
 
     at = _submit_key(at, TEST_EDITOR_KEY)  # refused while locked
-    assert "请 2 秒后再试" in _text(at) and not _record_buttons(at)
+    assert "请 2 秒后再试" in shown_text(at) and not record_buttons(at)
     other = run_script(PAGE, item="air-leshan")  # a new session from the same client
-    assert "请 2 秒后再试" in _text(_submit_key(other, TEST_EDITOR_KEY))
+    assert "请 2 秒后再试" in shown_text(_submit_key(other, TEST_EDITOR_KEY))
 
     refused = [r for r in caplog.records if r.name == "planmap.editor_key"]
     assert len(refused) == 6 and all(r.levelno == logging.WARNING for r in refused)
@@ -190,7 +176,7 @@ def test_wrong_keys_lock_the_form_and_the_right_key_waits_too(ledger_url, clock,
 
     clock.now += 2
     at = _submit_key(at, TEST_EDITOR_KEY)
-    assert _record_buttons(at) and "次数过多" not in _text(at)
+    assert record_buttons(at) and "次数过多" not in shown_text(at)
 
 
 def test_a_locked_client_sees_the_lock_in_english_too(ledger_url):
@@ -198,7 +184,7 @@ def test_a_locked_client_sees_the_lock_in_english_too(ledger_url):
     for _ in range(3):
         at = _submit_key(at, WRONG_KEY)
     english = run_script(PAGE, item="air-leshan", lang="en")  # another session of the same client
-    assert "Too many wrong keys: try again in 1 s" in _text(english)
+    assert "Too many wrong keys: try again in 1 s" in shown_text(english)
 
 
 def _hostile_events(url: str, item: str) -> None:
