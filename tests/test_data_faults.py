@@ -2,7 +2,9 @@
 
 The damaged copies of data/ are made here in code (deleted, truncated, shuffled, re-encoded files,
 a damaged or missing PROVENANCE.json, an undescribed file) in temporary directories; the shipped
-data/ is never touched. ``PLANMAP_DATA_DIR`` points the library at a copy.
+data/ is never touched. ``PLANMAP_DATA_DIR`` points the library at a copy. The commands and pages
+run in new processes (what fails at start-up must show too), forked by :mod:`tests.fresh_process`
+from servers that have the third-party libraries imported already.
 """
 
 from __future__ import annotations
@@ -12,7 +14,6 @@ import os
 import random
 import shutil
 import subprocess
-import sys
 import textwrap
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -25,6 +26,7 @@ from geo.check import data_problems
 from geo.errors import DataError
 from geo.gazetteer import Gazetteer, read_nonunit_places, read_units
 from geo.plan import load_plan
+from tests.fresh_process import run_python
 from ui.common import PAGES
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -163,19 +165,15 @@ def _child_env(data_dir: Path) -> dict[str, str]:
 
 def test_the_command_checks_the_directory_it_is_given(damaged, data_copy):
     """The real command on the intact copy (every check runs on its files), then on a half zone.yaml."""
-    run = [sys.executable, "-m", "geo", "check"]
-    intact = subprocess.run(
-        run, cwd=ROOT, env=_child_env(data_copy), capture_output=True, timeout=CHILD_TIMEOUT_S
-    )
+    run = ["-m", "geo", "check"]
+    intact = run_python(run, cwd=ROOT, env=_child_env(data_copy), timeout=CHILD_TIMEOUT_S)
     assert intact.returncode == 0 and intact.stdout.decode().startswith("ok: ")
     zone = data_copy / "catalogue" / "zone.yaml"
     text = zone.read_text(encoding="utf-8")
     damaged("catalogue/zone.yaml", "deleted")  # saved for restoring; replaced just below
     cut = text[: text.index("\n- id:", len(text) // 2)]  # half the entries, still valid YAML
     zone.write_text(cut, encoding="utf-8")
-    halved = subprocess.run(
-        run, cwd=ROOT, env=_child_env(data_copy), capture_output=True, timeout=CHILD_TIMEOUT_S
-    )
+    halved = run_python(run, cwd=ROOT, env=_child_env(data_copy), timeout=CHILD_TIMEOUT_S)
     assert halved.returncode == 1
     assert halved.stdout.decode().startswith("data/catalogue/zone.yaml: ")
     assert "Traceback" not in halved.stderr.decode()
@@ -252,13 +250,7 @@ def test_every_page_shows_one_message_for_damaged_data(data_copy, damaged, relat
     if relative.endswith(".yaml"):  # a YAML cut mid-entry
         path = data_copy / relative
         path.write_bytes(path.read_bytes() + b"\n- id: [unclosed\n")
-    child = subprocess.run(
-        [sys.executable, "-c", APP_UNDER_DAMAGE],
-        cwd=ROOT,
-        env=_child_env(data_copy),
-        capture_output=True,
-        timeout=CHILD_TIMEOUT_S,
-    )
+    child = run_python(["-c", APP_UNDER_DAMAGE], cwd=ROOT, env=_child_env(data_copy), timeout=CHILD_TIMEOUT_S)
     assert child.returncode == 0, child.stderr.decode()[-2000:]
     report = json.loads(child.stdout)
     for page, seen in report.items():
@@ -356,14 +348,7 @@ def _run_cli(data_setting: str, command: tuple[str, ...], base: Path) -> subproc
         "PLANMAP_DATABASE_URL": f"sqlite:///{base / 'ledger.sqlite'}",
     }
     args = [part.format(out=base / "out.csv") for part in command]
-    return subprocess.run(
-        [sys.executable, "-m", "geo", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=CHILD_TIMEOUT_S,
-    )
+    return run_python(["-m", "geo", *args], cwd=ROOT, env=env, timeout=CHILD_TIMEOUT_S, text=True)
 
 
 DIR_FAULTS = [("missing", ("tasks",)), ("empty", ("check",)), ("file", ("search", "机场"))]
@@ -448,11 +433,10 @@ MUST_SHOW = {
 
 def _run_pages(data_setting: str, ledger: Path) -> dict:
     """Every page against ``data_setting``, with a new ledger (its first events come from the data)."""
-    child = subprocess.run(
-        [sys.executable, "-c", APP_UNDER_DAMAGE],
+    child = run_python(
+        ["-c", APP_UNDER_DAMAGE],
         cwd=ROOT,
         env={**_child_env(Path(data_setting)), "PLANMAP_DATABASE_URL": f"sqlite:///{ledger}"},
-        capture_output=True,
         timeout=CHILD_TIMEOUT_S,
     )
     assert child.returncode == 0, child.stderr.decode()[-2000:]
