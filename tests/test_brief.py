@@ -129,23 +129,32 @@ def test_the_map_page_renders_the_unit_the_features_and_a_scale_bar(briefs, plac
     assert "图例" in page_one and "公里" in page_one and "WGS 84" in page_one
 
 
-def test_the_phase_and_its_source_as_of_the_day():
-    event = Event(
-        id=1,
-        item_id="air-suining",
-        event_date=date(2024, 3, 1),
-        precision="month",
-        phase="开工",
-        source="遂宁日报 2024-03-02 https://example.org/suining-airport",
-        note="",
-        author="test",
-        recorded_at=datetime(2024, 3, 2, tzinfo=UTC),
-        supersedes=None,
-    )
-    after = squeezed(_text_of(render_pdf(gather("遂宁", date(2024, 6, 30), "zh", [event]))))
+SUINING_AIRPORT_STARTED = Event(
+    id=1,
+    item_id="air-suining",
+    event_date=date(2024, 3, 1),
+    precision="month",
+    phase="开工",
+    source="遂宁日报 2024-03-02 https://example.org/suining-airport",
+    note="",
+    author="test",
+    recorded_at=datetime(2024, 3, 2, tzinfo=UTC),
+    supersedes=None,
+)
+
+
+@pytest.fixture(scope="module")
+def suining_after_the_start():
+    """遂宁's brief in Chinese as of 2024-06-30 with one event: (its content, its PDF's text)."""
+    content = gather("遂宁", date(2024, 6, 30), "zh", [SUINING_AIRPORT_STARTED])
+    return content, squeezed(_text_of(render_pdf(content)))
+
+
+def test_the_phase_and_its_source_as_of_the_day(suining_after_the_start):
+    _, after = suining_after_the_start
     assert squeezed("截至 2024-06-30 进展:开工(2024-03)") in after
     assert "https://example.org/suining-airport" in after
-    before = squeezed(_text_of(render_pdf(gather("遂宁", date(2024, 2, 1), "en", [event]))))
+    before = squeezed(_text_of(render_pdf(gather("遂宁", date(2024, 2, 1), "en", [SUINING_AIRPORT_STARTED]))))
     assert "example.org" not in before and "Noprogresseventby2024-02-01" in before
 
 
@@ -189,13 +198,12 @@ def test_an_existing_file_needs_force_and_data_is_refused(tmp_path, capsys):
     assert not (PROJECT_DATA_DIR / "b.pdf").exists()
 
 
-def test_the_brief_counts_the_warnings_of_its_items():
+def test_the_brief_counts_the_warnings_of_its_items(suining_after_the_start):
     from geo.progress.warnings import evaluate, load_rules
 
-    content = gather("遂宁", date(2024, 6, 30), "zh", [])
+    content, flat = suining_after_the_start
     items = dict(zip(content.features["id"], content.features["status"], strict=True))
-    expected = evaluate(load_rules(), items, [], date(2024, 6, 30))
+    expected = evaluate(load_rules(), items, [SUINING_AIRPORT_STARTED], date(2024, 6, 30))
     assert content.warning_count == len(expected) > 0
-    flat = squeezed(_text_of(render_pdf(content)))
     assert f"预警{len(expected)}条" in flat
     assert flat.count("预警:") == len(expected)
