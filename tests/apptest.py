@@ -28,6 +28,13 @@ def run_script(script: str | Path, *, user: dict[str, str] | None = None, **para
     return at.run()
 
 
+def run_as(script: str | Path, user: str | None, **params: str) -> AppTest:
+    """Run ``script`` for ``user`` as the sign-in proxy names them (None: the proxy names no one)."""
+    from ui.editor_key import PROXY_USER_KEY
+
+    return run_script(script, user=None if user is None else {PROXY_USER_KEY: user}, **params)
+
+
 def scratch_ledger(directory: Path, monkeypatch) -> str:
     """A new SQLite ledger in ``directory`` as the app's database for one test; its URL."""
     url = f"sqlite:///{directory / 'page.sqlite'}"

@@ -80,3 +80,16 @@ def database(request, tmp_path):
         return f"sqlite:///{tmp_path / 'ledger.sqlite'}"
     cluster = request.getfixturevalue("postgres_cluster")
     return create_database(cluster, f"t_{uuid.uuid4().hex[:12]}")
+
+
+@pytest.fixture
+def proxy_header():
+    """The server takes the user from the proxy's header, as ``deploy up`` configures the replicas."""
+    from streamlit import config
+
+    from ui.editor_key import PROXY_USER_KEY
+
+    before = config.get_option("server.trustedUserHeaders")
+    config.set_option("server.trustedUserHeaders", {"X-Planmap-User": PROXY_USER_KEY})
+    yield
+    config.set_option("server.trustedUserHeaders", before)

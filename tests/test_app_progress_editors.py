@@ -4,14 +4,11 @@ typed author), anyone else sees no form and why; without a proxy the editor key 
 from __future__ import annotations
 
 import pytest
-from streamlit import config
-from streamlit.testing.v1 import AppTest
 
 from geo.progress import list_events, open_ledger
 from geo.progress.editors import add_editor
-from tests.apptest import page_script, record_buttons, run_script, scratch_ledger, shown_text
+from tests.apptest import page_script, record_buttons, run_as, scratch_ledger, shown_text
 from ui.common import plain_text
-from ui.editor_key import PROXY_USER_KEY
 
 PAGE = page_script("progress")
 EDITOR = "王工@bureau.example"
@@ -24,21 +21,8 @@ def ledger_url(tmp_path, monkeypatch):
     return url
 
 
-@pytest.fixture
-def proxy_header():
-    """The server takes the user from the proxy's header, as ``deploy up`` configures the replicas."""
-    before = config.get_option("server.trustedUserHeaders")
-    config.set_option("server.trustedUserHeaders", {"X-Planmap-User": PROXY_USER_KEY})
-    yield
-    config.set_option("server.trustedUserHeaders", before)
-
-
-def _run(user: str | None) -> AppTest:
-    return run_script(PAGE, user=None if user is None else {PROXY_USER_KEY: user}, item="air-leshan")
-
-
 def test_a_listed_editor_records_as_themselves(ledger_url, proxy_header):
-    at = _run(EDITOR)
+    at = run_as(PAGE, EDITOR, item="air-leshan")
     assert not at.exception, at.exception
     assert f"以 **{plain_text(EDITOR)}** 的身份记录" in shown_text(at) and "编辑密钥" not in shown_text(at)
     day, source, _note = at.text_input  # no key field and no typed author
@@ -52,7 +36,7 @@ def test_a_listed_editor_records_as_themselves(ledger_url, proxy_header):
 
 
 def test_a_user_who_is_not_an_editor_sees_no_form(ledger_url, proxy_header):
-    at = _run("visitor@bureau.example")
+    at = run_as(PAGE, "visitor@bureau.example", item="air-leshan")
     assert not at.exception, at.exception
     assert not record_buttons(at) and not at.text_input
     (reason,) = [i.value for i in at.info if plain_text("visitor@bureau.example") in i.value]
@@ -63,19 +47,19 @@ def test_a_removed_editor_loses_the_form(ledger_url, proxy_header):
     from geo.progress.editors import remove_editor
 
     remove_editor(open_ledger(ledger_url), EDITOR)
-    at = _run(EDITOR)
+    at = run_as(PAGE, EDITOR, item="air-leshan")
     assert not record_buttons(at) and not at.text_input
 
 
 def test_behind_the_proxy_a_request_without_a_user_is_read_only(ledger_url, proxy_header):
-    at = _run(None)
+    at = run_as(PAGE, None, item="air-leshan")
     assert not at.exception, at.exception
     assert not record_buttons(at) and not at.text_input  # not even the key field
     assert any("登录代理没有提供用户名" in i.value for i in at.info)
 
 
 def test_without_a_proxy_the_editor_key_is_the_fallback_and_the_page_says_so(ledger_url):
-    at = _run(None)
+    at = run_as(PAGE, None, item="air-leshan")
     assert not at.exception, at.exception
     assert any("共享的编辑密钥" in c.value for c in at.caption)
     assert [t.key for t in at.text_input] == ["progress_key"]
@@ -83,5 +67,5 @@ def test_without_a_proxy_the_editor_key_is_the_fallback_and_the_page_says_so(led
 
 
 def test_english_reason(ledger_url, proxy_header):
-    at = run_script(PAGE, user={PROXY_USER_KEY: "visitor"}, lang="en")
+    at = run_as(PAGE, "visitor", item="air-leshan", lang="en")
     assert any("visitor is not on the list of editors" in i.value for i in at.info)

@@ -4,20 +4,16 @@ of the editor key see no withdraw control."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from streamlit import config
 from streamlit.testing.v1 import AppTest
 
 from geo.progress import NewEvent, add_event, latest_as_of, list_events, open_ledger
 from geo.progress.editors import add_editor
-from tests.apptest import TIMEOUT_S
+from tests.apptest import page_script, run_as
 from tests.conftest import TEST_EDITOR_KEY
 from ui.common import plain_text
-from ui.editor_key import PROXY_USER_KEY
 
-PAGE = str(Path(__file__).resolve().parents[1] / "app_pages" / "progress.py")
+PAGE = page_script("progress")
 ADMIN = "chief_<b>@bureau.example"  # markup in a name is shown as text
 EDITOR = "王工"
 REASON = "乐山机场的消息是 *传闻*,不是开工"
@@ -34,22 +30,8 @@ def ledger_url(tmp_path, monkeypatch):
     return url
 
 
-@pytest.fixture
-def proxy_header():
-    before = config.get_option("server.trustedUserHeaders")
-    config.set_option("server.trustedUserHeaders", {"X-Planmap-User": PROXY_USER_KEY})
-    yield
-    config.set_option("server.trustedUserHeaders", before)
-
-
 def _run(user: str | None, lang: str | None = None) -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=TIMEOUT_S)
-    at.query_params["item"] = "air-leshan"
-    if lang:
-        at.query_params["lang"] = lang
-    if user is not None:
-        at.user = {PROXY_USER_KEY: user}
-    return at.run()
+    return run_as(PAGE, user, item="air-leshan", **({"lang": lang} if lang else {}))
 
 
 def _withdraw_buttons(at: AppTest) -> list:

@@ -9,25 +9,17 @@ from __future__ import annotations
 
 import base64
 import json
-import os
-import shutil
-import signal
-import subprocess
-import sys
-import tempfile
 import urllib.error
 import urllib.request
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
-from deploy.replicas import USER_HEADER, free_port
+from deploy.replicas import USER_HEADER
 from geo.progress import open_ledger
 from geo.progress.schema import editors, events, withdrawals
-from tests.e2e.test_deploy_replicas import PID_LINE, REPLICA_LINE, _read_until_serving, _require_servers
+from tests.e2e.deploy_run import deploy_up, require_servers, run_module, write_users
 
-ROOT = Path(__file__).resolve().parents[1]
 ADMIN, VIEWER = "chief", "visitor"
 PASSWORD = "a long sign-in password"
 WRITES = ("POST", "PUT", "PATCH", "DELETE")
@@ -61,14 +53,6 @@ STREAMLIT_ROUTES = (
 )
 
 
-def _run(*args: str, stdin: str = "") -> subprocess.CompletedProcess:
-    run = subprocess.run(
-        [sys.executable, "-m", *args], cwd=ROOT, input=stdin, capture_output=True, text=True, timeout=300
-    )
-    assert run.returncode == 0, run.stderr
-    return run
-
-
 def _rows(database: str) -> dict[str, int]:
     with open_ledger(database).engine.connect() as connection:
         return {
@@ -96,40 +80,16 @@ def _basic(name: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def deployment():
+def deployment(tmp_path_factory):
     """(nginx's address, the replica's address, the ledger's URL) of a running ``deploy up``."""
-    _require_servers()
-    port = free_port()
-    run_dir = Path(tempfile.mkdtemp(prefix="planmap-deploy-"))
-    users_dir = Path(tempfile.mkdtemp(prefix="planmap-users-"))
-    users_file = users_dir / "users"
-    for name in (ADMIN, VIEWER):
-        _run("deploy", "adduser", str(users_file), name, stdin=PASSWORD + "\n")
-    command = ["deploy", "up", "--replicas", "1", "--port", str(port), "--run-dir", str(run_dir)]
-    deploy = subprocess.Popen(
-        [sys.executable, "-m", *command, "--users", str(users_file)],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-    )
-    try:
-        lines = _read_until_serving(deploy)
-        (database,) = [
-            line.split()[-1] for line in lines if (m := PID_LINE.match(line)) and m.group(1) == "PostgreSQL"
-        ]
-        (replica,) = [f"http://{m.group(3)}" for line in lines if (m := REPLICA_LINE.match(line))]
-        _run("geo", "progress", "--database", database, "editors", "add", ADMIN, "--role", "admin")
-        yield f"http://127.0.0.1:{port}", replica, database
-    finally:
-        if deploy.poll() is None:
-            deploy.send_signal(signal.SIGTERM)
-            try:
-                deploy.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                os.killpg(deploy.pid, signal.SIGKILL)
-        shutil.rmtree(run_dir, ignore_errors=True)
-        shutil.rmtree(users_dir, ignore_errors=True)
+    require_servers()
+    users_file = write_users(tmp_path_factory.mktemp("users") / "users", (ADMIN, VIEWER), PASSWORD)
+    with deploy_up("--replicas", "1", "--users", str(users_file)) as run:
+        (replica,) = run.replica_urls
+        run_module(
+            "geo", "progress", "--database", run.database_url, "editors", "add", ADMIN, "--role", "admin"
+        )
+        yield run.base, replica, run.database_url
 
 
 def _refused_everywhere(base: str, headers: dict[str, str], app_answer: int | None) -> list[str]:

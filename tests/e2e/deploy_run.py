@@ -23,8 +23,8 @@ import pytest
 from deploy.nginx import missing_nginx
 from deploy.postgres import missing_binaries
 from deploy.replicas import free_port
-from tests.e2e.conftest import ROOT
 
+ROOT = Path(__file__).resolve().parents[2]
 START_TIMEOUT_S = 180
 STOP_TIMEOUT_S = 60
 REPLICA_LINE = re.compile(r"^replica (\d+)\s+pid (\d+)\s+http://(127\.0\.0\.1:\d+)$")
@@ -59,6 +59,22 @@ def read_until_serving(process: subprocess.Popen) -> list[str]:
     raise AssertionError(f"deploy up printed no address (status {process.poll()}): {seen}")
 
 
+def run_module(*args: str, stdin: str = "") -> subprocess.CompletedProcess:
+    """``python -m *args`` in the checkout (``deploy adduser``, ``geo progress …``), which must succeed."""
+    run = subprocess.run(
+        [sys.executable, "-m", *args], cwd=ROOT, input=stdin, capture_output=True, text=True, timeout=300
+    )
+    assert run.returncode == 0, run.stderr
+    return run
+
+
+def write_users(path: Path, names: tuple[str, ...], password: str) -> Path:
+    """A sign-in users file at ``path`` with ``names``, all with ``password`` (``deploy adduser``)."""
+    for name in names:
+        run_module("deploy", "adduser", str(path), name, stdin=password + "\n")
+    return path
+
+
 @dataclass(frozen=True)
 class DeployRun:
     """A running ``deploy up``: its process, port, base URL, run directory and start-up lines."""
@@ -68,6 +84,11 @@ class DeployRun:
     base: str
     run_dir: Path
     lines: list[str]
+
+    @property
+    def replica_urls(self) -> list[str]:
+        """Each replica's own address, as ``deploy up`` printed it."""
+        return [f"http://{m.group(3)}" for m in map(REPLICA_LINE.match, self.lines) if m]
 
     @property
     def database_url(self) -> str:

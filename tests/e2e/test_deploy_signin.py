@@ -5,19 +5,14 @@ an editor, and who sends a forged user header, sees no form; without signing in 
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
-import sys
-import tempfile
 import urllib.error
 import urllib.request
-from pathlib import Path
 
 import pytest
 
 from tests.e2e.browser import TIMEOUT_MS, screenshot, wait_until_finished
-from tests.e2e.conftest import ROOT, _is_local
-from tests.e2e.deploy_run import deploy_up, require_servers
+from tests.e2e.conftest import _is_local
+from tests.e2e.deploy_run import deploy_up, require_servers, run_module, write_users
 
 pytestmark = pytest.mark.browser
 
@@ -25,14 +20,6 @@ EDITOR, VIEWER, ADMIN = "wang.gong", "visitor", "chief"
 PASSWORD = "a long sign-in password"
 ITEM = "air-leshan"
 SOURCE = "乐山日报 2022-08-02 https://example.org/leshan-signin"
-
-
-def _run(*args: str, stdin: str = "") -> subprocess.CompletedProcess:
-    run = subprocess.run(
-        [sys.executable, "-m", *args], cwd=ROOT, input=stdin, capture_output=True, text=True, timeout=300
-    )
-    assert run.returncode == 0, run.stderr
-    return run
 
 
 def _context(browser, name: str, **extra):
@@ -46,24 +33,18 @@ def _context(browser, name: str, **extra):
     return context
 
 
-def test_a_named_editor_records_through_nginx(_browser):
+def test_a_named_editor_records_through_nginx(_browser, tmp_path):
     require_servers()
-    users_dir = Path(tempfile.mkdtemp(prefix="planmap-users-"))
-    users_file = users_dir / "users"
-    try:
-        for name in (EDITOR, VIEWER, ADMIN):
-            _run("deploy", "adduser", str(users_file), name, stdin=PASSWORD + "\n")
-        with deploy_up("--replicas", "1", "--users", str(users_file)) as run:
-            _check_sign_in(_browser, run.base, run.database_url)
-    finally:
-        shutil.rmtree(users_dir, ignore_errors=True)
+    users_file = write_users(tmp_path / "users", (EDITOR, VIEWER, ADMIN), PASSWORD)
+    with deploy_up("--replicas", "1", "--users", str(users_file)) as run:
+        _check_sign_in(_browser, run.base, run.database_url)
 
 
 def _check_sign_in(browser, base: str, database: str) -> None:
     contexts = []
     try:
-        _run("geo", "progress", "--database", database, "editors", "add", EDITOR)
-        _run("geo", "progress", "--database", database, "editors", "add", ADMIN, "--role", "admin")
+        run_module("geo", "progress", "--database", database, "editors", "add", EDITOR)
+        run_module("geo", "progress", "--database", database, "editors", "add", ADMIN, "--role", "admin")
 
         with pytest.raises(urllib.error.HTTPError) as refused:
             urllib.request.urlopen(f"{base}/progress", timeout=60)
@@ -108,7 +89,9 @@ def _check_sign_in(browser, base: str, database: str) -> None:
         page.get_by_text(f"{ADMIN} 于", exact=False).first.wait_for(timeout=TIMEOUT_MS)
         screenshot(page, "progress-admin-withdrew")
 
-        listed = json.loads(_run("geo", "progress", "--database", database, "list", ITEM, "--json").stdout)
+        listed = json.loads(
+            run_module("geo", "progress", "--database", database, "list", ITEM, "--json").stdout
+        )
         assert [(e["source"], e["author"], e["withdrawn_by"], e["withdraw_reason"]) for e in listed] == [
             (SOURCE, EDITOR, ADMIN, "a test of withdrawing")
         ]
