@@ -130,7 +130,10 @@ def status_group_named(name: str) -> StatusGroup | None:
 GEOMETRY_KINDS = ("airport", "seat", "seats", "area", "river", "via", "site", "route", "expressway")
 _ID_RE = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)+$")
 _REQUIRED = ("id", "name", "layer", "status", "tasks", "sentence", "quote", "geometry")
-_OPTIONAL = ("name_en", "aliases", "kind", "verb", "note", "note_zh", "official_area_km2", "provinces")
+_OPTIONAL = (
+    "name_en", "aliases", "kind", "verb", "note", "note_zh", "official_area_km2", "official_area_source",
+    "provinces", "site_ref", "stand_in",
+)  # fmt: skip
 # Specs drawn as lines: their entries declare the provinces the real route crosses (`provinces`).
 LINE_KINDS = ("via", "route", "expressway", "river")
 
@@ -156,6 +159,12 @@ class Entry:
     note_zh: str | None = None
     # The area the plan or an official source publishes (km²), where one is published.
     official_area_km2: float | None = None
+    # Who published that area, in which document and year (required with ``official_area_km2``).
+    official_area_source: str | None = None
+    # A site's citation of the shipped point that places this very item ("OpenStreetMap node N").
+    site_ref: str | None = None
+    # The named places a seat stands for (果园港 drawn at the seat of 江北区), in spec order.
+    stand_in: tuple[str, ...] = ()
     # The provinces the item's real route crosses (short names: 四川, 重庆, 陕西 …); lines only.
     provinces: tuple[str, ...] = ()
     file: str = field(default="", compare=False)
@@ -192,6 +201,14 @@ def entry_from_mapping(raw: dict, *, file: str = "") -> Entry:
     for key in ("note", "note_zh"):
         if raw.get(key) is not None and not isinstance(raw[key], str):
             raise CatalogueError(f"{ident}: {key} must be text ({file})")
+    for key in ("official_area_source", "site_ref"):
+        if raw.get(key) is not None and not (isinstance(raw[key], str) and raw[key].strip()):
+            raise CatalogueError(f"{ident}: {key} must be text ({file})")
+    stand_in = raw.get("stand_in") or []
+    if isinstance(stand_in, str):
+        stand_in = [stand_in]
+    if not isinstance(stand_in, list) or not all(isinstance(p, str) and p.strip() for p in stand_in):
+        raise CatalogueError(f"{ident}: stand_in must name the place (or places) a seat stands for ({file})")
     provinces = raw.get("provinces") or []
     if not isinstance(provinces, list) or not all(isinstance(p, str) and p.strip() for p in provinces):
         raise CatalogueError(f"{ident}: provinces must be a list of province names ({file})")
@@ -211,6 +228,9 @@ def entry_from_mapping(raw: dict, *, file: str = "") -> Entry:
         note=raw.get("note"),
         note_zh=raw.get("note_zh"),
         official_area_km2=None if raw.get("official_area_km2") is None else float(raw["official_area_km2"]),
+        official_area_source=raw.get("official_area_source"),
+        site_ref=raw.get("site_ref"),
+        stand_in=tuple(p.strip() for p in stand_in),
         provinces=tuple(p.strip() for p in provinces),
         file=file,
     )
@@ -317,6 +337,12 @@ def entry_problems(entry: Entry, plan: Plan) -> list[str]:
     if entry.note and not (entry.note_zh or "").strip():
         problems.append(f"{entry.id}: note has no Chinese version (note_zh)")
     problems.extend(_province_field_problems(entry))
+    if (entry.official_area_km2 is None) != (entry.official_area_source is None):
+        problems.append(f"{entry.id}: official_area_km2 and official_area_source go together")
+    if entry.site_ref and entry.geometry_kind != "site":
+        problems.append(f"{entry.id}: site_ref is only for items drawn at a site")
+    if entry.stand_in and entry.geometry_kind not in ("seat", "seats"):
+        problems.append(f"{entry.id}: stand_in is only for items drawn at a seat")
     return problems
 
 

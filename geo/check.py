@@ -21,11 +21,13 @@ import yaml
 from geo.catalogue import catalogue_problems, load_catalogue, load_unlocated, load_unplaceable
 from geo.gazetteer import Gazetteer, load_gazetteer
 from geo.plan import load_plan
-from geo.resolve import PRECISIONS, Feature, Resolver, resolve_all
+from geo.resolve import PRECISIONS, Feature, Resolver, load_sites, resolve_all
 from geo.rules import (
     missing_task_numbers,
     precision_problems,
     province_crossings,
+    site_problems,
+    stand_in_problems,
     status_problems,
     uncovered_designations,
 )
@@ -154,6 +156,9 @@ def check_catalogue() -> tuple[int, list[str]]:
     problems.extend(province_crossings(features))
     problems.extend(status_problems(entries))
     problems.extend(precision_problems(features, PRECISIONS))
+    sites = load_sites().reset_index()
+    problems.extend(site_problems(features, sites))
+    problems.extend(stand_in_problems(entries, gazetteer, sites["name"]))
     problems.extend(warning_rule_problems())
     return len(entries), problems
 

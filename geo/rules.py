@@ -4,7 +4,11 @@
   entry's quote or name, an unlocated item, or a named-but-not-placeable item;
 - task lists: an entry lists every task whose text names it (by name or alias);
 - province crossing: a line runs only through the provinces it declares (``provinces``, checked
-  against the shipped province polygons, 2 km tolerance).
+  against the shipped province polygons, 2 km tolerance);
+- sites: a ``site`` cites the shipped point that places the item itself (``site_ref``) and lies
+  within 2 km of it;
+- stand-ins: a seat drawn for a named place that is no unit (果园港 at the seat of 江北区) says so
+  (``stand_in``).
 """
 
 from __future__ import annotations
@@ -12,10 +16,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
+import pandas as pd
+from shapely.geometry import Point
+
 from geo.catalogue import Entry, Unlocated
+from geo.gazetteer import Gazetteer
 from geo.plan import Plan
 from geo.provinces import PROVINCE_TOLERANCE_KM, km_by_province, load_provinces
-from geo.resolve import Feature, metric
+from geo.resolve import SITE_UNIT_MAX_KM, Feature, distance_km, metric
 
 DESIGNATION_SUFFIXES: tuple[str, ...] = (
     "示范区", "试验区", "先行区", "示范带", "示范城市", "新区", "基地", "枢纽",
@@ -147,4 +155,76 @@ def precision_problems(features: Iterable[Feature], precisions: Sequence[str]) -
                 problems.append(
                     f"{entry.id}: official area {entry.official_area_km2:g} km² exceeds the whole units drawn"
                 )
+    return problems
+
+
+def site_reference(source: str) -> str:
+    """The citation of a shipped site point: its source up to the first bracket.
+
+    >>> site_reference("OpenStreetMap node 6544756475 (兴隆湖): 兴隆湖 station at 兴隆湖")
+    'OpenStreetMap node 6544756475'
+    """
+    return source.split(" (", 1)[0].strip()
+
+
+def site_problems(features: Iterable[Feature], sites: pd.DataFrame) -> list[str]:
+    """Sites that do not keep the class's promise (a known site of the item, within 2 km).
+
+    A ``site`` item cites, in ``site_ref``, the shipped point (``data/reference/sites.csv``) that
+    places the item itself; the drawn point must lie within SITE_UNIT_MAX_KM of it. An item whose
+    own site no shipped source places is drawn at a seat, which says what it is.
+    """
+    points = {
+        site_reference(str(source)): Point(float(lon), float(lat))
+        for source, lon, lat in zip(sites["source"], sites["lon"], sites["lat"], strict=True)
+    }
+    problems = []
+    for feature in features:
+        if feature.precision != "site":
+            continue
+        entry = feature.entry
+        if not entry.site_ref:
+            problems.append(
+                f"{entry.id}: a site cites no shipped point of its own (site_ref); without one, draw it at a seat"
+            )
+            continue
+        point = points.get(entry.site_ref.strip())
+        if point is None:
+            problems.append(f"{entry.id}: site_ref {entry.site_ref!r} is no point of data/reference/sites.csv")
+            continue
+        km = distance_km(feature.geometry, point)
+        if km > SITE_UNIT_MAX_KM:
+            problems.append(
+                f"{entry.id}: drawn {km:.1f} km from its cited site ({entry.site_ref}); a site is within "
+                f"{SITE_UNIT_MAX_KM:g} km"
+            )
+    return problems
+
+
+def stand_in_places(entry: Entry, gazetteer: Gazetteer, site_names: Iterable[str]) -> list[str]:
+    """The named places of a seat spec that are no unit and are drawn at their unit's seat."""
+    spec = entry.geometry
+    key = "seat" if "seat" in spec else "seats" if "seats" in spec else None
+    if key is None:
+        return []
+    names = spec[key] if isinstance(spec[key], list) else [spec[key]]
+    with_site = set(site_names) if key == "seats" else set()
+    return [
+        str(name)
+        for name in names
+        if str(name) not in with_site and gazetteer.resolve(str(name)).how == "nonunit"
+    ]
+
+
+def stand_in_problems(entries: Iterable[Entry], gazetteer: Gazetteer, site_names: Iterable[str]) -> list[str]:
+    """A seat drawn for a place that is no unit lists that place in ``stand_in`` (and only such places)."""
+    site_names = list(site_names)
+    problems = []
+    for entry in entries:
+        expected = stand_in_places(entry, gazetteer, site_names)
+        if list(entry.stand_in) != expected:
+            problems.append(
+                f"{entry.id}: stand_in lists {'、'.join(entry.stand_in) or 'nothing'} but the seat stands "
+                f"for {'、'.join(expected) or 'no named place'}"
+            )
     return problems
