@@ -275,6 +275,20 @@ def _unit_name(adcode: str) -> str:
     return (unit.name_en or unit.name) if lang() == "en" else unit.name
 
 
+def _area_cell(row: pd.Series) -> str:
+    """An area item's drawn size, with the published size and its source where there is one."""
+    drawn, official = row.get("area_km2"), row.get("official_area_km2")
+    if drawn is None or pd.isna(drawn):
+        return ""
+    text = tr(f"按整区县绘制 {drawn:,.0f} km²", f"drawn as whole units {drawn:,.0f} km²")
+    if official is not None and pd.notna(official):
+        source = row.get("official_area_source") or ""
+        text = (
+            tr(f"公布 {official:,.0f} km²（{source}）；", f"official {official:,.0f} km² ({source}); ") + text
+        )
+    return text
+
+
 def features_section(features: gpd.GeoDataFrame) -> None:
     """The unit's features as a full-width table (every row and column shown, no inner scrolling)."""
     language = lang()
@@ -293,6 +307,7 @@ def features_section(features: gpd.GeoDataFrame) -> None:
             tr("图层", "Layer"): [LAYERS[layer].title(language) for layer in features["layer"]],
             tr("状态", "Status"): [status_label(s, language) for s in features["status"]],
             tr("任务", "Task"): features["task"].astype(int),
+            tr("面积", "Area"): [_area_cell(row) for _, row in features.iterrows()],
             tr("地图", "Map"): [page_href("map", feature=fid) for fid in features["id"]],
         }
     )

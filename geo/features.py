@@ -29,8 +29,8 @@ TASK_NUMBERS = range(1, 48)
 COLUMNS = (
     "id", "name", "name_en", "aliases", "layer", "kind", "status", "status_en", "plan_phase", "verb", "tasks", "task",
     "chapter", "sentence", "quote", "sentence_text", "precision", "source", "places",
-    "province_scope", "note", "note_zh", "length_km", "area_km2", "official_area_km2", "whole_units",
-    "search_text",
+    "province_scope", "note", "note_zh", "length_km", "area_km2", "official_area_km2",
+    "official_area_source", "whole_units", "stand_in", "stand_in_note", "search_text",
 )  # fmt: skip
 
 
@@ -53,6 +53,31 @@ def _search_text(feature: Feature) -> str:
     words = [entry.id, entry.name, *entry.aliases, entry.name_en or "", *feature.places]
     pinyin = ["".join(lazy_pinyin(name)) for name in (entry.name, *entry.aliases)]
     return " ".join([*words, *pinyin]).lower()
+
+
+def stand_in_text(places: Iterable[str] | str, lang: str = "zh") -> str:
+    """Which unit's seat stands for which named place, in one language (empty for none).
+
+    >>> stand_in_text("果园港", "en")
+    'the seat of 江北区 stands for 果园港'
+    """
+    if isinstance(places, str):
+        places = [p for p in places.split("、") if p]
+    gazetteer = load_gazetteer()
+    pairs = [(gazetteer.resolve(place).unit.name, place) for place in places]
+    if lang == "en":
+        return "; ".join(f"the seat of {unit} stands for {place}" for unit, place in pairs)
+    return "；".join(f"以{unit}驻地代表{place}" for unit, place in pairs)
+
+
+def stand_in_note(places: Iterable[str]) -> str:
+    """The stand-in sentence for exports, Chinese then English.
+
+    >>> stand_in_note(["果园港"])
+    '以江北区驻地代表果园港 / the seat of 江北区 stands for 果园港'
+    """
+    places = list(places)
+    return f"{stand_in_text(places)} / {stand_in_text(places, 'en')}" if places else ""
 
 
 def frame_from_features(features: Iterable[Feature]) -> gpd.GeoDataFrame:
@@ -91,6 +116,10 @@ def frame_from_features(features: Iterable[Feature]) -> gpd.GeoDataFrame:
                 # covers only parts of them; official_area_km2 gives the published figure.
                 "whole_units": feature.precision == "area",
                 "official_area_km2": entry.official_area_km2,
+                "official_area_source": entry.official_area_source or "",
+                # A seat drawn for a named place that is no unit (果园港 at the seat of 江北区).
+                "stand_in": "、".join(entry.stand_in),
+                "stand_in_note": stand_in_note(entry.stand_in),
                 "search_text": _search_text(feature),
                 "geometry": feature.geometry,
             }

@@ -190,7 +190,9 @@ def site_problems(features: Iterable[Feature], sites: pd.DataFrame) -> list[str]
             continue
         point = points.get(entry.site_ref.strip())
         if point is None:
-            problems.append(f"{entry.id}: site_ref {entry.site_ref!r} is no point of data/reference/sites.csv")
+            problems.append(
+                f"{entry.id}: site_ref {entry.site_ref!r} is no point of data/reference/sites.csv"
+            )
             continue
         km = distance_km(feature.geometry, point)
         if km > SITE_UNIT_MAX_KM:

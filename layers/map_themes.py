@@ -13,6 +13,7 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
+from geo.features import stand_in_text
 from geo.styles import LAYERS, STATUS_COLOURS, precision_label, status_label
 from layers.frames import display_frame
 from layers.maps import WGS84, VectorLayer, _esc, _geojson, feature_collection_json, safe_json, to_datum
@@ -63,7 +64,22 @@ def _tooltip_html(row: pd.Series, lang: str) -> str:
         f"{_esc(layer)} · {_esc(status_label(row['status'], lang))}",
         f"{'Task' if lang == 'en' else '任务'} {_esc(row['task'])} · {_esc(precision_label(row['precision'], lang))}",
     ]
+    if row.get("stand_in"):
+        parts.append(_esc(stand_in_text(str(row["stand_in"]), lang)))
+    official = row.get("official_area_km2")
+    if official is not None and pd.notna(official):
+        parts.append(_esc(official_area_text(row, lang)))
     return "<br>".join(parts)
+
+
+def official_area_text(row: pd.Series, lang: str) -> str:
+    """The published area beside the drawn one, with who published it."""
+    drawn = row.get("area_km2")
+    drawn_text = f"{drawn:,.0f}" if drawn is not None and pd.notna(drawn) else "—"
+    source = str(row.get("official_area_source") or "")
+    if lang == "en":
+        return f"official area {row['official_area_km2']:,.0f} km² ({source}); drawn as whole units {drawn_text} km²"
+    return f"公布面积 {row['official_area_km2']:,.0f} km²（{source}）；按整区县绘制 {drawn_text} km²"
 
 
 def theme_frame_for_map(
@@ -82,7 +98,8 @@ def theme_frame_for_map(
     return out
 
 
-FEATURE_PROPERTIES = ("id", "name", "layer", "status", "precision", "task", "style", "tooltip")
+# ``stand_in``: the named place a seat stands for (empty for none), for a legend entry of its own.
+FEATURE_PROPERTIES = ("id", "name", "layer", "status", "precision", "stand_in", "task", "style", "tooltip")
 
 
 def map_features(

@@ -138,6 +138,11 @@ def sample_frame() -> gpd.GeoDataFrame:
     gdf["length_km"] = np.where(is_line, 321.5, np.nan)
     gdf["area_km2"] = np.where(is_area, 1234.0, np.nan)
     gdf["official_area_km2"] = np.where(gdf["id"] == "zone-sample-a", 262.0, np.nan)
+    gdf["official_area_source"] = np.where(gdf["id"] == "zone-sample-a", "示例批复（样例），2020", "")
+    gdf["stand_in"] = np.where(gdf["id"] == "zone-sample-c", "示例港", "")
+    gdf["stand_in_note"] = np.where(
+        gdf["id"] == "zone-sample-c", "以自贡市驻地代表示例港 / the seat of 自贡市 stands for 示例港", ""
+    )
     gdf["whole_units"] = is_area
     return gdf
 

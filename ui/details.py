@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from geo.features import stand_in_text
 from geo.formats.measures import length_wording
 from geo.plan import load_plan
 from geo.styles import LAYERS, precision_explanation, precision_label, status_label
@@ -80,11 +81,22 @@ def feature_details(row: pd.Series, latest: dict | None = None) -> None:
         measures.append(tr(*length_wording(row["length_km"], row["precision"])))
     if pd.notna(row.get("area_km2")):
         measures.append(tr(f"面积约 {row['area_km2']:,.0f} km²", f"area ≈ {row['area_km2']:,.0f} km²"))
+    official = row.get("official_area_km2")
+    if official is not None and pd.notna(official):
+        source = str(row.get("official_area_source") or "")
+        measures.append(
+            tr(f"公布面积 {official:,.0f} km²（{source}）", f"official area {official:,.0f} km² ({source})")
+        )
     places = list(row["places"]) if row.get("places") is not None else []
     if places:
         measures.append(tr("涉及:", "places: ") + "、".join(places))
     if measures:
         st.caption(" · ".join(measures))
+    if row.get("stand_in"):
+        st.markdown(
+            f"**{tr('代表地点', 'Stand-in')}:** {esc(stand_in_text(str(row['stand_in']), lang()))}",
+            unsafe_allow_html=True,
+        )
     # The note in the interface language; the English one stands in where a Chinese one is missing.
     note = (row.get("note_zh") if lang() == "zh" else None) or row.get("note")
     if note:

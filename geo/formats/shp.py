@@ -31,6 +31,8 @@ SHAPEFILE_FIELDS: dict[str, str] = {
     "province_scope": "prov_scope",
     "straight_km": "straightkm",
     "official_area_km2": "off_area",
+    "official_area_source": "off_src",
+    "stand_in_note": "stand_note",
     "whole_units": "whole_unit",
     "phase_date_precision": "phase_prec",
     "phase_source": "phase_src",
