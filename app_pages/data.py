@@ -93,10 +93,10 @@ def _precision(gdf: pd.DataFrame) -> None:
         tr(
             f"“线位”与“站点”中的铁路线和车站来自 OpenStreetMap:{OSM_ATTRIBUTION}(ODbL 1.0);"
             "高速公路线位来自 Travel Mapping(travelmapping.net)的路点,坐标同样出自 OpenStreetMap。"
-            "按整区县绘制的区域(whole_units)大于实际范围;有公布面积的给出 official_area_km2。",
+            "按整区县绘制的区域(whole_units)大于实际范围;有公布面积的给出 official_area_km2 及其来源 official_area_source;以驻地代表非行政单元地点(港口、新区等)的,stand_in_note 写明。",
             f"Railway alignments (route) and station sites come from OpenStreetMap: {OSM_ATTRIBUTION} (ODbL 1.0); "
             "expressway alignments are Travel Mapping (travelmapping.net) waypoints, also from OpenStreetMap. "
-            "Areas drawn as whole units (whole_units) overstate the item; official_area_km2 gives the published area where there is one.",
+            "Areas drawn as whole units (whole_units) overstate the item; official_area_km2 gives the published area where there is one, official_area_source who published it; stand_in_note says where a unit's seat stands for a named place (a port, a new area).",
         )
     )
 
