@@ -208,3 +208,12 @@ def test_a_chosen_unit_offers_its_brief_as_a_pdf(suining):
 
 def test_no_unit_no_brief_link():
     assert "brief-download" not in _markdown(_run())
+
+
+def test_the_features_table_gives_an_area_items_official_size_beside_the_drawn_one():
+    at = _run(place="渝北")
+    assert not at.exception, at.exception
+    table = at.dataframe[-1].value
+    cells = [c for c in table["面积"] if c]
+    assert any(c.startswith("公布 1,200 km²（国务院") and "按整区县绘制 2,430 km²" in c for c in cells)
+    assert any(c.startswith("公布 262 km²") for c in cells)

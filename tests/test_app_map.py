@@ -318,3 +318,16 @@ def test_the_export_link_carries_the_selection_and_the_day_of_the_phases():
     assert query["as_of"] == ["2024-06-30"] and query["q"] == ["天府"]
     assert set(query["layers"][0].split(",")) == {"aviation", "railway"}
     assert query["status"] and "colour" not in query  # the selection, not the map's look
+
+
+def test_details_say_which_seat_stands_for_a_place_and_give_the_official_area():
+    port = _run(feature="waterway-guoyuan-port")
+    assert not port.exception, port.exception
+    assert "以江北区驻地代表果园港" in "\n".join(m.value for m in port.markdown)
+    area = _run(feature="zone-liangjiang-new-area", lang="en")
+    assert not area.exception, area.exception
+    captions = "\n".join(c.value for c in area.caption)
+    assert (
+        "official area 1,200 km² (国务院《关于同意设立重庆两江新区的批复》（国函〔2010〕36号），2010)"
+        in captions
+    )
