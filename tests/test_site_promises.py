@@ -110,13 +110,13 @@ def test_the_map_feature_carries_the_stand_in_and_says_it(frame):
     zh = {k: json.loads(v) for k, v in map_features(subset, lang="zh").items()}
     en = {k: json.loads(v) for k, v in map_features(subset, lang="en").items()}
     port = zh["waterway-guoyuan-port"]["properties"]
-    assert port["stand_in"] == "果园港" and "以江北区驻地代表果园港" in port["tip"]
-    assert "the seat of 江北区 stands for 果园港" in en["waterway-guoyuan-port"]["properties"]["tip"]
+    assert port["stand_in"] == "果园港" and "以江北区驻地代表果园港" in port["tooltip"]
+    assert "the seat of 江北区 stands for 果园港" in en["waterway-guoyuan-port"]["properties"]["tooltip"]
     area = zh["zone-liangjiang-new-area"]["properties"]
     assert (
-        area["stand_in"] == "" and "公布面积 1,200 km²" in area["tip"] and "国函〔2010〕36号" in area["tip"]
+        area["stand_in"] == "" and "公布面积 1,200 km²" in area["tooltip"] and "国函〔2010〕36号" in area["tooltip"]
     )
-    assert "official area 1,200 km²" in en["zone-liangjiang-new-area"]["properties"]["tip"]
+    assert "official area 1,200 km²" in en["zone-liangjiang-new-area"]["properties"]["tooltip"]
 
 
 def test_new_areas_with_a_published_size_carry_it_with_its_source(frame):
