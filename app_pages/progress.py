@@ -32,6 +32,7 @@ from ui.common import (
 from ui.editor_key import recorder
 from ui.ledger import PROGRESS_WITHOUT, read_ledger, show_ledger_fault
 from ui.page_state import PageState, Refused, checked
+from ui.warnings_panel import warnings_panel
 from ui.withdraw import withdraw_control, withdrawn_note
 
 PAGE = "progress"
@@ -231,6 +232,7 @@ def main() -> None:
         _editor(gdf, events, item_id)
     STATE.save()
     _summary(gdf, events)
+    warnings_panel(gdf, events)
 
 
 main()
