@@ -5,6 +5,8 @@ themselves; without one, recording needs the editor key configured in ``.streaml
 (``PLANMAP_EDITOR_KEY``); see :mod:`ui.editor_key`. Anyone else sees the page read-only, and why. The item shown is kept in the URL
 (``/progress?item=air-tianfu``). Stored notes, sources and authors are shown as text
 (:func:`ui.common.plain_text`); a source is a link only when it is a plain http(s) URL.
+Below the summary, the warnings the rules of ``data/progress/warnings.yaml`` give today
+(:mod:`ui.warnings_panel`).
 """
 
 from __future__ import annotations
