@@ -45,9 +45,13 @@ def _check_panel(at: AppTest, expected: dict[str, list], lang: str) -> None:
     assert ("Warnings" if lang == "en" else "预警") in [h.value for h in at.header]
     sections = _panel(at)
     assert list(sections) == list(expected)  # every rule, in the file's order
+    rules = {rule.id: rule for rule in load_rules()}
     for rule_id, warnings in expected.items():
         section = sections[rule_id]
         assert section.label.endswith(f" · {len(warnings)}"), section.label
+        # The label is the rule's own data: its due day or its months.
+        rule = rules[rule_id]
+        assert (rule.due.isoformat() if rule.due else str(rule.months or "")) in section.label
         if not warnings:
             assert not section.dataframe
             continue

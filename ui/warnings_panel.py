@@ -28,7 +28,8 @@ from ui.common import lang, page_href, plain_text, show_data_error, table_cell, 
 
 
 def _words(values: Iterable[str], label) -> str:
-    return tr("、", ", ").join(label(v, lang()) for v in values)
+    # " / " in English: some phase names hold a comma ("completed, in service").
+    return tr("、", " / ").join(label(v, lang()) for v in values)
 
 
 def rule_label(rule: Rule) -> str:
@@ -40,15 +41,15 @@ def rule_label(rule: Rule) -> str:
     labels = {
         "no_phase_by": tr(
             f"规划要求{statuses}、{due} 后仍无“{phases}”记录",
-            f"Plan asks {statuses}; no {phases} event after {due}",
+            f"Plan: {statuses}; no event in {phases} after {due}",
         ),
         "no_event_by": tr(
             f"规划要求{statuses}、{due} 后仍无任何记录",
-            f"Plan asks {statuses}; no event at all after {due}",
+            f"Plan: {statuses}; no event at all after {due}",
         ),
         "stale": tr(
             f"最近进展为“{phases}”且已超过 {rule.months} 个月",
-            f"Latest event {phases} and older than {rule.months} months",
+            f"Latest event in {phases}, older than {rule.months} months",
         ),
         "source_without_link": tr("最近进展的来源没有网址", "Latest event's source has no web address"),
     }
@@ -112,6 +113,7 @@ def warnings_panel(gdf: pd.DataFrame, events: list[Event], as_of: date | None = 
                 hide_index=True,
                 width="stretch",
                 column_config={
+                    tr("原因", "Reason"): st.column_config.TextColumn(width="large"),
                     tr("地图", "Map"): st.column_config.LinkColumn(
                         display_text=tr("在地图上查看", "show on map")
                     ),
