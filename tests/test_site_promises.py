@@ -114,7 +114,9 @@ def test_the_map_feature_carries_the_stand_in_and_says_it(frame):
     assert "the seat of 江北区 stands for 果园港" in en["waterway-guoyuan-port"]["properties"]["tooltip"]
     area = zh["zone-liangjiang-new-area"]["properties"]
     assert (
-        area["stand_in"] == "" and "公布面积 1,200 km²" in area["tooltip"] and "国函〔2010〕36号" in area["tooltip"]
+        area["stand_in"] == ""
+        and "公布面积 1,200 km²" in area["tooltip"]
+        and "国函〔2010〕36号" in area["tooltip"]
     )
     assert "official area 1,200 km²" in en["zone-liangjiang-new-area"]["properties"]["tooltip"]
 
