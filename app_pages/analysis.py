@@ -34,7 +34,10 @@ from geo.coverage import (
     coverage_report,
 )
 from geo.reach import NETWORKS, ReachReport, reach_report
-from geo.styles import LAYERS, precision_label, status_label
+from geo.vocabulary import LAYERS
+from geo.vocabulary import NETWORKS as NETWORK_TERMS
+from geo.vocabulary import PRECISIONS as PRECISION_TERMS
+from geo.vocabulary import STATUSES as STATUS_TERMS
 from layers.analysis import airport_map, corridor_map, reach_map
 from ui.common import esc, lang, load_catalogue_or_stop, page_href, status_note, tr
 from ui.page_state import PageState, Refused, UrlParam, checked, choice
@@ -88,9 +91,7 @@ def reach_for(network: str) -> ReachReport:
 
 
 def network_label(key: str) -> str:
-    return {"rail": tr("铁路", "Railways"), "rail+road": tr("铁路和高速公路", "Railways and expressways")}[
-        key
-    ]
+    return NETWORK_TERMS.label(key, lang())
 
 
 # -- URL ↔ widgets --------------------------------------------------------------------------------
@@ -317,7 +318,7 @@ def corridor_section(language: str) -> None:
     def label(fid: str) -> str:
         row = by_id.loc[fid]
         name = row["name_en"] if en and row["name_en"] else row["name"]
-        return f"{name} · {LAYERS[row['layer']].title(language)}"
+        return f"{name} · {LAYERS[row['layer']].label(language)}"
 
     st.selectbox(
         tr("选择铁路、公路或水运通道", "Choose a railway, highway or waterway"),
@@ -357,8 +358,8 @@ def corridor_section(language: str) -> None:
 
     name = feature["name_en"] if en and feature["name_en"] else feature["name"]
     st.markdown(
-        f"**{esc(name)}** · {esc(status_label(feature['status'], language))} · "
-        f"{esc(precision_label(feature['precision'], language))} · "
+        f"**{esc(name)}** · {esc(STATUS_TERMS.label(feature['status'], language))} · "
+        f"{esc(PRECISION_TERMS.label(feature['precision'], language))} · "
         f"[{esc(tr('任务', 'Task'))} {int(feature['task'])}]({page_href('tasks', task=int(feature['task']))}) · "
         f"[{esc(tr('在地图上查看', 'show on map'))}]({page_href('map', feature=fid)})",
         unsafe_allow_html=True,

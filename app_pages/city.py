@@ -19,9 +19,10 @@ from streamlit_folium import st_folium
 from geo.errors import DataError, GeoError
 from geo.features import features_in_unit
 from geo.gazetteer import load_gazetteer
-from geo.mentions import HOW_EN, HOW_ZH, tasks_for
+from geo.mentions import tasks_for
 from geo.plan import task_title
-from geo.styles import LAYERS, status_label
+from geo.vocabulary import HOWS, LAYERS
+from geo.vocabulary import STATUSES as STATUS_TERMS
 from layers.labels import label_points, unit_label_points
 from layers.legends import choropleth_legend_html
 from layers.maps import HtmlControl, admin_frame
@@ -57,7 +58,7 @@ mark { padding: 0 2px; border-radius: 2px; }
 
 
 def how_label(how: str) -> str:
-    return HOW_EN.get(how, how) if lang() == "en" else HOW_ZH.get(how, how)
+    return HOWS.label(how, lang())
 
 
 # -- data, once per process ------------------------------------------------------------------------
@@ -86,9 +87,7 @@ def _unit_hits(inherited: bool) -> dict:
 
 def _task_list(hits, language: str) -> None:
     for hit in hits:
-        routes = (
-            hit.routes if hit.received else [r for r in hit.routes if r.how not in ("grouping", "prefecture")]
-        )
+        routes = hit.routes if hit.received else [r for r in hit.routes if not HOWS[r.how].received]
         badges = "".join(
             f'<span class="how how-{esc(route.how)}">{esc(route.label(language))}</span>'
             for route in dict.fromkeys(routes)
@@ -304,8 +303,8 @@ def features_section(features: gpd.GeoDataFrame) -> None:
                 (e or n) if language == "en" else n
                 for n, e in zip(features["name"], features["name_en"], strict=True)
             ],
-            tr("图层", "Layer"): [LAYERS[layer].title(language) for layer in features["layer"]],
-            tr("状态", "Status"): [status_label(s, language) for s in features["status"]],
+            tr("图层", "Layer"): [LAYERS[layer].label(language) for layer in features["layer"]],
+            tr("状态", "Status"): [STATUS_TERMS.label(s, language) for s in features["status"]],
             tr("任务", "Task"): features["task"].astype(int),
             tr("面积", "Area"): [_area_cell(row) for _, row in features.iterrows()],
             tr("地图", "Map"): [page_href("map", feature=fid) for fid in features["id"]],

@@ -12,7 +12,8 @@ from geo.check import check_catalogue
 from geo.line_lengths import line_km_table
 from geo.plan import PLAN_TITLE
 from geo.resolve import OSM_ATTRIBUTION, PRECISIONS
-from geo.styles import LAYERS, precision_explanation, precision_label
+from geo.vocabulary import LAYERS
+from geo.vocabulary import PRECISIONS as PRECISION_TERMS
 from layers.summaries import (
     PROVENANCE_PATH,
     counts_by_precision,
@@ -82,9 +83,9 @@ def _precision(gdf: pd.DataFrame) -> None:
     table = pd.DataFrame(
         {
             tr("精度", "Class"): [
-                f"{precision_label(p, lang())} ({p})" if lang() == "zh" else p for p in PRECISIONS
+                f"{PRECISION_TERMS.label(p, lang())} ({p})" if lang() == "zh" else p for p in PRECISIONS
             ],
-            tr("含义", "Meaning"): [precision_explanation(p, lang()) for p in PRECISIONS],
+            tr("含义", "Meaning"): [PRECISION_TERMS[p].explanation.label(lang()) for p in PRECISIONS],
             tr("项目数", "Features"): [int(counts.get(p, 0)) for p in PRECISIONS],
         }
     )
@@ -103,8 +104,8 @@ def _precision(gdf: pd.DataFrame) -> None:
     st.markdown("##### " + tr("各图层的精度构成", "Precision per layer"))
     by_layer = counts_by_precision_and_layer(gdf)
     by_layer = by_layer[by_layer.sum(axis=1) > 0]
-    by_layer.index = [LAYERS[layer_id].title(lang()) for layer_id in by_layer.index]
-    by_layer.columns = [precision_label(p, lang()) for p in by_layer.columns]
+    by_layer.index = [LAYERS[layer_id].label(lang()) for layer_id in by_layer.index]
+    by_layer.columns = [PRECISION_TERMS.label(p, lang()) for p in by_layer.columns]
     by_layer[tr("合计", "Total")] = by_layer.sum(axis=1)
     by_layer.index.name = tr("图层", "Layer")
     st.dataframe(by_layer, width="stretch", height=36 * (len(by_layer) + 1) + 4)
@@ -113,9 +114,11 @@ def _precision(gdf: pd.DataFrame) -> None:
 def _line_km(gdf: pd.DataFrame) -> None:
     st.markdown("##### " + tr("各图层线路里程(按精度)", "Line km per layer and class"))
     table = line_km_table(gdf)
-    shown = pd.DataFrame(index=[LAYERS[layer_id].title(lang()) for layer_id in table.index])
+    shown = pd.DataFrame(index=[LAYERS[layer_id].label(lang()) for layer_id in table.index])
     for precision in [c for c in table.columns if c not in ("total", "straight_share")]:
-        shown[f"{precision_label(precision, lang())} km"] = table[precision].round().astype(int).to_numpy()
+        shown[f"{PRECISION_TERMS.label(precision, lang())} km"] = (
+            table[precision].round().astype(int).to_numpy()
+        )
     shown[tr("合计 km", "Total km")] = table["total"].round().astype(int).to_numpy()
     shown[tr("直线示意占比", "Straight share")] = [f"{v:.1%}" for v in table["straight_share"]]
     shown.index.name = tr("图层", "Layer")

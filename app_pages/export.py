@@ -40,8 +40,10 @@ from geo.export_selection import (
     selected_features,
 )
 from geo.features import Selection
-from geo.styles import LAYERS, PRECISION_LABELS, precision_explanation, precision_label
-from geo.vocabularies import CRS_TERMS
+from geo.vocabulary import CRSES as CRS_TERMS
+from geo.vocabulary import FORMATS as FORMAT_TERMS
+from geo.vocabulary import LAYERS
+from geo.vocabulary import PRECISIONS as PRECISION_TERMS
 from layers.progress import ledger_events
 from ui import map_progress
 from ui.common import clipped, esc, lang, show_catalogue_error, shown, tr
@@ -51,29 +53,6 @@ from ui.map_progress import EARLIEST
 from ui.page_state import PageState, checked, choice, day, selection_of, selection_params
 
 PAGE = "export"
-FORMAT_HINTS = {
-    "geojson": (
-        "网页地图与多数 GIS 软件;WGS 84 时符合 RFC 7946",
-        "web maps and most GIS tools; RFC 7946 when WGS 84",
-    ),
-    "gpkg": (
-        "QGIS 首选:分图层、样式、任务表与行政区",
-        "best for QGIS: a table per layer, styles, tasks and admin units",
-    ),
-    "shp": (
-        "ArcGIS 等:按几何类型分文件,UTF-8 编码(.cpg)",
-        "ArcGIS and others: one file per geometry type, UTF-8 (.cpg)",
-    ),
-    "kml": ("Google Earth、奥维互动地图", "Google Earth, Ovital (奥维互动地图)"),
-    "csv": (
-        "Excel:每行一个要素,WKT 几何,点含经纬度",
-        "Excel: a row per feature, WKT geometry, lon/lat for points",
-    ),
-    "parquet": ("Python / R / DuckDB 数据分析(GeoParquet)", "data science in Python, R, DuckDB (GeoParquet)"),
-}
-
-CRS_LABELS = {crs: (term["choice_zh"], term["choice_en"]) for crs, term in CRS_TERMS.items()}
-CRS_HINTS = {crs: (term["hint_zh"], term["hint_en"]) for crs, term in CRS_TERMS.items() if "hint_zh" in term}
 
 GEOJSON_CRS_NOTE = (
     "此 GeoJSON 以旧版 crs 成员声明坐标系(GDAL、QGIS、geopandas 可识别),因此不符合 RFC 7946(RFC 7946 只允许 WGS 84)。",
@@ -103,7 +82,7 @@ def _filters() -> tuple[Selection, str | None]:
     st.multiselect(
         tr("图层", "Layers"),
         options=list(LAYER_IDS),
-        format_func=lambda layer_id: LAYERS[layer_id].title(language),
+        format_func=lambda layer_id: LAYERS[layer_id].label(language),
         key="export_layers",
         placeholder=tr("全部", "All"),
     )
@@ -177,11 +156,11 @@ def _summary(features: pd.DataFrame) -> pd.DataFrame:
     language = lang()
     counts = features.groupby(["layer", "precision"]).size().unstack(fill_value=0)
     order = [layer_id for layer_id in LAYER_IDS if layer_id in counts.index]
-    columns = [p for p in PRECISION_LABELS if p in counts.columns]
+    columns = [p for p in PRECISION_TERMS if p in counts.columns]
     counts = counts.loc[order, columns]
-    counts.columns = [precision_label(p, language) for p in counts.columns]
+    counts.columns = [PRECISION_TERMS.label(p, language) for p in counts.columns]
     counts.insert(0, tr("要素", "Features"), counts.sum(axis=1))
-    counts.index = [LAYERS[layer_id].title(language) for layer_id in counts.index]
+    counts.index = [LAYERS[layer_id].label(language) for layer_id in counts.index]
     return counts
 
 
@@ -215,21 +194,22 @@ def _live_service() -> None:
 
 
 def _format_section() -> tuple[str, str]:
+    language = lang()
     st.subheader(tr("格式与坐标系", "Format and CRS"))
     fmt = st.radio(
         tr("格式", "Format"),
         options=list(FORMATS),
-        format_func=lambda f: f"{FORMAT_LABELS[f]} — {tr(*FORMAT_HINTS[f])}",
+        format_func=lambda f: f"{FORMAT_TERMS[f].label(language)} — {FORMAT_TERMS[f].hint.label(language)}",
         key="export_format",
     )
     crs = st.radio(
         tr("坐标系", "CRS"),
         options=list(CRS_CHOICES),
-        format_func=lambda c: tr(*CRS_LABELS[c]),
+        format_func=lambda c: CRS_TERMS[c].label(language),
         key="export_crs",
     )
-    if crs in CRS_HINTS:
-        st.caption(tr(*CRS_HINTS[crs]))
+    if CRS_TERMS[crs].hint is not None:
+        st.caption(CRS_TERMS[crs].hint.label(language))
     if fmt == "geojson" and crs != CRS_CHOICES[0]:
         st.caption(tr(*GEOJSON_CRS_NOTE))
     return fmt, crs
@@ -304,9 +284,9 @@ def _help_section() -> None:
     language = lang()
     _live_service()
     with st.expander(tr("定位精度说明", "Precision classes")):
-        for precision in PRECISION_LABELS:
+        for precision in PRECISION_TERMS.terms():
             st.markdown(
-                f"- **{precision_label(precision, language)}** ({precision}): {precision_explanation(precision, language)}"
+                f"- **{precision.label(language)}** ({precision.id}): {precision.explanation.label(language)}"
             )
     with st.expander(
         tr("在 QGIS、ArcGIS、Google Earth、奥维中打开", "Opening in QGIS, ArcGIS, Google Earth, Ovital")

@@ -8,7 +8,8 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo.plan import PLAN_DATE, PLAN_TITLE, load_plan
-from geo.styles import LAYERS, STATUS_COLOURS, status_label
+from geo.vocabulary import LAYERS
+from geo.vocabulary import STATUSES as STATUS_TERMS
 from layers.frames import display_frame
 from layers.legends import add_legend, colour_legend_html
 from layers.map_themes import theme_layers
@@ -75,7 +76,7 @@ def _headline(gdf, plan) -> None:
         building_count(gdf),
         help=tr(
             "状态为" + "、".join(BUILDING_STATUSES) + "的项目",
-            "Status " + ", ".join(status_label(s, "en") for s in BUILDING_STATUSES),
+            "Status " + ", ".join(STATUS_TERMS.label(s, "en") for s in BUILDING_STATUSES),
         ),
     )
 
@@ -91,13 +92,13 @@ def _layer_metrics(table: pd.DataFrame) -> None:
             busiest = row.idxmax() if row.sum() else None
             layer = LAYERS[layer_id]
             column.metric(
-                layer.title(lang()),
+                layer.label(lang()),
                 int(row.sum()),
-                help=layer.legend(lang())
+                help=layer.legend.label(lang())
                 + (
                     tr(
                         f";最多:{busiest}({row[busiest]})",
-                        f"; most: {status_label(busiest, 'en')} ({row[busiest]})",
+                        f"; most: {STATUS_TERMS.label(busiest, 'en')} ({row[busiest]})",
                     )
                     if busiest
                     else ""
@@ -120,20 +121,20 @@ def _status_metrics(table: pd.DataFrame) -> None:
     for start in range(0, len(statuses), per_row):
         columns = st.columns(per_row)
         for column, status in zip(columns, statuses[start : start + per_row], strict=False):
-            column.metric(status_label(status, lang()), int(totals[status]))
+            column.metric(STATUS_TERMS.label(status, lang()), int(totals[status]))
 
 
 def _status_chart(table: pd.DataFrame) -> None:
     st.markdown("#### " + tr("各图层项目的状态", "Features per layer and status"))
     present = [status for status in table.columns if table[status].sum()]
-    layer_titles = [LAYERS[layer_id].title(lang()) for layer_id in table.index]
+    layer_titles = [LAYERS[layer_id].label(lang()) for layer_id in table.index]
     long = table[present].copy()
     long.index = layer_titles
     long = long.rename_axis("layer").reset_index().melt("layer", var_name="status", value_name="count")
     long = long[long["count"] > 0]
-    long["status_label"] = [status_label(status, lang()) for status in long["status"]]
+    long["status_label"] = [STATUS_TERMS.label(status, lang()) for status in long["status"]]
     long["order"] = [present.index(status) for status in long["status"]]
-    labels = [status_label(status, lang()) for status in present]
+    labels = [STATUS_TERMS.label(status, lang()) for status in present]
     chart = (
         alt.Chart(long)
         .mark_bar()
@@ -142,7 +143,7 @@ def _status_chart(table: pd.DataFrame) -> None:
             x=alt.X("count:Q", title=tr("项目数", "Features")),
             color=alt.Color(
                 "status_label:N",
-                scale=alt.Scale(domain=labels, range=[STATUS_COLOURS[status] for status in present]),
+                scale=alt.Scale(domain=labels, range=[STATUS_TERMS[status].colour for status in present]),
                 legend=alt.Legend(title=tr("状态", "Status"), orient="right", labelLimit=260),
             ),
             order=alt.Order("order:Q"),

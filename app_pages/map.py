@@ -15,13 +15,16 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo.catalogue import LAYER_IDS
-from geo.features import PROVINCE_SCOPE_EN, SELECTION_PARAMS, Selection
+from geo.features import SELECTION_PARAMS, Selection
 from geo.formats.measures import length_wording
 from geo.search import search_frame
-from geo.styles import LAYERS, precision_label, status_label
+from geo.vocabulary import BASEMAPS, LAYERS
+from geo.vocabulary import PRECISIONS as PRECISION_TERMS
+from geo.vocabulary import PROVINCE_SCOPES as PROVINCE_SCOPE_TERMS
+from geo.vocabulary import STATUSES as STATUS_TERMS
 from layers.assets import write_static_text
 from layers.legends import add_legend, colour_legend_html
-from layers.maps import BASEMAPS, DEFAULT_BASEMAP, datum_label, datum_of, feature_collection_json
+from layers.maps import DEFAULT_BASEMAP, datum_label, datum_of, feature_collection_json
 from layers.planmap import feature_strings, feature_view, features_url, planner_map
 from ui import map_progress
 from ui.clicks import CLICK_OBJECTS, clicked_properties
@@ -50,7 +53,7 @@ STATE = PageState(
             "map_basemap",
             lambda: BASEMAPS,
             DEFAULT_BASEMAP,
-            lambda: BASEMAPS[DEFAULT_BASEMAP].title(lang()),
+            lambda: BASEMAPS[DEFAULT_BASEMAP].label(lang()),
         ),
         choice("colour", "map_colour", lambda: COLOUR_MODES, "layer", lambda: "layer"),
         checked("feature", "map_feature", _known_feature, None, lambda: tr("无", "none")),
@@ -68,7 +71,7 @@ def _filters(gdf: gpd.GeoDataFrame) -> Selection:
     st.multiselect(
         tr("图层", "Layers"),
         options=list(LAYER_IDS),
-        format_func=lambda layer_id: f"{LAYERS[layer_id].title(language)} ({counts.get(layer_id, 0)})",
+        format_func=lambda layer_id: f"{LAYERS[layer_id].label(language)} ({counts.get(layer_id, 0)})",
         key="map_layers",
         placeholder=tr("未选择图层", "No layer chosen"),
         help=tr(
@@ -86,7 +89,7 @@ def _filters(gdf: gpd.GeoDataFrame) -> Selection:
     st.selectbox(
         tr("底图", "Basemap"),
         options=list(BASEMAPS),
-        format_func=lambda b: BASEMAPS[b].title(language),
+        format_func=lambda b: BASEMAPS[b].label(language),
         key="map_basemap",
         help=tr(
             "行政区划底图离线可用;瓦片底图需要联网。选择高德底图时所有叠加图层转换为 GCJ-02。",
@@ -119,14 +122,12 @@ def _feature_table(gdf: gpd.GeoDataFrame) -> pd.DataFrame:
     table = pd.DataFrame(
         {
             tr("名称", "Name"): gdf["name"],
-            tr("图层", "Layer"): [LAYERS[layer].title(language) for layer in gdf["layer"]],
-            tr("状态", "Status"): [status_label(s, language) for s in gdf["status"]],
+            tr("图层", "Layer"): [LAYERS[layer].label(language) for layer in gdf["layer"]],
+            tr("状态", "Status"): [STATUS_TERMS.label(s, language) for s in gdf["status"]],
             tr("任务", "Task"): gdf["task"].astype(int),
             tr("方面", "Chapter"): gdf["chapter"].astype(int),
-            tr("省份", "Province"): [
-                PROVINCE_SCOPE_EN[p] if language == "en" else p for p in gdf["province_scope"]
-            ],
-            tr("精度", "Precision"): [precision_label(p, language) for p in gdf["precision"]],
+            tr("省份", "Province"): [PROVINCE_SCOPE_TERMS.label(p, language) for p in gdf["province_scope"]],
+            tr("精度", "Precision"): [PRECISION_TERMS.label(p, language) for p in gdf["precision"]],
             tr("长度/面积", "Length / area"): [
                 _measure(length, area, precision)
                 for length, area, precision in zip(
@@ -162,7 +163,7 @@ def _selection_subtitle(selection: Selection, shown: int, total: int) -> str:
     if selection.tasks:
         parts.append(tr("任务 ", "tasks ") + ",".join(str(t) for t in selection.tasks))
     if selection.statuses:
-        parts.append(",".join(status_label(s, lang()) for s in selection.statuses))
+        parts.append(",".join(STATUS_TERMS.label(s, lang()) for s in selection.statuses))
     if selection.query:
         parts.append(f"“{selection.query}”")
     return " · ".join(parts)

@@ -18,7 +18,7 @@ from geo.clock import plan_today
 from geo.errors import GeoError, LedgerUnavailable
 from geo.progress import PHASE_IDS, NewEvent
 from geo.progress.ledger import MAX_AUTHOR, MAX_NOTE, MAX_SOURCE
-from geo.styles import LAYERS
+from geo.vocabulary import LAYERS
 from layers.progress import ledger_events, phase_label, record_event, since_plan_counts, timeline_rows
 from ui.common import (
     catalogue,
@@ -80,7 +80,7 @@ def _summary(gdf, events) -> None:
     table = counts.rename(
         columns={"": tr("无记录", "none")} | {p: phase_label(p, language) for p in counts.columns if p}
     )
-    table.index = [LAYERS[layer].title(language) for layer in table.index]
+    table.index = [LAYERS[layer].label(language) for layer in table.index]
     table.index.name = tr("图层", "Layer")
     st.caption(
         tr(

@@ -14,7 +14,9 @@ from streamlit_folium import st_folium
 
 from geo.mentions import mentions_for_task
 from geo.plan import chapter_title, chinese_numeral, load_plan, task_title, to_chinese_numeral
-from geo.styles import LAYERS, precision_label, status_label
+from geo.vocabulary import LAYERS
+from geo.vocabulary import PRECISIONS as PRECISION_TERMS
+from geo.vocabulary import STATUSES as STATUS_TERMS
 from layers.legends import add_legend, colour_legend_html
 from layers.planmap import feature_view, features_url, planner_map
 from layers.summaries import (
@@ -170,9 +172,9 @@ def _features_table(features, task_number: int) -> None:
     table = pd.DataFrame(
         {
             tr("名称", "Name"): [_feature_name(row) for _, row in features.iterrows()],
-            tr("图层", "Layer"): [LAYERS[layer].title(lang()) for layer in features["layer"]],
-            tr("状态", "Status"): [status_label(status, lang()) for status in features["status"]],
-            tr("位置精度", "Precision"): [precision_label(p, lang()) for p in features["precision"]],
+            tr("图层", "Layer"): [LAYERS[layer].label(lang()) for layer in features["layer"]],
+            tr("状态", "Status"): [STATUS_TERMS.label(status, lang()) for status in features["status"]],
+            tr("位置精度", "Precision"): [PRECISION_TERMS.label(p, lang()) for p in features["precision"]],
             tr("原文引语", "Quote"): list(features["quote"]),
             map_column: [page_href("map", task=task_number, feature=fid) for fid in features["id"]],
         }

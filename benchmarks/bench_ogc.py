@@ -76,7 +76,7 @@ def main() -> None:
     from geo.export import write_export
     from geo.export_selection import catalogue_bundle
     from geo.progress.exporting import progress_bundle
-    from geo.styles import LAYERS
+    from geo.vocabulary import LAYERS
     from tests.e2e.conftest import running_app
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])

@@ -17,8 +17,8 @@ Catalogue
     :mod:`geo.features`      the catalogue as GeoDataFrames, and filters over them
     :mod:`geo.search`        one search by name, alias, pinyin or English
     :mod:`geo.rules`, :mod:`geo.check`   rules over the catalogue; validation of the shipped data
-    :mod:`geo.styles`        the layer registry and status/precision labels
-    :mod:`geo.vocabularies`  the shared vocabularies of ``data/vocabularies.yaml``
+    :mod:`geo.vocabulary`    the registry of every closed vocabulary (layers, statuses, precision
+                             classes, formats, basemaps …) as typed terms read from ``data/``
 
 Analysis
     :mod:`geo.analysis`      units a feature touches, districts a corridor serves

@@ -14,8 +14,10 @@ import shapely
 from pyproj import Transformer
 from shapely.geometry.base import BaseGeometry
 
+from geo.datafiles import LoadedTuple
 from geo.errors import GeoError
 from geo.gazetteer import Gazetteer, Unit, load_gazetteer
+from geo.vocabulary import LAYERS, PRECISIONS
 
 # A polygon feature "lies in" a unit only if it shares more than a sliver with it: areas built from
 # the same boundaries touch their neighbours along shared edges, which is not lying in them.
@@ -132,25 +134,27 @@ def parent_name(gazetteer: Gazetteer, parent: str | None, *, english: bool = Fal
 
 # ---------------------------------------------------------------- 2. the units a corridor serves
 
-CORRIDOR_LAYERS = ("railway", "highway", "waterway")
+CORRIDOR_LAYERS: LoadedTuple = LoadedTuple(
+    lambda: tuple(layer.id for layer in LAYERS.terms() if layer.corridor)
+)
 DEFAULT_CORRIDOR = "rail-chengyu-middle"
 
 
 def corridor_lines(catalogue: pd.DataFrame) -> pd.DataFrame:
     """Line features of the railway, highway and waterway layers (the corridors one can follow)."""
     is_line = catalogue.geom_type.isin(["LineString", "MultiLineString"])
-    return catalogue[is_line & catalogue["layer"].isin(CORRIDOR_LAYERS)]
+    return catalogue[is_line & catalogue["layer"].isin(list(CORRIDOR_LAYERS))]
 
 
 # Precisions whose line follows the real thing (an OSM alignment, a river centreline): only those
 # have kilometres per district worth quoting. Any other line (schematic: straight legs between
 # seats) gives the districts it passes near, never lengths.
-MEASURED_PRECISIONS = ("route", "river")
+MEASURED_PRECISIONS: LoadedTuple = LoadedTuple(lambda: tuple(p.id for p in PRECISIONS.terms() if p.measured))
 
 
 def is_measured(precision: str) -> bool:
     """True when a feature of this precision is a real line whose length means something."""
-    return precision in MEASURED_PRECISIONS
+    return precision in PRECISIONS and PRECISIONS[precision].measured
 
 
 def corridor_units(

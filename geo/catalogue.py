@@ -13,8 +13,8 @@ from pathlib import Path
 
 import yaml
 
-from geo import datafiles
-from geo.datafiles import DATA_DIR
+from geo import datafiles, vocabulary
+from geo.datafiles import DATA_DIR, LoadedMapping, LoadedTuple
 from geo.errors import CatalogueError, UndescribedDataFile
 from geo.plan import Plan, load_plan
 
@@ -22,111 +22,37 @@ CATALOGUE_DIR = DATA_DIR / "catalogue"
 # libyaml's safe loader is several times faster than the pure-Python one; same semantics.
 YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-# Layer ids in display order; presentation (titles, colours) lives in geo.styles.
-LAYER_IDS: tuple[str, ...] = (
-    "aviation",
-    "railway",
-    "highway",
-    "waterway",
-    "energy",
-    "water",
-    "digital",
-    "logistics",
-    "corridor",
-    "industry",
-    "science",
-    "zone",
-    "culture",
-    "ecology",
-    "public",
-)
+# Layer and status ids in the vocabulary's order (data/vocabularies.yaml), read on first use; their
+# labels, colours and how they are drawn are the terms' (geo.vocabulary).
+LAYER_IDS: LoadedTuple = LoadedTuple(lambda: vocabulary.LAYERS.ids)
+STATUSES: LoadedTuple = LoadedTuple(lambda: vocabulary.STATUSES.ids)
+STATUS_EN: LoadedMapping = LoadedMapping(lambda: {s.id: s.en for s in vocabulary.STATUSES.terms()})
 
-# The plan's verbs normalised to a fixed list, in the order of a project's life.
-STATUSES: tuple[str, ...] = (
-    "建成",
-    "加快建设",
-    "开工建设",
-    "扩能改造",
-    "迁建",
-    "规划建设",
-    "规划研究",
-    "前期工作",
-    "推进",
-)
-STATUS_EN: dict[str, str] = {
-    # The plan commits to actions, so the English labels are verbs, not states.
-    "建成": "complete",
-    "加快建设": "accelerate construction",
-    "开工建设": "start construction",
-    "扩能改造": "upgrade / expand",
-    "迁建": "relocate",
-    "规划建设": "plan and build",
-    "规划研究": "plan / study",
-    "前期工作": "preparatory work",
-    "推进": "promote (no construction verb)",
-}
-
-STATUS_GROUPS_PATH = DATA_DIR / "status_groups.yaml"
+STATUS_GROUPS_PATH = vocabulary.STATUS_GROUPS_PATH
 STATUS_NOTE_ZH = "状态是规划(2021年12月)对该项目提出的要求,不是此后的实际进展。"
 STATUS_NOTE_EN = "Status is what the plan asked for (December 2021), not progress since."
+# A planners' phase (新建/在建 …) of several statuses: a term of the vocabulary.
+StatusGroup = vocabulary.Phase
 
 
-@dataclass(frozen=True)
-class StatusGroup:
-    """A planners' phase (新建/在建 …): several of the plan's normalised verbs."""
-
-    key: str
-    label: str
-    label_en: str
-    aliases: tuple[str, ...]
-    statuses: tuple[str, ...]
-
-    @property
-    def names(self) -> tuple[str, ...]:
-        return (self.key, self.label, self.label_en, *self.aliases)
-
-    def title(self, lang: str = "zh") -> str:
-        return self.label_en if lang == "en" else self.label
-
-
-@functools.cache
-def load_status_groups(path: Path = STATUS_GROUPS_PATH) -> tuple[StatusGroup, ...]:
+def load_status_groups() -> tuple[StatusGroup, ...]:
     """The phases of ``data/status_groups.yaml``; DataError naming the file when it is missing or
     malformed, when a status is in none or in two of them, or a group names an unknown status."""
-    raw = datafiles.read_yaml_list(path)
-    with datafiles.reading(path):
-        groups = tuple(
-            StatusGroup(
-                key=str(item["key"]),
-                label=str(item["label"]),
-                label_en=str(item["label_en"]),
-                aliases=tuple(str(a) for a in item.get("aliases") or ()),
-                statuses=tuple(str(s) for s in item["statuses"]),
-            )
-            for item in raw
-        )
-    listed = [status for group in groups for status in group.statuses]
-    unknown = sorted(set(listed) - set(STATUSES))
-    if unknown:
-        raise datafiles.data_error(path, f"unknown status(es) {', '.join(unknown)}")
-    twice = sorted({s for s in listed if listed.count(s) > 1})
-    missing = [s for s in STATUSES if s not in listed]
-    if twice or missing:
-        raise datafiles.data_error(path, f"each status must be in exactly one group ({twice or missing})")
-    return groups
+    return vocabulary.PHASES.terms()
 
 
 def status_group(status: str) -> StatusGroup | None:
     """The phase a normalised status belongs to."""
-    return next((g for g in load_status_groups() if status in g.statuses), None)
+    return vocabulary.phase_of(status)
 
 
 def status_group_named(name: str) -> StatusGroup | None:
     """The phase a link or filter names (在建, 新建/在建, under construction …), any case."""
-    wanted = name.strip().lower()
-    return next((g for g in load_status_groups() if wanted in {n.lower() for n in g.names}), None)
+    return vocabulary.phase_named(name)
 
 
+# The kinds of a geometry spec: the catalogue's schema (data/catalogue/README.md), not precision
+# classes, though a spec's kind often names the class it resolves to.
 GEOMETRY_KINDS = ("airport", "seat", "seats", "area", "river", "via", "site", "route", "expressway")
 _ID_RE = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)+$")
 _REQUIRED = ("id", "name", "layer", "status", "tasks", "sentence", "quote", "geometry")

@@ -114,10 +114,14 @@ def data_problems(data_dir: Path) -> list[str]:
 REGION_MARGIN_DEG = 0.1
 
 
+# The keys of a geometry spec that name places (the catalogue's schema, data/catalogue/README.md).
+SPEC_PLACE_KEYS = ("seat", "seats", "area", "via", "from", "to", "city", "in")
+
+
 def _spec_places(feature: Feature) -> list[str]:
     spec = feature.entry.geometry
     names: list[str] = []
-    for key in ("seat", "seats", "area", "via", "from", "to", "city", "in"):
+    for key in SPEC_PLACE_KEYS:
         value = spec.get(key)
         if value is None:
             continue

@@ -248,7 +248,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def add_export_arguments(parser: argparse.ArgumentParser) -> None:
     """The options of ``python -m geo export`` (values are checked by :func:`run_export`)."""
-    parser.add_argument("--format", required=True, metavar="FORMAT", help=f"one of {', '.join(FORMATS)}")
+    parser.add_argument("--format", required=True, metavar="FORMAT", help=_format_help())
     parser.add_argument(
         "--out",
         default=".",
@@ -280,6 +280,14 @@ def add_export_arguments(parser: argparse.ArgumentParser) -> None:
         help=_crs_help(),
     )
     parser.add_argument("--as-of", metavar="YYYY-MM-DD", help="phase columns as of this day (default: today)")
+
+
+def _format_help() -> str:
+    # Built with every parser, like the CRS help: the formats are read from the vocabulary.
+    try:
+        return f"one of {', '.join(FORMATS)}"
+    except DataError:
+        return "one of the formats listed in data/vocabularies.yaml"
 
 
 def _crs_help() -> str:

@@ -15,19 +15,18 @@ from urllib.parse import urlencode
 import geopandas as gpd
 import pandas as pd
 
-from geo.catalogue import LAYER_IDS, STATUS_EN, STATUSES
 from geo.clock import plan_today
 from geo.errors import ExportError, GeoError
 from geo.export import (
     DEFAULT_CRS,
     ExportBundle,
+    LayerLook,
     check_crs,
     check_format,
     export_bytes,
     selection_filename,
 )
 from geo.features import (
-    PROVINCE_SCOPE_EN,
     Selection,
     catalogue_frame,
     selection_from_params,
@@ -38,7 +37,7 @@ from geo.plan import load_plan
 from geo.progress.frames import with_progress as with_progress_columns
 from geo.progress.ledger import Event, parse_as_of
 from geo.search import search_frame
-from geo.styles import LAYERS
+from geo.vocabulary import LAYERS, PROVINCE_SCOPES, STATUSES
 
 # Administrative units written into the GeoPackage, coarsest first.
 ADMIN_LEVELS: tuple[str, ...] = ("province", "prefecture", "county")
@@ -89,9 +88,9 @@ def describe_selection(selection: Selection, place_name: str | None = None, lang
     """The selection in words: English for an export's README, or the app's language (``zh``/``en``)."""
     zh = lang == "zh"
     join = "、".join if zh else ", ".join
-    layers = [LAYERS[v].title(lang) if v in LAYERS else v for v in selection.layers]
-    statuses = selection.statuses if zh else [STATUS_EN.get(v, v) for v in selection.statuses]
-    provinces = selection.provinces if zh else [PROVINCE_SCOPE_EN.get(v, v) for v in selection.provinces]
+    layers = [LAYERS[v].label(lang) if v in LAYERS else v for v in selection.layers]
+    statuses = [STATUSES.label(v, lang) for v in selection.statuses]
+    provinces = [PROVINCE_SCOPES.label(v, lang) for v in selection.provinces]
     parts = []
     if layers:
         parts.append(("图层 " if zh else "layers ") + join(layers))
@@ -131,7 +130,10 @@ def selection_bundle(selection: Selection, *, place_name: str | None = None) -> 
     return ExportBundle(
         features=features,
         selection=describe_selection(selection, place_name),
-        layer_looks=LAYERS,
+        layer_looks={
+            layer.id: LayerLook(layer.id, layer.zh, layer.en, layer.colour, layer.legend.zh, layer.legend.en)
+            for layer in LAYERS.terms()
+        },
         tables=tables,
         admin_units=admin,
     )
@@ -161,8 +163,8 @@ def catalogue_bundle(
 def export_name(selection: Selection, fmt: str, crs: str, exported: date | None = None) -> str:
     """The file name of an export of the selection (layers and statuses in the app's order), as
     the app offers it and as the command line writes it by default."""
-    layers = sorted(selection.layers, key=lambda v: LAYER_IDS.index(v) if v in LAYER_IDS else len(LAYER_IDS))
-    statuses = sorted(selection.statuses, key=lambda v: STATUSES.index(v) if v in STATUSES else len(STATUSES))
+    layers = sorted(selection.layers, key=LAYERS.index)
+    statuses = sorted(selection.statuses, key=STATUSES.index)
     exported = exported or plan_today()
     return selection_filename(fmt, crs, layers=layers, statuses=statuses, exported=exported)
 

@@ -15,16 +15,30 @@ import geopandas as gpd
 import pandas as pd
 from pypinyin import lazy_pinyin
 
+from geo import vocabulary
 from geo.catalogue import LAYER_IDS, STATUS_EN, STATUSES, status_group, status_group_named
+from geo.datafiles import LoadedMapping, LoadedTuple
 from geo.gazetteer import load_gazetteer
 from geo.plan import load_plan
 from geo.resolve import Feature, resolve_catalogue
 
 METRIC_CRS = "EPSG:32648"
-PROVINCE_SCOPES: tuple[str, ...] = ("四川", "重庆", "跨省")
-PROVINCE_SCOPE_EN = {"四川": "Sichuan", "重庆": "Chongqing", "跨省": "Sichuan–Chongqing"}
-CHAPTER_NUMBERS = range(1, 11)
-TASK_NUMBERS = range(1, 48)
+# Province scopes and the plan's numbering are vocabulary terms (data/vocabularies.yaml), read on first use.
+PROVINCE_SCOPES: LoadedTuple = LoadedTuple(lambda: vocabulary.PROVINCE_SCOPES.ids)
+PROVINCE_SCOPE_EN: LoadedMapping = LoadedMapping(
+    lambda: {p.id: p.en for p in vocabulary.PROVINCE_SCOPES.terms()}
+)
+
+
+def chapter_numbers() -> range:
+    """The plan's chapter numbers."""
+    return vocabulary.NUMBERING["chapters"].numbers
+
+
+def task_numbers() -> range:
+    """The plan's task numbers."""
+    return vocabulary.NUMBERING["tasks"].numbers
+
 
 COLUMNS = (
     "id", "name", "name_en", "aliases", "layer", "kind", "status", "status_en", "plan_phase", "verb", "tasks", "task",
@@ -40,12 +54,12 @@ def _province_scope(geometry, provinces: gpd.GeoDataFrame) -> str:
         for name, shape in zip(provinces["short_name"], provinces.geometry, strict=True)
         if shape.intersects(geometry)
     }
-    if {"四川", "重庆"} <= touched:
-        return "跨省"
-    if "重庆" in touched:
-        return "重庆"
-    # Items wholly outside both (the far end of a corridor is not) count with Sichuan, whose tasks name them.
-    return "四川" if "四川" in touched else "跨省"
+    sides = [scope.id for scope in vocabulary.PROVINCE_SCOPES.terms() if not scope.crossing]
+    inside = [side for side in sides if side in touched]
+    if len(inside) == 1:
+        return inside[0]
+    # In both provinces, or wholly outside both: the crossing scope.
+    return next(scope.id for scope in vocabulary.PROVINCE_SCOPES.terms() if scope.crossing)
 
 
 def _search_text(feature: Feature) -> str:
@@ -178,33 +192,30 @@ class Selection:
         bad = [f"layer {v}" for v in self.layers if v not in LAYER_IDS]
         bad += [f"status {v}" for v in self.statuses if v not in STATUSES]
         bad += [f"province {v}" for v in self.provinces if v not in PROVINCE_SCOPES]
-        bad += [f"chapter {v}" for v in self.chapters if v not in CHAPTER_NUMBERS]
-        bad += [f"task {v}" for v in self.tasks if v not in TASK_NUMBERS]
+        bad += [f"chapter {v}" for v in self.chapters if v not in chapter_numbers()]
+        bad += [f"task {v}" for v in self.tasks if v not in task_numbers()]
         return bad
 
 
 # -- a selection from a link's parameters (the map and export pages and their links share these) ------
 def _status_value(text: str) -> str | None:
-    if text in STATUSES:
-        return text
-    return {en.lower(): zh for zh, en in STATUS_EN.items()}.get(text.lower())
+    return vocabulary.status_named(text)
 
 
 def _province_value(text: str) -> str | None:
-    if text in PROVINCE_SCOPES:
-        return text
-    by_en = {en.lower(): zh for zh, en in PROVINCE_SCOPE_EN.items()}
-    by_en.update({"cross": "跨省", "both": "跨省"})
-    return by_en.get(text.lower())
+    wanted = text.lower()
+    return next(
+        (p.id for p in vocabulary.PROVINCE_SCOPES.terms() if wanted in {p.id, p.en.lower(), *p.aliases}), None
+    )
 
 
-def _number_in(numbers: range) -> Callable[[str], int | None]:
+def _number_in(numbers: Callable[[], range]) -> Callable[[str], int | None]:
     def parse(text: str) -> int | None:
         try:
             value = int(text)
         except ValueError:
             return None
-        return value if value in numbers else None
+        return value if value in numbers() else None
 
     return parse
 
@@ -213,8 +224,8 @@ _LIST_PARAMS: dict[str, Callable[[str], object]] = {
     "layers": lambda v: v if v in LAYER_IDS else None,
     "status": _status_value,
     "province": _province_value,
-    "chapter": _number_in(CHAPTER_NUMBERS),
-    "task": _number_in(TASK_NUMBERS),
+    "chapter": _number_in(chapter_numbers),
+    "task": _number_in(task_numbers),
 }
 
 

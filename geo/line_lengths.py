@@ -7,10 +7,14 @@ from __future__ import annotations
 
 import pandas as pd
 
+from geo.datafiles import LoadedTuple
 from geo.resolve import PRECISIONS
+from geo.vocabulary import PRECISIONS as PRECISION_TERMS
 
-# Classes whose lines are straight legs between named places, not the alignment.
-STRAIGHT_PRECISIONS: tuple[str, ...] = ("schematic",)
+# Classes whose lines are straight legs between named places, not the alignment: drawn dashed.
+STRAIGHT_PRECISIONS: LoadedTuple = LoadedTuple(
+    lambda: tuple(p.id for p in PRECISION_TERMS.terms() if p.dashed)
+)
 
 
 def line_km_table(gdf: pd.DataFrame) -> pd.DataFrame:

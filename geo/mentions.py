@@ -42,7 +42,7 @@ from geo.datafiles import GAZETTEER_DIR, LoadedMapping, LoadedTuple
 from geo.errors import GeoError
 from geo.groupings import Abbreviations, Grouping, expand, load_abbreviations, load_groupings
 from geo.plan import Plan, Task, load_plan
-from geo.vocabularies import HOW_TERMS
+from geo.vocabulary import HOWS as HOW_TERMS
 
 if TYPE_CHECKING:
     from geo.gazetteer import Gazetteer, Unit
@@ -52,10 +52,8 @@ RULES_PATH = GAZETTEER_DIR / "mention_rules.yaml"
 # Read from data/vocabularies.yaml on first use.
 HOWS: LoadedTuple = LoadedTuple(lambda: tuple(HOW_TERMS))
 HOW_RANK = LoadedMapping(lambda: {how: rank for rank, how in enumerate(HOWS)})
-HOW_ZH = LoadedMapping(lambda: {how: term["zh"] for how, term in HOW_TERMS.items()})
-HOW_EN = LoadedMapping(lambda: {how: term["en"] for how, term in HOW_TERMS.items()})
 # Routes by which a task reaches a unit without naming it: the unit receives the task.
-RECEIVED_HOWS: frozenset[str] = frozenset({"grouping", "prefecture"})
+RECEIVED_HOWS = LoadedTuple(lambda: tuple(how.id for how in HOW_TERMS.terms() if how.received))
 
 
 @dataclass(frozen=True)
@@ -125,7 +123,7 @@ class Route:
 
     def label(self, lang: str = "zh") -> str:
         """达州 (所属市), 川东北 (组合) …; the bare kind when there is no ``via``."""
-        kind = HOW_EN[self.how] if lang == "en" else HOW_ZH[self.how]
+        kind = HOW_TERMS.label(self.how, lang)
         return f"{self.via} ({kind})" if self.via else kind
 
 
@@ -400,7 +398,7 @@ def hits_for(
             prefecture = prefecture_by_code.get(unit.adcode)
             if prefecture is None:
                 continue
-            if mention.how in ("grouping", "abbreviation"):
+            if HOW_TERMS[mention.how].names_a_group:
                 route = Route("grouping", mention.key)
             else:
                 route = Route("prefecture", prefecture.short_name or prefecture.name)

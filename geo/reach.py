@@ -21,13 +21,15 @@ import yaml
 
 from geo import datafiles
 from geo.analysis import distance_matrix_km, parent_name, units_touched
+from geo.datafiles import LoadedTuple
 from geo.errors import GeoError
 from geo.gazetteer import Gazetteer, load_gazetteer
+from geo.vocabulary import NETWORKS as NETWORK_TERMS
 
 ASSUMPTIONS_PATH = datafiles.DATA_DIR / "assumptions" / "reach.yaml"
 CENTRES = {"chengdu": "510100", "chongqing": "500000"}  # the plan's two central cities
-NETWORKS = ("rail", "rail+road")
-NETWORK_LAYERS = {"rail": ("railway",), "rail+road": ("railway", "highway")}
+# The networks and the layers that make them up are vocabulary terms, read on first use.
+NETWORKS: LoadedTuple = LoadedTuple(lambda: NETWORK_TERMS.ids)
 KIND_LABELS = {
     "mainline": ("干线铁路", "mainline rail"),
     "intercity": ("城际铁路", "intercity rail"),
@@ -92,7 +94,7 @@ def network_edges(catalogue: pd.DataFrame, network: str, assumptions: Assumption
     if network not in NETWORKS:
         raise GeoError(f"unknown network: {network} (expected {' or '.join(NETWORKS)})")
     rows = []
-    for _, feature in catalogue[catalogue["layer"].isin(NETWORK_LAYERS[network])].iterrows():
+    for _, feature in catalogue[catalogue["layer"].isin(NETWORK_TERMS[network].layers)].iterrows():
         speed = assumptions.speeds_kmh.get(feature["layer"], {}).get(feature["kind"])
         geometry = feature.geometry
         if speed is None or geometry.geom_type not in ("LineString", "MultiLineString"):

@@ -40,7 +40,7 @@ from geo.errors import CatalogueError, GeoError
 from geo.expressways import TM_ATTRIBUTION, section
 from geo.gazetteer import Gazetteer, Unit, load_gazetteer
 from geo.groupings import expand
-from geo.vocabularies import PRECISION_TERMS
+from geo.vocabulary import PRECISIONS as PRECISION_TERMS
 
 AIRPORTS_PATH = DATA_DIR / "reference" / "airports.csv"
 RIVERS_PATH = DATA_DIR / "reference" / "rivers.geojson"
@@ -49,7 +49,7 @@ ROUTES_PATH = DATA_DIR / "reference" / "railways_osm.geojson"
 SITES_PATH = DATA_DIR / "reference" / "sites.csv"
 OSM_ATTRIBUTION = "© OpenStreetMap contributors"
 
-PRECISIONS: LoadedTuple = LoadedTuple(lambda: tuple(PRECISION_TERMS))  # read on first use
+PRECISIONS: LoadedTuple = LoadedTuple(lambda: PRECISION_TERMS.ids)  # read on first use
 PRECISION_BY_SPEC = {
     "airport": "exact",
     "seat": "seat",

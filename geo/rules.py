@@ -24,6 +24,7 @@ from geo.gazetteer import Gazetteer
 from geo.plan import Plan
 from geo.provinces import PROVINCE_TOLERANCE_KM, km_by_province, load_provinces
 from geo.resolve import SITE_UNIT_MAX_KM, Feature, distance_km, metric
+from geo.vocabulary import PRECISIONS
 
 DESIGNATION_SUFFIXES: tuple[str, ...] = (
     "示范区", "试验区", "先行区", "示范带", "示范城市", "新区", "基地", "枢纽",
@@ -146,7 +147,11 @@ def precision_problems(features: Iterable[Feature], precisions: Sequence[str]) -
         entry = feature.entry
         if feature.precision not in precisions:
             problems.append(f"{entry.id}: unknown precision {feature.precision!r}")
-        if feature.precision in ("site", "route") and not (entry.note and feature.source):
+        if (
+            feature.precision in PRECISIONS
+            and PRECISIONS[feature.precision].cited
+            and not (entry.note and feature.source)
+        ):
             problems.append(f"{entry.id}: a {feature.precision} needs a note and a cited source")
         if entry.official_area_km2 is not None:
             if feature.precision != "area":

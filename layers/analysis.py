@@ -15,10 +15,10 @@ import pandas as pd
 import shapely
 
 from geo.analysis import MEASURED_PRECISIONS, circle
-from geo.styles import LAYERS
+from geo.vocabulary import LAYERS
+from layers.leaflet_styles import line_style
 from layers.map_themes import map_display_frame
 from layers.maps import HtmlControl, VectorLayer, admin_frame, new_map, safe_json
-from layers.registry import line_style
 
 # Coverage classes of the airport map: within the radius today, brought within by the plan's
 # airports, beyond the radius in both.

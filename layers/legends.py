@@ -12,13 +12,9 @@ import pandas as pd
 
 from geo.expressways import TM_CREDIT
 from geo.resolve import OSM_ATTRIBUTION
-from geo.styles import (
-    LAYERS,
-    STATUS_COLOURS,
-    precision_explanation,
-    precision_label,
-    status_label,
-)
+from geo.vocabulary import LAYERS, Precision
+from geo.vocabulary import PRECISIONS as PRECISION_TERMS
+from geo.vocabulary import STATUSES as STATUS_TERMS
 from layers.maps import WGS84, HtmlControl, VectorLayer, _esc, _geojson, safe_json, to_datum
 
 
@@ -44,21 +40,20 @@ def _swatch_point(colour: str, hollow: bool) -> str:
     return f'<svg width="28" height="14"><circle cx="14" cy="7" r="5" fill="{fill}" stroke="{stroke}" stroke-width="2"/></svg>'
 
 
+def precision_swatch(precision: Precision, colour: str = "#444") -> str:
+    """How a precision class is drawn, as a small SVG: its point, area or line."""
+    if precision.point:
+        return _swatch_point(colour, hollow=precision.hollow)
+    if precision.area:
+        return _swatch_area(colour)
+    return _swatch_line(colour, dash="6 4" if precision.dashed else None, weight=precision.line_weight)
+
+
 def _precision_rows(lang: str) -> list[str]:
-    grey = "#444"
-    swatches = {
-        "exact": _swatch_point(grey, hollow=False),
-        "site": _swatch_point(grey, hollow=False),
-        "seat": _swatch_point(grey, hollow=True),
-        "area": _swatch_area(grey),
-        "route": _swatch_line(grey, weight=3),
-        "river": _swatch_line(grey, weight=5),
-        "schematic": _swatch_line(grey, dash="6 4"),
-    }
     return [
-        f'<div class="row" title="{_esc(precision_explanation(precision, lang))}">{swatch}'
-        f"{_esc(precision_label(precision, lang))}</div>"
-        for precision, swatch in swatches.items()
+        f'<div class="row" title="{_esc(precision.explanation.label(lang))}">{precision_swatch(precision)}'
+        f"{_esc(precision.label(lang))}</div>"
+        for precision in PRECISION_TERMS.terms()
     ]
 
 
@@ -80,8 +75,8 @@ def colour_legend_items(
 ) -> list[tuple[str, str]]:
     """(colour, label) of what the features' colours mean: the given layers, or every status."""
     if colour_by == "status":
-        return [(colour, status_label(status, lang)) for status, colour in STATUS_COLOURS.items()]
-    return [(LAYERS[layer_id].colour, LAYERS[layer_id].title(lang)) for layer_id in (layer_ids or ())]
+        return [(status.colour, status.label(lang)) for status in STATUS_TERMS.terms()]
+    return [(LAYERS[layer_id].colour, LAYERS[layer_id].label(lang)) for layer_id in (layer_ids or ())]
 
 
 def colour_legend_html(

@@ -14,10 +14,12 @@ import pandas as pd
 import shapely
 
 from geo.features import stand_in_text
-from geo.styles import LAYERS, STATUS_COLOURS, precision_label, status_label
+from geo.vocabulary import LAYERS
+from geo.vocabulary import PRECISIONS as PRECISION_TERMS
+from geo.vocabulary import STATUSES as STATUS_TERMS
 from layers.frames import display_frame
+from layers.leaflet_styles import line_style, marker_style
 from layers.maps import WGS84, VectorLayer, _esc, _geojson, feature_collection_json, safe_json, to_datum
-from layers.registry import line_style, marker_style
 
 # -- thematic layers -------------------------------------------------------------------------------
 # Display geometry for the map: areas are unions of administrative polygons whose exact outline
@@ -44,8 +46,8 @@ def map_display_frame(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 def _feature_style(layer_id: str, precision: str, status: str, colour_by: str, is_point: bool) -> dict:
     style = dict(marker_style(layer_id, precision) if is_point else line_style(layer_id, precision))
     if colour_by == "status":
-        colour = STATUS_COLOURS.get(status, "#999999")
-        if is_point and precision == "exact":
+        colour = STATUS_TERMS[status].colour if status in STATUS_TERMS else "#999999"
+        if is_point and precision in PRECISION_TERMS and not PRECISION_TERMS[precision].hollow:
             style["fillColor"] = colour
         elif is_point:
             style["color"] = colour
@@ -57,12 +59,12 @@ def _feature_style(layer_id: str, precision: str, status: str, colour_by: str, i
 
 
 def _tooltip_html(row: pd.Series, lang: str) -> str:
-    layer = LAYERS[row["layer"]].title(lang)
+    layer = LAYERS[row["layer"]].label(lang)
     name = row["name_en"] if lang == "en" and row.get("name_en") else row["name"]
     parts = [
         f"<b>{_esc(name)}</b>",
-        f"{_esc(layer)} · {_esc(status_label(row['status'], lang))}",
-        f"{'Task' if lang == 'en' else '任务'} {_esc(row['task'])} · {_esc(precision_label(row['precision'], lang))}",
+        f"{_esc(layer)} · {_esc(STATUS_TERMS.label(row['status'], lang))}",
+        f"{'Task' if lang == 'en' else '任务'} {_esc(row['task'])} · {_esc(PRECISION_TERMS.label(row['precision'], lang))}",
     ]
     if row.get("stand_in"):
         parts.append(_esc(stand_in_text(str(row["stand_in"]), lang)))
@@ -119,7 +121,7 @@ def map_features(
 
 def theme_layer_from_features(layer_id: str, features: list[str], *, lang: str = "zh") -> folium.FeatureGroup:
     """One thematic layer: a FeatureGroup holding a single GeoJSON layer of encoded ``features``."""
-    group = folium.FeatureGroup(name=LAYERS[layer_id].title(lang), show=True)
+    group = folium.FeatureGroup(name=LAYERS[layer_id].label(lang), show=True)
     if features:
         VectorLayer(feature_collection_json(features), name=layer_id).add_to(group)
     return group

@@ -19,7 +19,6 @@ import functools
 import html
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 
 import folium
 import geopandas as gpd
@@ -29,6 +28,7 @@ from jinja2 import Template
 from jinja2.utils import htmlsafe_json_dumps
 
 from geo.gcj02 import geometry_wgs84_to_gcj02
+from geo.vocabulary import BASEMAPS
 from layers.assets import MAP_CSS, MAP_JS, ensure_assets, write_static_text
 from layers.frames import display_frame
 from layers.labels import LabelLayer, label_points
@@ -43,63 +43,8 @@ ADMIN_TOLERANCE_DEG = {"province": 0.008, "prefecture": 0.005, "county": 0.005}
 ADMIN_DECIMALS = 4
 
 
-@dataclass(frozen=True)
-class Basemap:
-    id: str
-    title_zh: str
-    title_en: str
-    tiles: str | None
-    attribution: str
-    datum: str = WGS84
-    subdomains: str = "abc"
-    max_zoom: int = 18
-
-    def title(self, lang: str = "zh") -> str:
-        return self.title_en if lang == "en" else self.title_zh
-
-
-BASEMAPS: dict[str, Basemap] = {
-    b.id: b
-    for b in (
-        Basemap("admin", "行政区划(离线)", "Administrative (offline)", None, ""),
-        Basemap(
-            "osm",
-            "OpenStreetMap",
-            "OpenStreetMap",
-            "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
-            '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
-            subdomains="",
-            max_zoom=19,
-        ),
-        Basemap(
-            "carto",
-            "CartoDB 浅色",
-            "CartoDB Positron",
-            "https://{s}.basemaps.cartocdn.com/light_all/{z}/{x}/{y}{r}.png",
-            '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors '
-            '&copy; <a href="https://carto.com/attributions">CARTO</a>',
-            subdomains="abcd",
-            max_zoom=20,
-        ),
-        Basemap(
-            "esri",
-            "Esri 卫星影像",
-            "Esri World Imagery",
-            "https://server.arcgisonline.com/ArcGIS/rest/services/World_Imagery/MapServer/tile/{z}/{y}/{x}",
-            "Tiles &copy; Esri — Source: Esri, Maxar, Earthstar Geographics, and the GIS User Community",
-            subdomains="",
-        ),
-        Basemap(
-            "gaode",
-            "高德地图(GCJ-02)",
-            "AMap/Gaode (GCJ-02)",
-            "https://webrd0{s}.is.autonavi.com/appmaptile?lang=zh_cn&size=1&scale=1&style=8&x={x}&y={y}&z={z}",
-            '&copy; <a href="https://www.amap.com/">高德地图 AMap</a>',
-            datum=GCJ02,
-            subdomains="1234",
-        ),
-    )
-}
+# The backgrounds (tile URL, attribution, datum) are the vocabulary's terms (data/vocabularies.yaml);
+# the default is the offline outlines, so the map works without the internet.
 DEFAULT_BASEMAP = "admin"
 
 
@@ -250,7 +195,7 @@ def new_map(
         folium.TileLayer(
             tiles=spec.tiles,
             attr=spec.attribution,
-            name=spec.title(lang),
+            name=spec.label(lang),
             max_zoom=spec.max_zoom,
             subdomains=spec.subdomains or "abc",
             overlay=False,
@@ -262,7 +207,7 @@ def new_map(
         if admin is not None and level not in admin:
             continue
         frame = admin[level] if admin is not None else None
-        admin_layer(frame, level, tiled=spec.tiles is not None, datum=datum).add_to(m)
+        admin_layer(frame, level, tiled=bool(spec.tiles), datum=datum).add_to(m)
     if labels and (admin is None or "prefecture" in admin):
         if admin is None:
             LabelLayer(_admin_labels("prefecture", datum, lang)).add_to(m)

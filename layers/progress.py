@@ -27,7 +27,7 @@ from geo.progress import (
 from geo.progress.frames import with_phase_columns
 from geo.progress.ledger import effective_events
 from geo.progress.phases import phases_by_id
-from geo.styles import status_label
+from geo.vocabulary import STATUSES as STATUS_TERMS
 from layers.maps import safe_json
 
 NO_EVENT_COLOUR = "#bdbdbd"
@@ -71,7 +71,7 @@ def restyle_feature(feature: dict, latest: Mapping[str, Event], *, lang: str = "
     if event:
         line = f"{phase_label(event.phase, lang)} · {event.date_text}"
     else:
-        plan = status_label(props.get("status", ""), lang)
+        plan = STATUS_TERMS.label(props.get("status", ""), lang)
         line = f"No event recorded (plan: {plan})" if lang == "en" else f"无进展记录(规划:{plan})"
     props["tooltip"] = f"{props.get('tooltip', '')}<br>{html.escape(line)}"
     props["phase"] = event.phase if event else ""

@@ -18,10 +18,11 @@ import pandas as pd
 
 from geo import datafiles
 from geo.catalogue import LAYER_IDS, STATUSES
-from geo.datafiles import DATA_DIR, LoadedMapping
+from geo.datafiles import DATA_DIR, LoadedMapping, LoadedTuple
 from geo.plan import Task
 from geo.resolve import PRECISIONS
-from geo.vocabularies import HOW_TERMS
+from geo.vocabulary import HOWS
+from geo.vocabulary import STATUSES as STATUSES_TERMS
 
 PROVENANCE_PATH = DATA_DIR / "PROVENANCE.json"
 
@@ -30,7 +31,7 @@ FEATURE = "feature"
 PLACE = "place"
 HIGHLIGHT_KINDS = (FEATURE, PLACE)
 # How a place is named (geo.mentions.HOWS), for hover labels: Chinese and English together.
-HOW_LABELS = LoadedMapping(lambda: {how: term["hover"] for how, term in HOW_TERMS.items() if "hover" in term})
+HOW_LABELS = LoadedMapping(lambda: {how.id: how.hover for how in HOWS.terms() if how.hover})
 
 
 # --- counts ---------------------------------------------------------------------------------
@@ -43,12 +44,14 @@ def counts_by_layer_and_status(gdf: pd.DataFrame) -> pd.DataFrame:
 
 
 # The statuses under which the plan has work on the ground in its period (2021–2025).
-BUILDING_STATUSES: tuple[str, ...] = ("加快建设", "开工建设", "扩能改造", "迁建")
+BUILDING_STATUSES: LoadedTuple = LoadedTuple(
+    lambda: tuple(s.id for s in STATUSES_TERMS.terms() if s.building)
+)
 
 
 def building_count(gdf: pd.DataFrame) -> int:
     """Features the plan has built, upgraded or relocated in its period (:data:`BUILDING_STATUSES`)."""
-    return int(gdf["status"].isin(BUILDING_STATUSES).sum()) if len(gdf) else 0
+    return int(gdf["status"].isin(list(BUILDING_STATUSES)).sum()) if len(gdf) else 0
 
 
 def counts_by(gdf: pd.DataFrame, column: str, order: tuple[str, ...] | list[str]) -> pd.Series:

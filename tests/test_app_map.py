@@ -269,14 +269,14 @@ def _colour_key(at: AppTest) -> str:
 
 
 def test_the_colour_key_beside_the_map_lists_only_the_layers_shown():
-    from geo.styles import LAYERS
+    from geo.vocabulary import LAYERS
 
     at = _run(layers="railway,aviation")
     assert not at.exception, at.exception
     key = _colour_key(at)
-    assert LAYERS["railway"].title_zh in key and LAYERS["aviation"].title_zh in key
+    assert LAYERS["railway"].zh in key and LAYERS["aviation"].zh in key
     others = [layer for layer_id, layer in LAYERS.items() if layer_id not in ("railway", "aviation")]
-    assert not any(layer.title_zh in key for layer in others)
+    assert not any(layer.zh in key for layer in others)
     # Changing layers leaves the map's own script as it was, so the map is not redrawn.
     assert _folium_args(at)["script"] == _folium_args(_run())["script"]
 

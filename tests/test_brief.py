@@ -19,7 +19,7 @@ from geo.brief.pages import render_pdf
 from geo.cli import main
 from geo.mentions import tasks_for
 from geo.progress.ledger import Event
-from geo.styles import LAYERS
+from geo.vocabulary import LAYERS
 
 UNITS = ("遂宁", "万州区", "大竹县", "璧山区")
 AS_OF = "2024-06-30"

@@ -23,7 +23,7 @@ from PIL import Image
 from geo.export import CRS_CHOICES, CRS_FILE_LABELS, write_export
 from geo.export_selection import catalogue_bundle
 from geo.progress.exporting import progress_bundle
-from geo.styles import LAYERS
+from geo.vocabulary import LAYERS
 
 SYSTEM_PYTHON = "/usr/bin/python3"
 CHECK_SCRIPT = Path(__file__).with_name("qgis_check.py")
@@ -150,7 +150,7 @@ def test_stored_project_opens_with_every_layer_valid_grouped_by_theme(qgis, crs)
         layer["valid"] and layer["crs"] == _expected_label(crs) for layer in project["layers"].values()
     )
     groups = [group["name"] for group in project["groups"]]
-    themes = [f"{look.title_zh} {look.title_en}" for look in LAYERS.values()]
+    themes = [f"{look.zh} {look.en}" for look in LAYERS.values()]
     assert groups[-1] == ADMIN_GROUP  # reference outlines at the bottom
     # The credit of the real alignments it draws, under Project ▸ Properties ▸ Metadata.
     assert "OpenStreetMap contributors" in project["abstract"]

@@ -13,7 +13,9 @@ from shapely.geometry import LineString, MultiPoint, Point, box
 
 from geo.features import catalogue_frame
 from geo.gazetteer import load_gazetteer
-from geo.styles import LAYERS, PRECISION_LABELS, STATUS_COLOURS
+from geo.vocabulary import LAYERS
+from geo.vocabulary import PRECISIONS as PRECISION_TERMS
+from geo.vocabulary import STATUSES as STATUS_TERMS
 from layers import assets, labels, legends, map_themes, maps
 from layers.assets import GENERATED_DIR, GENERATED_URL
 
@@ -155,7 +157,7 @@ def test_the_map_tools_urls_change_with_their_files():
 def test_one_geojson_per_layer_and_points_as_circle_markers(full_map_html):
     groups = map_themes.theme_layers(_features())
     assert [g.layer_name for g in groups] == [
-        LAYERS[i].title() for i in ("aviation", "railway", "energy", "zone")
+        LAYERS[i].label() for i in ("aviation", "railway", "energy", "zone")
     ]
     for group in groups:
         geojsons = [child for child in group._children.values() if isinstance(child, maps.VectorLayer)]
@@ -177,7 +179,7 @@ def test_styles_follow_precision():
     assert style["air-y"]["fillColor"] == "#ffffff"  # seat point: hollow
     by_status = map_themes.theme_frame_for_map(_features(), colour_by="status")
     styles = dict(zip(by_status["id"], by_status["style"], strict=True))
-    assert styles["rail-x"]["color"] == STATUS_COLOURS["开工建设"]
+    assert styles["rail-x"]["color"] == STATUS_TERMS["开工建设"].colour
 
 
 def test_admin_basemap_is_drawn_and_not_clickable(full_map_html):
@@ -224,17 +226,15 @@ def test_map_legend_shows_precision_classes_and_the_colour_key_only_the_layers_g
     assert "plan-colour-legend" not in full_map_html
 
     key = legends.colour_legend_html(["railway", "aviation"])
-    assert LAYERS["railway"].title_zh in key and LAYERS["aviation"].title_zh in key
+    assert LAYERS["railway"].zh in key and LAYERS["aviation"].zh in key
     assert all(
-        layer.title_zh not in key
-        for layer_id, layer in LAYERS.items()
-        if layer_id not in ("railway", "aviation")
+        layer.zh not in key for layer_id, layer in LAYERS.items() if layer_id not in ("railway", "aviation")
     )
     assert LAYERS["railway"].colour in key
-    assert LAYERS["railway"].title_en in legends.colour_legend_html(["railway"], lang="en")
+    assert LAYERS["railway"].en in legends.colour_legend_html(["railway"], lang="en")
     assert legends.colour_legend_html([]) == ""
     by_status = legends.colour_legend_html(["railway"], colour_by="status")
-    assert "状态" in by_status and "开工建设" in by_status and LAYERS["railway"].title_zh not in by_status
+    assert "状态" in by_status and "开工建设" in by_status and LAYERS["railway"].zh not in by_status
 
 
 def test_map_html_has_no_focus_outline_on_clicked_shapes(full_map_html):
@@ -332,11 +332,11 @@ def test_chongqing_districts_share_one_label_at_the_municipal_seat():
 
 
 def test_the_print_legend_draws_each_precision_class_as_the_map_does():
+    from layers.leaflet_styles import marker_style
     from layers.planmap import precision_legend, tools_config
-    from layers.registry import marker_style
 
     rows = {row["id"]: row for row in tools_config(lang="en")["precision"]}
-    assert list(rows) == list(PRECISION_LABELS)
+    assert list(rows) == list(PRECISION_TERMS)
     frame = catalogue_frame()
     points = set(frame.loc[frame.geom_type == "Point", "precision"])  # what the map draws as markers
     assert {i for i, row in rows.items() if "marker" in row} == points

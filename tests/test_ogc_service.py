@@ -27,7 +27,7 @@ import pytest
 import shapely
 
 from geo.clock import plan_today
-from geo.styles import LAYERS
+from geo.vocabulary import LAYERS
 from layers.summaries import tasks_per_unit
 from tests.e2e.conftest import running_app
 from tests.test_export_qgis import SYSTEM_PYTHON, _qgis_missing

@@ -8,7 +8,9 @@ import streamlit as st
 from geo.features import stand_in_text
 from geo.formats.measures import length_wording
 from geo.plan import load_plan
-from geo.styles import LAYERS, precision_explanation, precision_label, status_label
+from geo.vocabulary import LAYERS
+from geo.vocabulary import PRECISIONS as PRECISION_TERMS
+from geo.vocabulary import STATUSES as STATUS_TERMS
 from layers.summaries import FEATURE, Span, highlight_html
 from ui.common import esc, lang, page_href, tr
 
@@ -35,11 +37,11 @@ def feature_details(row: pd.Series, latest: dict | None = None) -> None:
     chapter = plan.chapter(int(row["chapter"]))
     task = plan.task(int(row["task"]))
     verb = row.get("verb") or ""
-    status_text = status_label(row["status"], language)
+    status_text = STATUS_TERMS.label(row["status"], language)
     if verb and verb != row["status"]:
         status_text += tr(f"(原文:{verb})", f" (the plan says: {verb})")
     lines = [
-        f"**{tr('图层', 'Layer')}:** {esc(layer.title(language))}",
+        f"**{tr('图层', 'Layer')}:** {esc(layer.label(language))}",
         f"**{tr('状态', 'Status')}:** {esc(status_text)}",
         f"**{tr('任务', 'Task')}:** [{int(row['task'])}. {esc(task.title)}]({page_href('tasks', task=int(row['task']))})",
         f"**{tr('方面', 'Chapter')}:** {esc(chapter.label)}、{esc(chapter.title)}",
@@ -72,7 +74,7 @@ def feature_details(row: pd.Series, latest: dict | None = None) -> None:
 
     precision = row["precision"]
     st.markdown(
-        f"**{tr('位置精度', 'Precision')}:** {esc(precision_label(precision, language))} — {esc(precision_explanation(precision, language))}  \n"
+        f"**{tr('位置精度', 'Precision')}:** {esc(PRECISION_TERMS.label(precision, language))} — {esc(PRECISION_TERMS[precision].explanation.label(language))}  \n"
         f"**{tr('几何来源', 'Geometry source')}:** {esc(row['source'])}",
         unsafe_allow_html=True,
     )

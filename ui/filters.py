@@ -10,12 +10,10 @@ from __future__ import annotations
 import streamlit as st
 
 from geo.catalogue import STATUSES, status_group
-from geo.features import (
-    PROVINCE_SCOPE_EN,
-    PROVINCE_SCOPES,
-)
+from geo.features import PROVINCE_SCOPES
 from geo.plan import load_plan
-from geo.styles import status_label
+from geo.vocabulary import PROVINCE_SCOPES as PROVINCE_SCOPE_TERMS
+from geo.vocabulary import STATUSES as STATUS_TERMS
 from ui.common import lang, status_note, tr
 
 
@@ -30,7 +28,7 @@ def plan_filters(prefix: str) -> None:
     st.multiselect(
         tr("状态", "Status"),
         options=list(STATUSES),
-        format_func=lambda s: f"{status_label(s, language)} · {status_group(s).title(language)}",
+        format_func=lambda s: f"{STATUS_TERMS.label(s, language)} · {status_group(s).label(language)}",
         key=f"{prefix}_status",
         placeholder=everything,
         help=tr(
@@ -42,7 +40,7 @@ def plan_filters(prefix: str) -> None:
     st.multiselect(
         tr("省份", "Province"),
         options=list(PROVINCE_SCOPES),
-        format_func=lambda p: PROVINCE_SCOPE_EN[p] if language == "en" else p,
+        format_func=lambda p: PROVINCE_SCOPE_TERMS.label(p, language),
         key=f"{prefix}_province",
         placeholder=everything,
     )

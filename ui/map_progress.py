@@ -13,7 +13,7 @@ import streamlit as st
 
 from geo.clock import plan_today
 from geo.progress import Event, latest_as_of
-from geo.styles import status_label
+from geo.vocabulary import STATUSES as STATUS_TERMS
 from layers.progress import ledger_events, phase_features, phase_label, phase_legend_html
 from ui.common import lang, plain_text, source_markdown, tr
 from ui.ledger import MAP_WITHOUT, read_ledger
@@ -72,7 +72,7 @@ def latest_event_markdown(event: Event | None, as_of: date, plan_status: str) ->
     language = lang()
     day = as_of.isoformat()
     if event is None:
-        plan = plain_text(status_label(plan_status, language))
+        plan = plain_text(STATUS_TERMS.label(plan_status, language))
         return tr(
             f"**截至 {day} 的进展:** 无记录,按规划为 {plan}",
             f"**Progress as of {day}:** no event recorded; the plan says {plan}",

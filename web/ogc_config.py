@@ -12,7 +12,7 @@ import copy
 import functools
 
 from geo.clock import plan_today
-from geo.styles import LAYERS
+from geo.vocabulary import LAYERS
 from web.ogc_data import EVENTS, PLACES, features_as_of, places
 
 CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
@@ -103,9 +103,9 @@ def _resources() -> dict:
         if rows.empty:
             continue
         resources[layer.id] = _resource(
-            f"{layer.title_zh} {layer.title_en}",
-            f"{layer.legend_zh}。 {layer.legend_en}. 任务、原文、位置精度与进展 / task, quote, precision, progress.",
-            [layer.title_zh, layer.title_en],
+            f"{layer.zh} {layer.en}",
+            f"{layer.legend.zh}。 {layer.legend.en}. 任务、原文、位置精度与进展 / task, quote, precision, progress.",
+            [layer.zh, layer.en],
             rows.total_bounds,
             set(rows["source"].astype(str)),
             layer.id,

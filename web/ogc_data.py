@@ -27,7 +27,7 @@ from geo.formats.fields import typed_phase_dates
 from geo.progress.frames import events_frame, with_phase_columns
 from geo.progress.ledger import latest_as_of, list_events
 from geo.progress.store import open_ledger
-from geo.styles import LAYERS
+from geo.vocabulary import LAYERS
 
 PLACES = "places"
 EVENTS = "progress_events"

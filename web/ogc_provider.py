@@ -29,7 +29,7 @@ from geo.export_selection import request_from_params, selected_features
 from geo.formats.core import native
 from geo.formats.fields import FIELD_TYPES
 from geo.progress.ledger import parse_as_of
-from geo.vocabularies import PRECISION_TERMS
+from geo.vocabulary import PRECISIONS as PRECISION_TERMS
 from web.ogc_data import EVENTS, PLACES, events_table, features_as_of, places
 
 # Filters the thematic collections understand besides their own columns.

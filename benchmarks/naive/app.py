@@ -25,7 +25,7 @@ from streamlit_folium import st_folium  # noqa: E402
 from geo.features import catalogue_frame, features_in_unit  # noqa: E402
 from geo.gazetteer import load_gazetteer  # noqa: E402
 from geo.mentions import tasks_for  # noqa: E402
-from geo.styles import LAYERS  # noqa: E402
+from geo.vocabulary import LAYERS  # noqa: E402
 from layers.assets import MAP_CSS, MAP_JS  # noqa: E402
 
 VENDOR_JS = [(name, url) for name, url in MAP_JS if "/vendor/" in url]

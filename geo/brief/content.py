@@ -26,7 +26,9 @@ from geo.plan import load_plan, task_title
 from geo.progress.ledger import Event, latest_as_of
 from geo.progress.phases import phases_by_id
 from geo.progress.warnings import evaluate, load_rules
-from geo.styles import LAYERS, precision_label, status_label
+from geo.vocabulary import HOWS, LAYERS
+from geo.vocabulary import PRECISIONS as PRECISION_TERMS
+from geo.vocabulary import STATUSES as STATUS_TERMS
 
 LANGS = ("zh", "en")
 PYPROJECT = Path(__file__).resolve().parents[2] / "pyproject.toml"
@@ -174,9 +176,9 @@ def _items(
                 id=row.id,
                 name=name,
                 layer=row.layer,
-                layer_title=LAYERS[row.layer].title(lang),
-                precision=precision_label(row.precision, lang),
-                plan_status=status_label(row.status, lang),
+                layer_title=LAYERS[row.layer].label(lang),
+                precision=PRECISION_TERMS.label(row.precision, lang),
+                plan_status=STATUS_TERMS.label(row.status, lang),
                 phase=(phase.label(lang) if phase else event.phase) if event else "",
                 phase_date=event.date_text if event else "",
                 source=event.source if event else "",
@@ -189,9 +191,7 @@ def _items(
 def _tasks(unit: Unit, gazetteer: Gazetteer, lang: str) -> tuple[BriefTask, ...]:
     tasks = []
     for hit in tasks_for(unit, gazetteer, inherited=True):
-        routes = (
-            hit.routes if hit.received else [r for r in hit.routes if r.how not in ("grouping", "prefecture")]
-        )
+        routes = hit.routes if hit.received else [r for r in hit.routes if not HOWS[r.how].received]
         tasks.append(
             BriefTask(
                 number=hit.task,

@@ -1,5 +1,5 @@
 """The brief's map, drawn without web tiles: the unit and its neighbours from the gazetteer's
-boundaries, the catalogue items over them in the layer registry's colours (:mod:`geo.styles`),
+boundaries, the catalogue items over them in the layers' colours (:mod:`geo.vocabulary`),
 with a legend, a scale bar, a north arrow and the datum.
 
 Coordinates stay WGS 84 longitude/latitude; the axes' aspect is set to 1/cos(latitude) so that
@@ -17,7 +17,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from geo.gazetteer import Unit, load_gazetteer
-from geo.styles import LAYERS
+from geo.vocabulary import LAYERS
 
 UNIT_FILL = "#fff3c4"
 UNIT_EDGE = "#c62828"
@@ -83,7 +83,7 @@ def draw_map(ax: Axes, unit: Unit, features: gpd.GeoDataFrame, lang: str) -> lis
             lines.plot(ax=ax, color=layer.colour, linewidth=1.6, zorder=4)
         if not points.empty:
             points.plot(ax=ax, color=layer.colour, markersize=26, edgecolor="white", linewidth=0.6, zorder=5)
-        label = layer.title(lang)
+        label = layer.label(lang)
         if kinds <= {"Point", "MultiPoint"}:
             handles.append(Line2D([], [], marker="o", linestyle="", color=layer.colour, label=label))
         elif kinds <= {"Polygon", "MultiPolygon"}:

@@ -20,34 +20,17 @@ import pandas as pd
 import pyogrio
 
 from geo.csvcells import csv_cell, neutralise_formula
+from geo.datafiles import LoadedMapping, LoadedTuple
 from geo.errors import ExportError
+from geo.vocabulary import FORMATS as FORMAT_TERMS
 
-FORMATS: tuple[str, ...] = ("geojson", "gpkg", "shp", "kml", "csv", "parquet")
-FORMAT_LABELS: dict[str, str] = {
-    "geojson": "GeoJSON (RFC 7946)",
-    "gpkg": "GeoPackage",
-    "shp": "Shapefile (zip)",
-    "kml": "KML",
-    "csv": "CSV (WKT)",
-    "parquet": "GeoParquet",
-}
+# The formats are vocabulary terms (data/vocabularies.yaml): name, suffixes, media type, writer.
+# These views keep the library's names; they read the file on first use.
+FORMATS: LoadedTuple = LoadedTuple(lambda: FORMAT_TERMS.ids)
+FORMAT_LABELS: LoadedMapping = LoadedMapping(lambda: {f.id: f.en for f in FORMAT_TERMS.terms()})
 # The first suffix is what a default file name gets; the others are accepted for --out.
-SUFFIXES: dict[str, tuple[str, ...]] = {
-    "geojson": (".geojson", ".json"),
-    "gpkg": (".gpkg",),
-    "shp": (".shp.zip", ".zip"),
-    "kml": (".kml",),
-    "csv": (".csv",),
-    "parquet": (".parquet", ".geoparquet"),
-}
-MEDIA_TYPES: dict[str, str] = {
-    "geojson": "application/geo+json",
-    "gpkg": "application/geopackage+sqlite3",
-    "shp": "application/zip",
-    "kml": "application/vnd.google-earth.kml+xml",
-    "csv": "text/csv",
-    "parquet": "application/vnd.apache.parquet",
-}
+SUFFIXES: LoadedMapping = LoadedMapping(lambda: {f.id: f.suffixes for f in FORMAT_TERMS.terms()})
+MEDIA_TYPES: LoadedMapping = LoadedMapping(lambda: {f.id: f.media_type for f in FORMAT_TERMS.terms()})
 
 # 5 decimals of a degree is ≈1.1 m north–south and ≈0.96 m east–west at 30° N.
 COORDINATE_DECIMALS = 5

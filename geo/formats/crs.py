@@ -22,13 +22,13 @@ from geo.formats.core import COORDINATE_DECIMALS, INTERNAL_COLUMNS, check_format
 from geo.formats.fields import typed_phase_dates
 from geo.formats.measures import honest_measures
 from geo.gcj02 import geometry_wgs84_to_gcj02
-from geo.vocabularies import CRS_TERMS, DEFAULT_CRS
+from geo.vocabulary import CRSES, DEFAULT_CRS, FORMATS
 
 # Read from data/vocabularies.yaml on first use.
-CRS_CHOICES: LoadedTuple = LoadedTuple(lambda: tuple(CRS_TERMS))
-CRS_FILE_LABELS = LoadedMapping(lambda: {crs: term["file_label"] for crs, term in CRS_TERMS.items()})
-CRS_TITLES = LoadedMapping(lambda: {crs: term["title"] for crs, term in CRS_TERMS.items()})
-CRS_NOTES = LoadedMapping(lambda: {crs: term["note"] for crs, term in CRS_TERMS.items()})
+CRS_CHOICES: LoadedTuple = LoadedTuple(lambda: CRSES.ids)
+CRS_FILE_LABELS = LoadedMapping(lambda: {crs.id: crs.file_label for crs in CRSES.terms()})
+CRS_TITLES = LoadedMapping(lambda: {crs.id: crs.title for crs in CRSES.terms()})
+CRS_NOTES = LoadedMapping(lambda: {crs.id: crs.note for crs in CRSES.terms()})
 GCJ02_WKT = (
     'GEOGCRS["GCJ-02",'
     'DATUM["GCJ-02 (WGS 84 with the GB 20263 obfuscation offset)",'
@@ -43,7 +43,7 @@ GCJ02_WKT = (
 
 # Formats whose standard fixes the CRS (KML: WGS 84, OGC 12-007r2 §6.2), so a file in GCJ-02
 # would claim to be WGS 84 while sitting half a kilometre off.
-GCJ02_REFUSED: tuple[str, ...] = ("kml",)
+GCJ02_REFUSED: LoadedTuple = LoadedTuple(lambda: tuple(f.id for f in FORMATS.terms() if not f.declares_gcj02))
 
 
 # -- CRS and geometry preparation --------------------------------------------------------------

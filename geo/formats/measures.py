@@ -15,16 +15,19 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-# Precision classes whose line is the thing itself (a real alignment or river section).
-LENGTH_PRECISIONS: frozenset[str] = frozenset({"route", "river"})
-# What a polygon of each precision class is; other classes are the shape drawn.
-AREA_IS: dict[str, str] = {"area": "whole units"}
+from geo.datafiles import LoadedTuple
+from geo.vocabulary import PRECISIONS
+
+# Precision classes whose line is the thing itself (a real alignment or river section): the
+# classes the vocabulary marks measured.
+LENGTH_PRECISIONS: LoadedTuple = LoadedTuple(lambda: tuple(p.id for p in PRECISIONS.terms() if p.measured))
+# What a polygon of a class the vocabulary does not know is.
 AREA_IS_DEFAULT = "drawn shape"
 
 
 def is_real_length(precision: str) -> bool:
     """True when a line of this precision class is the thing itself, so its length is a length."""
-    return precision in LENGTH_PRECISIONS
+    return precision in PRECISIONS and PRECISIONS[precision].measured
 
 
 def length_wording(length_km: float, precision: str) -> tuple[str, str]:
@@ -52,7 +55,7 @@ def honest_measures(frame: pd.DataFrame) -> pd.DataFrame:
     columns.insert(columns.index("length_km") + 1, "straight_km")
     if "area_km2" in frame:
         has_area = pd.to_numeric(frame["area_km2"], errors="coerce").notna().to_numpy()
-        area_is = precision.map(lambda p: AREA_IS.get(p, AREA_IS_DEFAULT))
+        area_is = precision.map(lambda p: PRECISIONS[p].area_is if p in PRECISIONS else AREA_IS_DEFAULT)
         frame["area_is"] = np.where(has_area, area_is, "")
         columns.insert(columns.index("area_km2") + 1, "area_is")
     return frame[columns]

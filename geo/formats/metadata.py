@@ -7,13 +7,12 @@ from datetime import date
 
 import geopandas as gpd
 
-from geo.datafiles import LoadedMapping
+from geo.datafiles import LoadedMapping, LoadedTuple
 from geo.formats.core import COORDINATE_DECIMALS, FORMAT_LABELS, LIST_SEPARATOR, ExportBundle, layers_in_order
 from geo.formats.crs import CRS_NOTES, CRS_TITLES, DEFAULT_CRS
 from geo.formats.fields import field_type
 from geo.plan import PLAN_DATE, PLAN_TITLE
-from geo.styles import PRECISION_LABELS, precision_explanation, precision_label
-from geo.vocabularies import PRECISION_TERMS
+from geo.vocabulary import PRECISIONS as PRECISION_TERMS
 
 FIELD_DESCRIPTIONS: dict[str, str] = {
     "id": "stable identifier of the item 条目编号",
@@ -54,7 +53,7 @@ FIELD_DESCRIPTIONS: dict[str, str] = {
 }
 
 PRECISION_CLASSES = LoadedMapping(
-    lambda: {precision: term["export"] for precision, term in PRECISION_TERMS.items()}
+    lambda: {precision.id: precision.export for precision in PRECISION_TERMS.terms()}
 )
 
 LICENCES: tuple[str, ...] = (
@@ -69,7 +68,7 @@ LICENCES: tuple[str, ...] = (
 )
 # Geometry from OpenStreetMap (every ``route``, and ``site`` points whose source names it) is
 # ODbL and must say so.
-OSM_PRECISIONS: frozenset[str] = frozenset({"route"})
+OSM_PRECISIONS: LoadedTuple = LoadedTuple(lambda: tuple(p.id for p in PRECISION_TERMS.terms() if p.osm))
 OSM_LICENCE = (
     "Railway and expressway alignments (precision route) and station sites: © OpenStreetMap "
     "contributors, ODbL 1.0 (openstreetmap.org/copyright); derived data stays under ODbL. "
@@ -85,19 +84,15 @@ NOT_RFC_7946 = (
 def precision_classes(present) -> dict[str, str]:
     """Every precision class of the shared vocabulary, and any other value present, explained."""
     classes = {}
-    for precision in [*PRECISION_LABELS, *dict.fromkeys(present)]:
-        text = PRECISION_CLASSES.get(precision)
-        if text is None:
-            explained = precision_explanation(precision, "en")
-            text = f"{explained} {precision_label(precision, 'zh')}" if explained else str(precision)
-        classes[precision] = text
+    for precision in [*PRECISION_TERMS, *dict.fromkeys(present)]:
+        classes[precision] = PRECISION_CLASSES.get(precision, str(precision))
     return classes
 
 
 def licences(gdf: gpd.GeoDataFrame) -> list[str]:
     """The licence lines of the sources in this export (OpenStreetMap's when OSM geometry is in it)."""
     lines = list(LICENCES)
-    from_osm = gdf["precision"].isin(OSM_PRECISIONS) if "precision" in gdf else None
+    from_osm = gdf["precision"].isin(list(OSM_PRECISIONS)) if "precision" in gdf else None
     if "source" in gdf:
         named = gdf["source"].astype(str).str.contains("OpenStreetMap", regex=False)
         from_osm = named if from_osm is None else from_osm | named

@@ -5,6 +5,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 from geo.formats.core import LayerLook, rgba
+from geo.vocabulary import PRECISIONS
 
 
 def _qgis_colour(colour: str, alpha: int = 255) -> str:
@@ -25,11 +26,17 @@ def _qml_symbol(parent: ET.Element, name: str, symbol_type: str, layer_class: st
         ET.SubElement(layer, "prop", {"k": key, "v": str(value)})
 
 
-# Precision classes drawn as known positions (filled points) and as real alignments (thick lines);
-# any other class is drawn as a stand-in (hollow point, thin line), schematic lines dashed.
-KNOWN_SITE_PRECISIONS: tuple[str, ...] = ("exact", "site")
-REAL_LINE_PRECISIONS: tuple[str, ...] = ("route", "river")
-SCHEMATIC_PRECISIONS: tuple[str, ...] = ("schematic",)
+def _classes(wanted) -> tuple[str, ...]:
+    """The precision classes whose term passes ``wanted``, in the vocabulary's order."""
+    return tuple(p.id for p in PRECISIONS.terms() if wanted(p))
+
+
+def _rule_label(values: tuple[str, ...]) -> str:
+    """``exact, site 精确、站点``: the classes a rule draws, in both languages."""
+    terms = [PRECISIONS[v] for v in values]
+    return ", ".join(t.en for t in terms) + " " + "、".join(t.zh for t in terms)
+
+
 # Administrative reference layers: outlines only, never a fill that would hide the plan's features.
 ADMIN_OUTLINES: dict[str, tuple[str, str, str]] = {
     # level: (colour, width in mm, line style)
@@ -59,9 +66,11 @@ def _style_rules(dimension: str, colour: str) -> list[Rule]:
             "outline_width": "0.7",
             "size": "2.8",
         }
+        # Known positions are filled points; any other class is a stand-in, a hollow point.
+        known = _classes(lambda p: p.point and not p.hollow)
         return [
-            ("known site 精确位置", KNOWN_SITE_PRECISIONS, "marker", "SimpleMarker", filled),
-            ("seat 驻地 (located at a seat)", (), "marker", "SimpleMarker", hollow),
+            (_rule_label(known), known, "marker", "SimpleMarker", filled),
+            ("other (a stand-in, e.g. at a seat) 其他", (), "marker", "SimpleMarker", hollow),
         ]
     if dimension == "lines":
         base = {
@@ -77,11 +86,13 @@ def _style_rules(dimension: str, colour: str) -> list[Rule]:
             "customdash": "3;2",
             "customdash_unit": "MM",
         }
+        # Dashed classes are not the alignment; measured ones are real lines, drawn thicker.
+        schematic, real = _classes(lambda p: p.dashed), _classes(lambda p: p.measured)
         return [
-            ("schematic 示意 (not the alignment)", SCHEMATIC_PRECISIONS, "line", "SimpleLine", dashed),
+            (_rule_label(schematic) + " (not the alignment)", schematic, "line", "SimpleLine", dashed),
             (
-                "route or river 线位/河段",
-                REAL_LINE_PRECISIONS,
+                _rule_label(real),
+                real,
                 "line",
                 "SimpleLine",
                 base | {"line_width": "1.4", "line_style": "solid"},

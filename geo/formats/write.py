@@ -7,6 +7,7 @@ and renamed into place, so a failed export leaves nothing behind.
 
 from __future__ import annotations
 
+import importlib
 import os
 import tempfile
 from collections.abc import Callable
@@ -19,20 +20,26 @@ from pyogrio.errors import DataLayerError, DataSourceError
 
 from geo import outfiles
 from geo.clock import plan_today
+from geo.datafiles import LoadedMapping
 from geo.errors import ExportError
-from geo.formats import csv, geojson, gpkg, kml, parquet, shp
+from geo.formats import csv
 from geo.formats.core import DEFAULT_STEM, FORMAT_LABELS, SUFFIXES, ExportBundle
 from geo.formats.crs import CRS_FILE_LABELS, DEFAULT_CRS, check_request, prepare_frame
 from geo.formats.metadata import export_metadata
+from geo.vocabulary import FORMATS as FORMAT_TERMS
+from geo.vocabulary import ExportFormat
 
-WRITERS: dict[str, Callable[[gpd.GeoDataFrame, Path, dict, ExportBundle], None]] = {
-    "geojson": geojson.write_geojson,
-    "gpkg": gpkg.write_gpkg,
-    "shp": shp.write_shp,
-    "kml": kml.write_kml,
-    "csv": csv.write_csv,
-    "parquet": parquet.write_parquet,
-}
+Writer = Callable[[gpd.GeoDataFrame, Path, dict, ExportBundle], None]
+
+
+def _writer(fmt: ExportFormat) -> Writer:
+    """The function a format's term names (``module:function``)."""
+    module, _, function = fmt.writer.partition(":")
+    return getattr(importlib.import_module(module), function)
+
+
+# Format id → the function that writes it, as the vocabulary names it; resolved on first use.
+WRITERS: LoadedMapping = LoadedMapping(lambda: {fmt.id: _writer(fmt) for fmt in FORMAT_TERMS.terms()})
 
 
 # (format, CRS) → a file name for a directory given as the output.

@@ -1,48 +1,23 @@
-"""The controlled vocabulary of phases, read from ``data/progress/phases.yaml``.
+"""The controlled vocabulary of the progress ledger's phases (``data/progress/phases.yaml``).
 
-Read when first needed, not when the module is imported, and through the data guard: a missing
-or damaged file is one :class:`geo.errors.DataError` naming it where the phases are used, and
-every command that does not need them still runs.
+The phases are a vocabulary of the registry (:mod:`geo.vocabulary`): read when first needed, not
+when the module is imported, and through the data guard, so a missing or damaged file is one
+:class:`geo.errors.DataError` naming it where the phases are used, and every command that does not
+need them still runs.
 """
 
 from __future__ import annotations
 
-import functools
-from dataclasses import dataclass
-from pathlib import Path
+from geo.vocabulary import PROGRESS_PHASES, PROGRESS_PHASES_PATH, ProgressPhase
 
-import yaml
-
-from geo.datafiles import DATA_DIR, reading, shown_path
-from geo.errors import DataError
-
-PHASES_PATH: Path = DATA_DIR / "progress" / "phases.yaml"
+PHASES_PATH = PROGRESS_PHASES_PATH
+# One phase of a project: id (its Chinese name), English name, colour and meaning.
+Phase = ProgressPhase
 
 
-@dataclass(frozen=True)
-class Phase:
-    """One phase of a project: id, English name, colour and meaning."""
-
-    id: str
-    en: str
-    colour: str
-    meaning: str
-
-    def label(self, lang: str = "zh") -> str:
-        return self.en if lang == "en" else self.id
-
-    def to_dict(self) -> dict:
-        return {"id": self.id, "en": self.en, "colour": self.colour, "meaning": self.meaning}
-
-
-@functools.cache
-def load_phases(path: Path = PHASES_PATH) -> tuple[Phase, ...]:
+def load_phases() -> tuple[Phase, ...]:
     """The shipped phases, in order (``data/progress/phases.yaml``); DataError when unreadable."""
-    with reading(path):
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-        if not isinstance(raw, list) or not raw:
-            raise DataError(shown_path(path), "expected a list of phases")
-        return tuple(Phase(str(p["id"]), str(p["en"]), str(p["colour"]), str(p["meaning"])) for p in raw)
+    return PROGRESS_PHASES.terms()
 
 
 def phase_ids() -> tuple[str, ...]:

@@ -15,10 +15,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-import yaml
-
 from geo.catalogue import STATUSES
-from geo.datafiles import DATA_DIR, reading, shown_path
+from geo.datafiles import DATA_DIR, read_yaml_mapping, shown_path
 from geo.errors import DataError
 from geo.progress.ledger import Event, effective_events, latest_as_of
 from geo.progress.phases import phase_ids, phases_by_id
@@ -120,8 +118,7 @@ def rule_problems(data: object) -> list[str]:
 @functools.cache
 def load_rules(path: Path = WARNINGS_PATH) -> tuple[Rule, ...]:
     """The rules of the file; a DataError naming it when it cannot be read or is not sound."""
-    with reading(path):
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = read_yaml_mapping(path, empty_ok=True)
     problems = rule_problems(data)
     if problems:
         raise DataError(f"{shown_path(path)}: {problems[0]}")

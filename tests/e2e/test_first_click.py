@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import expect
 
 from geo.gazetteer import load_gazetteer
-from geo.styles import LAYERS
+from geo.vocabulary import LAYERS
 from tests.e2e.browser import MAP_FRAME
 from tests.e2e.conftest import _is_local
 from tests.e2e.test_map_city import LOAD_TIMEOUT_MS, folium_frame, shot

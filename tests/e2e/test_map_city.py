@@ -158,7 +158,7 @@ def test_filtering_updates_the_layers_without_reloading_the_map(app_server, brow
 
 
 def test_colour_key_beside_the_map_follows_the_layers(app_server, browser_page):
-    from geo.styles import LAYERS
+    from geo.vocabulary import LAYERS
 
     page = browser_page
     page.goto(f"{app_server}/map?layers=aviation,railway")
@@ -166,10 +166,10 @@ def test_colour_key_beside_the_map_follows_the_layers(app_server, browser_page):
     key = page.locator(".plan-colour-legend")
     key.wait_for(timeout=LOAD_TIMEOUT_MS)
     text = key.inner_text()
-    assert LAYERS["aviation"].title_zh in text and LAYERS["railway"].title_zh in text
-    assert LAYERS["culture"].title_zh not in text
+    assert LAYERS["aviation"].zh in text and LAYERS["railway"].zh in text
+    assert LAYERS["culture"].zh not in text
     in_map = frame.locator(".plan-legend").inner_text()
-    assert "位置精度" in in_map and LAYERS["aviation"].title_zh not in in_map
+    assert "位置精度" in in_map and LAYERS["aviation"].zh not in in_map
     box = frame.locator(".plan-legend").bounding_box()
     map_box = frame.locator("#map_div").bounding_box()
     assert box["width"] * box["height"] < 0.1 * map_box["width"] * map_box["height"]

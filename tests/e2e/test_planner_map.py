@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from geo.features import catalogue_frame, features_in_unit
-from geo.styles import LAYERS
+from geo.vocabulary import LAYERS
 from tests.e2e.browser import RAILWAY_POINT
 from tests.e2e.test_map_city import LOAD_TIMEOUT_MS, click_lat_lon, folium_frame, shot
 
