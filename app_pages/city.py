@@ -45,16 +45,19 @@ from ui.page_state import PageState, Refused, UrlParam, choice, flag
 
 PAGE = "city"
 LEVELS = ("prefecture", "county")
-HOW_CSS = """<style>
-mark.hl-direct { background: #ffd54f; } mark.hl-site { background: #ffe0b2; }
-mark.hl-abbreviation { background: #b3e5fc; } mark.hl-grouping { background: #d1c4e9; }
-mark.hl-prefecture { background: #c8e6c9; } .how-prefecture { background: #c8e6c9; }
+HOW_CSS = """
 mark { padding: 0 2px; border-radius: 2px; }
 .how { display: inline-block; font-size: 0.78rem; padding: 0 6px; border-radius: 8px; margin-left: 6px; color: #222; }
-.how-direct { background: #ffd54f; } .how-site { background: #ffe0b2; }
-.how-abbreviation { background: #b3e5fc; } .how-grouping { background: #d1c4e9; }
 .task-sentence { line-height: 1.7; margin: 2px 0 8px 0; padding-left: 10px; border-left: 3px solid #ddd; }
-</style>"""
+"""
+
+
+def how_css() -> str:
+    """The page's styles, each way of naming a place highlighted in its term's colour."""
+    colours = "".join(
+        f"mark.hl-{how.id}, .how-{how.id} {{ background: {how.colour}; }}\n" for how in HOWS.terms()
+    )
+    return f"<style>{HOW_CSS}{colours}</style>"
 
 
 def how_label(how: str) -> str:
@@ -235,7 +238,7 @@ def unit_panel(adcode: str) -> None:
         unsafe_allow_html=True,
     )
     st.caption(f"{tr('行政区划代码', 'Adcode')} {unit.adcode}")
-    st.markdown(HOW_CSS, unsafe_allow_html=True)
+    st.markdown(how_css(), unsafe_allow_html=True)
     named = [hit for hit in hits if not hit.received]
     received = [hit for hit in hits if hit.received]
     if not hits:

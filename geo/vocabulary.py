@@ -131,6 +131,7 @@ class How(Term):
     """How a task names a unit; ``hover`` is the label on a highlighted place ("" for none);
     ``received``: the task reaches the unit without naming it, so the unit receives the task."""
 
+    colour: str
     hover: str = ""
     received: bool = False
     names_a_group: bool = False
