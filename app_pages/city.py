@@ -17,7 +17,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo.errors import DataError, GeoError
-from geo.features import features_in_unit
+from geo.features import features_in_unit, task_numbers
 from geo.gazetteer import load_gazetteer
 from geo.mentions import tasks_for
 from geo.plan import task_title
@@ -242,7 +242,12 @@ def unit_panel(adcode: str) -> None:
     named = [hit for hit in hits if not hit.received]
     received = [hit for hit in hits if hit.received]
     if not hits:
-        st.info(tr("规划的47项任务都没有提到这里。", "None of the plan's 47 tasks names this place."))
+        st.info(
+            tr(
+                f"规划的{len(task_numbers())}项任务都没有提到这里。",
+                f"None of the plan's {len(task_numbers())} tasks names this place.",
+            )
+        )
     else:
         st.markdown(f"**{tr(f'{len(named)} 项任务点名此地', f'{len(named)} tasks name it')}**")
     _task_list(named, language)
@@ -430,8 +435,8 @@ def main() -> None:
     st.title(tr("城市", "Cities & districts"))
     st.caption(
         tr(
-            "颜色表示47项任务中提到该市州或区县(或其下辖区县)的任务数:直接点名、简称(如“成德眉资”)或组合(如“重庆中心城区”)都计入。",
-            "Colour: how many of the 47 tasks name the unit (or a unit inside it) — directly, by an abbreviation (成德眉资) or through a grouping (重庆中心城区).",
+            f"颜色表示{len(task_numbers())}项任务中提到该市州或区县(或其下辖区县)的任务数:直接点名、简称(如“成德眉资”)或组合(如“重庆中心城区”)都计入。",
+            f"Colour: how many of the {len(task_numbers())} tasks name the unit (or a unit inside it) — directly, by an abbreviation (成德眉资) or through a grouping (重庆中心城区).",
         )
     )
     _load_state()
