@@ -36,6 +36,7 @@ from geo.export import (
     output_path,
     write_export,
 )
+from geo.formats import geojson as geojson_writer
 from geo.resolve import PRECISIONS
 from tests.export_samples import (
     AWKWARD_NAME,
@@ -374,7 +375,8 @@ def test_failed_export_leaves_nothing(tmp_path, monkeypatch):
         path.write_text("partial")
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setitem(export.WRITERS, "geojson", half_written)
+    # The writer the format's term names (data/vocabularies.yaml), looked up when the file is written.
+    monkeypatch.setattr(geojson_writer, "write_geojson", half_written)
     with pytest.raises(ExportError, match="No space left"):
         write_export(sample_bundle(), tmp_path / "x.geojson", fmt="geojson")
     assert list(tmp_path.iterdir()) == []

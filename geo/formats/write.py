@@ -33,7 +33,7 @@ Writer = Callable[[gpd.GeoDataFrame, Path, dict, ExportBundle], None]
 
 
 def _writer(fmt: ExportFormat) -> Writer:
-    """The function a format's term names (``module:function``)."""
+    """The function a format's term names (``module:function``), looked up when a file is written."""
     module, _, function = fmt.writer.partition(":")
     return getattr(importlib.import_module(module), function)
 
@@ -117,7 +117,7 @@ def write_target(bundle: ExportBundle, target: ExportTarget, *, exported: date |
     metadata = export_metadata(bundle, gdf, fmt=target.fmt, crs=target.crs, exported=exported)
     with outfiles.scratch_dir(target.path.parent) as scratch:
         try:
-            WRITERS[target.fmt](gdf, scratch / target.path.name, metadata, bundle)
+            _writer(FORMAT_TERMS[target.fmt])(gdf, scratch / target.path.name, metadata, bundle)
             outputs = export_outputs(target.path, target.fmt)
             for output in outputs:
                 outfiles.move_into_place(scratch / output.name, output, overwrite=target.overwrite)
