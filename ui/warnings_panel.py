@@ -22,7 +22,7 @@ from geo.errors import DataError
 from geo.progress import Event
 from geo.progress.ledger import effective_events, latest_as_of
 from geo.progress.warnings import ItemWarning, Rule, evaluate, load_rules
-from geo.styles import status_label
+from geo.vocabulary import STATUSES
 from layers.progress import phase_label
 from ui.common import lang, page_href, plain_text, show_data_error, table_cell, tr
 
@@ -35,7 +35,7 @@ def _words(values: Iterable[str], label) -> str:
 def rule_label(rule: Rule) -> str:
     """What the rule flags, in the interface language, from its kind and parameters (its id when
     the kind is not one the panel knows)."""
-    statuses = _words(rule.statuses, status_label)
+    statuses = _words(rule.statuses, STATUSES.label)
     phases = _words(rule.phases, phase_label)
     due = rule.due.isoformat() if rule.due else ""
     labels = {
