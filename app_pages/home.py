@@ -11,7 +11,7 @@ from geo.plan import PLAN_DATE, PLAN_TITLE, load_plan
 from geo.vocabulary import LAYERS
 from geo.vocabulary import STATUSES as STATUS_TERMS
 from layers.frames import display_frame
-from layers.legends import add_legend, colour_legend_html
+from layers.legends import add_legend, colour_legend_html, has_stand_in
 from layers.map_themes import theme_layers
 from layers.maps import new_map
 from layers.summaries import (
@@ -205,9 +205,11 @@ def _overview_map(gdf) -> None:
     with st.spinner(tr("正在绘制地图…", "Drawing the map…")):
         layer_ids = [layer_id for layer_id in LAYERS if layer_id in set(gdf["layer"])]
         m = new_map(lang=lang())
-        for group in theme_layers(_overview_frame(), layer_ids, lang=lang()):
+        frame = _overview_frame()
+        for group in theme_layers(frame, layer_ids, lang=lang()):
             group.add_to(m)
-        add_legend(m, lang=lang(), collapsed=True)
+        stand_in = has_stand_in(frame.drop(columns="geometry").to_dict("records"))
+        add_legend(m, lang=lang(), collapsed=True, stand_in=stand_in)
         st_folium(m, key="overview_map", height=520, use_container_width=True, returned_objects=[])
     st.markdown(colour_legend_html(layer_ids, lang=lang()), unsafe_allow_html=True)
 

@@ -108,6 +108,10 @@ class Precision(Term):
     osm: bool = False
     area_is: str = "drawn shape"
     cited: bool = False
+    # A point of the class that stands for a named place elsewhere (a seat for a port): its
+    # legend row and the dash of its outline on the map.
+    stand_in: Text | None = None
+    stand_in_dash: str = ""
 
     @property
     def point(self) -> bool:

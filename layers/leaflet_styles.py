@@ -33,10 +33,15 @@ def line_style(layer_id: str, precision: str) -> dict:
     return {"color": colour, "weight": weight, "opacity": 0.85 if weight > 4 else 0.95}
 
 
-def marker_style(layer_id: str, precision: str) -> dict:
-    """Circle-marker options: a class drawn as a filled point is filled, any other point hollow."""
+def marker_style(layer_id: str, precision: str, *, stand_in: bool = False) -> dict:
+    """Circle-marker options: a class drawn as a filled point is filled, any other point hollow; a
+    point standing for a named place elsewhere gets its class's stand-in dash on the outline."""
     colour = LAYERS[layer_id].colour
     term = PRECISIONS.get(precision)
     if term is not None and term.point and not term.hollow:
-        return {"radius": 7, "color": "#ffffff", "weight": 2, "fillColor": colour, "fillOpacity": 1.0}
-    return {"radius": 6, "color": colour, "weight": 2.5, "fillColor": "#ffffff", "fillOpacity": 0.9}
+        style = {"radius": 7, "color": "#ffffff", "weight": 2, "fillColor": colour, "fillOpacity": 1.0}
+    else:
+        style = {"radius": 6, "color": colour, "weight": 2.5, "fillColor": "#ffffff", "fillOpacity": 0.9}
+    if stand_in and term is not None and term.stand_in_dash:
+        style["dashArray"] = term.stand_in_dash
+    return style

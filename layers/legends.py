@@ -34,10 +34,14 @@ def _swatch_area(colour: str) -> str:
     )
 
 
-def _swatch_point(colour: str, hollow: bool) -> str:
+def _swatch_point(colour: str, hollow: bool, dash: str = "") -> str:
     fill = "#ffffff" if hollow else colour
     stroke = colour if hollow else "#555"
-    return f'<svg width="28" height="14"><circle cx="14" cy="7" r="5" fill="{fill}" stroke="{stroke}" stroke-width="2"/></svg>'
+    dash_attr = f' stroke-dasharray="{_esc(dash)}"' if dash else ""
+    return (
+        f'<svg width="28" height="14"><circle cx="14" cy="7" r="5" fill="{fill}" stroke="{stroke}" '
+        f'stroke-width="2"{dash_attr}/></svg>'
+    )
 
 
 def precision_swatch(precision: Precision, colour: str = "#444") -> str:
@@ -49,23 +53,45 @@ def precision_swatch(precision: Precision, colour: str = "#444") -> str:
     return _swatch_line(colour, dash="6 4" if precision.dashed else None, weight=precision.line_weight)
 
 
-def _precision_rows(lang: str) -> list[str]:
-    return [
+def _precision_rows(lang: str, stand_in: bool) -> list[str]:
+    rows = [
         f'<div class="row" title="{_esc(precision.explanation.label(lang))}">{precision_swatch(precision)}'
         f"{_esc(precision.label(lang))}</div>"
         for precision in PRECISION_TERMS.terms()
     ]
+    # A stand-in row is always written (the map script shows it when a stand-in is drawn) and
+    # hidden unless the caller knows one is on the map.
+    hidden = "" if stand_in else " hidden"
+    rows += [
+        f'<div class="row plan-legend-stand-in"{hidden}>'
+        f"{_swatch_point('#444', hollow=precision.hollow, dash=precision.stand_in_dash)}"
+        f"{_esc(precision.stand_in.label(lang))}</div>"
+        for precision in PRECISION_TERMS.terms()
+        if precision.stand_in is not None
+    ]
+    return rows
 
 
-def precision_legend_html(*, lang: str = "zh", collapsed: bool = False) -> str:
-    """The in-map legend: how each precision class is drawn (colours are explained beside the map)."""
+def has_stand_in(features: Iterable[Mapping]) -> bool:
+    """Whether any of the GeoJSON features (or rows) stands for a named place: the legend's
+    stand-in row is shown only then."""
+    for feature in features:
+        properties = feature.get("properties", feature)
+        if properties.get("stand_in"):
+            return True
+    return False
+
+
+def precision_legend_html(*, lang: str = "zh", collapsed: bool = False, stand_in: bool = False) -> str:
+    """The in-map legend: how each precision class is drawn (colours are explained beside the map);
+    ``stand_in`` shows the row of points standing for a named place."""
     title = "Precision" if lang == "en" else "位置精度"
     state = "" if collapsed else " open"
     # Real alignments and station sites are OpenStreetMap data (ODbL), expressways through Travel
     # Mapping: credited wherever drawn, outside the collapsible part so a closed legend shows it.
     credit = f'<div class="credit">{_esc(OSM_ATTRIBUTION)} · {_esc(TM_CREDIT)}</div>'
     return (
-        f'<details{state}><summary>{title}</summary><div class="grid">{"".join(_precision_rows(lang))}</div>'
+        f'<details{state}><summary>{title}</summary><div class="grid">{"".join(_precision_rows(lang, stand_in))}</div>'
         f"</details>{credit}"
     )
 
@@ -100,10 +126,13 @@ def colour_legend_html(
     )
 
 
-def add_legend(m: folium.Map, *, lang: str = "zh", collapsed: bool = False) -> folium.Map:
+def add_legend(
+    m: folium.Map, *, lang: str = "zh", collapsed: bool = False, stand_in: bool = False
+) -> folium.Map:
     """The compact precision legend in the map; ``collapsed`` for small maps (opens on a click)."""
     # Bottom left: the west of Sichuan is sparse, the east (Chongqing) is where most features are.
-    HtmlControl(precision_legend_html(lang=lang, collapsed=collapsed), position="bottomleft").add_to(m)
+    html = precision_legend_html(lang=lang, collapsed=collapsed, stand_in=stand_in)
+    HtmlControl(html, position="bottomleft").add_to(m)
     return m
 
 

@@ -43,8 +43,12 @@ def map_display_frame(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(out, geometry="geometry", crs=gdf.crs)
 
 
-def _feature_style(layer_id: str, precision: str, status: str, colour_by: str, is_point: bool) -> dict:
-    style = dict(marker_style(layer_id, precision) if is_point else line_style(layer_id, precision))
+def _feature_style(
+    layer_id: str, precision: str, status: str, colour_by: str, is_point: bool, stand_in: bool = False
+) -> dict:
+    style = dict(
+        marker_style(layer_id, precision, stand_in=stand_in) if is_point else line_style(layer_id, precision)
+    )
     if colour_by == "status":
         colour = STATUS_TERMS[status].colour if status in STATUS_TERMS else "#999999"
         if is_point and precision in PRECISION_TERMS and not PRECISION_TERMS[precision].hollow:
@@ -90,10 +94,11 @@ def theme_frame_for_map(
     """Display rows with per-feature style and pre-escaped tooltip HTML, in ``datum``."""
     out = to_datum(map_display_frame(gdf), datum)
     is_point = out.geom_type.isin(["Point", "MultiPoint"])
+    stand_ins = out["stand_in"].fillna("").astype(bool) if "stand_in" in out else [False] * len(out)
     out["style"] = [
-        _feature_style(layer, precision, status, colour_by, point)
-        for layer, precision, status, point in zip(
-            out["layer"], out["precision"], out["status"], is_point, strict=True
+        _feature_style(layer, precision, status, colour_by, point, stand_in)
+        for layer, precision, status, point, stand_in in zip(
+            out["layer"], out["precision"], out["status"], is_point, stand_ins, strict=True
         )
     ]
     out["tooltip"] = [_tooltip_html(row, lang) for _, row in out.iterrows()]

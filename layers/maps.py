@@ -116,6 +116,7 @@ MAP_STYLE = """<style>
 .plan-legend summary { font-weight: 600; cursor: pointer; }
 .plan-legend .grid { display: grid; grid-template-columns: auto auto; column-gap: 10px; }
 .plan-legend .row { display: flex; align-items: center; gap: 5px; white-space: nowrap; }
+.plan-legend .row[hidden] { display: none; }
 .plan-legend h4 { margin: 6px 0 2px; font-size: 12px; }
 .plan-legend .credit { font-size: 10px; color: #555; margin-top: 2px; }
 .plan-datum { background: rgba(255,255,255,0.9); padding: 2px 8px; border-radius: 4px; font-size: 12px; color: #333; }

@@ -22,7 +22,7 @@ import shapely
 from branca.element import MacroElement
 from jinja2 import Template
 
-from geo.features import catalogue_frame
+from geo.features import catalogue_frame, stand_in_text
 from geo.vocabulary import LAYERS
 from geo.vocabulary import PRECISIONS as PRECISION_TERMS
 from geo.vocabulary import STATUSES as STATUS_TERMS
@@ -103,6 +103,18 @@ def precision_legend(lang: str = "zh") -> list[dict]:
         else:
             row["line"] = neutral(line_style(sample, precision))
         rows.append(row)
+    # Points standing for a named place: drawn only when one is on the map (legend.js checks).
+    for precision, term in PRECISION_TERMS.items():
+        if term.stand_in is not None:
+            marker = neutral(marker_style(sample, precision, stand_in=True))
+            rows.append(
+                {
+                    "id": f"{precision}-stand-in",
+                    "title": term.stand_in.label(lang),
+                    "marker": marker,
+                    "stand_in": True,
+                }
+            )
     return rows
 
 
@@ -204,6 +216,8 @@ def popup_html(row, lang: str = "zh") -> str:
         f"{'Precision' if en else '位置精度'}: {_esc(PRECISION_TERMS.label(row['precision'], lang))}",
         f"{'Task' if en else '任务'} {_esc(row['task'])}",
     ]
+    if row.get("stand_in"):
+        meta.append(_esc(stand_in_text(str(row["stand_in"]), lang)))
     return (
         f"<h4>{_esc(name)}</h4><div class='meta'>{'<br>'.join(meta)}</div>"
         f"<div class='quote'>{_sentence_html(str(row['sentence_text']), str(row['quote']))}</div>"
@@ -235,6 +249,7 @@ def features_collection(
         "layer",
         "status",
         "precision",
+        "stand_in",
         "task",
         "style",
         "tooltip",

@@ -73,7 +73,10 @@
 
   /** The legend box with its lower left corner at (x, y); returns where each row's symbol is. */
   function drawLegend(ctx, x, y, items) {
-    var precision = S.cfg.precision || [];
+    var standIn = PM.standInShown ? PM.standInShown() : false;
+    var precision = (S.cfg.precision || []).filter(function (p) {
+      return !p.stand_in || standIn;
+    });
     var rows = items.length + precision.length + 2;
     var h = rows * 18 + 10, w = 210;
     var symbols = [];

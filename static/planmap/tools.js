@@ -219,6 +219,7 @@
         S.hidden[item.id] = !box.checked;
         if (box.checked) group.addLayer(gj);
         else group.removeLayer(gj);
+        if (PM.showStandInRow) PM.showStandInRow();
       });
       L.DomEvent.on(slider, "input", function () {
         S.opacity[item.id] = parseFloat(slider.value);

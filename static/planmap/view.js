@@ -60,6 +60,21 @@
       .openOn(map);
   }
 
+  /** Whether a drawn, shown layer has a point standing for a named place (a seat for a port). */
+  PM.standInShown = function () {
+    return Object.keys(S.standInLayers || {}).some(function (layerId) {
+      return !S.hidden[layerId];
+    });
+  };
+
+  /** The in-map legend's stand-in row is there only while such a point is on the map. */
+  PM.showStandInRow = function () {
+    var shown = PM.standInShown();
+    document.querySelectorAll(".plan-legend-stand-in").forEach(function (row) {
+      row.hidden = !shown;
+    });
+  };
+
   /** Draw ``spec.ids`` (grouped by layer) from ``spec.url`` into ``group`` (a FeatureGroup that
    * streamlit-folium replaces on each run). Fits the selection when it changed; opens the popup
    * of ``spec.selected``. */
@@ -106,15 +121,18 @@
         });
       });
       var labelPoints = [];
+      S.standInLayers = {};
       data.features.forEach(function (f) {
         var layerId = wanted[f.properties.id];
         if (layerId && S.layers[layerId]) {
           S.layers[layerId].addData(f);
+          if (f.properties.stand_in) S.standInLayers[layerId] = true;
           var at = f.properties.label_point;
           if (at) labelPoints.push([at[0], at[1], f.properties.name]);
         }
       });
       shared.buildLayerList(map, group);
+      PM.showStandInRow();
       if (S.featureLabels) map.off("zoomend", S.featureLabels);
       S.featureLabels = spec.feature_labels
         ? PM.labels(map, labels, labelPoints, spec.label_zoom || 9, "plan-label-feature", group)
