@@ -198,6 +198,21 @@ def test_png_legend_draws_each_precision_class_as_the_map_does(app_server, brows
         assert max(shade(dot), shade(dot, dy=-3), shade(dot, dy=3)) < 110, dot
     assert shade("seat") > 200 and shade("seat", dx=6) < 160  # a hollow ring
     assert shade("route") < 110 and shade("route", dy=-4) > 200  # a line, light above it
+    assert "seat-stand-in" not in symbols  # no railway point stands for a named place
+    assert frame.locator(".plan-legend-stand-in").is_hidden()
+
+
+def test_legends_list_the_stand_in_row_when_a_seat_stands_for_a_place(app_server, browser_page):
+    page = browser_page
+    frame = open_map(page, f"{app_server}/map?layers=waterway", minimum=1)  # 果园港 at 江北区's seat
+    frame.locator(".plan-legend summary").click()
+    row = frame.locator(".plan-legend-stand-in")
+    row.wait_for(state="visible", timeout=LOAD_TIMEOUT_MS)
+    assert "代表点" in row.inner_text()
+    with page.expect_download(timeout=LOAD_TIMEOUT_MS):
+        frame.locator(".plan-export-png").click()
+    ids = [s["id"] for s in frame.evaluate("() => window.PlanMap.test.legendSymbols")]
+    assert ids[-1] == "seat-stand-in"
 
 
 def test_wheel_scrolls_the_page_until_the_map_is_clicked(app_server, browser_page):
