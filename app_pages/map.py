@@ -1,8 +1,9 @@
 """地图 Map explorer: thematic layers, filters, search, basemaps; click a feature to read its sentence.
 
 State lives in the URL: ``?layers=railway,aviation&status=开工建设&province=四川&chapter=2&task=10
-&q=万达开&basemap=gaode&colour=status&feature=<id>&as_of=2024-06-30&lang=en``. Unknown values give a one-line warning
-and fall back to the default; the widgets then write the cleaned state back.
+&q=万达开&basemap=gaode&colour=status&feature=<id>&as_of=2024-06-30&lang=en``. ``colour`` is layer,
+status, phase (progress as of ``as_of``) or warnings (the ledger's warning rules as of ``as_of``).
+Unknown values give a one-line warning and fall back to the default; the widgets then write the cleaned state back.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from layers.assets import write_static_text
 from layers.legends import add_legend, colour_legend_html
 from layers.maps import DEFAULT_BASEMAP, datum_label, datum_of, feature_collection_json
 from layers.planmap import feature_strings, feature_view, features_url, planner_map
-from ui import map_progress
+from ui import map_progress, map_warnings
 from ui.clicks import CLICK_OBJECTS, clicked_properties
 from ui.common import catalogue, lang, load_catalogue_or_stop, page_href, tr
 from ui.details import feature_details
@@ -34,7 +35,7 @@ from ui.filters import plan_filters, search_suggestions
 from ui.page_state import PageState, Refused, checked, choice, selection_of, selection_params
 
 PAGE = "map"
-COLOUR_MODES = ("layer", "status", "phase")
+COLOUR_MODES = ("layer", "status", "phase", "warnings")
 
 
 # -- URL ↔ widgets --------------------------------------------------------------------------------
@@ -100,7 +101,12 @@ def _filters(gdf: gpd.GeoDataFrame) -> Selection:
         tr("着色依据", "Colour by"),
         options=list(COLOUR_MODES),
         format_func=lambda c: (
-            {"layer": tr("图层", "layer"), "status": tr("状态", "status")}.get(c) or tr("进展", "progress")
+            {
+                "layer": tr("图层", "layer"),
+                "status": tr("状态", "status"),
+                "warnings": tr("预警", "warnings"),
+            }.get(c)
+            or tr("进展", "progress")
         ),
         key="map_colour",
         horizontal=True,
@@ -169,9 +175,14 @@ def _selection_subtitle(selection: Selection, shown: int, total: int) -> str:
     return " · ".join(parts)
 
 
-def _map_section(gdf, gdf_all, selection: Selection, latest, chosen: str | None) -> None:
+def _map_section(gdf, gdf_all, selection: Selection, events, latest, chosen: str | None) -> None:
     language = lang()
     basemap, colour_by = STATE.value("basemap"), STATE.value("colour")
+    found = None
+    if colour_by == "warnings":
+        found = map_warnings.warnings_as_of(gdf_all, events, map_progress.current_as_of())
+        # Unknown warnings (a fault, already shown in one line): the map draws in its layer colours.
+        colour_by = "layer" if found is None else colour_by
     datum = datum_of(basemap)
     if not selection.layers:
         st.info(
@@ -199,7 +210,7 @@ def _map_section(gdf, gdf_all, selection: Selection, latest, chosen: str | None)
         )
     view = feature_view(
         gdf,
-        url=_features_url(language, datum, colour_by, gdf_all, latest),
+        url=_features_url(language, datum, colour_by, gdf_all, latest, found),
         selected=chosen,
         lang=language,
         subtitle=_selection_subtitle(selection, len(gdf), len(gdf_all)),
@@ -215,6 +226,8 @@ def _map_section(gdf, gdf_all, selection: Selection, latest, chosen: str | None)
     )
     shown_layers = [layer_id for layer_id in LAYER_IDS if layer_id in set(gdf["layer"])]
     legend = map_progress.legend_html() if colour_by == "phase" else None
+    if colour_by == "warnings":
+        legend = map_warnings.legend_html(gdf, found or [])
     st.markdown(
         legend or colour_legend_html(shown_layers, lang=language, colour_by=colour_by),
         unsafe_allow_html=True,
@@ -268,10 +281,11 @@ def main() -> None:
     with filters_column:
         selection = _filters(gdf_all)
     gdf = search_frame(gdf_all, selection) if selection.layers else gdf_all.iloc[0:0]
-    latest = map_progress.latest_events(map_progress.current_as_of())
+    events = map_progress.map_events()
+    latest = map_progress.latest_events(map_progress.current_as_of(), events)
     chosen = STATE.value("feature")
     with map_column:
-        _map_section(gdf, gdf_all, selection, latest, chosen)
+        _map_section(gdf, gdf_all, selection, events, latest, chosen)
     with details_column:
         _details_section(gdf, gdf_all, latest, chosen)
     _table_section(gdf, chosen)
@@ -288,9 +302,14 @@ def main() -> None:
     )
 
 
-def _features_url(language: str, datum: str, colour_by: str, gdf_all, latest) -> str:
-    """The static features file to draw from; colouring by progress recolours the layer colours
-    with the latest events (cached per set of events by map_progress) and writes that file."""
+def _features_url(language: str, datum: str, colour_by: str, gdf_all, latest, found) -> str:
+    """The static features file to draw from; colouring by progress (or by warnings) recolours the
+    layer colours with the latest events (or the warnings), cached per set of them, and writes that file."""
+    if colour_by == "warnings":
+        coloured = map_warnings.coloured_by_warnings(feature_strings(language, datum, gdf_all), found, datum)
+        return write_static_text(
+            f"features-{language}-{datum.lower()}-warnings", feature_collection_json(coloured.values())
+        )
     if colour_by != "phase":
         return features_url(language, datum, colour_by, gdf_all)
     coloured = map_progress.coloured_by_phase(feature_strings(language, datum, gdf_all), latest, datum)

@@ -52,7 +52,8 @@ def phase_label(phase: str | None, lang: str = "zh") -> str:
     return phase_obj.label(lang) if phase_obj else (phase or "")
 
 
-def _restyle(style: dict, colour: str) -> dict:
+def recoloured_style(style: dict, colour: str) -> dict:
+    """A feature's style with its line (and fill, when it has one) in ``colour``."""
     style = dict(style)
     if "fillColor" in style:
         style["fillColor"] = colour
@@ -67,7 +68,7 @@ def restyle_feature(feature: dict, latest: Mapping[str, Event], *, lang: str = "
     """
     props = feature["properties"]
     event = latest.get(props["id"])
-    props["style"] = _restyle(props.get("style") or {}, phase_colour(event.phase if event else None))
+    props["style"] = recoloured_style(props.get("style") or {}, phase_colour(event.phase if event else None))
     if event:
         line = f"{phase_label(event.phase, lang)} · {event.date_text}"
     else:
@@ -92,7 +93,11 @@ def phase_legend_html(lang: str = "zh") -> str:
     """The colour key of the phases, and grey for items with no event as of the day."""
     chips = [(p.colour, p.label(lang)) for p in load_phases()]
     chips.append((NO_EVENT_COLOUR, "no event (plan's status)" if lang == "en" else "无进展记录(按规划)"))
-    title = "Phase" if lang == "en" else "进展阶段"
+    return chips_legend_html("Phase" if lang == "en" else "进展阶段", chips, "plan-phase-legend")
+
+
+def chips_legend_html(title: str, chips: Iterable[tuple[str, str]], css_class: str) -> str:
+    """A one-line colour key above a map: ``title`` and a (colour, label) chip each."""
     spans = "".join(
         '<span style="display:inline-flex;align-items:center;gap:4px;margin:0 14px 2px 0;white-space:nowrap">'
         f'<span style="display:inline-block;width:18px;height:6px;background:{html.escape(colour)}"></span>'
@@ -100,8 +105,8 @@ def phase_legend_html(lang: str = "zh") -> str:
         for colour, label in chips
     )
     return (
-        '<div class="plan-phase-legend" style="font-size:0.85rem;line-height:1.6;display:flex;flex-wrap:wrap;'
-        f'align-items:center;margin-bottom:0.75rem"><b style="margin-right:10px">{title}</b>{spans}</div>'
+        f'<div class="{html.escape(css_class)}" style="font-size:0.85rem;line-height:1.6;display:flex;flex-wrap:wrap;'
+        f'align-items:center;margin-bottom:0.75rem"><b style="margin-right:10px">{html.escape(title)}</b>{spans}</div>'
     )
 
 

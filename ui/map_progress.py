@@ -46,9 +46,14 @@ def as_of_control(key: str = AS_OF_KEY, help_text: str | None = None) -> date:
     return st.session_state.get(key) or plan_today()
 
 
-def latest_events(as_of: date) -> dict[str, Event]:
-    """Item id → latest event on ``as_of``; an unreadable ledger is one warning and no events."""
-    return latest_as_of(read_ledger(ledger_events, *MAP_WITHOUT) or [], as_of)
+def map_events() -> list[Event] | None:
+    """The ledger's events for this run; None after its one warning when it cannot be read."""
+    return read_ledger(ledger_events, *MAP_WITHOUT)
+
+
+def latest_events(as_of: date, events: list[Event] | None) -> dict[str, Event]:
+    """Item id → latest event on ``as_of`` (none when the ledger could not be read)."""
+    return latest_as_of(events or [], as_of)
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
