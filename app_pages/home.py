@@ -8,16 +8,16 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo.plan import PLAN_DATE, PLAN_TITLE, load_plan
-from geo.vocabulary import LAYERS
+from geo.vocabulary import LAYERS, headline_phase
 from geo.vocabulary import STATUSES as STATUS_TERMS
 from layers.frames import display_frame
 from layers.legends import add_legend, colour_legend_html, has_stand_in
 from layers.map_themes import theme_layers
 from layers.maps import new_map
 from layers.summaries import (
-    BUILDING_STATUSES,
-    building_count,
     counts_by_layer_and_status,
+    phase_count,
+    phase_definition,
     task_feature_counts,
     tasks_per_unit,
 )
@@ -71,13 +71,19 @@ def _headline(gdf, plan) -> None:
     columns[2].metric(
         tr("涉及项目的任务", "Tasks with features"), f"{tasks_with_features} / {len(plan.tasks)}"
     )
+    phase = headline_phase()
     columns[3].metric(
-        tr("开工或在建", "Under or starting construction"),
-        building_count(gdf),
-        help=tr(
-            "状态为" + "、".join(BUILDING_STATUSES) + "的项目",
-            "Status " + ", ".join(STATUS_TERMS.label(s, "en") for s in BUILDING_STATUSES),
+        phase.label(lang()),
+        phase_count(gdf, phase),
+        help=tr("地图中筛选“{}”显示同样的项目。", "The map filtered by “{}” shows the same features.").format(
+            phase.label(lang())
         ),
+    )
+    on_map = page_href("map", status=phase.id)
+    columns[3].caption(
+        f"{esc(phase_definition(phase, lang()))} · "
+        f'<a href="{esc(on_map)}" target="_self">{esc(tr("在地图上查看", "see on the map"))}</a>',
+        unsafe_allow_html=True,
     )
 
 

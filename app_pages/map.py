@@ -27,6 +27,7 @@ from layers.assets import write_static_text
 from layers.legends import add_legend, colour_legend_html
 from layers.maps import DEFAULT_BASEMAP, datum_label, datum_of, feature_collection_json
 from layers.planmap import feature_strings, feature_view, features_url, planner_map
+from layers.summaries import phase_definition, phase_matching
 from ui import map_progress, map_warnings
 from ui.clicks import CLICK_OBJECTS, clicked_properties
 from ui.common import catalogue, lang, load_catalogue_or_stop, page_href, tr
@@ -201,11 +202,14 @@ def _map_section(gdf, gdf_all, selection: Selection, events, latest, chosen: str
             icon=":material/search_off:",
         )
     else:
+        phase = phase_matching(selection.statuses)
         st.caption(
             tr(
-                f"显示 {len(gdf)} 个要素(共 {len(gdf_all)} 个)· 坐标系:",
-                f"Showing {len(gdf)} of {len(gdf_all)} features · datum: ",
+                f"显示 {len(gdf)} 个要素(共 {len(gdf_all)} 个)· ",
+                f"Showing {len(gdf)} of {len(gdf_all)} features · ",
             )
+            + (f"{phase_definition(phase, language)} · " if phase else "")
+            + tr("坐标系:", "datum: ")
             + datum_label(datum, language)
         )
     view = feature_view(

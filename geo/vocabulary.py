@@ -60,18 +60,20 @@ class Layer(Term):
 
 @dataclass(frozen=True)
 class Status(Term):
-    """A normalised verb of the plan; ``building``: counted as being built in the plan's period."""
+    """A normalised verb of the plan."""
 
     colour: str
-    building: bool = False
 
 
 @dataclass(frozen=True)
 class Phase(Term):
-    """A planners' phase (新建/在建 …): several statuses; ``aliases`` also name it in a link."""
+    """A planners' phase (新建/在建 …): several statuses; ``aliases`` also name it in a link;
+    ``headline``: the phase the Overview counts in its key figures (one phase, so the Overview and
+    a map filtered by that phase count the same features)."""
 
     aliases: tuple[str, ...]
     statuses: tuple[str, ...]
+    headline: bool = False
 
     @property
     def key(self) -> str:
@@ -274,6 +276,7 @@ def _read_phases() -> dict:
                 en=str(item["label_en"]),
                 aliases=tuple(str(a) for a in item.get("aliases") or ()),
                 statuses=tuple(str(s) for s in item["statuses"]),
+                headline=bool(item.get("headline", False)),
             )
             for item in raw
         }
@@ -285,6 +288,8 @@ def _read_phases() -> dict:
     missing = [s for s in STATUSES if s not in listed]
     if twice or missing:
         raise data_error(STATUS_GROUPS_PATH, f"each status must be in exactly one group ({twice or missing})")
+    if sum(phase.headline for phase in phases.values()) != 1:
+        raise data_error(STATUS_GROUPS_PATH, "exactly one group must have headline: true")
     return phases
 
 
@@ -399,6 +404,11 @@ ALL: tuple[Vocabulary, ...] = (
 def phase_of(status: str) -> Phase | None:
     """The planners' phase a normalised status belongs to."""
     return next((p for p in PHASES.terms() if status in p.statuses), None)
+
+
+def headline_phase() -> Phase:
+    """The phase the Overview counts among its key figures (``headline: true``, exactly one)."""
+    return next(p for p in PHASES.terms() if p.headline)
 
 
 def phase_named(name: str) -> Phase | None:

@@ -18,10 +18,10 @@ import pandas as pd
 
 from geo import datafiles
 from geo.catalogue import LAYER_IDS, STATUSES
-from geo.datafiles import DATA_DIR, LoadedMapping, LoadedTuple
+from geo.datafiles import DATA_DIR, LoadedMapping
 from geo.plan import Task
 from geo.resolve import PRECISIONS
-from geo.vocabulary import HOWS
+from geo.vocabulary import HOWS, PHASES, Phase
 from geo.vocabulary import STATUSES as STATUSES_TERMS
 
 PROVENANCE_PATH = DATA_DIR / "PROVENANCE.json"
@@ -43,15 +43,21 @@ def counts_by_layer_and_status(gdf: pd.DataFrame) -> pd.DataFrame:
     return table.reindex(index=list(LAYER_IDS), columns=list(STATUSES), fill_value=0).astype(int)
 
 
-# The statuses under which the plan has work on the ground in its period (2021–2025).
-BUILDING_STATUSES: LoadedTuple = LoadedTuple(
-    lambda: tuple(s.id for s in STATUSES_TERMS.terms() if s.building)
-)
+def phase_count(gdf: pd.DataFrame, phase: Phase) -> int:
+    """Features whose status is one of the phase's: the count a map filtered by the phase shows."""
+    return int(gdf["status"].isin(list(phase.statuses)).sum()) if len(gdf) else 0
 
 
-def building_count(gdf: pd.DataFrame) -> int:
-    """Features the plan has built, upgraded or relocated in its period (:data:`BUILDING_STATUSES`)."""
-    return int(gdf["status"].isin(list(BUILDING_STATUSES)).sum()) if len(gdf) else 0
+def phase_definition(phase: Phase, lang: str = "zh") -> str:
+    """What a phase counts, said on every page that counts it: 在建 = 开工建设 + 加快建设 + 迁建."""
+    name = phase.id if lang == "zh" else phase.en
+    return f"{name} = " + " + ".join(STATUSES_TERMS.label(s, lang) for s in phase.statuses)
+
+
+def phase_matching(statuses) -> Phase | None:
+    """The phase whose statuses are exactly ``statuses`` (a map filtered by ?status=在建), else None."""
+    chosen = set(statuses)
+    return next((p for p in PHASES.terms() if chosen and set(p.statuses) == chosen), None)
 
 
 def counts_by(gdf: pd.DataFrame, column: str, order: tuple[str, ...] | list[str]) -> pd.Series:

@@ -12,13 +12,15 @@ from layers.summaries import (
     FEATURE,
     PLACE,
     Span,
-    building_count,
     counts_by_layer_and_status,
     counts_by_precision,
     counts_by_precision_and_layer,
     feature_spans,
     highlight_html,
     named_units,
+    phase_count,
+    phase_definition,
+    phase_matching,
     place_spans,
     provenance_records,
     sentence_offsets,
@@ -186,10 +188,29 @@ def test_place_spans_are_offset_by_their_sentence():
     assert span.label.startswith("成渝 → 成都市、重庆市")
 
 
-def test_building_count_counts_only_construction_statuses():
-    gdf = _frame([{"status": "开工建设"}, {"status": "扩能改造"}, {"status": "规划研究"}, {"status": "建成"}])
-    assert building_count(gdf) == 2
-    assert building_count(gdf.iloc[0:0]) == 0
+def test_phase_count_counts_the_statuses_of_the_phase_only():
+    from geo.vocabulary import phase_named
+
+    phase = phase_named("在建")
+    gdf = _frame([{"status": "开工建设"}, {"status": "扩能改造"}, {"status": "迁建"}, {"status": "建成"}])
+    assert phase_count(gdf, phase) == 2  # an upgrade is a phase of its own, not 在建
+    assert phase_count(gdf.iloc[0:0], phase) == 0
+
+
+def test_phase_definition_names_every_status_it_counts():
+    from geo.vocabulary import headline_phase, phase_named
+
+    assert headline_phase() == phase_named("在建")
+    assert phase_definition(phase_named("在建")) == "在建 = 开工建设 + 加快建设 + 迁建"
+    assert phase_definition(phase_named("在建"), "en").startswith(
+        "new build / under construction = start construction"
+    )
+
+
+def test_phase_matching_is_the_phase_with_exactly_those_statuses():
+    assert phase_matching(["迁建", "开工建设", "加快建设"]).id == "在建"
+    assert phase_matching(["开工建设"]) is None
+    assert phase_matching([]) is None
 
 
 def test_tasks_per_unit_counts_what_the_city_page_lists():

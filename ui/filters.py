@@ -12,8 +12,10 @@ import streamlit as st
 from geo.catalogue import STATUSES, status_group
 from geo.features import PROVINCE_SCOPES
 from geo.plan import load_plan
+from geo.vocabulary import PHASES
 from geo.vocabulary import PROVINCE_SCOPES as PROVINCE_SCOPE_TERMS
 from geo.vocabulary import STATUSES as STATUS_TERMS
+from layers.summaries import phase_definition, phase_matching
 from ui.common import lang, status_note, tr
 
 
@@ -25,6 +27,7 @@ def plan_filters(prefix: str) -> None:
     language = lang()
     plan = load_plan()
     everything = tr("全部", "All")
+    _phase_choice(prefix, language)
     st.multiselect(
         tr("状态", "Status"),
         options=list(STATUSES),
@@ -60,6 +63,29 @@ def plan_filters(prefix: str) -> None:
         format_func=lambda n: f"{n}. {plan.task(n).title}",
         key=f"{prefix}_task",
         placeholder=everything,
+    )
+
+
+def _on_phase_pick(prefix: str) -> None:
+    key = st.session_state.get(f"{prefix}_phase")
+    st.session_state[f"{prefix}_status"] = list(PHASES[key].statuses) if key in PHASES else []
+
+
+def _phase_choice(prefix: str, language: str) -> None:
+    """The planners' phases (在建 …) as one click each: a phase chooses its statuses, the same set a
+    link's ?status=在建 chooses, so the map then counts what the Overview counts. The pill shows the
+    phase the status list holds exactly, whichever way it was chosen."""
+    matching = phase_matching(st.session_state.get(f"{prefix}_status") or [])
+    st.session_state[f"{prefix}_phase"] = matching.id if matching else None
+    st.pills(
+        tr("阶段", "Phase"),
+        options=[phase.id for phase in PHASES.terms()],
+        format_func=lambda key: PHASES[key].label(language),
+        key=f"{prefix}_phase",
+        on_change=_on_phase_pick,
+        args=(prefix,),
+        help=tr("一个阶段包含的状态:", "The statuses of each phase: ")
+        + "; ".join(phase_definition(phase, language) for phase in PHASES.terms()),
     )
 
 
