@@ -38,7 +38,7 @@ from geo.vocabulary import LAYERS
 from geo.vocabulary import NETWORKS as NETWORK_TERMS
 from geo.vocabulary import PRECISIONS as PRECISION_TERMS
 from geo.vocabulary import STATUSES as STATUS_TERMS
-from layers.analysis import airport_map, corridor_map, reach_map
+from layers.analysis import airport_map, corridor_map, reach_map, reach_unit_table
 from ui.common import esc, lang, load_catalogue_or_stop, page_href, status_note, tr
 from ui.page_state import PageState, Refused, UrlParam, checked, choice
 
@@ -418,8 +418,17 @@ def reach_section(language: str) -> None:
             "The network holds only the new and upgraded lines the plan names (schematic), not the existing network, so places off these lines show as not connected. The figure answers: if every line the plan names ran at these speeds, which seats would be within the limit. The assumptions are in data/assumptions/reach.yaml.",
         )
     )
+    units, outside_vertices = report.units, int((report.nodes["adcode"] == "").sum())
     c1, c2, c3 = st.columns(3)
-    c1.metric(tr("网络节点(驻地)", "Network nodes (seats)"), len(report.nodes))
+    c1.metric(
+        tr("线路经过的区县", "County units on the lines"),
+        len(units),
+        help=tr(
+            f"线路的 {len(report.nodes)} 个折点所在的区县,每个区县计一次;区域外折点 {outside_vertices} 个。",
+            f"The units holding the lines' {len(report.nodes)} vertices, each unit once; "
+            f"{outside_vertices} vertices lie outside the region.",
+        ),
+    )
     c2.metric(
         tr(f"成都{minutes:g}分钟内的区县", f"Units within {minutes:g} min of Chengdu"),
         report.units_within("chengdu"),
@@ -428,28 +437,21 @@ def reach_section(language: str) -> None:
         tr(f"重庆{minutes:g}分钟内的区县", f"Units within {minutes:g} min of Chongqing"),
         report.units_within("chongqing"),
     )
-    en = language == "en"
-    nodes = report.nodes
-    outside = tr("区域外", "outside the region")
-
-    def shown(value: float):
-        return None if value == float("inf") else round(value)
-
+    names = units["name_en"] if language == "en" else units["name"]
+    at_centre = units["min_nearest"] == 0
     with map_beside_table(
-        lambda: reach_map(report.edges, nodes, minutes, lang=language), key=f"analysis_reach_map_{network}"
+        lambda: reach_map(report.edges, report.nodes, minutes, lang=language),
+        key=f"analysis_reach_map_{network}",
     ):
+        st.caption(
+            tr(
+                f"{int(at_centre.sum())} 个区县在成都、重庆中心站点范围内(0 分钟),不逐行列出:",
+                f"{int(at_centre.sum())} units lie at the centres' stations (0 min), not listed row by row: ",
+            )
+            + tr("、", ", ").join(names[at_centre])
+        )
         st.dataframe(
-            pd.DataFrame(
-                {
-                    tr("节点所在区县", "Node in"): [
-                        (n or outside) for n in (nodes["name_en"] if en else nodes["name"])
-                    ],
-                    tr("所属", "In"): nodes["prefecture"],
-                    tr("自成都(分钟)", "min from Chengdu"): [shown(v) for v in nodes["min_chengdu"]],
-                    tr("自重庆(分钟)", "min from Chongqing"): [shown(v) for v in nodes["min_chongqing"]],
-                    tr("在时限内", "Within the limit"): nodes["min_nearest"] <= minutes,
-                }
-            ),
+            reach_unit_table(units[~at_centre], minutes, lang=language),
             hide_index=True,
             width="stretch",
             height=520,

@@ -170,8 +170,25 @@ class ReachReport:
         return self.nodes[self.nodes["min_nearest"] <= self.assumptions.minutes]
 
     def units_within(self, centre: str) -> int:
-        column = f"min_{centre}"
-        return int(self.nodes.loc[self.nodes[column] <= self.assumptions.minutes, "adcode"].nunique())
+        """County units with a node within the limit from ``centre``, each once (none outside)."""
+        units = self.units
+        return int((units[f"min_{centre}"] <= self.assumptions.minutes).sum())
+
+    @property
+    def units(self) -> pd.DataFrame:
+        """One row per county unit the network passes (the nodes outside the region left out): its
+        best minutes over its nodes and how many of the lines' vertices lie in it (``vertices``)."""
+        inside = self.nodes[self.nodes["adcode"] != ""]
+        units = inside.groupby("adcode", sort=False).agg(
+            name=("name", "first"),
+            name_en=("name_en", "first"),
+            prefecture=("prefecture", "first"),
+            min_chengdu=("min_chengdu", "min"),
+            min_chongqing=("min_chongqing", "min"),
+            min_nearest=("min_nearest", "min"),
+            vertices=("lon", "size"),
+        )
+        return units.reset_index().sort_values(["min_nearest", "adcode"], ignore_index=True)
 
 
 def reach_report(

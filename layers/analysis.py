@@ -256,3 +256,22 @@ def reach_map(edges: pd.DataFrame, nodes: pd.DataFrame, minutes: float, *, lang:
         _legend("Reach on the plan's lines" if en else "沿规划线路的可达范围", rows), position="bottomleft"
     ).add_to(m)
     return m
+
+
+def reach_unit_table(units: pd.DataFrame, minutes: float, *, lang: str = "zh") -> pd.DataFrame:
+    """The reach table: one row per county unit (:attr:`geo.reach.ReachReport.units`), its best
+    minutes from each centre (empty when not connected) and whether it is within ``minutes``."""
+    en = lang == "en"
+
+    def shown(values):
+        return [None if value == float("inf") else round(value) for value in values]
+
+    return pd.DataFrame(
+        {
+            "Unit" if en else "区县": list(units["name_en"] if en else units["name"]),
+            "In" if en else "所属": list(units["prefecture"]),
+            "min from Chengdu" if en else "自成都(分钟)": shown(units["min_chengdu"]),
+            "min from Chongqing" if en else "自重庆(分钟)": shown(units["min_chongqing"]),
+            "Within the limit" if en else "在时限内": list(units["min_nearest"] <= minutes),
+        }
+    )

@@ -150,16 +150,23 @@ def test_reach_says_what_it_assumes_and_shows_the_report():
     assert any(w.value == assumption for w in at.warning)
     assert any(c.value == assumption for c in at.caption)  # beside the table too
     metrics = _metrics(at)
-    assert metrics["网络节点(驻地)"] == str(len(report.nodes))
+    assert metrics["线路经过的区县"] == str(len(report.units)) != str(len(report.nodes))
     assert metrics["成都60分钟内的区县"] == str(report.units_within("chengdu"))
+    # each unit once; the units at the centres' stations (0 min) summed up in one line, not rows
     table = at.dataframe[0].value
-    assert len(table) == len(report.nodes)
-    assert list(table["在时限内"]) == list(report.nodes["min_nearest"] <= 60)
+    at_centre = report.units[report.units["min_nearest"] == 0]
+    assert len(at_centre) > 1
+    assert len(table) == len(report.units) - len(at_centre)
+    assert table["区县"].is_unique and not set(table["区县"]) & set(at_centre["name"])
+    assert (table["自成都(分钟)"].fillna(1) != 0).all()
+    summary = next(c.value for c in at.caption if "0 分钟" in c.value)
+    assert summary.startswith(f"{len(at_centre)} 个区县") and all(n in summary for n in at_centre["name"])
+    assert list(table["在时限内"]) == list(report.units["min_nearest"][report.units["min_nearest"] > 0] <= 60)
     assert _param(at, "network") is None  # the default leaves the URL
     at.radio(key="analysis_network").set_value("rail+road").run()
     assert not at.exception, at.exception
     assert _param(at, "network") == "rail+road"
-    assert _metrics(at)["网络节点(驻地)"] == str(len(reach_report(catalogue_frame(), "rail+road").nodes))
+    assert _metrics(at)["线路经过的区县"] == str(len(reach_report(catalogue_frame(), "rail+road").units))
 
 
 def test_bad_parameters_warn_and_fall_back():

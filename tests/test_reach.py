@@ -77,5 +77,32 @@ def test_shipped_assumptions_and_report():
     # adding roads can only shorten times
     merged = rail.nodes.merge(both.nodes, on=["lon", "lat"], suffixes=("_rail", "_both"))
     assert (merged["min_nearest_both"] <= merged["min_nearest_rail"] + 1e-9).all()
-    assert rail.units_within("chengdu") == rail.nodes.loc[rail.nodes["min_chengdu"] <= 60, "adcode"].nunique()
+    inside = rail.nodes[rail.nodes["adcode"] != ""]
+    assert rail.units_within("chengdu") == inside.loc[inside["min_chengdu"] <= 60, "adcode"].nunique()
     assert list(rail.nodes["min_nearest"]) == sorted(rail.nodes["min_nearest"])
+
+
+def test_units_count_each_district_once_with_its_best_minutes():
+    rail = reach.reach_report(catalogue_frame(), "rail")
+    units, nodes = rail.units, rail.nodes
+    assert units["adcode"].is_unique and "" not in set(units["adcode"])
+    assert set(units["adcode"]) == set(nodes["adcode"]) - {""}
+    assert units["vertices"].sum() == (nodes["adcode"] != "").sum() > len(units)
+    chenghua = units.set_index("name").loc["成华区"]
+    in_chenghua = nodes[nodes["name"] == "成华区"]
+    assert len(in_chenghua) > 1 and chenghua["vertices"] == len(in_chenghua)
+    assert chenghua["min_chengdu"] == in_chenghua["min_chengdu"].min()
+    assert list(units["min_nearest"]) == sorted(units["min_nearest"])
+
+
+def test_reach_unit_table_rows_and_languages():
+    from layers.analysis import reach_unit_table
+
+    units = reach.reach_report(catalogue_frame(), "rail").units
+    zh = reach_unit_table(units, 60)
+    en = reach_unit_table(units, 60, lang="en")
+    assert len(zh) == len(en) == len(units)
+    assert list(zh["区县"]) == list(units["name"]) and list(en["Unit"]) == list(units["name_en"])
+    assert list(zh["在时限内"]) == list(units["min_nearest"] <= 60)
+    unconnected = units["min_chongqing"] == float("inf")
+    assert unconnected.any() and zh["自重庆(分钟)"][list(unconnected)].isna().all()
