@@ -163,7 +163,9 @@ class ReachReport:
     network: str
     assumptions: Assumptions
     edges: pd.DataFrame
-    nodes: pd.DataFrame  # lon, lat, adcode, name, prefecture, min_chengdu, min_chongqing, min_nearest
+    nodes: (
+        pd.DataFrame
+    )  # lon, lat, adcode, name, name_en, prefecture(_en), min_chengdu, min_chongqing, min_nearest
 
     @property
     def within(self) -> pd.DataFrame:
@@ -183,6 +185,7 @@ class ReachReport:
             name=("name", "first"),
             name_en=("name_en", "first"),
             prefecture=("prefecture", "first"),
+            prefecture_en=("prefecture_en", "first"),
             min_chengdu=("min_chengdu", "min"),
             min_chongqing=("min_chongqing", "min"),
             min_nearest=("min_nearest", "min"),
@@ -216,6 +219,7 @@ def reach_report(
             "name": [u[0].name if u else "" for u in units],
             "name_en": [u[0].name_en if u else "" for u in units],
             "prefecture": [parent_name(gazetteer, u[0].parent) if u else "" for u in units],
+            "prefecture_en": [parent_name(gazetteer, u[0].parent, english=True) if u else "" for u in units],
             "min_chengdu": [minutes["chengdu"].get(n, np.inf) for n in nodes],
             "min_chongqing": [minutes["chongqing"].get(n, np.inf) for n in nodes],
         }

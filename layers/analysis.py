@@ -269,7 +269,7 @@ def reach_unit_table(units: pd.DataFrame, minutes: float, *, lang: str = "zh") -
     return pd.DataFrame(
         {
             "Unit" if en else "区县": list(units["name_en"] if en else units["name"]),
-            "In" if en else "所属": list(units["prefecture"]),
+            "In" if en else "所属": list(units["prefecture_en" if en else "prefecture"]),
             "min from Chengdu" if en else "自成都(分钟)": shown(units["min_chengdu"]),
             "min from Chongqing" if en else "自重庆(分钟)": shown(units["min_chongqing"]),
             "Within the limit" if en else "在时限内": list(units["min_nearest"] <= minutes),

@@ -103,6 +103,7 @@ def test_reach_unit_table_rows_and_languages():
     en = reach_unit_table(units, 60, lang="en")
     assert len(zh) == len(en) == len(units)
     assert list(zh["区县"]) == list(units["name"]) and list(en["Unit"]) == list(units["name_en"])
+    assert "成都市" in set(zh["所属"]) and "Chengdu" in set(en["In"])
     assert list(zh["在时限内"]) == list(units["min_nearest"] <= 60)
     unconnected = units["min_chongqing"] == float("inf")
     assert unconnected.any() and zh["自重庆(分钟)"][list(unconnected)].isna().all()
