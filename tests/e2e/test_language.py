@@ -19,7 +19,9 @@ def test_english_task_page_says_it_is_english(app_server, browser_page):
     _html_lang_becomes(page, "en")
     title = "(十) Jointly building a twin-city economic circle on rails"
     assert page.get_by_role("heading", name=title).count() == 1
-    assert page.locator(".plan-text .hl-note").count() > 10  # English names beside the Chinese text
+    # English names beside the Chinese text: wait for the eleventh, as a reader would see it appear.
+    page.locator(".plan-text .hl-note").nth(10).wait_for(timeout=TIMEOUT_MS)
+    assert page.locator(".plan-text .hl-note").count() > 10
     assert page.locator(".plan-text").inner_text().startswith("共建轨道上的双城经济圈")
 
 
